@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', '**/.pond/**', 'test-output/**', 'bench/.work/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', performance: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?:\\.\\./)*(define|config|state|lake|orchestrate|transform|cli|errors)/(?!index\\.ts$).+',
+              message: "Import another folder through its index.ts (its public surface).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/define/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'define/ is imported by user projects: no node:*, DuckDB or database drivers.' }] }],
+    },
+  },
+);

@@ -1,0 +1,216 @@
+/**
+ * The objects a project declares: streams, datasets and the project config.
+ * These functions only record what the user wrote (and where); `config/`
+ * validates it at load time and reports errors with the file and the field.
+ */
+import type { Duration } from './duration.ts';
+import type { GrainSpec } from './grain.ts';
+
+/** One row as TypeScript transformations see it. */
+export type Row = Record<string, unknown>;
+
+/** How an output partition maps to the partitions of one input. */
+export type Mapping =
+  /** The input partitions inside the output's window: the same window, or a day from its 24 hours. */
+  | 'window'
+  /** Every partition of the input (for lookups such as a users table). */
+  | 'all'
+  /** The input partitions in the `last` span that ends where the output window ends: `{ last: '7d' }`. */
+  | { last: Duration };
+
+/** What a dataset needs of another to use it as an input. */
+export interface DatasetRef {
+  readonly kind: 'dataset';
+  readonly name: string;
+}
+
+export type InputRef = StreamDefinition | DatasetRef | string;
+export type InputSpec = InputRef | { from: InputRef; map?: Mapping };
+
+export interface StreamOptions {
+  /** Lower-case letters, digits and `_`; the name of the stream's view in SQL. */
+  name: string;
+  /** Path of the stream's JSON Schema file, relative to the project folder. */
+  schema: string;
+  /** The event-time field (a top-level field, or a dotted path such as `context.time`). */
+  time: string;
+  /** Partition grain of the raw data. Default `'hour'`. */
+  partition?: GrainSpec;
+  /** How late an event may arrive before its window counts as complete. Default `'10m'`. */
+  lateness?: Duration;
+  /** The first window; events before it go to the dead letters. ISO date or time. */
+  start?: string;
+  description?: string;
+}
+
+export interface StreamDefinition extends Readonly<StreamOptions> {
+  readonly kind: 'stream';
+  /** The file that declared it, for error messages. */
+  readonly definedIn: string | undefined;
+}
+
+/** Reads one input of a TypeScript transformation. */
+export interface InputReader {
+  /** The input's rows in batches of up to `size` rows (default 10,000). */
+  batches(size?: number): AsyncIterable<Row[]>;
+  /** All rows in one array; only for inputs known to be small. */
+  all(): Promise<Row[]>;
+}
+
+export interface PartitionInfo {
+  /** Canonical key, `2026-11-23T19:00Z/PT1H` or `all`. */
+  readonly key: string;
+  /** Window start, or `null` when unpartitioned. */
+  readonly start: Date | null;
+  /** Window end (exclusive), or `null` when unpartitioned. */
+  readonly end: Date | null;
+}
+
+export interface TransformContext<Inputs extends string = string> {
+  readonly partition: PartitionInfo;
+  readonly inputs: Readonly<Record<Inputs, InputReader>>;
+  /** Writes a line to the run's log. */
+  log(message: string): void;
+}
+
+/** A TypeScript transformation: yields rows, or arrays of rows, for one output partition. */
+export type TransformFunction<Inputs extends string = string> = (
+  ctx: TransformContext<Inputs>,
+) => AsyncIterable<Row | Row[]> | Iterable<Row | Row[]>;
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 3. */
+  attempts?: number;
+  /** Wait before the first retry; doubled each time, with jitter. Default `'1s'`. */
+  backoff?: Duration;
+  /** Longest wait between attempts. Default `'5m'`. */
+  maxBackoff?: Duration;
+}
+
+interface DatasetCommon<I extends Record<string, InputSpec>> {
+  /** Lower-case letters, digits and `_`; the name of the dataset's view in SQL. */
+  name: string;
+  /** Inputs by the name the transformation uses for them. */
+  inputs: I;
+  /**
+   * Partition grain, or `'none'` for a single partition. Default: the grain of
+   * the first time-partitioned input, or `'none'` when there is none.
+   */
+  partition?: GrainSpec | 'none';
+  /** The first window to build. Default: the latest `start` of its inputs. */
+  start?: string;
+  /** On a change of the transformation: rebuild every partition, or only build new ones. Default `'rebuild'`. */
+  onCodeChange?: 'rebuild' | 'new-only';
+  /** Partitions of this dataset built at once. Default: the project's concurrency. */
+  concurrency?: number;
+  retries?: RetryOptions;
+  description?: string;
+}
+
+export interface SqlDatasetOptions<I extends Record<string, InputSpec>> extends DatasetCommon<I> {
+  /**
+   * DuckDB SQL. Each input is a view under its input name holding exactly the
+   * mapped partitions' current versions; `pond_partition` is a one-row view
+   * with `key`, `start` and `end` of the partition being built.
+   */
+  sql: string;
+  transform?: never;
+  columns?: never;
+}
+
+export interface TsDatasetOptions<I extends Record<string, InputSpec>> extends DatasetCommon<I> {
+  sql?: never;
+  transform: TransformFunction<keyof I & string>;
+  /**
+   * Output columns and their DuckDB types (`VARCHAR`, `BIGINT`, `DOUBLE`,
+   * `BOOLEAN`, `TIMESTAMPTZ`, `JSON` …). When left out, types are inferred
+   * from the rows of each partition.
+   */
+  columns?: Record<string, string>;
+}
+
+export type DatasetOptions<I extends Record<string, InputSpec> = Record<string, InputSpec>> =
+  | SqlDatasetOptions<I>
+  | TsDatasetOptions<I>;
+
+export type DatasetDefinition<I extends Record<string, InputSpec> = Record<string, InputSpec>> = Readonly<
+  DatasetOptions<I>
+> & {
+  readonly kind: 'dataset';
+  readonly definedIn: string | undefined;
+};
+
+export interface PondConfig {
+  /** The project's name, shown in the UI and logs. Default: the folder name. */
+  name?: string;
+  /** Folders or files (relative to the project) whose exported streams and datasets make the project. Default `['pipelines']`. */
+  pipelines?: string[];
+  /** Where the lake lives. Default `.pond/lake`. */
+  lake?: string;
+  /** `'sqlite'` (default, `.pond/state.db`) or a `postgres://` URL. `POND_STATE_URL` overrides it. */
+  state?: string;
+  /** Partitions built at once across all datasets. Default 4. */
+  concurrency?: number;
+  /** Default retry settings for every dataset. */
+  retries?: RetryOptions;
+}
+
+export interface ConfigDefinition extends Readonly<PondConfig> {
+  readonly kind: 'config';
+}
+
+/** The file that called the function calling this, read from the stack (file path or URL). */
+function callerFile(): string | undefined {
+  const stack = new Error().stack?.split('\n') ?? [];
+  // [0] "Error", [1] callerFile, [2] stream()/dataset(), [3] the user's file
+  const line = stack[3];
+  const match = line?.match(/\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?$/);
+  return match?.[1]?.replace(/^file:\/\//, '');
+}
+
+/**
+ * Declares a stream of events.
+ *
+ * @example
+ * export const events = stream({
+ *   name: 'events',
+ *   schema: 'schemas/events.schema.json',
+ *   time: 'time_utc',
+ *   partition: 'hour',
+ *   lateness: '10m',
+ * });
+ */
+export function stream(options: StreamOptions): StreamDefinition {
+  return Object.freeze({ ...options, kind: 'stream' as const, definedIn: callerFile() });
+}
+
+/**
+ * Declares a dataset derived from its inputs by DuckDB SQL or a TypeScript function.
+ *
+ * @example
+ * export const hourly = dataset({
+ *   name: 'hourly_sales',
+ *   inputs: { purchases },
+ *   sql: `select sku, sum(unit_price) as revenue from purchases group by sku`,
+ * });
+ *
+ * export const weekly = dataset({
+ *   name: 'weekly_active',
+ *   partition: 'day',
+ *   inputs: { logins: { from: logins, map: { last: '7d' } } },
+ *   sql: `select count(distinct user_id) as users from logins`,
+ * });
+ */
+export function dataset<const I extends Record<string, InputSpec>>(options: DatasetOptions<I>): DatasetDefinition<I> {
+  return Object.freeze({ ...options, kind: 'dataset' as const, definedIn: callerFile() }) as DatasetDefinition<I>;
+}
+
+/**
+ * The project's settings, the default export of `pond.config.ts`.
+ *
+ * @example
+ * export default defineConfig({ name: 'shop', concurrency: 4 });
+ */
+export function defineConfig(config: PondConfig): ConfigDefinition {
+  return Object.freeze({ ...config, kind: 'config' as const });
+}

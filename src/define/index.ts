@@ -1,0 +1,39 @@
+/**
+ * The public authoring API: what a project's `pond.config.ts` and pipeline
+ * files import as `pond`. Pure: no file system, no DuckDB, no server.
+ */
+export { stream, dataset, defineConfig } from './definitions.ts';
+export type {
+  StreamOptions,
+  StreamDefinition,
+  DatasetOptions,
+  DatasetDefinition,
+  SqlDatasetOptions,
+  TsDatasetOptions,
+  InputSpec,
+  InputRef,
+  DatasetRef,
+  Mapping,
+  Row,
+  InputReader,
+  PartitionInfo,
+  TransformContext,
+  TransformFunction,
+  RetryOptions,
+  PondConfig,
+  ConfigDefinition,
+} from './definitions.ts';
+export { parseDuration, formatDuration, type Duration } from './duration.ts';
+export { GRAINS, everyGrain, formatInstant, type Grain, type GrainName, type GrainSpec } from './grain.ts';
+export {
+  partitionKey,
+  parsePartitionKey,
+  partitionPath,
+  windowBounds,
+  describePartitioning,
+  UNPARTITIONED,
+  ALL_KEY,
+  ALL_INDEX,
+  type Partitioning,
+} from './partitioning.ts';
+export { RangeSet, type Range } from './range-set.ts';

@@ -1,0 +1,2 @@
+export { PondError, asPondError, ERROR_CODES } from './pond-error.ts';
+export type { ErrorCode, PondErrorOptions } from './pond-error.ts';

@@ -1,0 +1,277 @@
+/**
+ * The state store: what the lake holds (versions and which one is current),
+ * the task queue with leases, runs and their logs, stream activity. Two
+ * implementations pass one test suite: SQLite (embedded) and PostgreSQL.
+ *
+ * Window numbers (`idx`) are the partition's window index (see define/grain.ts);
+ * unpartitioned datasets use idx 0 and key `all`. Times are ms since the epoch.
+ */
+
+export type DatasetKind = 'stream' | 'dataset' | 'dead-letter';
+
+/** One file of a version, as listed in its manifest. Paths are lake object keys. */
+export interface VersionFile {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+export interface Column {
+  readonly name: string;
+  /** DuckDB type name, e.g. `VARCHAR`, `BIGINT`, `TIMESTAMP WITH TIME ZONE`. */
+  readonly type: string;
+}
+
+/** Which input version a version was built from. */
+export interface InputVersion {
+  readonly dataset: string;
+  readonly key: string;
+  readonly version: string;
+}
+
+export type Cause = 'new-data' | 'missing' | 'input-changed' | 'code-changed' | 'failed-earlier' | 'forced' | 'retry' | 'backfill' | 'manual';
+
+export interface NewVersion {
+  readonly id: string;
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  /** Lake key prefix of the version folder (holds `_manifest.json`). */
+  readonly prefix: string;
+  readonly files: readonly VersionFile[];
+  readonly rows: number;
+  readonly bytes: number;
+  readonly schema: readonly Column[];
+  readonly codeFingerprint: string;
+  /** Highest `currentSeq` among the input partitions read; 0 for raw data. */
+  readonly inputSeq: number;
+  readonly inputs: readonly InputVersion[];
+  readonly runId: string | null;
+  readonly cause: Cause;
+  readonly createdAt: number;
+  readonly buildMs: number;
+}
+
+export interface Version extends NewVersion {
+  /** Global sequence number given at commit. */
+  readonly seq: number;
+  readonly state: 'committed' | 'quarantined';
+}
+
+export type PartitionStatus = 'ok' | 'failed';
+
+export interface PartitionState {
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  /** Current version, or null when the partition never built successfully. */
+  readonly versionId: string | null;
+  /** Sequence number at which the current version became current (0 when none). */
+  readonly currentSeq: number;
+  /** `inputSeq` of the current version. */
+  readonly inputSeq: number;
+  readonly codeFingerprint: string | null;
+  readonly status: PartitionStatus;
+  /** The last failure, kept until a build succeeds. */
+  readonly error: string | null;
+  readonly updatedAt: number;
+}
+
+/**
+ * All partitions of one dataset as parallel arrays sorted by idx: what the
+ * planner needs, read in bulk (a million rows must load in well under a second).
+ */
+export interface PartitionColumns {
+  readonly idx: Float64Array;
+  readonly currentSeq: Float64Array;
+  readonly inputSeq: Float64Array;
+  /** 1 when the partition's last build failed, else 0. */
+  readonly failed: Uint8Array;
+  /** 1 when the partition has a current version. */
+  readonly built: Uint8Array;
+  /** Index into `codeFingerprints` for each row (-1 when none). */
+  readonly codeRef: Int32Array;
+  readonly codeFingerprints: readonly string[];
+  /** Highest currentSeq in the dataset (0 when empty). */
+  readonly maxSeq: number;
+}
+
+/** The current version of one partition, with what a reader needs to read it. */
+export interface CurrentVersion {
+  readonly idx: number;
+  readonly key: string;
+  readonly versionId: string;
+  readonly currentSeq: number;
+  readonly files: readonly VersionFile[];
+  readonly schema: readonly Column[];
+  readonly rows: number;
+}
+
+export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
+
+export interface NewTask {
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  readonly cause: Cause;
+  /** Human-readable why, e.g. `input events 2026-11-23T19:00Z/PT1H changed`. */
+  readonly reason: string;
+  /** Lower runs first. The planner gives dependency depth, so inputs build before outputs. */
+  readonly priority: number;
+  readonly maxAttempts: number;
+}
+
+export interface Task extends NewTask {
+  readonly id: string;
+  readonly state: TaskState;
+  /** Attempts started so far. */
+  readonly attempts: number;
+  /** Not to be leased before this time (backoff). */
+  readonly notBefore: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpires: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Run {
+  readonly id: string;
+  readonly taskId: string | null;
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  readonly cause: Cause;
+  readonly reason: string;
+  readonly attempt: number;
+  readonly status: RunStatus;
+  readonly error: string | null;
+  /** Whether the error said a retry can help. */
+  readonly retryable: boolean | null;
+  readonly versionId: string | null;
+  readonly worker: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+}
+
+export interface LogLine {
+  readonly runId: string;
+  readonly at: number;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export interface StreamActivity {
+  readonly stream: string;
+  /** Newest event time seen (ms), or null before the first event. */
+  readonly maxEventTime: number | null;
+  /** When the last event was received (ms), or null. */
+  readonly lastReceivedAt: number | null;
+  readonly events: number;
+  readonly deadLetters: number;
+}
+
+/** A stretch of consecutive partitions in one status, for summaries at any scale. */
+export interface StatusRun {
+  readonly status: PartitionStatus;
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+}
+
+export interface RunFilter {
+  readonly dataset?: string;
+  readonly status?: RunStatus;
+  readonly limit?: number;
+}
+
+export interface StateStore {
+  /** `sqlite` or `postgres`. */
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Creates or upgrades the schema by numbered migrations; safe to call every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // Versions and partitions ----------------------------------------------------------
+
+  /**
+   * In one transaction: takes the next global sequence number, inserts each
+   * version as committed, and makes it the partition's current version
+   * (currentSeq = that seq, status ok, error cleared). Returns the seqs in order.
+   */
+  commitVersions(versions: readonly NewVersion[]): Promise<number[]>;
+  /** Records a version whose checks failed: kept and inspectable, never current. */
+  quarantineVersion(version: NewVersion): Promise<void>;
+  /** Marks a partition failed with the reason; its current version (if any) stays current. */
+  markFailed(dataset: string, idx: number, key: string, error: string): Promise<void>;
+  getPartition(dataset: string, idx: number): Promise<PartitionState | undefined>;
+  /** Partitions with idx in [from, to), ascending; all when the bounds are left out. */
+  listPartitions(dataset: string, from?: number, to?: number, limit?: number): Promise<PartitionState[]>;
+  partitionColumns(dataset: string): Promise<PartitionColumns>;
+  /** Status runs (consecutive idx with the same status) of one dataset, computed in the database. */
+  statusRuns(dataset: string): Promise<StatusRun[]>;
+  /** Current versions of the partitions with idx in [from, to), ascending. */
+  currentVersions(dataset: string, from: number, to: number): Promise<CurrentVersion[]>;
+  getVersion(id: string): Promise<Version | undefined>;
+  /** Versions of a dataset (or one partition), newest first. */
+  listVersions(dataset: string, options?: { idx?: number; limit?: number }): Promise<Version[]>;
+  /** Every version prefix the state knows (committed or quarantined): what GC must keep. */
+  versionPrefixes(): Promise<Set<string>>;
+  /** Highest global sequence number given so far. */
+  currentSeq(): Promise<number>;
+
+  // Streams ---------------------------------------------------------------------------
+
+  /** Adds to a stream's counters and moves its max event time and last receipt forward. */
+  recordStreamActivity(stream: string, update: { maxEventTime: number | null; receivedAt: number; events: number; deadLetters: number }): Promise<void>;
+  getStreamActivity(stream: string): Promise<StreamActivity | undefined>;
+
+  // Task queue ------------------------------------------------------------------------
+
+  /**
+   * Queues tasks. A partition that already has a queued or leased task is not
+   * queued twice: the existing task is kept (its reason is not replaced).
+   * Returns how many were added.
+   */
+  enqueueTasks(tasks: readonly NewTask[]): Promise<number>;
+  /**
+   * Leases up to `limit` queued tasks whose notBefore has passed (or whose lease
+   * expired), lowest priority first, at most `perDataset[d]` leased at once per
+   * dataset `d` (counting leases already held). Increments attempts.
+   */
+  leaseTasks(request: {
+    owner: string;
+    limit: number;
+    leaseMs: number;
+    now: number;
+    perDataset?: Readonly<Record<string, number>>;
+    datasets?: readonly string[];
+  }): Promise<Task[]>;
+  /** Extends the leases the owner holds; returns the ids it no longer holds. */
+  renewLeases(owner: string, taskIds: readonly string[], leaseMs: number, now: number): Promise<string[]>;
+  /** Ends a leased task: done, failed (no retry left or not retryable), or back to queued at notBefore. */
+  finishTask(
+    taskId: string,
+    owner: string,
+    outcome: { state: 'done' } | { state: 'failed'; error: string } | { state: 'queued'; notBefore: number; error: string },
+  ): Promise<boolean>;
+  /** Cancels queued and leased tasks (of some datasets, or all); returns how many. */
+  cancelTasks(datasets?: readonly string[]): Promise<number>;
+  /** Whether a task was cancelled while leased, so its worker stops. */
+  isCancelled(taskId: string): Promise<boolean>;
+  listTasks(filter?: { states?: readonly TaskState[]; dataset?: string; limit?: number }): Promise<Task[]>;
+  /** Counts of tasks by state. */
+  taskCounts(): Promise<Record<TaskState, number>>;
+
+  // Runs and logs ---------------------------------------------------------------------
+
+  startRun(run: Omit<Run, 'status' | 'error' | 'retryable' | 'versionId' | 'finishedAt'>): Promise<void>;
+  finishRun(id: string, result: { status: Exclude<RunStatus, 'running'>; error?: string; retryable?: boolean; versionId?: string; finishedAt: number }): Promise<void>;
+  appendLogs(lines: readonly LogLine[]): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  /** Newest first. */
+  listRuns(filter?: RunFilter): Promise<Run[]>;
+  runLogs(runId: string): Promise<LogLine[]>;
+}
