@@ -1,0 +1,36 @@
+/**
+ * The raw streams: what devices and the shop app send. Each is a view in SQL
+ * with one column per top-level schema property, plus `_event_time`,
+ * `_received_at`, `_message_id` and `_raw`.
+ */
+import { stream } from 'pond';
+
+export const deviceEvents = stream({
+  name: 'device_events',
+  description: 'Environmental readings from shop devices: temperature, status, battery.',
+  schema: 'schemas/device_events.schema.json',
+  time: 'time_utc',
+  partition: 'hour',
+  lateness: '10m',
+  start: '2026-11-20',
+});
+
+export const userEvents = stream({
+  name: 'user_events',
+  description: 'What users do in the shop app: logins and button presses, some of them one-click purchases.',
+  schema: 'schemas/user_events.schema.json',
+  time: 'time_utc',
+  partition: 'hour',
+  lateness: '10m',
+  start: '2026-11-20',
+});
+
+export const users = stream({
+  name: 'users',
+  description: 'User profile records, emitted when a profile is created or changes: the dimension purchases join to.',
+  schema: 'schemas/users.schema.json',
+  time: 'time_utc',
+  partition: 'day',
+  lateness: '10m',
+  start: '2026-11-20',
+});

@@ -1,0 +1,6 @@
+import { defineConfig } from 'pond';
+
+export default defineConfig({
+  name: 'shop',
+  concurrency: 4,
+});

@@ -1,0 +1,121 @@
+/** `pond init DIR`: a runnable project with a stream, two datasets and sample events, loaded. */
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PondError } from '../../errors/index.ts';
+import { loadFile } from '../../land/index.ts';
+import { openContext, type GlobalOptions } from '../context.ts';
+
+const CONFIG = `import { defineConfig } from 'pond';
+
+export default defineConfig({
+  name: '__NAME__',
+  concurrency: 4,
+});
+`;
+
+const PIPELINE = `import { dataset, stream } from 'pond';
+
+/** Events as the app sends them; event time is \`time_utc\`. */
+export const events = stream({
+  name: 'events',
+  schema: 'schemas/events.schema.json',
+  time: 'time_utc',
+  partition: 'hour',
+  lateness: '10m',
+});
+
+/** Events per type and hour, with the amount spent. */
+export const hourly_counts = dataset({
+  name: 'hourly_counts',
+  inputs: { events },
+  sql: \`
+    select event_type, count(*) as events, count(distinct user_id) as users, coalesce(sum(amount), 0) as amount
+    from events
+    group by event_type
+  \`,
+});
+
+/** The same per day, from its 24 hours. */
+export const daily_counts = dataset({
+  name: 'daily_counts',
+  partition: 'day',
+  inputs: { hourly: hourly_counts },
+  sql: \`
+    select event_type, sum(events) as events, sum(amount) as amount
+    from hourly
+    group by event_type
+  \`,
+});
+`;
+
+const SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['event_type', 'user_id', 'time_utc'],
+  properties: {
+    event_type: { type: 'string', enum: ['login', 'view', 'purchase'] },
+    user_id: { type: 'string' },
+    time_utc: { type: 'string', format: 'date-time' },
+    amount: { type: 'number', minimum: 0 },
+  },
+  additionalProperties: false,
+};
+
+export async function initCommand(dir: string, options: GlobalOptions): Promise<number> {
+  const root = path.resolve(dir);
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new PondError('BAD_ARGUMENT', `${root} is not empty`, { hint: 'choose a new or empty folder' });
+  }
+  mkdirSync(path.join(root, 'pipelines'), { recursive: true });
+  mkdirSync(path.join(root, 'schemas'), { recursive: true });
+  mkdirSync(path.join(root, 'data'), { recursive: true });
+  writeFileSync(path.join(root, 'pond.config.ts'), CONFIG.replace('__NAME__', path.basename(root)));
+  writeFileSync(path.join(root, 'pipelines', 'events.ts'), PIPELINE);
+  writeFileSync(path.join(root, 'schemas', 'events.schema.json'), `${JSON.stringify(SCHEMA, null, 2)}\n`);
+  writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: path.basename(root), private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(path.join(root, '.gitignore'), '.pond/\nnode_modules/\n');
+  writeFileSync(path.join(root, 'tsconfig.json'), `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true, noEmit: true } }, null, 2)}\n`);
+  // The editor finds Pond's types through node_modules/pond; at run time Pond resolves 'pond' itself.
+  const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  mkdirSync(path.join(root, 'node_modules'), { recursive: true });
+  symlinkSync(packageRoot, path.join(root, 'node_modules', 'pond'), 'dir');
+  const sample = path.join(root, 'data', 'events.ndjson');
+  writeFileSync(sample, sampleEvents(Date.now()));
+
+  const ctx = await openContext({ ...options, project: root });
+  try {
+    const stream = ctx.project.streams.get('events');
+    if (!stream) throw new PondError('INTERNAL', 'the new project has no events stream');
+    const summary = await loadFile(ctx, stream, sample);
+    if (options.json) {
+      console.log(JSON.stringify({ project: root, loaded: summary }));
+    } else {
+      console.log(`Created ${root} and loaded ${summary.accepted} sample events (${summary.deadLetters} invalid ones went to the dead letters).`);
+      console.log(`\nNext:\n  cd ${dir}\n  pond build\n  pond query "select * from daily_counts order by event_type"`);
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** 48 hours of events ending an hour ago, with a few invalid ones. */
+function sampleEvents(now: number): string {
+  const end = Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000;
+  const start = end - 48 * 3_600_000;
+  const types = ['login', 'view', 'view', 'view', 'purchase'] as const;
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const lines: string[] = [];
+  for (let t = start; t < end; t += 90_000) {
+    const type = types[Math.floor(random() * types.length)] as string;
+    const event: Record<string, unknown> = { event_type: type, user_id: `u${1 + Math.floor(random() * 40)}`, time_utc: new Date(t + Math.floor(random() * 90_000)).toISOString() };
+    if (type === 'purchase') event.amount = Math.round(random() * 10_000) / 100;
+    lines.push(JSON.stringify(event));
+  }
+  lines.push('{"event_type":"purchase","user_id":"u1","time_utc":"not a time","amount":5}');
+  lines.push('{"event_type":"refund","user_id":"u2","time_utc":"2026-01-01T00:00:00Z"}');
+  lines.push('{"event_type":"view"');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,33 @@
+/** `pond query "SQL"`: SQL over the current versions of every stream and dataset. */
+import { PondError } from '../../errors/index.ts';
+import { createLakeViews } from '../../query/index.ts';
+import { openContext, type GlobalOptions } from '../context.ts';
+import { formatCsv, formatTable, printJson } from '../output.ts';
+
+export async function queryCommand(sql: string, options: GlobalOptions & { format?: string }): Promise<number> {
+  const format = options.json ? 'json' : (options.format ?? 'table');
+  if (!['table', 'json', 'csv'].includes(format)) throw new PondError('BAD_ARGUMENT', `--format ${format} is not one of table, json, csv`);
+  const ctx = await openContext(options);
+  try {
+    const session = await ctx.engine.connect();
+    try {
+      await createLakeViews(session, ctx.project, ctx.state, ctx.lake);
+      let rows;
+      let columns;
+      try {
+        columns = (await session.describe(sql)).map((c) => c.name);
+        rows = await session.rows(sql);
+      } catch (error) {
+        throw new PondError('BAD_ARGUMENT', `query failed: ${(error as Error).message}`, { hint: `views: ${[...ctx.project.streams.keys(), ...ctx.project.datasets.keys(), 'dead_letters'].join(', ')}` });
+      }
+      if (format === 'json') printJson(rows);
+      else if (format === 'csv') console.log(formatCsv(rows, columns));
+      else console.log(`${formatTable(rows, columns)}\n(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+      return 0;
+    } finally {
+      session.close();
+    }
+  } finally {
+    await ctx.close();
+  }
+}

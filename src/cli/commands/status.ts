@@ -1,0 +1,74 @@
+/** `pond status [DATASET]`: what exists, what is stale and why, per stream and dataset, from ranges. */
+import { PondError } from '../../errors/index.ts';
+import { describeReason, groupRuns, keyOf, plan } from '../../orchestrate/index.ts';
+import { partitionKey } from '../../define/index.ts';
+import { openContext, type GlobalOptions } from '../context.ts';
+import { formatTable, printJson } from '../output.ts';
+
+export async function statusCommand(name: string | undefined, options: GlobalOptions): Promise<number> {
+  const ctx = await openContext(options);
+  try {
+    const { project, state } = ctx;
+    if (name !== undefined && !project.datasets.has(name) && !project.streams.has(name)) {
+      throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, { hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}` });
+    }
+    const p = await plan(project, state, { now: Date.now() });
+    const streams = [];
+    for (const s of p.streams.values()) {
+      if (name && s.name !== name) continue;
+      const activity = await state.getStreamActivity(s.name);
+      streams.push({
+        stream: s.name,
+        partitions: s.columns.idx.length,
+        first: s.span ? partitionKey(s.partitioning, s.span.start) : null,
+        last: s.span ? partitionKey(s.partitioning, s.span.end - 1) : null,
+        events: activity?.events ?? 0,
+        dead_letters: activity?.deadLetters ?? 0,
+        watermark: s.watermark === null ? null : new Date(s.watermark).toISOString(),
+      });
+    }
+    const datasets = [];
+    for (const d of p.datasets.values()) {
+      if (name && d.name !== name) continue;
+      const size = d.span ? d.span.end - d.span.start : 0;
+      let fresh = 0;
+      let stale = 0;
+      let failed = 0;
+      for (let k = 0; k < size; k++) {
+        if (d.failed[k]) failed++;
+        if (d.reason[k] === 0) fresh++;
+        else stale++;
+      }
+      const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
+      datasets.push({
+        dataset: d.name,
+        grain: d.partitioning.kind === 'none' ? 'none' : d.partitioning.grain.name,
+        partitions: size,
+        fresh,
+        stale,
+        failed,
+        first: d.span ? keyOf(d, d.span.start) : null,
+        last: d.span ? keyOf(d, d.span.end - 1) : null,
+        waiting_for: d.waitingFor,
+        ranges: runs.map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })),
+      });
+    }
+    const failures = name ? (await state.listPartitions(name)).filter((x) => x.status === 'failed').slice(0, 20) : [];
+    if (options.json) {
+      printJson({ project: project.name, streams, datasets, failures });
+      return 0;
+    }
+    console.log(`Project ${project.name} (${project.dir})\n`);
+    if (streams.length > 0) console.log(`${formatTable(streams)}\n`);
+    if (datasets.length > 0) console.log(formatTable(datasets.map(({ ranges: _r, ...rest }) => rest)));
+    if (name && datasets[0]) {
+      console.log(`\nPartitions of ${name}:`);
+      for (const r of datasets[0].ranges.slice(0, 50)) console.log(`  ${r.partitions === 1 ? r.from : `${r.from} … ${r.to} (${r.partitions})`}  ${r.state}`);
+      if (datasets[0].ranges.length > 50) console.log(`  … ${datasets[0].ranges.length - 50} more ranges (use --json)`);
+      for (const f of failures) console.log(`\n  failed ${f.key}:\n    ${f.error?.replaceAll('\n', '\n    ')}`);
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

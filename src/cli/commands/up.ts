@@ -1,0 +1,83 @@
+/**
+ * `pond up`: the long-running platform. Now: continuous orchestration — a new
+ * input version leads to the builds that depend on it within about a second.
+ * With --demo, the project's generator sends live events too.
+ */
+import { Executor } from '../../orchestrate/index.ts';
+import { openContext, type GlobalOptions } from '../context.ts';
+import { backfill, loadGenerator, sendLive } from './demo.ts';
+
+export async function upCommand(options: GlobalOptions & { demo?: boolean; eventsPerHour?: string }): Promise<number> {
+  const ctx = await openContext(options);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
+  try {
+    log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
+    const eventsPerHour = Number(options.eventsPerHour ?? 3600);
+    let demo: Promise<void> = Promise.resolve();
+    if (options.demo) {
+      const generator = await loadGenerator(ctx.project);
+      if ((await ctx.state.currentSeq()) === 0) {
+        log('demo: the lake is empty; landing the last 24 hours of generated events first');
+        const end = Math.floor(Date.now() / 60_000) * 60_000;
+        await backfill(ctx, ctx.project, end - 24 * 3_600_000, end, 200, 1);
+      }
+      demo = (async () => {
+        let last = Date.now();
+        while (!controller.signal.aborted) {
+          await sleep(2000, controller.signal);
+          const now = Date.now();
+          const sent = await sendLive(ctx, ctx.project, generator, last, now, eventsPerHour).catch((error: Error) => {
+            log(`demo: ${error.message}`);
+            return 0;
+          });
+          last = now;
+          if (sent > 0) log(`demo: sent ${sent} events`);
+        }
+      })();
+    }
+    const executor = new Executor(ctx);
+    let seenSeq = -1;
+    let lastPlan = 0;
+    while (!controller.signal.aborted) {
+      const seq = await ctx.state.currentSeq();
+      // Plan when anything landed or was built, and at least every 5 s (watermarks move with the clock).
+      if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
+        seenSeq = seq;
+        lastPlan = Date.now();
+        const summary = await executor.build({
+          retryFailed: false,
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
+          },
+        });
+        if (summary.succeeded > 0 || summary.failed > 0) log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''}`);
+        seenSeq = await ctx.state.currentSeq();
+      }
+      await sleep(200, controller.signal);
+    }
+    await demo;
+    log('stopped');
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await ctx.close();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The `pond` command line. Exit codes: 0 success, 1 the work failed, 2 bad
+ * input from the user (bad project, bad arguments).
+ */
+import { Command, CommanderError } from 'commander';
+import { asPondError } from '../errors/index.ts';
+import { buildCommand } from './commands/build.ts';
+import { demoCommand } from './commands/demo.ts';
+import { gcCommand } from './commands/gc.ts';
+import { initCommand } from './commands/init.ts';
+import { loadCommand } from './commands/load.ts';
+import { queryCommand } from './commands/query.ts';
+import { runsCommand } from './commands/runs.ts';
+import { statusCommand } from './commands/status.ts';
+import { upCommand } from './commands/up.ts';
+import type { GlobalOptions } from './context.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('pond')
+    .description('Pond: collect events, keep them in an immutable lake, keep derived datasets up to date.')
+    .option('-p, --project <dir>', 'the project folder (default: the current folder)')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  const run =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      code = await fn(...args);
+    };
+  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
+
+  program.command('init <dir>').description('create a runnable project with a stream, two datasets and sample events').action(run((dir: string, _o, cmd: Command) => initCommand(dir, globals(cmd))));
+  program
+    .command('build [datasets...]')
+    .description('build stale and missing partitions (of the named datasets and what they need)')
+    .option('--from <time>', 'only partitions whose window ends after this time')
+    .option('--to <time>', 'only partitions whose window starts before this time')
+    .option('--dry-run', 'print what would be built and why, and build nothing')
+    .option('--force', 'rebuild partitions in scope even when they are fresh')
+    .action(run((names: string[], _o, cmd: Command) => buildCommand(names, globals(cmd))));
+  program.command('status [name]').description('partitions of every stream and dataset: fresh, stale and why, failed').action(run((name: string | undefined, _o, cmd: Command) => statusCommand(name, globals(cmd))));
+  program
+    .command('runs [runId]')
+    .description('recent runs; with a run id, its log')
+    .option('--failed', 'only failed runs, with their errors')
+    .option('--dataset <name>', 'only runs of this dataset')
+    .option('--limit <n>', 'how many (default 50)')
+    .action(run((id: string | undefined, _o, cmd: Command) => runsCommand(id, globals(cmd))));
+  program
+    .command('query <sql>')
+    .description('SQL over the current versions of every stream and dataset (and dead_letters)')
+    .option('--format <format>', 'table, json or csv', 'table')
+    .action(run((sql: string, _o, cmd: Command) => queryCommand(sql, globals(cmd))));
+  program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => loadCommand(stream, file, globals(cmd))));
+  program
+    .command('gc')
+    .description('delete lake files that no committed version references')
+    .option('--dry-run', 'only list what would be deleted')
+    .option('--grace <duration>', 'keep files younger than this (a build may be writing them)', '1h')
+    .action(run((_o, cmd: Command) => gcCommand(globals(cmd))));
+  program
+    .command('demo')
+    .description("land generated events from the project's generator (examples/shop has one)")
+    .option('--from <time>', 'start (default: 48 hours before the current hour)')
+    .option('--to <time>', 'end (default: the current hour)')
+    .option('--events-per-hour <n>', 'rate', '200')
+    .option('--seed <n>', 'random seed', '1')
+    .action(run((_o, cmd: Command) => demoCommand(globals(cmd))));
+  program
+    .command('up')
+    .description('run the platform: continuous orchestration (collection and UI come later)')
+    .option('--demo', "also send live events from the project's generator")
+    .option('--events-per-hour <n>', 'demo rate', '3600')
+    .action(run((_o, cmd: Command) => upCommand(globals(cmd))));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;
+    const error = asPondError(thrown);
+    const json = (program.opts() as GlobalOptions).json;
+    if (json) process.stderr.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+    else process.stderr.write(`error: ${error.describe()}\n`);
+    if (error.code === 'INTERNAL' && process.env.POND_DEBUG) process.stderr.write(`${String((thrown as Error).stack)}\n`);
+    return error.exitCode;
+  }
+}

@@ -1,0 +1,16 @@
+/** Loading and validating a project; the model the rest of Pond works on. */
+export { loadProject, CONFIG_FILE } from './load-project.ts';
+export { resolveProject, type Declarations } from './resolve-project.ts';
+export { findCycle } from './find-cycle.ts';
+export {
+  nodeOf,
+  dependantsOf,
+  DEAD_LETTER_PREFIX,
+  type Project,
+  type StreamModel,
+  type DatasetModel,
+  type NodeModel,
+  type ResolvedInput,
+  type ResolvedMapping,
+  type RetryPolicy,
+} from './project.ts';

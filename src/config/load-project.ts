@@ -1,0 +1,85 @@
+/**
+ * Loads a project folder: `pond.config.ts` and every stream and dataset
+ * exported by the files of its pipeline folders, then validates them.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ConfigDefinition, DatasetDefinition, StreamDefinition } from '../define/index.ts';
+import { PondError } from '../errors/index.ts';
+import { registerPondResolver } from './pond-resolver.ts';
+import type { Project } from './project.ts';
+import { resolveProject } from './resolve-project.ts';
+
+export const CONFIG_FILE = 'pond.config.ts';
+
+/**
+ * @example
+ * const project = await loadProject('examples/shop');
+ * project.datasets.get('hourly_sales')?.partitioning // { kind: 'time', grain: hour }
+ */
+export async function loadProject(dir: string): Promise<Project> {
+  const root = path.resolve(dir);
+  const configFile = path.join(root, CONFIG_FILE);
+  if (!existsSync(configFile)) {
+    throw new PondError('INVALID_PROJECT', `no ${CONFIG_FILE} in ${root}`, {
+      hint: 'run pond in a project folder, pass --project DIR, or create one with `pond init DIR`',
+    });
+  }
+  registerPondResolver();
+  const configModule = await importFile(configFile, root);
+  const config = (configModule.default ?? { kind: 'config' }) as ConfigDefinition;
+  if (typeof config !== 'object' || config === null || config.kind !== 'config') {
+    throw new PondError('INVALID_PROJECT', 'the default export must be defineConfig({ … })', { where: CONFIG_FILE });
+  }
+  const streams: StreamDefinition[] = [];
+  const datasets: DatasetDefinition[] = [];
+  const foundIn = new Map<object, string>();
+  const seen = new Set<object>();
+  for (const file of pipelineFiles(root, config.pipelines ?? ['pipelines'])) {
+    const module = await importFile(file, root);
+    for (const value of Object.values(module)) {
+      if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+      const kind = (value as { kind?: unknown }).kind;
+      if (kind === 'stream') streams.push(value as StreamDefinition);
+      else if (kind === 'dataset') datasets.push(value as DatasetDefinition);
+      else continue;
+      seen.add(value);
+      foundIn.set(value, (value as { definedIn?: string }).definedIn ?? file);
+    }
+  }
+  return resolveProject({ dir: root, configFile, config, streams, datasets, foundIn });
+}
+
+function pipelineFiles(root: string, entries: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.resolve(root, entry);
+    if (!existsSync(full)) {
+      throw new PondError('INVALID_PROJECT', `pipeline folder or file "${entry}" does not exist`, { where: `${CONFIG_FILE}: field pipelines` });
+    }
+    if (statSync(full).isFile()) files.push(full);
+    else files.push(...walk(full));
+  }
+  return files.sort();
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(full));
+    else if (/\.(ts|mts|js|mjs)$/.test(entry.name) && !/\.(test|spec)\.[mc]?[tj]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+async function importFile(file: string, root: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof PondError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PondError('INVALID_PROJECT', `cannot load: ${message}`, { where: path.relative(root, file), cause: error });
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Turns what a project declared into the validated model. Every rule here
+ * fails with INVALID_PROJECT, naming the file, the definition and the field,
+ * and saying what would be right.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  GRAINS,
+  everyGrain,
+  parseDuration,
+  UNPARTITIONED,
+  type ConfigDefinition,
+  type DatasetDefinition,
+  type GrainSpec,
+  type InputSpec,
+  type Partitioning,
+  type RetryOptions,
+  type StreamDefinition,
+} from '../define/index.ts';
+import { PondError } from '../errors/index.ts';
+import { compileEventSchema, projectColumns, RAW_META_COLUMNS } from '../schema/index.ts';
+import { findCycle } from './find-cycle.ts';
+import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
+
+const NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const RESERVED = new Set(['pond_partition', 'dead_letters']);
+
+export interface Declarations {
+  readonly dir: string;
+  readonly configFile: string;
+  readonly config: ConfigDefinition;
+  readonly streams: readonly StreamDefinition[];
+  readonly datasets: readonly DatasetDefinition[];
+  /** Where each definition was found, when the stack did not tell. */
+  readonly foundIn: ReadonlyMap<object, string>;
+}
+
+export function resolveProject(decl: Declarations): Project {
+  const rel = (file: string | undefined) => (file ? path.relative(decl.dir, file) || file : decl.configFile);
+  const fileOf = (def: StreamDefinition | DatasetDefinition) => rel(decl.foundIn.get(def) ?? def.definedIn);
+  const fail = (where: string, message: string, hint?: string): never => {
+    throw new PondError('INVALID_PROJECT', message, { where, hint });
+  };
+  const config = decl.config;
+  const configWhere = (field: string) => `${rel(decl.configFile)}: field ${field}`;
+
+  const concurrency = config.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail(configWhere('concurrency'), `must be a whole number ≥ 1, got ${String(config.concurrency)}`);
+  const defaultRetries = resolveRetries(config.retries, { attempts: 3, backoffMs: 1000, maxBackoffMs: 300_000 }, configWhere, fail);
+
+  // Names first: everything else refers to them.
+  const names = new Map<string, string>();
+  for (const def of [...decl.streams, ...decl.datasets]) {
+    const where = `${fileOf(def)}: ${def.kind} "${def.name}"`;
+    if (typeof def.name !== 'string' || !NAME.test(def.name)) {
+      fail(`${fileOf(def)}: ${def.kind} field name`, `"${String(def.name)}" is not a valid name`, 'use lower-case letters, digits and _, starting with a letter (it becomes a SQL view name)');
+    }
+    if (RESERVED.has(def.name)) fail(`${where} field name`, `"${def.name}" is reserved by Pond`);
+    const earlier = names.get(def.name);
+    if (earlier !== undefined) fail(`${where} field name`, `the name "${def.name}" is already used by ${earlier}`, 'give each stream and dataset its own name');
+    names.set(def.name, `the ${def.kind} in ${fileOf(def)}`);
+  }
+
+  const streams = new Map<string, StreamModel>();
+  for (const def of decl.streams) {
+    const file = fileOf(def);
+    const where = (field: string) => `${file}: stream "${def.name}" field ${field}`;
+    if (typeof def.schema !== 'string') fail(where('schema'), 'is required: the path of the JSON Schema file, relative to the project folder');
+    const schemaPath = path.resolve(decl.dir, def.schema);
+    let schema: Record<string, unknown>;
+    try {
+      schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      return fail(where('schema'), `cannot read JSON Schema ${def.schema}: ${(error as Error).message}`);
+    }
+    let validate;
+    try {
+      validate = compileEventSchema(schema);
+    } catch (error) {
+      return fail(`${def.schema}`, `is not a valid JSON Schema: ${(error as Error).message}`);
+    }
+    if (typeof def.time !== 'string' || def.time === '') fail(where('time'), 'is required: the event-time field, such as "time_utc"');
+    const partitioning = resolveGrain(def.partition ?? 'hour', where('partition'), fail);
+    if (partitioning.kind === 'none') fail(where('partition'), 'a stream must be partitioned by time', "use 'minute', 'hour', 'day', 'month' or { every: '10s' }");
+    streams.set(def.name, {
+      kind: 'stream',
+      name: def.name,
+      file,
+      schemaFile: def.schema,
+      schema,
+      validate,
+      columns: [...projectColumns(schema), ...RAW_META_COLUMNS],
+      timeField: def.time.split('.'),
+      partitioning,
+      latenessMs: resolveDuration(def.lateness ?? '10m', where('lateness'), fail),
+      startMs: def.start === undefined ? null : resolveInstant(def.start, where('start'), fail),
+      deadLetter: `${DEAD_LETTER_PREFIX}${def.name}`,
+    });
+  }
+
+  // Datasets: inputs, grains, mappings, then the dependency graph.
+  const partial = new Map<string, Omit<DatasetModel, 'depth' | 'codeFingerprint'> & { fingerprintSource: string; partitionSpec: GrainSpec | 'none' | undefined }>();
+  for (const def of decl.datasets) {
+    const file = fileOf(def);
+    const where = (field: string) => `${file}: dataset "${def.name}" field ${field}`;
+    const hasSql = typeof def.sql === 'string' && def.sql.trim() !== '';
+    const hasTs = typeof def.transform === 'function';
+    if (hasSql === hasTs) fail(where(hasSql ? 'transform' : 'sql'), hasSql ? 'give either sql or transform, not both' : 'is required: give the transformation as sql (DuckDB SQL) or transform (a TypeScript function)');
+    if (typeof def.inputs !== 'object' || def.inputs === null) fail(where('inputs'), 'is required: an object of { name: stream or dataset }');
+    const rawInputs = Object.entries(def.inputs as Record<string, InputSpec>);
+    const inputs: Array<{ alias: string; source: string; map: unknown }> = [];
+    for (const [alias, spec] of rawInputs) {
+      if (!NAME.test(alias)) fail(where(`inputs.${alias}`), `"${alias}" is not a valid input name`, 'use lower-case letters, digits and _ (it becomes a SQL view name)');
+      const ref = typeof spec === 'object' && spec !== null && 'from' in spec ? spec.from : spec;
+      const map = typeof spec === 'object' && spec !== null && 'from' in spec ? spec.map : undefined;
+      const source = typeof ref === 'string' ? ref : (ref as { name?: unknown } | undefined)?.name;
+      if (typeof source !== 'string' || !names.has(source)) {
+        fail(where(`inputs.${alias}`), `unknown input "${String(source)}"`, `known streams and datasets: ${[...names.keys()].sort().join(', ') || '(none)'}`);
+      }
+      inputs.push({ alias, source: source as string, map });
+    }
+    partial.set(def.name, {
+      kind: 'dataset',
+      name: def.name,
+      file,
+      inputs: inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: { kind: 'all' } as ResolvedMapping, rawMap: i.map })) as ResolvedInput[],
+      partitioning: UNPARTITIONED,
+      partitionSpec: def.partition,
+      startMs: def.start === undefined ? null : resolveInstant(def.start, where('start'), fail),
+      sql: hasSql ? def.sql : undefined,
+      transform: hasTs ? def.transform : undefined,
+      columns: hasTs ? def.columns : undefined,
+      onCodeChange: def.onCodeChange ?? 'rebuild',
+      concurrency: def.concurrency ?? concurrency,
+      retries: resolveRetries(def.retries, defaultRetries, (f) => where(f), fail),
+      description: def.description,
+      fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
+    });
+    if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
+    if (def.concurrency !== undefined && (!Number.isInteger(def.concurrency) || def.concurrency < 1)) fail(where('concurrency'), `must be a whole number ≥ 1, got ${String(def.concurrency)}`);
+  }
+
+  const edges = new Map([...partial].map(([name, d]) => [name, d.inputs.map((i) => i.source).filter((s) => partial.has(s))]));
+  const cycle = findCycle(edges);
+  if (cycle) {
+    const first = partial.get(cycle[0] as string);
+    fail(`${first?.file}: dataset "${cycle[0]}" field inputs`, `dependency cycle: ${cycle.join(' → ')}`, 'a dataset cannot depend on itself, directly or through others');
+  }
+
+  const datasets = new Map<string, DatasetModel>();
+  const order: string[] = [];
+  const depthOf = (name: string): number => {
+    if (streams.has(name)) return 0;
+    const done = datasets.get(name);
+    if (done) return done.depth;
+    const d = partial.get(name);
+    if (!d) return 0;
+    const depth = 1 + Math.max(0, ...d.inputs.map((i) => depthOf(i.source)));
+    const where = (field: string) => `${d.file}: dataset "${name}" field ${field}`;
+    const partitionOf = (source: string) => streams.get(source)?.partitioning ?? datasets.get(source)?.partitioning ?? UNPARTITIONED;
+    // Default grain: that of the first time-partitioned input (inputs are resolved first, by the recursion above).
+    const partitioning =
+      d.partitionSpec !== undefined
+        ? resolveGrain(d.partitionSpec, where('partition'), fail)
+        : (d.inputs.map((i) => partitionOf(i.source)).find((p) => p.kind === 'time') ?? UNPARTITIONED);
+    const inputs = d.inputs.map((input) => {
+      const raw = (input as ResolvedInput & { rawMap: unknown }).rawMap;
+      const source = partitionOf(input.source);
+      return { alias: input.alias, source: input.source, mapping: resolveMapping(raw, partitioning, source, input.source, where(`inputs.${input.alias}.map`), fail) };
+    });
+    const codeFingerprint = createHash('sha256')
+      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning) }))
+      .digest('hex')
+      .slice(0, 16);
+    const { fingerprintSource: _source, partitionSpec: _spec, ...rest } = d;
+    datasets.set(name, { ...rest, partitioning, inputs, depth, codeFingerprint });
+    order.push(name);
+    return depth;
+  };
+  for (const name of partial.keys()) depthOf(name);
+
+  return {
+    dir: decl.dir,
+    name: config.name ?? path.basename(decl.dir),
+    configFile: decl.configFile,
+    lakeDir: path.resolve(decl.dir, config.lake ?? '.pond/lake'),
+    stateUrl: process.env.POND_STATE_URL || (config.state && config.state !== 'sqlite' ? config.state : undefined),
+    sqlitePath: path.resolve(decl.dir, '.pond/state.db'),
+    concurrency,
+    streams,
+    datasets,
+    order,
+  };
+}
+
+type Fail = (where: string, message: string, hint?: string) => never;
+
+function describe(p: Partitioning): string {
+  return p.kind === 'none' ? 'none' : p.grain.iso;
+}
+
+function resolveGrain(spec: GrainSpec | 'none', where: string, fail: Fail): Partitioning {
+  if (spec === 'none') return UNPARTITIONED;
+  if (typeof spec === 'string') {
+    const grain = GRAINS[spec as keyof typeof GRAINS];
+    if (!grain) return fail(where, `unknown grain "${spec}"`, "use 'minute', 'hour', 'day', 'month', { every: '10s' } or 'none'");
+    return { kind: 'time', grain };
+  }
+  if (typeof spec === 'object' && spec !== null && typeof spec.every === 'string') {
+    const ms = resolveDuration(spec.every, `${where}.every`, fail);
+    if (ms < 1000 || ms % 1000 !== 0 || 86_400_000 % ms !== 0) {
+      fail(`${where}.every`, `"${spec.every}" cannot cut days into equal windows`, "use whole seconds that divide a day, such as '10s', '30s', '5m', '15m' or '6h'");
+    }
+    return { kind: 'time', grain: everyGrain(ms, spec.every) };
+  }
+  return fail(where, `is not a grain: ${JSON.stringify(spec)}`, "use 'minute', 'hour', 'day', 'month', { every: '10s' } or 'none'");
+}
+
+function resolveDuration(text: unknown, where: string, fail: Fail): number {
+  const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+  if (ms === undefined || ms < 0) return fail(where, `"${String(text)}" is not a duration`, "write it like '90s', '10m', '1h', '7d' or '1h30m'");
+  return ms;
+}
+
+function resolveInstant(text: unknown, where: string, fail: Fail): number {
+  const ms = typeof text === 'string' ? Date.parse(/T|Z|\+/.test(text) ? text : `${text}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms)) return fail(where, `"${String(text)}" is not a date or time`, "use ISO 8601, such as '2026-11-01' or '2026-11-01T06:00Z'");
+  return ms;
+}
+
+function resolveRetries(options: RetryOptions | undefined, base: RetryPolicy, where: (field: string) => string, fail: Fail): RetryPolicy {
+  if (options === undefined) return base;
+  const attempts = options.attempts ?? base.attempts;
+  if (!Number.isInteger(attempts) || attempts < 1) fail(where('retries.attempts'), `must be a whole number ≥ 1, got ${String(options.attempts)}`);
+  return {
+    attempts,
+    backoffMs: options.backoff === undefined ? base.backoffMs : resolveDuration(options.backoff, where('retries.backoff'), fail),
+    maxBackoffMs: options.maxBackoff === undefined ? base.maxBackoffMs : resolveDuration(options.maxBackoff, where('retries.maxBackoff'), fail),
+  };
+}
+
+function resolveMapping(raw: unknown, output: Partitioning, input: Partitioning, source: string, where: string, fail: Fail): ResolvedMapping {
+  if (input.kind === 'none') {
+    if (raw !== undefined && raw !== 'all' && raw !== 'window') fail(where, `"${source}" is unpartitioned: it can only be read whole`, "leave map out or use 'all'");
+    return { kind: 'all' };
+  }
+  if (raw === 'all') return { kind: 'all' };
+  if (output.kind === 'none') {
+    if (raw !== undefined && raw !== 'window') fail(where, 'an unpartitioned dataset reads whole inputs', "leave map out or use 'all'");
+    return { kind: 'all' };
+  }
+  if (raw === undefined || raw === 'window') {
+    if (!output.grain.isMultipleOf(input.grain)) {
+      fail(where, `a ${output.grain.name} window is not made of whole ${input.grain.name} partitions of "${source}"`, `partition this dataset by ${input.grain.name} or coarser, or use map { last: '…' } or 'all'`);
+    }
+    return { kind: 'window' };
+  }
+  if (typeof raw === 'object' && raw !== null && 'last' in raw) {
+    const ms = resolveDuration((raw as { last: unknown }).last, `${where}.last`, fail);
+    const inputMs = input.grain.approxMs;
+    if (ms <= 0 || input.grain.name === 'month' || ms % inputMs !== 0 || !output.grain.isMultipleOf(input.grain)) {
+      fail(`${where}.last`, `${String((raw as { last: unknown }).last)} is not a whole number of ${input.grain.name} partitions of "${source}" ending on a ${output.grain.name} boundary`, 'use a span that is a multiple of the input grain');
+    }
+    return { kind: 'last', ms };
+  }
+  return fail(where, `unknown mapping ${JSON.stringify(raw)}`, "use 'window', 'all' or { last: '7d' }");
+}

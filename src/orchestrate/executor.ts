@@ -1,0 +1,205 @@
+/**
+ * Runs builds: plans, queues the partitions that can be built now, leases them
+ * from the state store's queue (so that several workers can share it), builds
+ * them with per-dataset and global concurrency, retries what a retry can fix
+ * with backoff and jitter, and plans again as results arrive so that dependants
+ * start as soon as their inputs are done.
+ */
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import type { Project } from '../config/index.ts';
+import { asPondError, PondError } from '../errors/index.ts';
+import type { LogLine, NewTask, StateStore, Task, Cause } from '../state/index.ts';
+import { retryDelay } from './backoff.ts';
+import { buildPartition, type BuildContext } from './build-partition.ts';
+import { describeReason, keyOf, plan as makePlan, reasonOf, type Plan, type PlanOptions } from './plan.ts';
+
+export type BuildEvent =
+  | { type: 'planned'; queued: number; plan: Plan }
+  | { type: 'started'; task: Task; runId: string }
+  | { type: 'succeeded'; task: Task; runId: string; rows: number; ms: number }
+  | { type: 'failed'; task: Task; runId: string; error: PondError; willRetry: boolean };
+
+export interface BuildOptions extends Omit<PlanOptions, 'now'> {
+  /** Continuous mode: failed partitions are not retried by re-planning, only by their retry policy. */
+  readonly retryFailed?: boolean;
+  readonly onEvent?: (event: BuildEvent) => void;
+  readonly signal?: AbortSignal;
+  /** Lease length; a worker that dies loses its tasks after this long. */
+  readonly leaseMs?: number;
+}
+
+export interface BuildSummary {
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly cancelled: boolean;
+  /** Failures by dataset and partition, with the error. */
+  readonly failures: ReadonlyArray<{ dataset: string; key: string; error: PondError }>;
+}
+
+const CAUSE_OF: Record<string, Cause> = {
+  missing: 'missing',
+  'failed-earlier': 'failed-earlier',
+  'code-changed': 'code-changed',
+  'input-changed': 'input-changed',
+  upstream: 'input-changed',
+  forced: 'forced',
+};
+
+export class Executor {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(private readonly ctx: BuildContext & { state: StateStore; project: Project }) {}
+
+  /** Builds until nothing in scope is stale and buildable, or the signal aborts. */
+  async build(options: BuildOptions = {}): Promise<BuildSummary> {
+    const { state, project } = this.ctx;
+    const leaseMs = options.leaseMs ?? 60_000;
+    // Every running task and every wait listens to the one signal.
+    if (options.signal) setMaxListeners(0, options.signal);
+    const running = new Map<string, Promise<void>>();
+    const failures: Array<{ dataset: string; key: string; error: PondError }> = [];
+    let succeeded = 0;
+    let first = true;
+    let replanNeeded = true;
+    const perDataset = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.concurrency]));
+    const datasets = options.scope ? [...options.scope] : [...project.datasets.keys()];
+    const failedHere = new Set<string>();
+
+    const renew = setInterval(() => {
+      void state.renewLeases(this.workerId, [...running.keys()], leaseMs, Date.now()).catch(() => undefined);
+    }, Math.max(1000, leaseMs / 3));
+    try {
+      for (;;) {
+        if (options.signal?.aborted) break;
+        if (replanNeeded) {
+          replanNeeded = false;
+          const p = await makePlan(project, state, { ...options, force: first && options.force, now: Date.now() });
+          first = false;
+          const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere);
+          const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;
+          options.onEvent?.({ type: 'planned', queued, plan: p });
+        }
+        const free = project.concurrency - running.size;
+        const leased =
+          free > 0 ? await state.leaseTasks({ owner: this.workerId, limit: free, leaseMs, now: Date.now(), perDataset, datasets }) : [];
+        for (const task of leased) {
+          const job = this.runTask(task, options, failures, failedHere).then((ok) => {
+            if (ok) succeeded++;
+            running.delete(task.id);
+            replanNeeded = true;
+          });
+          running.set(task.id, job);
+        }
+        if (running.size === 0 && leased.length === 0) {
+          if (replanNeeded) continue;
+          // Nothing running: wait for backoff of queued tasks, or finish.
+          const waiting = await state.listTasks({ states: ['queued'], limit: 1000 });
+          const mine = waiting.filter((t) => datasets.includes(t.dataset));
+          if (mine.length === 0) break;
+          const next = Math.min(...mine.map((t) => t.notBefore));
+          await sleep(Math.max(10, Math.min(1000, next - Date.now())), options.signal);
+          continue;
+        }
+        if (running.size > 0) await Promise.race([...running.values(), sleep(leased.length > 0 ? 0 : 250, options.signal)]);
+      }
+    } finally {
+      clearInterval(renew);
+      if (options.signal?.aborted) {
+        await state.cancelTasks(datasets);
+      }
+      await Promise.allSettled(running.values());
+    }
+    return { succeeded, failed: failures.length, cancelled: options.signal?.aborted ?? false, failures };
+  }
+
+  private readyTasks(p: Plan, retryFailed: boolean, failedHere: ReadonlySet<string>): NewTask[] {
+    const tasks: NewTask[] = [];
+    for (const d of p.datasets.values()) {
+      if (!d.span) continue;
+      const size = d.span.end - d.span.start;
+      for (let k = 0; k < size; k++) {
+        if (!d.ready[k]) continue;
+        const reason = reasonOf(d, k);
+        const idx = d.span.start + k;
+        // A partition that failed for good in this build is not tried again by re-planning.
+        if (reason === 'failed-earlier' && (!retryFailed || failedHere.has(`${d.name}\u0000${idx}`))) continue;
+        tasks.push({
+          dataset: d.name,
+          idx,
+          key: keyOf(d, idx),
+          cause: CAUSE_OF[reason] ?? 'manual',
+          reason: describeReason(d, k),
+          priority: d.model.depth,
+          maxAttempts: d.model.retries.attempts,
+        });
+      }
+    }
+    return tasks;
+  }
+
+  /** Builds one leased task; returns whether it succeeded. */
+  private async runTask(
+    task: Task,
+    options: BuildOptions,
+    failures: Array<{ dataset: string; key: string; error: PondError }>,
+    failedHere: Set<string>,
+  ): Promise<boolean> {
+    const { state, project } = this.ctx;
+    const model = project.datasets.get(task.dataset);
+    const runId = randomUUID();
+    const logs: LogLine[] = [];
+    const log = (message: string, level: LogLine['level'] = 'info') => logs.push({ runId, at: Date.now(), level, message });
+    const startedAt = Date.now();
+    await state.startRun({ id: runId, taskId: task.id, dataset: task.dataset, idx: task.idx, key: task.key, cause: task.cause, reason: task.reason, attempt: task.attempts, worker: this.workerId, startedAt });
+    options.onEvent?.({ type: 'started', task, runId });
+    log(`building ${task.dataset} ${task.key} (${task.reason}), attempt ${task.attempts}`);
+    const abort = new AbortController();
+    const onAbort = () => abort.abort();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      if (!model) throw new PondError('NOT_FOUND', `dataset ${task.dataset} is no longer in the project`);
+      const version = await buildPartition(this.ctx, { model, idx: task.idx, key: task.key, cause: task.cause, runId, log, signal: abort.signal });
+      await state.finishRun(runId, { status: 'succeeded', versionId: version.id, finishedAt: Date.now() });
+      await state.finishTask(task.id, this.workerId, { state: 'done' });
+      options.onEvent?.({ type: 'succeeded', task, runId, rows: version.rows, ms: Date.now() - startedAt });
+      return true;
+    } catch (thrown) {
+      const error = asPondError(thrown);
+      const cancelled = error.code === 'CANCELLED' || abort.signal.aborted;
+      const willRetry = !cancelled && error.retryable && task.attempts < task.maxAttempts;
+      log(error.describe(), 'error');
+      await state.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: error.describe(), retryable: error.retryable, finishedAt: Date.now() });
+      if (willRetry) {
+        const delay = retryDelay(task.attempts, model?.retries.backoffMs ?? 1000, model?.retries.maxBackoffMs ?? 300_000);
+        log(`retrying in ${delay} ms (attempt ${task.attempts + 1} of ${task.maxAttempts})`, 'warn');
+        await state.finishTask(task.id, this.workerId, { state: 'queued', notBefore: Date.now() + delay, error: error.message });
+      } else {
+        await state.finishTask(task.id, this.workerId, { state: 'failed', error: error.describe() });
+        if (!cancelled) {
+          await state.markFailed(task.dataset, task.idx, task.key, error.describe());
+          failures.push({ dataset: task.dataset, key: task.key, error });
+          failedHere.add(`${task.dataset}\u0000${task.idx}`);
+        }
+      }
+      options.onEvent?.({ type: 'failed', task, runId, error, willRetry });
+      return false;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await state.appendLogs(logs).catch(() => undefined);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,2 @@
+/** SQL over the lake: views of every stream and dataset on their current versions. */
+export { createLakeViews } from './lake-views.ts';

@@ -1,0 +1,36 @@
+/**
+ * Makes the lake queryable: every stream and dataset becomes a view over
+ * exactly the files of its current versions (resolved once, never globbed),
+ * and `dead_letters` gathers every stream's rejected events.
+ */
+import type { Project } from '../config/index.ts';
+import type { Lake } from '../lake/index.ts';
+import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
+import { quoteIdent } from '../schema/index.ts';
+import type { Column, StateStore } from '../state/index.ts';
+import { inputQuery, type SqlSession } from '../transform/index.ts';
+
+const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
+
+export async function createLakeViews(session: SqlSession, project: Project, state: StateStore, lake: Lake): Promise<void> {
+  const filesOf = async (dataset: string) => {
+    const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
+    return { files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))), schema: versions[versions.length - 1]?.schema ?? [] };
+  };
+  for (const stream of project.streams.values()) {
+    const { files } = await filesOf(stream.name);
+    await view(session, stream.name, files, stream.columns);
+  }
+  for (const dataset of project.datasets.values()) {
+    const { files, schema } = await filesOf(dataset.name);
+    const declared: Column[] = Object.entries(dataset.columns ?? {}).map(([name, type]) => ({ name, type }));
+    await view(session, dataset.name, files, schema.length > 0 ? schema : declared);
+  }
+  const deadFiles: string[] = [];
+  for (const stream of project.streams.values()) deadFiles.push(...(await filesOf(stream.deadLetter)).files);
+  await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS);
+}
+
+async function view(session: SqlSession, name: string, files: readonly string[], columns: readonly Column[]): Promise<void> {
+  await session.run(`create or replace temp view ${quoteIdent(name)} as ${inputQuery({ files, columns })}`);
+}

@@ -1,0 +1,85 @@
+/**
+ * The typed columns of a raw stream, projected from its JSON Schema: each
+ * top-level property becomes a DuckDB column (nested objects become STRUCTs,
+ * arrays LISTs), so that SQL over raw data reads naturally. The original event
+ * is kept beside them, unchanged, in `_raw`.
+ */
+import type { Column } from '../state/index.ts';
+
+type Schema = Record<string, unknown>;
+
+/** Columns every raw stream has, after its projected properties. */
+export const RAW_META_COLUMNS: readonly Column[] = Object.freeze([
+  { name: '_event_time', type: 'TIMESTAMP WITH TIME ZONE' },
+  { name: '_received_at', type: 'TIMESTAMP WITH TIME ZONE' },
+  { name: '_message_id', type: 'VARCHAR' },
+  { name: '_raw', type: 'VARCHAR' },
+]);
+
+/**
+ * @example
+ * projectColumns({ type: 'object', properties: { id: { type: 'string' }, n: { type: 'integer' } } })
+ * // [{ name: 'id', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]
+ */
+export function projectColumns(schema: Schema): Column[] {
+  const properties = new Map<string, string>();
+  for (const branch of [schema, ...branches(schema)]) {
+    const props = branch.properties;
+    if (!isObject(props)) continue;
+    for (const [name, sub] of Object.entries(props)) {
+      const type = isObject(sub) ? duckType(sub) : 'JSON';
+      const seen = properties.get(name);
+      // Branches that disagree on a type keep the value as JSON rather than lose it.
+      properties.set(name, seen === undefined || seen === type ? type : 'JSON');
+    }
+  }
+  return [...properties].filter(([name]) => !name.startsWith('_')).map(([name, type]) => ({ name, type }));
+}
+
+function branches(schema: Schema): Schema[] {
+  const out: Schema[] = [];
+  for (const keyword of ['oneOf', 'anyOf', 'allOf']) {
+    const list = schema[keyword];
+    if (Array.isArray(list)) for (const s of list) if (isObject(s)) out.push(s, ...branches(s));
+  }
+  return out;
+}
+
+function duckType(schema: Schema): string {
+  let type = schema.type;
+  if (Array.isArray(type)) {
+    const nonNull = type.filter((t) => t !== 'null');
+    if (nonNull.length !== 1) return 'JSON';
+    type = nonNull[0];
+  }
+  if (type === undefined && 'const' in schema) type = typeof schema.const === 'number' ? 'number' : typeof schema.const;
+  if (type === undefined && Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) type = 'string';
+  switch (type) {
+    case 'string':
+      return schema.format === 'date-time' ? 'TIMESTAMP WITH TIME ZONE' : 'VARCHAR';
+    case 'integer':
+      return 'BIGINT';
+    case 'number':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'object': {
+      const props = schema.properties;
+      if (!isObject(props) || Object.keys(props).length === 0) return 'JSON';
+      const fields = Object.entries(props).map(([name, sub]) => `${quoteIdent(name)} ${isObject(sub) ? duckType(sub) : 'JSON'}`);
+      return `STRUCT(${fields.join(', ')})`;
+    }
+    case 'array':
+      return isObject(schema.items) ? `${duckType(schema.items)}[]` : 'JSON';
+    default:
+      return 'JSON';
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function isObject(value: unknown): value is Schema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

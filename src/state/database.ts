@@ -1,0 +1,117 @@
+/**
+ * The state database's tables as Kysely sees them. Times and sequence numbers
+ * are BIGINT in the schema and plain numbers here (PostgreSQL's int8 is parsed
+ * to a number by the pool's type parser). JSON columns are text that both
+ * databases store as-is; booleans are 0/1 integers because SQLite has none.
+ */
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  sequence: SequenceTable;
+  partitions: PartitionsTable;
+  versions: VersionsTable;
+  streams: StreamsTable;
+  tasks: TasksTable;
+  runs: RunsTable;
+  run_logs: RunLogsTable;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+/** One row (id 1): the global sequence counter that orders every commit. */
+export interface SequenceTable {
+  id: number;
+  value: number;
+}
+
+export interface PartitionsTable {
+  dataset: string;
+  idx: number;
+  key: string;
+  version_id: string | null;
+  current_seq: number;
+  input_seq: number;
+  code_fingerprint: string | null;
+  status: string;
+  error: string | null;
+  updated_at: number;
+}
+
+export interface VersionsTable {
+  id: string;
+  dataset: string;
+  idx: number;
+  key: string;
+  seq: number;
+  state: string;
+  prefix: string;
+  files_json: string;
+  rows: number;
+  bytes: number;
+  schema_json: string;
+  code_fingerprint: string;
+  input_seq: number;
+  inputs_json: string;
+  run_id: string | null;
+  cause: string;
+  created_at: number;
+  build_ms: number;
+}
+
+export interface StreamsTable {
+  stream: string;
+  max_event_time: number | null;
+  last_received_at: number | null;
+  events: number;
+  dead_letters: number;
+}
+
+export interface TasksTable {
+  id: string;
+  dataset: string;
+  idx: number;
+  key: string;
+  cause: string;
+  reason: string;
+  priority: number;
+  max_attempts: number;
+  state: string;
+  attempts: number;
+  not_before: number;
+  lease_owner: string | null;
+  lease_expires: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RunsTable {
+  id: string;
+  task_id: string | null;
+  dataset: string;
+  idx: number;
+  key: string;
+  cause: string;
+  reason: string;
+  attempt: number;
+  status: string;
+  error: string | null;
+  retryable: number | null;
+  version_id: string | null;
+  worker: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** Log lines are numbered per run (`n`), which keeps their order without a dialect-specific autoincrement. */
+export interface RunLogsTable {
+  run_id: string;
+  n: number;
+  at: number;
+  level: string;
+  message: string;
+}

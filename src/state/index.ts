@@ -1,0 +1,30 @@
+/**
+ * The state store's public surface: the `StateStore` interface and its
+ * values, and `openStateStore`, which picks SQLite or PostgreSQL from the
+ * configuration and migrates the schema before handing the store out.
+ */
+export type {
+  Cause,
+  Column,
+  CurrentVersion,
+  DatasetKind,
+  InputVersion,
+  LogLine,
+  NewTask,
+  NewVersion,
+  PartitionColumns,
+  PartitionState,
+  PartitionStatus,
+  Run,
+  RunFilter,
+  RunStatus,
+  StateStore,
+  StatusRun,
+  StreamActivity,
+  Task,
+  TaskState,
+  Version,
+  VersionFile,
+} from './state-store.ts';
+export { openStateStore } from './open-state-store.ts';
+export type { OpenStateStoreOptions } from './open-state-store.ts';

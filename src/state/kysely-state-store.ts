@@ -1,0 +1,453 @@
+/**
+ * The one implementation of `StateStore`, over Kysely, for SQLite and
+ * PostgreSQL alike. What differs between the two (transaction locking, lease
+ * locking, parameter limits, fast bulk reads, which errors mean "unavailable")
+ * comes from a `StoreAdapter`; see `sqlite/` and `postgres/`.
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { migrate } from './migrations/index.ts';
+import { PartitionColumnsBuilder } from './partition-columns-builder.ts';
+import { chunks, toLogLine, toPartition, toRun, toTask, toVersion, versionRow } from './rows.ts';
+import type { StoreAdapter } from './store-adapter.ts';
+import * as queue from './task-queue.ts';
+import type {
+  CurrentVersion,
+  LogLine,
+  NewTask,
+  NewVersion,
+  PartitionColumns,
+  PartitionState,
+  Run,
+  RunFilter,
+  StateStore,
+  StatusRun,
+  StreamActivity,
+  Task,
+  TaskState,
+  Version,
+  VersionFile,
+  Column,
+} from './state-store.ts';
+
+const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed', 'cancelled'];
+
+export class KyselyStateStore implements StateStore {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly adapter: StoreAdapter,
+  ) {
+    this.dialect = adapter.dialect;
+  }
+
+  /** Runs a statement; errors that mean the database cannot be used now become STORAGE_UNAVAILABLE. */
+  private async guard<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.adapter.unavailable(error, doing) ?? error;
+    }
+  }
+
+  /** A single-statement write; see `StoreAdapter.exclusive`. */
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.adapter.exclusive(fn);
+  }
+
+  private tx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.adapter.writeTransaction(this.db, fn);
+  }
+
+  async migrate(): Promise<void> {
+    await this.guard('migrate the state schema', () => migrate(this.db, this.adapter));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // Versions and partitions ----------------------------------------------------------
+
+  /** Takes `n` sequence numbers inside `trx`; returns the first. */
+  private async takeSeqs(trx: Kysely<Database>, n: number): Promise<number> {
+    const row = await trx
+      .updateTable('sequence')
+      .set((eb) => ({ value: eb('value', '+', n) }))
+      .where('id', '=', 1)
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value) - n + 1;
+  }
+
+  commitVersions(versions: readonly NewVersion[]): Promise<number[]> {
+    if (versions.length === 0) return Promise.resolve([]);
+    return this.guard('commit versions', () =>
+      this.tx(async (trx) => {
+        const first = await this.takeSeqs(trx, versions.length);
+        const seqs = versions.map((_, i) => first + i);
+        const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
+        for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
+          await trx.insertInto('versions').values(chunk).execute();
+        }
+        // One upsert row per partition: the last version of a partition in the batch wins.
+        const now = Date.now();
+        const latest = new Map<string, { v: NewVersion; seq: number }>();
+        versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
+        const partitions = [...latest.values()].map(({ v, seq }) => ({
+          dataset: v.dataset,
+          idx: v.idx,
+          key: v.key,
+          version_id: v.id,
+          current_seq: seq,
+          input_seq: v.inputSeq,
+          code_fingerprint: v.codeFingerprint,
+          status: 'ok',
+          error: null,
+          updated_at: now,
+        }));
+        for (const chunk of chunks(partitions, 10, this.adapter.maxParams)) {
+          await trx
+            .insertInto('partitions')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
+                key: eb.ref('excluded.key'),
+                version_id: eb.ref('excluded.version_id'),
+                current_seq: eb.ref('excluded.current_seq'),
+                input_seq: eb.ref('excluded.input_seq'),
+                code_fingerprint: eb.ref('excluded.code_fingerprint'),
+                status: 'ok',
+                error: null,
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
+        return seqs;
+      }),
+    );
+  }
+
+  quarantineVersion(version: NewVersion): Promise<void> {
+    return this.guard('record a quarantined version', () =>
+      this.tx(async (trx) => {
+        // It takes a sequence number too, so listVersions orders it among the others.
+        const seq = await this.takeSeqs(trx, 1);
+        await trx.insertInto('versions').values(versionRow(version, seq, 'quarantined')).execute();
+      }),
+    );
+  }
+
+  markFailed(dataset: string, idx: number, key: string, error: string): Promise<void> {
+    return this.guard('mark a partition failed', () => this.write(async () => {
+      await this.db
+        .insertInto('partitions')
+        .values({ dataset, idx, key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, status: 'failed', error, updated_at: Date.now() })
+        .onConflict((oc) =>
+          oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
+            status: 'failed',
+            error: eb.ref('excluded.error'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }));
+  }
+
+  getPartition(dataset: string, idx: number): Promise<PartitionState | undefined> {
+    return this.guard('read a partition', async () => {
+      const row = await this.db.selectFrom('partitions').selectAll().where('dataset', '=', dataset).where('idx', '=', idx).executeTakeFirst();
+      return row && toPartition(row);
+    });
+  }
+
+  listPartitions(dataset: string, from?: number, to?: number, limit?: number): Promise<PartitionState[]> {
+    return this.guard('list partitions', async () => {
+      const rows = await this.db
+        .selectFrom('partitions')
+        .selectAll()
+        .where('dataset', '=', dataset)
+        .$if(from !== undefined, (qb) => qb.where('idx', '>=', from ?? 0))
+        .$if(to !== undefined, (qb) => qb.where('idx', '<', to ?? 0))
+        .orderBy('idx')
+        .$if(limit !== undefined, (qb) => qb.limit(limit ?? 0))
+        .execute();
+      return rows.map(toPartition);
+    });
+  }
+
+  partitionColumns(dataset: string): Promise<PartitionColumns> {
+    return this.guard('read partition columns', async () => {
+      if (this.adapter.partitionColumns) return this.adapter.partitionColumns(dataset);
+      const rows = await this.db
+        .selectFrom('partitions')
+        .select(['idx', 'current_seq', 'input_seq', 'status', 'version_id', 'code_fingerprint'])
+        .where('dataset', '=', dataset)
+        .orderBy('idx')
+        .execute();
+      const builder = new PartitionColumnsBuilder(Math.max(16, rows.length));
+      for (const r of rows) {
+        builder.add(Number(r.idx), Number(r.current_seq), Number(r.input_seq), r.status === 'failed', r.version_id !== null, r.code_fingerprint);
+      }
+      return builder.build();
+    });
+  }
+
+  statusRuns(dataset: string): Promise<StatusRun[]> {
+    return this.guard('compute status runs', async () => {
+      // Gaps and islands: within one status, idx minus its rank is constant
+      // exactly along a stretch of consecutive idx.
+      const result = await sql<{ status: string; start: number; end: number }>`
+        select status, min(idx) as "start", max(idx) + 1 as "end"
+        from (
+          select status, idx, idx - row_number() over (partition by status order by idx) as grp
+          from partitions
+          where dataset = ${dataset}
+        ) islands
+        group by status, grp
+        order by "start"`.execute(this.db);
+      return result.rows.map((r) => ({ status: r.status as StatusRun['status'], start: Number(r.start), end: Number(r.end) }));
+    });
+  }
+
+  currentVersions(dataset: string, from: number, to: number): Promise<CurrentVersion[]> {
+    return this.guard('read current versions', async () => {
+      const rows = await this.db
+        .selectFrom('partitions as p')
+        .innerJoin('versions as v', 'v.id', 'p.version_id')
+        .select(['p.idx', 'p.key', 'v.id', 'p.current_seq', 'v.files_json', 'v.schema_json', 'v.rows'])
+        .where('p.dataset', '=', dataset)
+        .where('p.idx', '>=', from)
+        .where('p.idx', '<', to)
+        .orderBy('p.idx')
+        .execute();
+      return rows.map((r) => ({
+        idx: Number(r.idx),
+        key: r.key,
+        versionId: r.id,
+        currentSeq: Number(r.current_seq),
+        files: JSON.parse(r.files_json) as VersionFile[],
+        schema: JSON.parse(r.schema_json) as Column[],
+        rows: Number(r.rows),
+      }));
+    });
+  }
+
+  getVersion(id: string): Promise<Version | undefined> {
+    return this.guard('read a version', async () => {
+      const row = await this.db.selectFrom('versions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toVersion(row);
+    });
+  }
+
+  listVersions(dataset: string, options: { idx?: number; limit?: number } = {}): Promise<Version[]> {
+    return this.guard('list versions', async () => {
+      const rows = await this.db
+        .selectFrom('versions')
+        .selectAll()
+        .where('dataset', '=', dataset)
+        .$if(options.idx !== undefined, (qb) => qb.where('idx', '=', options.idx ?? 0))
+        .orderBy('seq', 'desc')
+        .$if(options.limit !== undefined, (qb) => qb.limit(options.limit ?? 0))
+        .execute();
+      return rows.map(toVersion);
+    });
+  }
+
+  versionPrefixes(): Promise<Set<string>> {
+    return this.guard('list version prefixes', async () => {
+      const rows = await this.db.selectFrom('versions').select('prefix').execute();
+      return new Set(rows.map((r) => r.prefix));
+    });
+  }
+
+  currentSeq(): Promise<number> {
+    return this.guard('read the sequence', async () => {
+      const row = await this.db.selectFrom('sequence').select('value').where('id', '=', 1).executeTakeFirst();
+      return Number(row?.value ?? 0);
+    });
+  }
+
+  // Streams ---------------------------------------------------------------------------
+
+  recordStreamActivity(stream: string, update: { maxEventTime: number | null; receivedAt: number; events: number; deadLetters: number }): Promise<void> {
+    return this.guard('record stream activity', () => this.write(async () => {
+      await this.db
+        .insertInto('streams')
+        .values({ stream, max_event_time: update.maxEventTime, last_received_at: update.receivedAt, events: update.events, dead_letters: update.deadLetters })
+        .onConflict((oc) =>
+          oc.column('stream').doUpdateSet((eb) => ({
+            // Times only move forward; a null update keeps what is there.
+            max_event_time: sql<number | null>`case when excluded.max_event_time is not null and (streams.max_event_time is null or excluded.max_event_time > streams.max_event_time) then excluded.max_event_time else streams.max_event_time end`,
+            last_received_at: sql<number | null>`case when streams.last_received_at is null or excluded.last_received_at > streams.last_received_at then excluded.last_received_at else streams.last_received_at end`,
+            events: eb('streams.events', '+', eb.ref('excluded.events')),
+            dead_letters: eb('streams.dead_letters', '+', eb.ref('excluded.dead_letters')),
+          })),
+        )
+        .execute();
+    }));
+  }
+
+  getStreamActivity(stream: string): Promise<StreamActivity | undefined> {
+    return this.guard('read stream activity', async () => {
+      const r = await this.db.selectFrom('streams').selectAll().where('stream', '=', stream).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        stream: r.stream,
+        maxEventTime: r.max_event_time === null ? null : Number(r.max_event_time),
+        lastReceivedAt: r.last_received_at === null ? null : Number(r.last_received_at),
+        events: Number(r.events),
+        deadLetters: Number(r.dead_letters),
+      };
+    });
+  }
+
+  // Task queue ------------------------------------------------------------------------
+
+  enqueueTasks(tasks: readonly NewTask[]): Promise<number> {
+    return this.guard('enqueue tasks', () => queue.enqueueTasks(this.db, this.adapter, tasks));
+  }
+
+  leaseTasks(request: Parameters<StateStore['leaseTasks']>[0]): Promise<Task[]> {
+    return this.guard('lease tasks', () => queue.leaseTasks(this.db, this.adapter, request));
+  }
+
+  renewLeases(owner: string, taskIds: readonly string[], leaseMs: number, now: number): Promise<string[]> {
+    return this.guard('renew leases', () => queue.renewLeases(this.db, this.adapter, owner, taskIds, leaseMs, now));
+  }
+
+  finishTask(taskId: string, owner: string, outcome: Parameters<StateStore['finishTask']>[2]): Promise<boolean> {
+    return this.guard('finish a task', () => queue.finishTask(this.db, this.adapter, taskId, owner, outcome));
+  }
+
+  cancelTasks(datasets?: readonly string[]): Promise<number> {
+    return this.guard('cancel tasks', () => queue.cancelTasks(this.db, this.adapter, datasets));
+  }
+
+  isCancelled(taskId: string): Promise<boolean> {
+    return this.guard('read a task', async () => {
+      const row = await this.db.selectFrom('tasks').select('state').where('id', '=', taskId).executeTakeFirst();
+      return row?.state === 'cancelled';
+    });
+  }
+
+  listTasks(filter: { states?: readonly TaskState[]; dataset?: string; limit?: number } = {}): Promise<Task[]> {
+    return this.guard('list tasks', async () => {
+      if (filter.states?.length === 0) return [];
+      const rows = await this.db
+        .selectFrom('tasks')
+        .selectAll()
+        .$if(filter.states !== undefined, (qb) => qb.where('state', 'in', filter.states ?? []))
+        .$if(filter.dataset !== undefined, (qb) => qb.where('dataset', '=', filter.dataset ?? ''))
+        .orderBy('priority')
+        .orderBy('id')
+        .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))
+        .execute();
+      return rows.map(toTask);
+    });
+  }
+
+  taskCounts(): Promise<Record<TaskState, number>> {
+    return this.guard('count tasks', async () => {
+      const rows = await this.db
+        .selectFrom('tasks')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('state')
+        .execute();
+      const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+      for (const r of rows) counts[r.state as TaskState] = Number(r.n);
+      return counts;
+    });
+  }
+
+  // Runs and logs ---------------------------------------------------------------------
+
+  startRun(run: Omit<Run, 'status' | 'error' | 'retryable' | 'versionId' | 'finishedAt'>): Promise<void> {
+    return this.guard('start a run', () => this.write(async () => {
+      await this.db
+        .insertInto('runs')
+        .values({
+          id: run.id,
+          task_id: run.taskId,
+          dataset: run.dataset,
+          idx: run.idx,
+          key: run.key,
+          cause: run.cause,
+          reason: run.reason,
+          attempt: run.attempt,
+          status: 'running',
+          error: null,
+          retryable: null,
+          version_id: null,
+          worker: run.worker,
+          started_at: run.startedAt,
+          finished_at: null,
+        })
+        .execute();
+    }));
+  }
+
+  finishRun(id: string, result: Parameters<StateStore['finishRun']>[1]): Promise<void> {
+    return this.guard('finish a run', () => this.write(async () => {
+      await this.db
+        .updateTable('runs')
+        .set({
+          status: result.status,
+          error: result.error ?? null,
+          retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
+          version_id: result.versionId ?? null,
+          finished_at: result.finishedAt,
+        })
+        .where('id', '=', id)
+        .execute();
+    }));
+  }
+
+  appendLogs(lines: readonly LogLine[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    return this.guard('append run logs', () =>
+      this.tx(async (trx) => {
+        const byRun = new Map<string, LogLine[]>();
+        for (const l of lines) byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l]);
+        for (const [runId, runLines] of byRun) {
+          const last = await trx.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId).executeTakeFirst();
+          const start = Number(last?.n ?? 0) + 1;
+          const rows = runLines.map((l, i) => ({ run_id: runId, n: start + i, at: l.at, level: l.level, message: l.message }));
+          for (const chunk of chunks(rows, 5, this.adapter.maxParams)) await trx.insertInto('run_logs').values(chunk).execute();
+        }
+      }),
+    );
+  }
+
+  getRun(id: string): Promise<Run | undefined> {
+    return this.guard('read a run', async () => {
+      const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRun(row);
+    });
+  }
+
+  listRuns(filter: RunFilter = {}): Promise<Run[]> {
+    return this.guard('list runs', async () => {
+      const rows = await this.db
+        .selectFrom('runs')
+        .selectAll()
+        .$if(filter.dataset !== undefined, (qb) => qb.where('dataset', '=', filter.dataset ?? ''))
+        .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status ?? 'running'))
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))
+        .execute();
+      return rows.map(toRun);
+    });
+  }
+
+  runLogs(runId: string): Promise<LogLine[]> {
+    return this.guard('read run logs', async () => {
+      const rows = await this.db.selectFrom('run_logs').select(['run_id', 'at', 'level', 'message']).where('run_id', '=', runId).orderBy('n').execute();
+      return rows.map(toLogLine);
+    });
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * The contract tests every `StateStore` implementation must pass; each
+ * implementation's test file calls `stateStoreSuite` with a way to open a
+ * store. `open` may be called more than once and must return stores on the
+ * same database (the concurrency test needs two connections), so every test
+ * works in datasets, streams and runs of its own and never assumes an empty
+ * database.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { NewTask, NewVersion, StateStore, TaskState } from './state-store.ts';
+
+let counter = 0;
+/** A name no other test (or earlier run against the same database) uses. */
+function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}-${counter}`;
+}
+
+function version(dataset: string, idx: number, overrides: Partial<NewVersion> = {}): NewVersion {
+  const id = overrides.id ?? unique('v');
+  return {
+    id,
+    dataset,
+    idx,
+    key: `k${idx}`,
+    prefix: `datasets/${dataset}/k${idx}/${id}`,
+    files: [{ path: `datasets/${dataset}/k${idx}/${id}/part-0.parquet`, rows: 10, bytes: 1234 }],
+    rows: 10,
+    bytes: 1234,
+    schema: [
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'at', type: 'TIMESTAMP WITH TIME ZONE' },
+    ],
+    codeFingerprint: 'code-a',
+    inputSeq: 7,
+    inputs: [{ dataset: 'events', key: `k${idx}`, version: 'in-1' }],
+    runId: null,
+    cause: 'missing',
+    createdAt: 1_700_000_000_000,
+    buildMs: 42,
+    ...overrides,
+  };
+}
+
+function task(dataset: string, idx: number, overrides: Partial<NewTask> = {}): NewTask {
+  return { dataset, idx, key: `k${idx}`, cause: 'missing', reason: `partition k${idx} is missing`, priority: 0, maxAttempts: 3, ...overrides };
+}
+
+export function stateStoreSuite(name: string, open: () => Promise<StateStore>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store?.close();
+    });
+
+    describe('schema', () => {
+      it('migrates again as a no-op, from the same and from another connection', async () => {
+        const seq = await store.currentSeq();
+        await store.migrate();
+        await store.migrate();
+        const other = await open();
+        try {
+          await other.migrate();
+          assert.equal(await other.currentSeq(), seq);
+        } finally {
+          await other.close();
+        }
+        assert.equal(await store.currentSeq(), seq);
+      });
+    });
+
+    describe('versions and partitions', () => {
+      it('commitVersions makes each version current with increasing seqs', async () => {
+        const ds = unique('commit');
+        assert.deepEqual(await store.commitVersions([]), []);
+        const before = await store.currentSeq();
+        const a = version(ds, 1);
+        const b = version(ds, 2, { codeFingerprint: 'code-b', inputSeq: 9 });
+        const seqs = await store.commitVersions([a, b]);
+        assert.equal(seqs.length, 2);
+        assert.ok(seqs[0]! > before);
+        assert.equal(seqs[1], seqs[0]! + 1);
+        assert.equal(await store.currentSeq(), seqs[1]);
+
+        const p = await store.getPartition(ds, 2);
+        assert.ok(p);
+        assert.deepEqual({ ...p, updatedAt: 0 }, {
+          dataset: ds, idx: 2, key: 'k2', versionId: b.id, currentSeq: seqs[1], inputSeq: 9,
+          codeFingerprint: 'code-b', status: 'ok', error: null, updatedAt: 0,
+        });
+        assert.ok(p.updatedAt > 0);
+
+        const stored = await store.getVersion(a.id);
+        assert.deepEqual(stored, { ...a, seq: seqs[0], state: 'committed' });
+        assert.equal(await store.getVersion('no-such-version'), undefined);
+        assert.equal(await store.getPartition(ds, 3), undefined);
+
+        // A newer version replaces the current one; so does the last of a batch naming a partition twice.
+        const c = version(ds, 1);
+        const d = version(ds, 1, { inputSeq: 11 });
+        const [sc, sd] = await store.commitVersions([c, d]);
+        assert.ok(sd! > sc! && sc! > seqs[1]!);
+        const p1 = await store.getPartition(ds, 1);
+        assert.equal(p1?.versionId, d.id);
+        assert.equal(p1?.currentSeq, sd);
+        assert.equal(p1?.inputSeq, 11);
+      });
+
+      it('a quarantined version is kept but never current', async () => {
+        const ds = unique('quarantine');
+        const good = version(ds, 0);
+        await store.commitVersions([good]);
+        const bad = version(ds, 0, { cause: 'new-data' });
+        await store.quarantineVersion(bad);
+        assert.equal((await store.getPartition(ds, 0))?.versionId, good.id);
+        const stored = await store.getVersion(bad.id);
+        assert.equal(stored?.state, 'quarantined');
+        assert.equal(stored?.cause, 'new-data');
+
+        const lonely = version(ds, 5);
+        await store.quarantineVersion(lonely);
+        assert.equal(await store.getPartition(ds, 5), undefined);
+        assert.deepEqual(await store.currentVersions(ds, 0, 10).then((vs) => vs.map((v) => v.versionId)), [good.id]);
+      });
+
+      it('markFailed records the error and keeps the current version', async () => {
+        const ds = unique('failed');
+        const v = version(ds, 3);
+        const [seq] = await store.commitVersions([v]);
+        await store.markFailed(ds, 3, 'k3', 'division by zero');
+        const p = await store.getPartition(ds, 3);
+        assert.equal(p?.status, 'failed');
+        assert.equal(p?.error, 'division by zero');
+        assert.equal(p?.versionId, v.id);
+        assert.equal(p?.currentSeq, seq);
+        assert.equal(p?.codeFingerprint, 'code-a');
+
+        await store.markFailed(ds, 4, 'k4', 'never built');
+        const q = await store.getPartition(ds, 4);
+        assert.deepEqual({ ...q, updatedAt: 0 }, {
+          dataset: ds, idx: 4, key: 'k4', versionId: null, currentSeq: 0, inputSeq: 0,
+          codeFingerprint: null, status: 'failed', error: 'never built', updatedAt: 0,
+        });
+
+        // A later success clears the failure.
+        await store.commitVersions([version(ds, 3)]);
+        const healed = await store.getPartition(ds, 3);
+        assert.equal(healed?.status, 'ok');
+        assert.equal(healed?.error, null);
+      });
+
+      it('listPartitions returns [from, to) ascending, with a limit', async () => {
+        const ds = unique('list');
+        await store.commitVersions([7, 2, 9, 0, 5].map((i) => version(ds, i)));
+        const idx = async (from?: number, to?: number, limit?: number) => (await store.listPartitions(ds, from, to, limit)).map((p) => p.idx);
+        assert.deepEqual(await idx(), [0, 2, 5, 7, 9]);
+        assert.deepEqual(await idx(2, 7), [2, 5]);
+        assert.deepEqual(await idx(3), [5, 7, 9]);
+        assert.deepEqual(await idx(undefined, 5), [0, 2]);
+        assert.deepEqual(await idx(0, 100, 2), [0, 2]);
+        assert.deepEqual(await idx(10, 20), []);
+      });
+
+      it('partitionColumns gives sorted parallel arrays', async () => {
+        const ds = unique('columns');
+        const empty = await store.partitionColumns(ds);
+        assert.equal(empty.idx.length, 0);
+        assert.equal(empty.maxSeq, 0);
+        assert.deepEqual(empty.codeFingerprints, []);
+
+        const seqs = await store.commitVersions([
+          version(ds, 5, { codeFingerprint: 'fa', inputSeq: 50 }),
+          version(ds, 1, { codeFingerprint: 'fb', inputSeq: 10 }),
+          version(ds, 3, { codeFingerprint: 'fa', inputSeq: 30 }),
+        ]);
+        await store.markFailed(ds, 3, 'k3', 'boom');
+        await store.markFailed(ds, 7, 'k7', 'boom');
+
+        const c = await store.partitionColumns(ds);
+        assert.ok(c.idx instanceof Float64Array && c.failed instanceof Uint8Array && c.codeRef instanceof Int32Array);
+        assert.deepEqual([...c.idx], [1, 3, 5, 7]);
+        assert.deepEqual([...c.currentSeq], [seqs[1], seqs[2], seqs[0], 0]);
+        assert.deepEqual([...c.inputSeq], [10, 30, 50, 0]);
+        assert.deepEqual([...c.failed], [0, 1, 0, 1]);
+        assert.deepEqual([...c.built], [1, 1, 1, 0]);
+        assert.equal(c.codeRef[3], -1);
+        assert.deepEqual([0, 1, 2].map((i) => c.codeFingerprints[c.codeRef[i]!]), ['fb', 'fa', 'fa']);
+        assert.equal(new Set(c.codeFingerprints).size, c.codeFingerprints.length);
+        assert.equal(c.maxSeq, Math.max(...seqs));
+      });
+
+      it('statusRuns finds stretches of consecutive idx in one status', async () => {
+        const ds = unique('runs');
+        assert.deepEqual(await store.statusRuns(ds), []);
+        // ok ok failed ok, a gap at 4, then ok ok failed.
+        await store.commitVersions([0, 1, 3, 5, 6].map((i) => version(ds, i)));
+        await store.markFailed(ds, 2, 'k2', 'x');
+        await store.markFailed(ds, 7, 'k7', 'x');
+        assert.deepEqual(await store.statusRuns(ds), [
+          { status: 'ok', start: 0, end: 2 },
+          { status: 'failed', start: 2, end: 3 },
+          { status: 'ok', start: 3, end: 4 },
+          { status: 'ok', start: 5, end: 7 },
+          { status: 'failed', start: 7, end: 8 },
+        ]);
+      });
+
+      it('currentVersions returns files and schema of current versions in a range', async () => {
+        const ds = unique('current');
+        const v1 = version(ds, 1, { files: [{ path: 'a/part-0.parquet', rows: 3, bytes: 30 }, { path: 'a/part-1.parquet', rows: 4, bytes: 40 }], rows: 7 });
+        const v2 = version(ds, 2, { schema: [{ name: 'n', type: 'BIGINT' }] });
+        const v4 = version(ds, 4);
+        const seqs = await store.commitVersions([v1, v2, v4]);
+        await store.markFailed(ds, 3, 'k3', 'no version');
+        const current = await store.currentVersions(ds, 1, 4);
+        assert.deepEqual(current, [
+          { idx: 1, key: 'k1', versionId: v1.id, currentSeq: seqs[0], files: v1.files, schema: v1.schema, rows: 7 },
+          { idx: 2, key: 'k2', versionId: v2.id, currentSeq: seqs[1], files: v2.files, schema: [{ name: 'n', type: 'BIGINT' }], rows: 10 },
+        ]);
+      });
+
+      it('listVersions lists newest first, per dataset or partition', async () => {
+        const ds = unique('versions');
+        const a = version(ds, 1);
+        const b = version(ds, 2);
+        const c = version(ds, 1);
+        await store.commitVersions([a]);
+        await store.commitVersions([b]);
+        await store.quarantineVersion(c);
+        assert.deepEqual((await store.listVersions(ds)).map((v) => v.id), [c.id, b.id, a.id]);
+        assert.deepEqual((await store.listVersions(ds, { idx: 1 })).map((v) => v.id), [c.id, a.id]);
+        assert.deepEqual((await store.listVersions(ds, { limit: 2 })).map((v) => v.id), [c.id, b.id]);
+        assert.deepEqual(await store.listVersions(unique('none')), []);
+      });
+
+      it('versionPrefixes holds committed and quarantined prefixes', async () => {
+        const ds = unique('prefixes');
+        const a = version(ds, 1);
+        const q = version(ds, 1);
+        await store.commitVersions([a]);
+        await store.quarantineVersion(q);
+        const prefixes = await store.versionPrefixes();
+        assert.ok(prefixes.has(a.prefix));
+        assert.ok(prefixes.has(q.prefix));
+      });
+    });
+
+    describe('streams', () => {
+      it('accumulates counters and moves times only forward', async () => {
+        const s = unique('stream');
+        assert.equal(await store.getStreamActivity(s), undefined);
+        await store.recordStreamActivity(s, { maxEventTime: null, receivedAt: 100, events: 0, deadLetters: 2 });
+        assert.deepEqual(await store.getStreamActivity(s), { stream: s, maxEventTime: null, lastReceivedAt: 100, events: 0, deadLetters: 2 });
+        await store.recordStreamActivity(s, { maxEventTime: 5_000, receivedAt: 200, events: 10, deadLetters: 0 });
+        await store.recordStreamActivity(s, { maxEventTime: 4_000, receivedAt: 150, events: 5, deadLetters: 1 });
+        await store.recordStreamActivity(s, { maxEventTime: null, receivedAt: 300, events: 1, deadLetters: 0 });
+        assert.deepEqual(await store.getStreamActivity(s), { stream: s, maxEventTime: 5_000, lastReceivedAt: 300, events: 16, deadLetters: 3 });
+        await store.recordStreamActivity(s, { maxEventTime: 6_000, receivedAt: 310, events: 1, deadLetters: 0 });
+        assert.equal((await store.getStreamActivity(s))?.maxEventTime, 6_000);
+      });
+    });
+
+    describe('task queue', () => {
+      it('enqueues once per partition while queued or leased, again after done', async () => {
+        const ds = unique('enqueue');
+        assert.equal(await store.enqueueTasks([]), 0);
+        assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'first' }), task(ds, 1, { reason: 'dup in batch' }), task(ds, 2)]), 2);
+        assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'second' }), task(ds, 3)]), 1);
+        const queued = await store.listTasks({ dataset: ds });
+        assert.deepEqual(queued.map((t) => [t.idx, t.state, t.reason]), [[1, 'queued', 'first'], [2, 'queued', 'partition k2 is missing'], [3, 'queued', 'partition k3 is missing']]);
+
+        const [leased] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds] });
+        assert.equal(leased?.idx, 1);
+        assert.equal(await store.enqueueTasks([task(ds, 1)]), 0);
+        assert.equal(await store.finishTask(leased.id, 'w1', { state: 'done' }), true);
+        assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'again' })]), 1);
+        const again = await store.listTasks({ dataset: ds, states: ['queued'] });
+        // Same priority: first queued, first listed.
+        assert.deepEqual(again.map((t) => [t.idx, t.reason]), [[2, 'partition k2 is missing'], [3, 'partition k3 is missing'], [1, 'again']]);
+      });
+
+      it('enqueues 30,000 tasks in one call', async () => {
+        const ds = unique('bulk');
+        const tasks = Array.from({ length: 30_000 }, (_, i) => task(ds, i, { priority: i % 3 }));
+        const started = performance.now();
+        assert.equal(await store.enqueueTasks(tasks), 30_000);
+        const ms = performance.now() - started;
+        assert.ok(ms < 5_000, `enqueue of 30,000 took ${ms.toFixed(0)} ms`);
+        assert.equal(await store.cancelTasks([ds]), 30_000);
+      });
+
+      it('leases lowest priority first and counts attempts', async () => {
+        const ds = unique('priority');
+        await store.enqueueTasks([task(ds, 1, { priority: 3 }), task(ds, 2, { priority: 1 }), task(ds, 3, { priority: 2 }), task(ds, 4, { priority: 1 })]);
+        const now = Date.now();
+        const leased = await store.leaseTasks({ owner: 'w1', limit: 3, leaseMs: 30_000, now, datasets: [ds] });
+        assert.deepEqual(leased.map((t) => t.idx), [2, 4, 3]);
+        for (const t of leased) {
+          assert.equal(t.state, 'leased');
+          assert.equal(t.attempts, 1);
+          assert.equal(t.leaseOwner, 'w1');
+          assert.equal(t.leaseExpires, now + 30_000);
+        }
+        const rest = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [ds] });
+        assert.deepEqual(rest.map((t) => t.idx), [1]);
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [ds] }), []);
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [] }), []);
+      });
+
+      it('requeues with a notBefore that leasing respects', async () => {
+        const ds = unique('backoff');
+        await store.enqueueTasks([task(ds, 1)]);
+        const now = Date.now();
+        const [t] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 1_000, now, datasets: [ds] });
+        assert.ok(t);
+        assert.equal(await store.finishTask(t.id, 'w1', { state: 'queued', notBefore: now + 5_000, error: 'input not ready' }), true);
+        const [requeued] = await store.listTasks({ dataset: ds });
+        assert.equal(requeued?.state, 'queued');
+        assert.equal(requeued?.notBefore, now + 5_000);
+        assert.equal(requeued?.lastError, 'input not ready');
+        assert.equal(requeued?.leaseOwner, null);
+        assert.deepEqual(await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 1_000, now: now + 4_999, datasets: [ds] }), []);
+        const [again] = await store.leaseTasks({ owner: 'w2', limit: 1, leaseMs: 1_000, now: now + 5_000, datasets: [ds] });
+        assert.equal(again?.id, t.id);
+        assert.equal(again?.attempts, 2);
+      });
+
+      it('respects perDataset caps, counting leases already held', async () => {
+        const capped = unique('capped');
+        const free = unique('free');
+        await store.enqueueTasks([0, 1, 2, 3, 4].map((i) => task(capped, i)));
+        await store.enqueueTasks([0, 1].map((i) => task(free, i, { priority: 5 })));
+        const now = Date.now();
+        const perDataset = { [capped]: 2 };
+        const first = await store.leaseTasks({ owner: 'w1', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped, free] });
+        assert.deepEqual(first.map((t) => `${t.dataset === capped ? 'c' : 'f'}${t.idx}`), ['c0', 'c1', 'f0', 'f1']);
+        // Two leases of `capped` are held: none more, from any owner.
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped, free] }), []);
+        assert.equal(await store.finishTask(first[0]!.id, 'w1', { state: 'done' }), true);
+        const next = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped] });
+        assert.deepEqual(next.map((t) => t.idx), [2]);
+        // Without caps the rest comes out.
+        const rest = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, datasets: [capped] });
+        assert.deepEqual(rest.map((t) => t.idx), [3, 4]);
+      });
+
+      it('an expired lease can be taken by another owner; the old owner loses it', async () => {
+        const ds = unique('expired');
+        await store.enqueueTasks([task(ds, 1)]);
+        const now = Date.now();
+        const [t] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 100, now, datasets: [ds] });
+        assert.ok(t);
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 1, leaseMs: 100, now: now + 100, datasets: [ds] }), []);
+        // An expired lease does not count against the cap either.
+        const [taken] = await store.leaseTasks({ owner: 'w2', limit: 1, leaseMs: 1_000, now: now + 101, datasets: [ds], perDataset: { [ds]: 1 } });
+        assert.equal(taken?.id, t.id);
+        assert.equal(taken?.leaseOwner, 'w2');
+        assert.equal(taken?.attempts, 2);
+        assert.equal(await store.finishTask(t.id, 'w1', { state: 'done' }), false);
+        assert.deepEqual(await store.renewLeases('w1', [t.id], 1_000, now + 102), [t.id]);
+        assert.equal(await store.finishTask(t.id, 'w2', { state: 'failed', error: 'bad SQL' }), true);
+        const [failed] = await store.listTasks({ dataset: ds });
+        assert.equal(failed?.state, 'failed');
+        assert.equal(failed?.lastError, 'bad SQL');
+        assert.equal(await store.finishTask(t.id, 'w2', { state: 'done' }), false);
+      });
+
+      it('renewLeases extends held leases and returns the ids no longer held', async () => {
+        const ds = unique('renew');
+        await store.enqueueTasks([task(ds, 1), task(ds, 2)]);
+        const now = Date.now();
+        const [a, b] = await store.leaseTasks({ owner: 'w1', limit: 2, leaseMs: 1_000, now, datasets: [ds] });
+        assert.ok(a && b);
+        assert.deepEqual(await store.renewLeases('w1', [], 1_000, now), []);
+        await store.finishTask(b.id, 'w1', { state: 'done' });
+        assert.deepEqual(await store.renewLeases('w1', [a.id, b.id, 'no-such-task'], 10_000, now + 500), [b.id, 'no-such-task']);
+        const [renewed] = await store.listTasks({ dataset: ds, states: ['leased'] });
+        assert.equal(renewed?.leaseExpires, now + 10_500);
+        // Still held at the old expiry: nobody else may take it.
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 2, leaseMs: 1_000, now: now + 2_000, datasets: [ds] }), []);
+        assert.deepEqual(await store.renewLeases('w2', [a.id], 1_000, now), [a.id]);
+      });
+
+      it('cancels queued and leased tasks; the worker can tell', async () => {
+        const ds = unique('cancel');
+        const other = unique('keep');
+        await store.enqueueTasks([task(ds, 1), task(ds, 2), task(ds, 3), task(other, 1)]);
+        const now = Date.now();
+        const [leased, done] = await store.leaseTasks({ owner: 'w1', limit: 2, leaseMs: 60_000, now, datasets: [ds] });
+        assert.ok(leased && done);
+        await store.finishTask(done.id, 'w1', { state: 'done' });
+        assert.equal(await store.cancelTasks([]), 0);
+        assert.equal(await store.cancelTasks([ds]), 2);
+        assert.equal(await store.isCancelled(leased.id), true);
+        assert.equal(await store.isCancelled(done.id), false);
+        assert.equal(await store.isCancelled('no-such-task'), false);
+        assert.equal(await store.finishTask(leased.id, 'w1', { state: 'done' }), false);
+        assert.deepEqual((await store.listTasks({ dataset: ds })).map((t) => t.state).sort(), ['cancelled', 'cancelled', 'done']);
+        assert.deepEqual((await store.listTasks({ dataset: other })).map((t) => t.state), ['queued']);
+        assert.equal(await store.enqueueTasks([task(ds, 1)]), 1);
+        assert.equal(await store.cancelTasks([ds, other]), 2);
+      });
+
+      it('listTasks filters and taskCounts counts by state', async () => {
+        const ds = unique('counts');
+        const before = await store.taskCounts();
+        assert.deepEqual(Object.keys(before).sort(), ['cancelled', 'done', 'failed', 'leased', 'queued']);
+        await store.enqueueTasks([1, 2, 3, 4].map((i) => task(ds, i)));
+        const now = Date.now();
+        const [a, b, c] = await store.leaseTasks({ owner: 'w1', limit: 3, leaseMs: 60_000, now, datasets: [ds] });
+        await store.finishTask(a!.id, 'w1', { state: 'done' });
+        await store.finishTask(b!.id, 'w1', { state: 'failed', error: 'x' });
+        const after = await store.taskCounts();
+        const delta = (s: TaskState) => after[s] - before[s];
+        assert.deepEqual([delta('queued'), delta('leased'), delta('done'), delta('failed'), delta('cancelled')], [1, 1, 1, 1, 0]);
+        assert.deepEqual((await store.listTasks({ dataset: ds, states: ['leased'] })).map((t) => t.id), [c!.id]);
+        assert.equal((await store.listTasks({ dataset: ds, limit: 2 })).length, 2);
+        assert.deepEqual(await store.listTasks({ dataset: ds, states: [] }), []);
+        await store.cancelTasks([ds]);
+      });
+
+      it('two connections leasing at once never lease the same task twice', async () => {
+        const ds = unique('race');
+        const total = 300;
+        await store.enqueueTasks(Array.from({ length: total }, (_, i) => task(ds, i, { priority: i % 5 })));
+        const other = await open();
+        try {
+          const drain = async (s: StateStore, owner: string): Promise<string[]> => {
+            const got: string[] = [];
+            for (;;) {
+              const leased = await s.leaseTasks({ owner, limit: 7, leaseMs: 60_000, now: Date.now(), datasets: [ds], perDataset: { [ds]: 1_000 } });
+              if (leased.length === 0) return got;
+              for (const t of leased) {
+                got.push(t.id);
+                assert.equal(await s.finishTask(t.id, owner, { state: 'done' }), true);
+              }
+            }
+          };
+          const results = await Promise.all([drain(store, 'a1'), drain(other, 'b1'), drain(store, 'a2'), drain(other, 'b2')]);
+          const all = results.flat();
+          assert.equal(all.length, total);
+          assert.equal(new Set(all).size, total);
+          assert.ok(results.filter((r) => r.length > 0).length >= 2, 'both connections should have leased some tasks');
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
+    describe('runs and logs', () => {
+      it('starts, finishes and lists runs newest first', async () => {
+        const ds = unique('runs');
+        const base = { taskId: null, idx: 0, key: 'all', cause: 'manual' as const, reason: 'asked', attempt: 1, worker: 'w1' };
+        const r1 = unique('run');
+        const r2 = unique('run');
+        const r3 = unique('run');
+        await store.startRun({ ...base, id: r1, dataset: ds, startedAt: 1_000, taskId: 't1' });
+        await store.startRun({ ...base, id: r2, dataset: ds, startedAt: 2_000 });
+        await store.startRun({ ...base, id: r3, dataset: `${ds}-other`, startedAt: 3_000 });
+        assert.deepEqual(await store.getRun(r1), {
+          ...base, id: r1, dataset: ds, taskId: 't1', startedAt: 1_000,
+          status: 'running', error: null, retryable: null, versionId: null, finishedAt: null,
+        });
+        await store.finishRun(r1, { status: 'failed', error: 'boom', retryable: false, finishedAt: 1_500 });
+        await store.finishRun(r2, { status: 'succeeded', versionId: 'v9', finishedAt: 2_500 });
+        const f1 = await store.getRun(r1);
+        assert.equal(f1?.status, 'failed');
+        assert.equal(f1?.error, 'boom');
+        assert.equal(f1?.retryable, false);
+        assert.equal(f1?.finishedAt, 1_500);
+        const f2 = await store.getRun(r2);
+        assert.equal(f2?.versionId, 'v9');
+        assert.equal(f2?.retryable, null);
+        assert.equal(await store.getRun('no-such-run'), undefined);
+
+        assert.deepEqual((await store.listRuns({ dataset: ds })).map((r) => r.id), [r2, r1]);
+        assert.deepEqual((await store.listRuns({ dataset: ds, status: 'failed' })).map((r) => r.id), [r1]);
+        assert.deepEqual((await store.listRuns({ dataset: ds, limit: 1 })).map((r) => r.id), [r2]);
+        const all = (await store.listRuns()).map((r) => r.id);
+        assert.ok(all.indexOf(r3) < all.indexOf(r2) && all.indexOf(r2) < all.indexOf(r1));
+      });
+
+      it('appends logs and reads them back in order', async () => {
+        const a = unique('run');
+        const b = unique('run');
+        assert.deepEqual(await store.runLogs(a), []);
+        await store.appendLogs([]);
+        await store.appendLogs([
+          { runId: a, at: 10, level: 'info', message: 'start' },
+          { runId: a, at: 10, level: 'debug', message: 'reading 3 files' },
+        ]);
+        await store.appendLogs([
+          { runId: b, at: 11, level: 'info', message: 'other run' },
+          { runId: a, at: 9, level: 'warn', message: 'clock went back' },
+          { runId: a, at: 12, level: 'error', message: 'done badly' },
+        ]);
+        assert.deepEqual((await store.runLogs(a)).map((l) => l.message), ['start', 'reading 3 files', 'clock went back', 'done badly']);
+        assert.deepEqual(await store.runLogs(b), [{ runId: b, at: 11, level: 'info', message: 'other run' }]);
+      });
+    });
+  });
+}

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { PondError } from '../errors/index.ts';
+import type { Database } from './database.ts';
+import type { PartitionColumns } from './state-store.ts';
+
+/**
+ * What differs between the state databases, and nothing else: how a write
+ * transaction takes its lock, how leasers and migrators are kept apart, how
+ * many bound parameters a statement may carry, which errors mean "the database
+ * is not reachable", and fast paths a driver offers. The queries themselves
+ * live once, in `KyselyStateStore`.
+ */
+export interface StoreAdapter {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Names the database in messages (a file path, or a URL without its password). */
+  readonly description: string;
+  /** Bound parameters one statement may carry; multi-row inserts are chunked below it. */
+  readonly maxParams: number;
+  /** Whether lease candidates are locked with `FOR UPDATE SKIP LOCKED`. */
+  readonly skipLocked: boolean;
+  /**
+   * Runs `fn` in a transaction that holds the write lock from its first
+   * statement, so a read followed by a write cannot be overtaken by another
+   * process (SQLite: `BEGIN IMMEDIATE`). `fn` must use only the handle it is given.
+   */
+  writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a single-statement write (autocommit) so that it cannot wait on a
+   * lock held by another connection of this process (SQLite); a pass-through
+   * where the database queues writers itself (PostgreSQL).
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Keeps concurrent migrators apart inside a migration transaction. */
+  lockMigrations(trx: Kysely<Database>): Promise<void>;
+  /** Keeps concurrent leasers of these capped datasets apart so per-dataset caps hold. */
+  lockLeaseCaps(trx: Kysely<Database>, datasets: readonly string[]): Promise<void>;
+  /** A faster read of all partitions of a dataset than the generic query, when the driver has one. */
+  partitionColumns?(dataset: string): Promise<PartitionColumns>;
+  /** The error as STORAGE_UNAVAILABLE when it means the database cannot be used now (I/O, locks, connection). */
+  unavailable(error: unknown, doing: string): PondError | undefined;
+}

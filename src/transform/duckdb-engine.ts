@@ -1,0 +1,108 @@
+/**
+ * The compute role: DuckDB in this process. One database instance, one
+ * connection per concurrent build (temporary views are per connection, so
+ * builds never see each other's inputs).
+ */
+import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import type { Column, Row } from './types.ts';
+
+export interface Engine {
+  connect(): Promise<SqlSession>;
+  close(): void;
+}
+
+/** The narrow shape Pond needs of a DuckDB connection. */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  /** All rows of a query as plain objects (BIGINTs that fit become numbers). */
+  rows(sql: string): Promise<Row[]>;
+  /** Column names and DuckDB types of a query, without running it. */
+  describe(sql: string): Promise<Column[]>;
+  /** The rows of a query in batches as DuckDB produces them (about 2,048 rows each). */
+  batches(sql: string): AsyncIterable<Row[]>;
+  close(): void;
+}
+
+/**
+ * @example
+ * const engine = await openEngine();
+ * const session = await engine.connect();
+ * await session.rows('select 42 as answer'); // [{ answer: 42 }]
+ */
+export async function openEngine(options: { threads?: number; memoryLimit?: string } = {}): Promise<Engine> {
+  // Never download extensions at run time: builds must not depend on the network.
+  const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
+  if (options.threads) config.threads = String(options.threads);
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(':memory:', config);
+  // UTC, whatever the machine's zone: the same inputs must give the same rows
+  // everywhere. Without the ICU extension DuckDB is always UTC, and this fails.
+  const setup = await instance.connect();
+  await setup.run("set global TimeZone = 'UTC'").catch(() => undefined);
+  setup.closeSync();
+  return {
+    connect: async () => new DuckDBSession(await instance.connect()),
+    close: () => instance.closeSync(),
+  };
+}
+
+class DuckDBSession implements SqlSession {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async rows(sql: string): Promise<Row[]> {
+    const out: Row[] = [];
+    for await (const batch of this.batches(sql)) out.push(...batch);
+    return out;
+  }
+
+  async describe(sql: string): Promise<Column[]> {
+    const prepared = await this.connection.prepare(sql);
+    const columns: Column[] = [];
+    for (let i = 0; i < prepared.columnCount; i++) columns.push({ name: prepared.columnName(i), type: String(prepared.columnType(i)) });
+    prepared.destroySync();
+    return columns;
+  }
+
+  async *batches(sql: string): AsyncIterable<Row[]> {
+    const result = await this.connection.stream(sql);
+    const names = result.columnNames();
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      yield chunk.convertRows(JSDuckDBValueConverter).map((values) => toRow(names, values));
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+function toRow(names: readonly string[], values: readonly unknown[]): Row {
+  const row: Row = {};
+  for (let i = 0; i < names.length; i++) row[names[i] as string] = plain(values[i]);
+  return row;
+}
+
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  return value ?? null;
+}
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A SQL list of string literals: `['a', 'b']`. */
+export function sqlList(items: readonly string[]): string {
+  return `[${items.map(sqlString).join(', ')}]`;
+}

@@ -1,0 +1,25 @@
+/**
+ * Binds a build's inputs as temporary views on one DuckDB connection: each
+ * input reads exactly the files of the current versions it was given, and
+ * `pond_partition` describes the partition being built.
+ */
+import { quoteIdent } from '../schema/index.ts';
+import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
+import type { InputBinding, PartitionWindow } from './types.ts';
+
+export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
+  for (const input of inputs) {
+    await session.run(`create or replace temp view ${quoteIdent(input.alias)} as ${inputQuery(input)}`);
+  }
+  const ts = (ms: number | null) => (ms === null ? 'null::timestamptz' : `to_timestamp(${ms / 1000})`);
+  await session.run(
+    `create or replace temp view pond_partition as select ${sqlString(window.key)} as key, ${ts(window.start)} as start, ${ts(window.end)} as "end"`,
+  );
+}
+
+/** A query over an input's files; an input with no files still has its columns. */
+export function inputQuery(input: Pick<InputBinding, 'files' | 'columns'>): string {
+  if (input.files.length > 0) return `select * from read_parquet(${sqlList(input.files)}, union_by_name = true, hive_partitioning = false)`;
+  if (input.columns.length === 0) return 'select null as _empty where false';
+  return `select ${input.columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`;
+}

@@ -1,0 +1,116 @@
+/**
+ * Runs one dataset's transformation for one partition into a staging Parquet
+ * file: SQL in DuckDB, or a TypeScript function fed with batches of rows.
+ * Errors name the dataset, the partition and the pipeline file.
+ */
+import type { InputReader, TransformFunction } from '../define/index.ts';
+import { PondError } from '../errors/index.ts';
+import type { Engine, SqlSession } from './duckdb-engine.ts';
+import { createInputViews, inputQuery } from './input-views.ts';
+import { copyQueryToParquet, writeRowsToParquet } from './write-parquet.ts';
+import type { BuildOutput, Column, InputBinding, PartitionWindow, Row } from './types.ts';
+import { quoteIdent } from '../schema/index.ts';
+
+export interface TransformJob {
+  readonly dataset: string;
+  /** Project-relative pipeline file, for error messages. */
+  readonly file: string;
+  readonly window: PartitionWindow;
+  readonly inputs: readonly InputBinding[];
+  readonly sql?: string;
+  readonly transform?: TransformFunction;
+  readonly columns?: Readonly<Record<string, string>>;
+  /** Where to write the Parquet output. */
+  readonly outputPath: string;
+  /** A scratch path prefix for intermediate files. */
+  readonly scratchPath: string;
+  readonly log: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export async function runTransform(engine: Engine, job: TransformJob): Promise<BuildOutput> {
+  const session = await engine.connect();
+  try {
+    await createInputViews(session, job.inputs, job.window);
+    if (job.sql !== undefined) return await runSql(session, job, job.sql);
+    if (job.transform) return await runTs(session, job, job.transform);
+    throw new PondError('INTERNAL', `dataset "${job.dataset}" has no transformation`);
+  } finally {
+    session.close();
+  }
+}
+
+async function runSql(session: SqlSession, job: TransformJob, sql: string): Promise<BuildOutput> {
+  const query = sql.trim().replace(/;+\s*$/, '');
+  try {
+    return await copyQueryToParquet(session, query, job.outputPath);
+  } catch (error) {
+    throw new PondError('TRANSFORM_FAILED', `SQL failed: ${(error as Error).message}`, {
+      where: `${job.file}: dataset "${job.dataset}" partition ${job.window.key}`,
+      hint: 'fix the SQL; `pond query` over the same inputs helps to try it out',
+      cause: error,
+    });
+  }
+}
+
+async function runTs(session: SqlSession, job: TransformJob, transform: TransformFunction): Promise<BuildOutput> {
+  const readers: Record<string, InputReader> = {};
+  for (const input of job.inputs) readers[input.alias] = reader(session, input);
+  const ctx = {
+    partition: {
+      key: job.window.key,
+      start: job.window.start === null ? null : new Date(job.window.start),
+      end: job.window.end === null ? null : new Date(job.window.end),
+    },
+    inputs: readers,
+    log: job.log,
+  };
+  const columns: Column[] | undefined = job.columns ? Object.entries(job.columns).map(([name, type]) => ({ name, type })) : undefined;
+  try {
+    return await writeRowsToParquet(session, batched(transform(ctx), job.signal), columns, job.scratchPath, job.outputPath);
+  } catch (error) {
+    if (error instanceof PondError) throw error;
+    throw new PondError('TRANSFORM_FAILED', `transform threw: ${(error as Error).message}`, {
+      where: `${job.file}: dataset "${job.dataset}" partition ${job.window.key}`,
+      cause: error,
+    });
+  }
+}
+
+function reader(session: SqlSession, input: InputBinding): InputReader {
+  const query = `select * from ${quoteIdent(input.alias)}`;
+  return {
+    async *batches(size = 10_000) {
+      let pending: Row[] = [];
+      for await (const batch of session.batches(query)) {
+        pending.push(...batch);
+        if (pending.length >= size) {
+          yield pending;
+          pending = [];
+        }
+      }
+      if (pending.length > 0) yield pending;
+    },
+    all: () => session.rows(query),
+  };
+}
+
+/** Turns what a transform yields (rows or arrays of rows) into batches. */
+async function* batched(source: AsyncIterable<Row | Row[]> | Iterable<Row | Row[]>, signal?: AbortSignal): AsyncIterable<Row[]> {
+  let pending: Row[] = [];
+  for await (const item of source) {
+    if (signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
+    if (Array.isArray(item)) {
+      yield item;
+    } else {
+      pending.push(item);
+      if (pending.length >= 10_000) {
+        yield pending;
+        pending = [];
+      }
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
+
+export { inputQuery };

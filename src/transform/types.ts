@@ -1,0 +1,27 @@
+import type { Row } from '../define/index.ts';
+import type { Column } from '../state/index.ts';
+
+export type { Row, Column };
+
+/** One input of a build: the files of the current versions of its mapped partitions. */
+export interface InputBinding {
+  /** The view name the transformation uses. */
+  readonly alias: string;
+  /** Local paths (or URLs) DuckDB reads. */
+  readonly files: readonly string[];
+  /** Columns to give an empty input, so that SQL over it still binds. */
+  readonly columns: readonly Column[];
+}
+
+export interface PartitionWindow {
+  readonly key: string;
+  /** ms since the epoch, or null when unpartitioned. */
+  readonly start: number | null;
+  readonly end: number | null;
+}
+
+/** The output of a build, written to a staging file. */
+export interface BuildOutput {
+  readonly rows: number;
+  readonly schema: readonly Column[];
+}
