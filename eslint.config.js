@@ -25,6 +25,7 @@ export default tseslint.config(
   },
   {
     files: ['src/define/**'],
+    ignores: ['src/define/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'define/ is imported by user projects: no node:*, DuckDB or database drivers.' }] }],
     },

@@ -63,9 +63,13 @@ export class Executor {
     let succeeded = 0;
     let first = true;
     let replanNeeded = true;
+    let lastPlan = 0;
     const perDataset = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.concurrency]));
     const datasets = options.scope ? [...options.scope] : [...project.datasets.keys()];
     const failedHere = new Set<string>();
+    // A plan read before a build committed may still call it stale: partitions
+    // finished after a plan started are not queued from that plan.
+    const finishedAt = new Map<string, number>();
 
     const renew = setInterval(() => {
       void state.renewLeases(this.workerId, [...running.keys()], leaseMs, Date.now()).catch(() => undefined);
@@ -73,11 +77,20 @@ export class Executor {
     try {
       for (;;) {
         if (options.signal?.aborted) break;
-        if (replanNeeded) {
+        // Plan again when builds finished: at once when idle, else at most every 250 ms.
+        if (replanNeeded && (running.size === 0 || Date.now() - lastPlan > 250)) {
           replanNeeded = false;
-          const p = await makePlan(project, state, { ...options, force: first && options.force, now: Date.now() });
+          const planStart = Date.now();
+          lastPlan = planStart;
+          const pending = new Map<string, Set<number>>();
+          for (const t of await state.listTasks({ states: ['queued', 'leased'], limit: 1_000_000 })) {
+            let set = pending.get(t.dataset);
+            if (!set) pending.set(t.dataset, (set = new Set()));
+            set.add(t.idx);
+          }
+          const p = await makePlan(project, state, { ...options, force: first && options.force, pending, now: planStart });
           first = false;
-          const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere);
+          const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere).filter((t) => (finishedAt.get(`${t.dataset}\u0000${t.idx}`) ?? -1) < planStart);
           const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;
           options.onEvent?.({ type: 'planned', queued, plan: p });
         }
@@ -87,6 +100,7 @@ export class Executor {
         for (const task of leased) {
           const job = this.runTask(task, options, failures, failedHere).then((ok) => {
             if (ok) succeeded++;
+            finishedAt.set(`${task.dataset}\u0000${task.idx}`, Date.now());
             running.delete(task.id);
             replanNeeded = true;
           });

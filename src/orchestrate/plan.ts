@@ -25,6 +25,8 @@ export interface PlanOptions {
   readonly to?: number;
   /** Rebuild every partition in scope, fresh or not. */
   readonly force?: boolean;
+  /** Partitions already queued or running (by dataset): they count as planned, and are not ready again. */
+  readonly pending?: ReadonlyMap<string, ReadonlySet<number>>;
   readonly now: number;
 }
 
@@ -163,8 +165,14 @@ function planDataset(
     }
   });
 
+  const pending = options.pending?.get(model.name);
   for (let k = 0; k < size; k++) {
     if (options.force && inScope && inTime(k) && reason[k] === R.fresh) reason[k] = R.forced;
+    if (pending?.has(span.start + k)) {
+      if (reason[k] === R.fresh) reason[k] = R.forced;
+      planned[k] = 1;
+      continue;
+    }
     if (reason[k] !== R.fresh && inScope && inTime(k)) {
       planned[k] = 1;
       if (!notReady[k]) ready[k] = 1;

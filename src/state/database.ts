@@ -9,6 +9,7 @@ export interface Database {
   schema_migrations: SchemaMigrationsTable;
   sequence: SequenceTable;
   partitions: PartitionsTable;
+  code_fingerprints: CodeFingerprintsTable;
   versions: VersionsTable;
   streams: StreamsTable;
   tasks: TasksTable;
@@ -36,9 +37,16 @@ export interface PartitionsTable {
   current_seq: number;
   input_seq: number;
   code_fingerprint: string | null;
+  code_ref: number | null;
   status: string;
   error: string | null;
   updated_at: number;
+}
+
+/** Numbers for code fingerprints; `ref` is the seq of the commit that first used one. */
+export interface CodeFingerprintsTable {
+  ref: number;
+  fingerprint: string;
 }
 
 export interface VersionsTable {

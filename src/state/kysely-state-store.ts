@@ -35,6 +35,8 @@ const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed',
 
 export class KyselyStateStore implements StateStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Fingerprint to ref; a mapping never changes once made, so caching it is safe. */
+  private readonly codeRefs = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -82,12 +84,39 @@ export class KyselyStateStore implements StateStore {
     return Number(row.value) - n + 1;
   }
 
+  /**
+   * The refs of these fingerprints, creating missing ones with refs from
+   * `seqs` (unique to this commit). The caller caches them only once its
+   * transaction committed, so a rollback cannot leave a ref without its row.
+   */
+  private async codeRefsFor(trx: Kysely<Database>, fingerprints: readonly string[], seqs: readonly number[]): Promise<Map<string, number>> {
+    const refs = new Map<string, number>();
+    const missing: string[] = [];
+    for (const f of new Set(fingerprints)) {
+      const known = this.codeRefs.get(f);
+      if (known === undefined) missing.push(f);
+      else refs.set(f, known);
+    }
+    if (missing.length > 0) {
+      const rows = missing.map((fingerprint, i) => ({ fingerprint, ref: seqs[i] ?? 0 }));
+      for (const chunk of chunks(rows, 2, this.adapter.maxParams)) {
+        await trx.insertInto('code_fingerprints').values(chunk).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
+      }
+      for (const chunk of chunks(missing, 1, this.adapter.maxParams)) {
+        const found = await trx.selectFrom('code_fingerprints').select(['fingerprint', 'ref']).where('fingerprint', 'in', chunk).execute();
+        for (const r of found) refs.set(r.fingerprint, Number(r.ref));
+      }
+    }
+    return refs;
+  }
+
   commitVersions(versions: readonly NewVersion[]): Promise<number[]> {
     if (versions.length === 0) return Promise.resolve([]);
-    return this.guard('commit versions', () =>
-      this.tx(async (trx) => {
+    return this.guard('commit versions', async () => {
+      const { seqs, refs } = await this.tx(async (trx) => {
         const first = await this.takeSeqs(trx, versions.length);
         const seqs = versions.map((_, i) => first + i);
+        const refs = await this.codeRefsFor(trx, versions.map((v) => v.codeFingerprint), seqs);
         const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
         for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
           await trx.insertInto('versions').values(chunk).execute();
@@ -104,11 +133,12 @@ export class KyselyStateStore implements StateStore {
           current_seq: seq,
           input_seq: v.inputSeq,
           code_fingerprint: v.codeFingerprint,
+          code_ref: refs.get(v.codeFingerprint) ?? null,
           status: 'ok',
           error: null,
           updated_at: now,
         }));
-        for (const chunk of chunks(partitions, 10, this.adapter.maxParams)) {
+        for (const chunk of chunks(partitions, 11, this.adapter.maxParams)) {
           await trx
             .insertInto('partitions')
             .values(chunk)
@@ -119,6 +149,7 @@ export class KyselyStateStore implements StateStore {
                 current_seq: eb.ref('excluded.current_seq'),
                 input_seq: eb.ref('excluded.input_seq'),
                 code_fingerprint: eb.ref('excluded.code_fingerprint'),
+                code_ref: eb.ref('excluded.code_ref'),
                 status: 'ok',
                 error: null,
                 updated_at: eb.ref('excluded.updated_at'),
@@ -126,9 +157,11 @@ export class KyselyStateStore implements StateStore {
             )
             .execute();
         }
-        return seqs;
-      }),
-    );
+        return { seqs, refs };
+      });
+      for (const [f, ref] of refs) this.codeRefs.set(f, ref);
+      return seqs;
+    });
   }
 
   quarantineVersion(version: NewVersion): Promise<void> {
@@ -145,7 +178,7 @@ export class KyselyStateStore implements StateStore {
     return this.guard('mark a partition failed', () => this.write(async () => {
       await this.db
         .insertInto('partitions')
-        .values({ dataset, idx, key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, status: 'failed', error, updated_at: Date.now() })
+        .values({ dataset, idx, key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, code_ref: null, status: 'failed', error, updated_at: Date.now() })
         .onConflict((oc) =>
           oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
             status: 'failed',

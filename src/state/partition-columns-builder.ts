@@ -27,14 +27,19 @@ export class PartitionColumnsBuilder {
   }
 
   add(idx: number, currentSeq: number, inputSeq: number, failed: boolean, built: boolean, codeFingerprint: string | null): void {
+    this.addRef(idx, currentSeq, inputSeq, failed ? 1 : 0, built ? 1 : 0, codeFingerprint === null ? -1 : this.ref(codeFingerprint));
+  }
+
+  /** Like `add`, with flags as 0/1 and the fingerprint already turned into a ref by `ref()`. */
+  addRef(idx: number, currentSeq: number, inputSeq: number, failed: number, built: number, codeRef: number): void {
     if (this.size === this.idx.length) this.grow();
     const i = this.size++;
     this.idx[i] = idx;
     this.currentSeq[i] = currentSeq;
     this.inputSeq[i] = inputSeq;
-    this.failed[i] = failed ? 1 : 0;
-    this.built[i] = built ? 1 : 0;
-    this.codeRef[i] = codeFingerprint === null ? -1 : this.ref(codeFingerprint);
+    this.failed[i] = failed;
+    this.built[i] = built;
+    this.codeRef[i] = codeRef;
     if (currentSeq > this.maxSeq) this.maxSeq = currentSeq;
   }
 
@@ -52,7 +57,8 @@ export class PartitionColumnsBuilder {
     };
   }
 
-  private ref(fingerprint: string): number {
+  /** The index of `fingerprint` in `codeFingerprints`, adding it when new. */
+  ref(fingerprint: string): number {
     let r = this.refs.get(fingerprint);
     if (r === undefined) {
       r = this.fingerprints.length;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration } from './migration.ts';
 
-/** The first schema: sequence, partitions, versions, streams, tasks, runs, run logs. */
+/** The first schema: sequence, partitions, code fingerprints, versions, streams, tasks, runs, run logs. */
 export const initial: Migration = {
   version: 1,
   name: 'initial',
@@ -24,10 +24,21 @@ export const initial: Migration = {
       .addColumn('current_seq', 'bigint', (c) => c.notNull())
       .addColumn('input_seq', 'bigint', (c) => c.notNull())
       .addColumn('code_fingerprint', 'text')
+      // The fingerprint as a number (see code_fingerprints), so bulk reads move only numbers.
+      .addColumn('code_ref', 'bigint')
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('error', 'text')
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('partitions_pk', ['dataset', 'idx'])
+      .execute();
+
+    // Code fingerprints by number. A ref is the sequence number of the commit
+    // that first used the fingerprint: unique without a dialect-specific
+    // autoincrement, and never reused.
+    await db.schema
+      .createTable('code_fingerprints')
+      .addColumn('ref', 'bigint', (c) => c.primaryKey())
+      .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
       .execute();
 
     await db.schema

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDuration } from './duration.ts';
+import { everyGrain, GRAINS } from './grain.ts';
+import { parsePartitionKey, partitionKey, partitionPath, type Partitioning } from './partitioning.ts';
+
+const hourly: Partitioning = { kind: 'time', grain: GRAINS.hour };
+
+describe('partition keys', () => {
+  it('round-trips canonical keys for every grain', () => {
+    const t = Date.parse('2026-11-23T19:00:00Z');
+    for (const grain of [GRAINS.minute, GRAINS.hour, GRAINS.day, GRAINS.month, everyGrain(10_000, '10s')]) {
+      const p: Partitioning = { kind: 'time', grain };
+      const i = grain.index(t);
+      assert.equal(parsePartitionKey(p, partitionKey(p, i)), i, grain.name);
+    }
+    assert.equal(partitionKey(hourly, GRAINS.hour.index(t)), '2026-11-23T19:00Z/PT1H');
+    assert.equal(partitionKey({ kind: 'time', grain: GRAINS.month }, GRAINS.month.index(t)), '2026-11-01T00:00Z/P1M');
+  });
+
+  it('makes Hive-style folder paths', () => {
+    const t = Date.parse('2026-11-23T19:00:00Z');
+    assert.equal(partitionPath(hourly, GRAINS.hour.index(t)), 'date=2026-11-23/hour=19');
+    assert.equal(partitionPath({ kind: 'time', grain: GRAINS.day }, GRAINS.day.index(t)), 'date=2026-11-23');
+  });
+
+  it('knows which grains are made of which', () => {
+    assert.ok(GRAINS.day.isMultipleOf(GRAINS.hour));
+    assert.ok(GRAINS.month.isMultipleOf(GRAINS.day));
+    assert.ok(!GRAINS.hour.isMultipleOf(GRAINS.day));
+    assert.ok(!GRAINS.day.isMultipleOf(GRAINS.month));
+  });
+
+  it('rejects keys of another grain', () => {
+    assert.equal(parsePartitionKey(hourly, '2026-11-23T00:00Z/P1D'), undefined);
+    assert.equal(parsePartitionKey(hourly, '2026-11-23T19:30Z/PT1H'), undefined);
+  });
+});
+
+describe('durations', () => {
+  it('parses units and combinations, and refuses the rest', () => {
+    assert.equal(parseDuration('1h30m'), 5_400_000);
+    assert.equal(parseDuration('7d'), 604_800_000);
+    assert.equal(parseDuration('10s'), 10_000);
+    assert.equal(parseDuration('7 days'), undefined);
+    assert.equal(parseDuration(''), undefined);
+  });
+});

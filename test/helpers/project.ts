@@ -1,0 +1,57 @@
+/** Test helpers: temporary projects and running the real `pond` binary. */
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const POND = path.join(ROOT, 'bin', 'pond');
+
+export interface PondResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function pond(project: string, ...args: string[]): PondResult {
+  const r = spawnSync(process.execPath, [POND, '--project', project, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function pondJson<T = unknown>(project: string, ...args: string[]): T {
+  const r = pond(project, ...args, '--json');
+  if (r.status !== 0) throw new Error(`pond ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export function spawnPond(project: string, ...args: string[]): ChildProcess {
+  return spawn(process.execPath, [POND, '--project', project, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A project folder with the given files (paths relative to it). */
+export function makeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pond-test-'));
+  const all: Record<string, string> = {
+    'package.json': '{ "type": "module" }\n',
+    'pond.config.ts': "import { defineConfig } from 'pond';\nexport default defineConfig({ name: 'test', concurrency: 2 });\n",
+    ...files,
+  };
+  for (const [name, content] of Object.entries(all)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+export const EVENTS_SCHEMA = JSON.stringify({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['user_id', 'time_utc', 'amount'],
+  properties: { user_id: { type: 'string' }, time_utc: { type: 'string', format: 'date-time' }, amount: { type: 'number' } },
+});
+
+/** Events, one NDJSON line each, at the given ISO times. */
+export function ndjson(events: ReadonlyArray<Record<string, unknown>>): string {
+  return `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
+}
