@@ -108,12 +108,20 @@ export class Executor {
         }
         if (running.size === 0 && leased.length === 0) {
           if (replanNeeded) continue;
-          // Nothing running: wait for backoff of queued tasks, or finish.
-          const waiting = await state.listTasks({ states: ['queued'], limit: 1000 });
-          const mine = waiting.filter((t) => datasets.includes(t.dataset));
-          if (mine.length === 0) break;
-          const next = Math.min(...mine.map((t) => t.notBefore));
+          // Nothing running here: wait for queued tasks in backoff and for
+          // tasks other workers hold, take back those of dead local workers, or finish.
+          const waiting = (await state.listTasks({ states: ['queued', 'leased'], limit: 10_000 })).filter((t) => datasets.includes(t.dataset));
+          let reclaimed = 0;
+          for (const t of waiting) {
+            if (t.state === 'leased' && t.leaseOwner !== null && isDeadLocalWorker(t.leaseOwner)) {
+              if (await state.finishTask(t.id, t.leaseOwner, { state: 'queued', notBefore: 0, error: `worker ${t.leaseOwner} died` })) reclaimed++;
+            }
+          }
+          if (reclaimed > 0) continue;
+          if (waiting.length === 0) break;
+          const next = Math.min(...waiting.map((t) => (t.state === 'queued' ? t.notBefore : Date.now() + 250)));
           await sleep(Math.max(10, Math.min(1000, next - Date.now())), options.signal);
+          replanNeeded = true;
           continue;
         }
         if (running.size > 0) await Promise.race([...running.values(), sleep(leased.length > 0 ? 0 : 250, options.signal)]);
@@ -203,6 +211,22 @@ export class Executor {
       options.signal?.removeEventListener('abort', onAbort);
       await state.appendLogs(logs).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * Whether a lease owner is a worker process on this machine that no longer
+ * runs (killed, crashed): its tasks need not wait for the lease to expire.
+ */
+export function isDeadLocalWorker(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
