@@ -163,13 +163,13 @@ export async function renewLeases(db: Kysely<Database>, adapter: StoreAdapter, o
   for (const chunk of chunks(taskIds, 1, adapter.maxParams - 8)) {
     const rows = await adapter.exclusive(() =>
       db
-      .updateTable('tasks')
-      .set({ lease_expires: now + leaseMs, updated_at: now })
-      .where('id', 'in', chunk)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'leased')
-      .returning('id')
-      .execute(),
+        .updateTable('tasks')
+        .set({ lease_expires: now + leaseMs, updated_at: now })
+        .where('id', 'in', chunk)
+        .where('lease_owner', '=', owner)
+        .where('state', '=', 'leased')
+        .returning('id')
+        .execute(),
     );
     for (const r of rows) kept.add(r.id);
   }
@@ -186,12 +186,12 @@ export async function finishTask(db: Kysely<Database>, adapter: StoreAdapter, ta
         : { state: 'queued', lease_owner: null, lease_expires: null, not_before: outcome.notBefore, last_error: outcome.error, updated_at: now };
   const result = await adapter.exclusive(() =>
     db
-    .updateTable('tasks')
-    .set(set)
-    .where('id', '=', taskId)
-    .where('lease_owner', '=', owner)
-    .where('state', '=', 'leased')
-    .executeTakeFirst(),
+      .updateTable('tasks')
+      .set(set)
+      .where('id', '=', taskId)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'leased')
+      .executeTakeFirst(),
   );
   return Number(result.numUpdatedRows) > 0;
 }
@@ -200,11 +200,11 @@ export async function cancelTasks(db: Kysely<Database>, adapter: StoreAdapter, d
   if (datasets !== undefined && datasets.length === 0) return 0;
   const result = await adapter.exclusive(() =>
     db
-    .updateTable('tasks')
-    .set({ state: 'cancelled', lease_expires: null, updated_at: Date.now() })
-    .where(OPEN)
-    .$if(datasets !== undefined, (qb) => qb.where('dataset', 'in', datasets ?? []))
-    .executeTakeFirst(),
+      .updateTable('tasks')
+      .set({ state: 'cancelled', lease_expires: null, updated_at: Date.now() })
+      .where(OPEN)
+      .$if(datasets !== undefined, (qb) => qb.where('dataset', 'in', datasets ?? []))
+      .executeTakeFirst(),
   );
   return Number(result.numUpdatedRows);
 }
