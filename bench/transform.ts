@@ -1,0 +1,129 @@
+/**
+ * Benchmark 1, transformation overhead: one unpartitioned SQL dataset
+ * aggregating 2,000,000 events over 48 hourly raw partitions, built by Pond
+ * (CLI wall time, and the Executor in-process) against bare DuckDB running the
+ * same SQL over the same Parquet files into a zstd Parquet file.
+ *
+ * Env: BENCH_EVENTS (default 2,000,000), BENCH_REPEAT (default 3).
+ */
+import { createWriteStream, readdirSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openContext } from '../src/cli/context.ts';
+import { Executor } from '../src/orchestrate/index.ts';
+import { cli, fmt, log, makeProject, median, time } from './lib.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const HOURS = 48;
+const START = Date.parse('2026-11-22T00:00:00Z');
+const SQL = 'select sku, count(*) as n, sum(amount) as amount from events group by sku';
+
+const SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['time_utc', 'user_id', 'sku', 'amount'],
+  properties: {
+    time_utc: { type: 'string', format: 'date-time' },
+    user_id: { type: 'string' },
+    sku: { type: 'string' },
+    amount: { type: 'number' },
+  },
+  additionalProperties: false,
+};
+
+// partition 'none': one build over all 48 raw partitions is the same single
+// query bare DuckDB runs, so the comparison is one query against one query.
+const PIPELINE = `import { dataset, stream } from 'pond';
+export const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'hour', lateness: '10m' });
+export const sku_totals = dataset({ name: 'sku_totals', inputs: { events }, partition: 'none', sql: ${JSON.stringify(SQL)} });
+`;
+
+async function generate(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const span = HOURS * 3_600_000;
+  let buf = '';
+  for (let i = 0; i < EVENTS; i++) {
+    const t = START + Math.floor((i / EVENTS) * span);
+    buf += `{"time_utc":"${new Date(t).toISOString()}","user_id":"u${Math.floor(rnd() * 100_000)}","sku":"sku-${Math.floor(rnd() * 1000)}","amount":${Math.round(rnd() * 100_000) / 100}}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'close');
+}
+
+function parquetFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.parquet')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export async function run(): Promise<Record<string, number>> {
+  log(`== transform: ${EVENTS.toLocaleString('en')} events over ${HOURS} hourly partitions, dataset partition 'none'`);
+  const dir = makeProject({ name: 'transform', schema: SCHEMA, pipeline: PIPELINE });
+  const ndjson = path.join(dir, 'events.ndjson');
+  const gen = await time(() => generate(ndjson));
+  log(`generated ${(statSync(ndjson).size / 1e6).toFixed(0)} MB NDJSON in ${fmt(gen.ms / 1000)} s`);
+  const load = cli(dir, ['load', 'events', ndjson, '--json']);
+  log(`pond load: ${fmt(load.ms / 1000)} s (${Math.round(EVENTS / (load.ms / 1000)).toLocaleString('en')} events/s) ${load.stdout.trim().slice(0, 200)}`);
+  const files = parquetFiles(path.join(dir, '.pond', 'lake', 'raw', 'events'));
+  log(`raw parquet files: ${files.length}`);
+
+  // Pond CLI: first build, then --force rebuilds.
+  const cliTimes: number[] = [];
+  const first = cli(dir, ['build', '--json']);
+  log(`pond build (CLI, first): ${fmt(first.ms)} ms ${first.stdout.trim().slice(0, 120)}`);
+  for (let i = 0; i < REPEAT; i++) cliTimes.push(cli(dir, ['build', '--force', '--json']).ms);
+  const cliBuild = median(cliTimes);
+
+  // Pond in-process: the Executor on an open context (no process start, no project load).
+  const ctx = await openContext({ project: dir });
+  const inproc: number[] = [];
+  try {
+    await new Executor(ctx).build({ force: true }); // warm-up: opens the DuckDB engine
+    for (let i = 0; i < REPEAT; i++) {
+      const r = await time(() => new Executor(ctx).build({ force: true }));
+      if (r.value.succeeded !== 1) throw new Error(`expected 1 partition built, got ${JSON.stringify(r.value)}`);
+      inproc.push(r.ms);
+    }
+  } finally {
+    await ctx.close();
+  }
+  const pondInProc = median(inproc);
+
+  // Baseline: bare DuckDB, one process, same SQL over the same files, zstd Parquet out.
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
+  const outFile = path.join(dir, 'baseline.parquet');
+  const baselineOnce = async () => {
+    await conn.run(`create or replace temp view events as select * from read_parquet(${list})`);
+    await conn.run(`copy (${SQL}) to '${outFile}' (format parquet, compression zstd)`);
+  };
+  await baselineOnce(); // warm-up
+  const base: number[] = [];
+  for (let i = 0; i < REPEAT; i++) base.push((await time(baselineOnce)).ms);
+  conn.closeSync();
+  instance.closeSync();
+  const duck = median(base);
+
+  log(`bare DuckDB (baseline): ${fmt(duck)} ms  [${base.map((x) => fmt(x)).join(', ')}]`);
+  log(`pond in-process Executor: ${fmt(pondInProc)} ms  [${inproc.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(pondInProc / duck, 2)}x (target <= 1.2x)`);
+  log(`pond build CLI wall:      ${fmt(cliBuild)} ms  [${cliTimes.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(cliBuild / duck, 2)}x`);
+  return { duckMs: duck, pondInProcMs: pondInProc, pondCliMs: cliBuild, ratioInProc: pondInProc / duck, ratioCli: cliBuild / duck, loadMs: load.ms };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
