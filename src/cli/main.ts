@@ -4,15 +4,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { asPondError } from '../errors/index.ts';
-import { buildCommand } from './commands/build.ts';
-import { demoCommand } from './commands/demo.ts';
-import { gcCommand } from './commands/gc.ts';
-import { initCommand } from './commands/init.ts';
-import { loadCommand } from './commands/load.ts';
-import { queryCommand } from './commands/query.ts';
-import { runsCommand } from './commands/runs.ts';
-import { statusCommand } from './commands/status.ts';
-import { upCommand } from './commands/up.ts';
 import type { GlobalOptions } from './context.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -29,9 +20,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     async (...args: A) => {
       code = await fn(...args);
     };
+  // Commands load on use, so that `pond status` does not pay for DuckDB.
   const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
 
-  program.command('init <dir>').description('create a runnable project with a stream, two datasets and sample events').action(run((dir: string, _o, cmd: Command) => initCommand(dir, globals(cmd))));
+  program.command('init <dir>').description('create a runnable project with a stream, two datasets and sample events').action(run((dir: string, _o, cmd: Command) => import('./commands/init.ts').then((m) => m.initCommand(dir, globals(cmd)))));
   program
     .command('build [datasets...]')
     .description('build stale and missing partitions (of the named datasets and what they need)')
@@ -39,27 +31,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--to <time>', 'only partitions whose window starts before this time')
     .option('--dry-run', 'print what would be built and why, and build nothing')
     .option('--force', 'rebuild partitions in scope even when they are fresh')
-    .action(run((names: string[], _o, cmd: Command) => buildCommand(names, globals(cmd))));
-  program.command('status [name]').description('partitions of every stream and dataset: fresh, stale and why, failed').action(run((name: string | undefined, _o, cmd: Command) => statusCommand(name, globals(cmd))));
+    .action(run((names: string[], _o, cmd: Command) => import('./commands/build.ts').then((m) => m.buildCommand(names, globals(cmd)))));
+  program.command('status [name]').description('partitions of every stream and dataset: fresh, stale and why, failed').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/status.ts').then((m) => m.statusCommand(name, globals(cmd)))));
   program
     .command('runs [runId]')
     .description('recent runs; with a run id, its log')
     .option('--failed', 'only failed runs, with their errors')
     .option('--dataset <name>', 'only runs of this dataset')
     .option('--limit <n>', 'how many (default 50)')
-    .action(run((id: string | undefined, _o, cmd: Command) => runsCommand(id, globals(cmd))));
+    .action(run((id: string | undefined, _o, cmd: Command) => import('./commands/runs.ts').then((m) => m.runsCommand(id, globals(cmd)))));
   program
     .command('query <sql>')
     .description('SQL over the current versions of every stream and dataset (and dead_letters)')
     .option('--format <format>', 'table, json or csv', 'table')
-    .action(run((sql: string, _o, cmd: Command) => queryCommand(sql, globals(cmd))));
-  program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => loadCommand(stream, file, globals(cmd))));
+    .action(run((sql: string, _o, cmd: Command) => import('./commands/query.ts').then((m) => m.queryCommand(sql, globals(cmd)))));
+  program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
   program
     .command('gc')
     .description('delete lake files that no committed version references')
     .option('--dry-run', 'only list what would be deleted')
     .option('--grace <duration>', 'keep files younger than this (a build may be writing them)', '1h')
-    .action(run((_o, cmd: Command) => gcCommand(globals(cmd))));
+    .action(run((_o, cmd: Command) => import('./commands/gc.ts').then((m) => m.gcCommand(globals(cmd)))));
   program
     .command('demo')
     .description("land generated events from the project's generator (examples/shop has one)")
@@ -67,13 +59,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--to <time>', 'end (default: the current hour)')
     .option('--events-per-hour <n>', 'rate', '200')
     .option('--seed <n>', 'random seed', '1')
-    .action(run((_o, cmd: Command) => demoCommand(globals(cmd))));
+    .action(run((_o, cmd: Command) => import('./commands/demo.ts').then((m) => m.demoCommand(globals(cmd)))));
   program
     .command('up')
     .description('run the platform: continuous orchestration (collection and UI come later)')
     .option('--demo', "also send live events from the project's generator")
     .option('--events-per-hour <n>', 'demo rate', '3600')
-    .action(run((_o, cmd: Command) => upCommand(globals(cmd))));
+    .action(run((_o, cmd: Command) => import('./commands/up.ts').then((m) => m.upCommand(globals(cmd)))));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,3 @@
-import { openPostgresStateStore } from './postgres/postgres-state-store.ts';
-import { openSqliteStateStore } from './sqlite/sqlite-state-store.ts';
 import type { StateStore } from './state-store.ts';
 
 export interface OpenStateStoreOptions {
@@ -23,7 +21,11 @@ export interface OpenStateStoreOptions {
  */
 export async function openStateStore(options: OpenStateStoreOptions): Promise<StateStore> {
   const url = options.url;
-  const store = url !== undefined && /^postgres(ql)?:\/\//i.test(url) ? await openPostgresStateStore(url) : await openSqliteStateStore(options.sqlitePath);
+  // Each driver loads only when used: a command's start-up pays for one database, not both.
+  const store =
+    url !== undefined && /^postgres(ql)?:\/\//i.test(url)
+      ? await (await import('./postgres/postgres-state-store.ts')).openPostgresStateStore(url)
+      : await (await import('./sqlite/sqlite-state-store.ts')).openSqliteStateStore(options.sqlitePath);
   try {
     await store.migrate();
   } catch (error) {

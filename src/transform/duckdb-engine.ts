@@ -3,7 +3,7 @@
  * connection per concurrent build (temporary views are per connection, so
  * builds never see each other's inputs).
  */
-import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import type { Column, Row } from './types.ts';
 
 export interface Engine {
@@ -34,6 +34,9 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
   const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  // Loaded on first use: commands that only plan never pay for DuckDB's start-up.
+  const { DuckDBInstance, JSDuckDBValueConverter } = await import('@duckdb/node-api');
+  converter = JSDuckDBValueConverter;
   const instance = await DuckDBInstance.create(':memory:', config);
   // UTC, whatever the machine's zone: the same inputs must give the same rows
   // everywhere. Without the ICU extension DuckDB is always UTC, and this fails.
@@ -45,6 +48,8 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
     close: () => instance.closeSync(),
   };
 }
+
+let converter: DuckDBValueConverter<JS>;
 
 class DuckDBSession implements SqlSession {
   constructor(private readonly connection: DuckDBConnection) {}
@@ -71,7 +76,7 @@ class DuckDBSession implements SqlSession {
     const result = await this.connection.stream(sql);
     const names = result.columnNames();
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      yield chunk.convertRows(JSDuckDBValueConverter).map((values) => toRow(names, values));
+      yield chunk.convertRows(converter).map((values) => toRow(names, values));
     }
   }
 
