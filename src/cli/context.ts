@@ -31,10 +31,9 @@ export async function openContext(options: GlobalOptions): Promise<Context> {
   const lake = new Lake(new LocalObjectStore(project.lakeDir));
   let engine: Engine | undefined;
   const lazyEngine: Engine = {
-    connect: async () => {
-      engine ??= await openEngine();
-      return engine.connect();
-    },
+    connect: async () => (engine ??= await openEngine()).connect(),
+    acquire: async () => (engine ??= await openEngine()).acquire(),
+    release: async (session) => engine?.release(session),
     close: () => engine?.close(),
   };
   return {

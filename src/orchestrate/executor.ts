@@ -64,6 +64,7 @@ export class Executor {
     let first = true;
     let replanNeeded = true;
     let lastPlan = 0;
+    let queueLow = true;
     const perDataset = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.concurrency]));
     const datasets = options.scope ? [...options.scope] : [...project.datasets.keys()];
     const failedHere = new Set<string>();
@@ -77,8 +78,10 @@ export class Executor {
     try {
       for (;;) {
         if (options.signal?.aborted) break;
-        // Plan again when builds finished: at once when idle, else at most every 250 ms.
-        if (replanNeeded && (running.size === 0 || Date.now() - lastPlan > 250)) {
+        // Plan again when builds finished and the queue runs low (or now and then,
+        // for what other workers did): a long queue already holds the next work, and
+        // dependants wait for their inputs anyway.
+        if (replanNeeded && (running.size === 0 || queueLow || Date.now() - lastPlan > 2000)) {
           replanNeeded = false;
           const planStart = Date.now();
           lastPlan = planStart;
@@ -97,6 +100,7 @@ export class Executor {
         const free = project.concurrency - running.size;
         const leased =
           free > 0 ? await state.leaseTasks({ owner: this.workerId, limit: free, leaseMs, now: Date.now(), perDataset, datasets }) : [];
+        if (free > 0) queueLow = leased.length < free;
         for (const task of leased) {
           const job = this.runTask(task, options, failures, failedHere).then((ok) => {
             if (ok) succeeded++;

@@ -7,7 +7,14 @@ import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-ap
 import type { Column, Row } from './types.ts';
 
 export interface Engine {
+  /** A session of its own; `close()` it when done. */
   connect(): Promise<SqlSession>;
+  /**
+   * A pooled session for one build: its temporary views are dropped when it
+   * is released, so the next build never sees them.
+   */
+  acquire(): Promise<SqlSession>;
+  release(session: SqlSession): Promise<void>;
   close(): void;
 }
 
@@ -43,9 +50,23 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
   const setup = await instance.connect();
   await setup.run("set global TimeZone = 'UTC'").catch(() => undefined);
   setup.closeSync();
+  const idle: SqlSession[] = [];
   return {
     connect: async () => new DuckDBSession(await instance.connect()),
-    close: () => instance.closeSync(),
+    acquire: async () => idle.pop() ?? new DuckDBSession(await instance.connect()),
+    async release(session) {
+      try {
+        const views = await session.rows("select view_name from duckdb_views() where temporary and not internal");
+        for (const v of views) await session.run(`drop view if exists temp.main."${String(v.view_name).replaceAll('"', '""')}"`);
+        idle.push(session);
+      } catch {
+        session.close();
+      }
+    },
+    close: () => {
+      for (const s of idle.splice(0)) s.close();
+      instance.closeSync();
+    },
   };
 }
 

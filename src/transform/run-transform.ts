@@ -29,14 +29,14 @@ export interface TransformJob {
 }
 
 export async function runTransform(engine: Engine, job: TransformJob): Promise<BuildOutput> {
-  const session = await engine.connect();
+  const session = await engine.acquire();
   try {
     await createInputViews(session, job.inputs, job.window);
     if (job.sql !== undefined) return await runSql(session, job, job.sql);
     if (job.transform) return await runTs(session, job, job.transform);
     throw new PondError('INTERNAL', `dataset "${job.dataset}" has no transformation`);
   } finally {
-    session.close();
+    await engine.release(session);
   }
 }
 

@@ -9,12 +9,15 @@ import { quoteIdent } from '../schema/index.ts';
 import { sqlString, type SqlSession } from './duckdb-engine.ts';
 import type { BuildOutput, Column, Row } from './types.ts';
 
-/** Runs `query` and writes its result to `outputPath`. */
+/**
+ * Runs `query` and writes its result to `outputPath`. The schema recorded is
+ * the written file's: what every reader of the version will see.
+ */
 export async function copyQueryToParquet(session: SqlSession, query: string, outputPath: string): Promise<BuildOutput> {
-  const schema = await session.describe(query);
   const result = await session.rows(`copy (${query}) to ${sqlString(outputPath)} (format parquet, compression zstd)`);
   const first = result[0];
   const rows = Number(first ? (Object.values(first)[0] ?? 0) : 0);
+  const schema = await session.describe(`select * from read_parquet(${sqlString(outputPath)}, hive_partitioning = false)`);
   return { rows, schema };
 }
 
