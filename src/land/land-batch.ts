@@ -23,6 +23,9 @@ export const DEAD_LETTER_COLUMNS: readonly Column[] = Object.freeze([
 
 export const DEAD_LETTER_PARTITIONING: Partitioning = Object.freeze({ kind: 'time', grain: GRAINS.day });
 
+/** Partition files written at once by one batch. */
+const WRITERS = 4;
+
 export interface LandContext {
   readonly lake: Lake;
   readonly state: StateStore;
@@ -38,47 +41,49 @@ export interface LandResult {
 }
 
 export async function landBatch(ctx: LandContext, stream: StreamModel, batch: RoutedBatch, receivedAt: number): Promise<LandResult> {
-  const versions: NewVersion[] = [];
-  const session = await ctx.engine.connect();
-  try {
-    for (const [idx, rows] of [...batch.partitions].sort((a, b) => a[0] - b[0])) {
-      versions.push(
-        await appendVersion(ctx, session, {
-          area: 'raw',
-          stateName: stream.name,
-          lakeName: stream.name,
-          partitioning: stream.partitioning,
-          idx,
-          columns: stream.columns,
-          rows: rows.map((r) => r.values),
-          createdAt: receivedAt,
-        }),
-      );
-    }
-    if (batch.deadLetters.length > 0) {
-      versions.push(
-        await appendVersion(ctx, session, {
-          area: 'dead-letter',
-          stateName: stream.deadLetter,
-          lakeName: stream.name,
-          partitioning: DEAD_LETTER_PARTITIONING,
-          idx: GRAINS.day.index(receivedAt),
-          columns: DEAD_LETTER_COLUMNS,
-          rows: batch.deadLetters.map((d) => ({
-            stream: d.stream,
-            reason: d.reason,
-            source: d.source,
-            _received_at: new Date(receivedAt).toISOString(),
-            _message_id: d.messageId,
-            _raw: d.raw,
-          })),
-          createdAt: receivedAt,
-        }),
-      );
-    }
-  } finally {
-    session.close();
+  const requests: AppendRequest[] = [...batch.partitions]
+    .sort((a, b) => a[0] - b[0])
+    .map(([idx, rows]) => ({
+      area: 'raw',
+      stateName: stream.name,
+      lakeName: stream.name,
+      partitioning: stream.partitioning,
+      idx,
+      columns: stream.columns,
+      rows: rows.map((r) => r.values),
+      createdAt: receivedAt,
+    }));
+  if (batch.deadLetters.length > 0) {
+    requests.push({
+      area: 'dead-letter',
+      stateName: stream.deadLetter,
+      lakeName: stream.name,
+      partitioning: DEAD_LETTER_PARTITIONING,
+      idx: GRAINS.day.index(receivedAt),
+      columns: DEAD_LETTER_COLUMNS,
+      rows: batch.deadLetters.map((d) => ({
+        stream: d.stream,
+        reason: d.reason,
+        source: d.source,
+        _received_at: new Date(receivedAt).toISOString(),
+        _message_id: d.messageId,
+        _raw: d.raw,
+      })),
+      createdAt: receivedAt,
+    });
   }
+  // Partitions are written side by side (their fsyncs overlap), then committed together.
+  const versions: NewVersion[] = new Array(requests.length);
+  let next = 0;
+  const worker = async () => {
+    const session = await ctx.engine.acquire();
+    try {
+      for (let i = next++; i < requests.length; i = next++) versions[i] = await appendVersion(ctx, session, requests[i] as AppendRequest);
+    } finally {
+      await ctx.engine.release(session);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITERS, requests.length) }, worker));
   if (versions.length > 0) await ctx.state.commitVersions(versions);
   await ctx.state.recordStreamActivity(stream.name, {
     maxEventTime: batch.maxEventTime,
