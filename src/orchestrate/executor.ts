@@ -12,6 +12,7 @@ import type { Project } from '../config/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
 import type { LogLine, NewTask, StateStore, Task, Cause } from '../state/index.ts';
 import { retryDelay } from './backoff.ts';
+import { sleep } from './sleep.ts';
 import { buildPartition, type BuildContext } from './build-partition.ts';
 import { describeReason, keyOf, plan as makePlan, reasonOf, type Plan, type PlanOptions } from './plan.ts';
 
@@ -232,16 +233,4 @@ export function isDeadLocalWorker(owner: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

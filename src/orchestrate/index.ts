@@ -4,3 +4,4 @@ export { Executor, type BuildOptions, type BuildSummary, type BuildEvent } from 
 export { buildPartition, type BuildContext } from './build-partition.ts';
 export { inputRange } from './input-mapping.ts';
 export { retryDelay } from './backoff.ts';
+export { sleep } from './sleep.ts';

@@ -3,7 +3,7 @@
  * input version leads to the builds that depend on it within about a second.
  * With --demo, the project's generator sends live events too.
  */
-import { Executor } from '../../orchestrate/index.ts';
+import { Executor, sleep } from '../../orchestrate/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
@@ -68,16 +68,4 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     process.off('SIGTERM', stop);
     await ctx.close();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
