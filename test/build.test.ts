@@ -91,7 +91,7 @@ describe('pond build', () => {
     const runs = pondJson<Array<{ id: string; status: string }>>(dir, 'runs', '--limit', '5');
     assert.equal(runs.length, 5);
     const log = pondJson<{ logs: Array<{ message: string }> }>(dir, 'runs', runs[0]?.id ?? '');
-    assert.ok(log.logs.some((l) => /committed version/.test(l.message)));
+    assert.ok(log.logs.some((l) => /committing version v/.test(l.message)));
   });
 });
 

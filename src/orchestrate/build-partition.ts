@@ -2,7 +2,8 @@
  * Builds one partition of one dataset: resolves its inputs to the files of
  * their current versions, runs the transformation into staging, moves the
  * output into a new version folder, writes the manifest and makes the version
- * current in one state transaction. Nothing is visible before that commit.
+ * current in one state transaction. Nothing is visible before that commit,
+ * which the caller makes (with the run and the task, see Executor).
  */
 import type { DatasetModel, Project } from '../config/index.ts';
 import { partitionPath, windowBounds } from '../define/index.ts';
@@ -29,6 +30,7 @@ export interface BuildRequest {
   readonly signal?: AbortSignal;
 }
 
+/** Builds the partition's files and manifest; returns the version to commit. */
 export async function buildPartition(ctx: BuildContext, req: BuildRequest): Promise<NewVersion> {
   const started = Date.now();
   const { model } = req;
@@ -98,8 +100,6 @@ export async function buildPartition(ctx: BuildContext, req: BuildRequest): Prom
     createdAt,
     buildMs: createdAt - started,
   };
-  await ctx.state.commitVersions([version]);
-  req.log(`committed version ${version.id}: ${output.rows} rows, ${file.bytes} bytes in ${version.buildMs} ms`);
   return version;
 }
 

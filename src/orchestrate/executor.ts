@@ -188,8 +188,18 @@ export class Executor {
     try {
       if (!model) throw new PondError('NOT_FOUND', `dataset ${task.dataset} is no longer in the project`);
       const version = await buildPartition(this.ctx, { model, idx: task.idx, key: task.key, cause: task.cause, runId, log, signal: abort.signal });
-      await state.finishRun(runId, { status: 'succeeded', versionId: version.id, finishedAt: Date.now() });
-      await state.finishTask(task.id, this.workerId, { state: 'done' });
+      log(`committing version ${version.id}: ${version.rows} rows, ${version.bytes} bytes in ${version.buildMs} ms`);
+      // The version, the run, the task and the log in one transaction; only while the lease is held.
+      const { held } = await state.completeBuild({
+        version,
+        runId,
+        run: { status: 'succeeded', finishedAt: Date.now() },
+        taskId: task.id,
+        owner: this.workerId,
+        task: { state: 'done' },
+        logs: logs.splice(0),
+      });
+      if (!held) return false; // another worker took the task over; its build counts
       options.onEvent?.({ type: 'succeeded', task, runId, rows: version.rows, ms: Date.now() - startedAt });
       return true;
     } catch (thrown) {
@@ -197,24 +207,27 @@ export class Executor {
       const cancelled = error.code === 'CANCELLED' || abort.signal.aborted;
       const willRetry = !cancelled && error.retryable && task.attempts < task.maxAttempts;
       log(error.describe(), 'error');
-      await state.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: error.describe(), retryable: error.retryable, finishedAt: Date.now() });
-      if (willRetry) {
-        const delay = retryDelay(task.attempts, model?.retries.backoffMs ?? 1000, model?.retries.maxBackoffMs ?? 300_000);
-        log(`retrying in ${delay} ms (attempt ${task.attempts + 1} of ${task.maxAttempts})`, 'warn');
-        await state.finishTask(task.id, this.workerId, { state: 'queued', notBefore: Date.now() + delay, error: error.message });
-      } else {
-        await state.finishTask(task.id, this.workerId, { state: 'failed', error: error.describe() });
-        if (!cancelled) {
-          await state.markFailed(task.dataset, task.idx, task.key, error.describe());
-          failures.push({ dataset: task.dataset, key: task.key, error });
-          failedHere.add(`${task.dataset}\u0000${task.idx}`);
-        }
+      const delay = retryDelay(task.attempts, model?.retries.backoffMs ?? 1000, model?.retries.maxBackoffMs ?? 300_000);
+      if (willRetry) log(`retrying in ${delay} ms (attempt ${task.attempts + 1} of ${task.maxAttempts})`, 'warn');
+      const { held } = await state.completeBuild({
+        runId,
+        run: { status: cancelled ? 'cancelled' : 'failed', error: error.describe(), retryable: error.retryable, finishedAt: Date.now() },
+        taskId: task.id,
+        owner: this.workerId,
+        task: willRetry ? { state: 'queued', notBefore: Date.now() + delay, error: error.message } : { state: 'failed', error: error.describe() },
+        logs: logs.splice(0),
+        markFailed: willRetry || cancelled ? undefined : { dataset: task.dataset, idx: task.idx, key: task.key, error: error.describe() },
+      });
+      if (held && !willRetry && !cancelled) {
+        failures.push({ dataset: task.dataset, key: task.key, error });
+        failedHere.add(`${task.dataset}\u0000${task.idx}`);
       }
       options.onEvent?.({ type: 'failed', task, runId, error, willRetry });
       return false;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      await state.appendLogs(logs).catch(() => undefined);
+      // Lines logged after the completing transaction, if any (normally none).
+      if (logs.length > 0) await state.appendLogs(logs).catch(() => undefined);
     }
   }
 }

@@ -15,6 +15,13 @@ export interface Database {
   tasks: TasksTable;
   runs: RunsTable;
   run_logs: RunLogsTable;
+  meta: MetaTable;
+}
+
+/** Facts about the database itself; `store_id` is its random identity (see migration 002). */
+export interface MetaTable {
+  key: string;
+  value: string;
 }
 
 export interface SchemaMigrationsTable {
@@ -41,6 +48,8 @@ export interface PartitionsTable {
   status: string;
   error: string | null;
   updated_at: number;
+  /** Sequence value taken by the last write to the row; snapshots read only rows above the seq they cover. */
+  change_seq: number;
 }
 
 /** Numbers for code fingerprints; `ref` is the seq of the commit that first used one. */

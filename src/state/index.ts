@@ -6,6 +6,7 @@
 export type {
   Cause,
   Column,
+  CompleteBuildRequest,
   CurrentVersion,
   DatasetKind,
   InputVersion,

@@ -8,7 +8,9 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { migrate } from './migrations/index.ts';
-import { PartitionColumnsBuilder } from './partition-columns-builder.ts';
+import { kyselySource } from './partition-cache/kysely-source.ts';
+import { PartitionColumnsCache } from './partition-cache/partition-columns-cache.ts';
+import type { CacheOptions } from './partition-cache/partition-columns-cache.ts';
 import { chunks, toLogLine, toPartition, toRun, toTask, toVersion, versionRow } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import * as queue from './task-queue.ts';
@@ -29,6 +31,7 @@ import type {
   Version,
   VersionFile,
   Column,
+  CompleteBuildRequest,
 } from './state-store.ts';
 
 const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed', 'cancelled'];
@@ -37,12 +40,19 @@ export class KyselyStateStore implements StateStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Fingerprint to ref; a mapping never changes once made, so caching it is safe. */
   private readonly codeRefs = new Map<string, number>();
+  /** Snapshot + delta reads of partitionColumns (see partition-cache/). */
+  private readonly columns: PartitionColumnsCache;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly adapter: StoreAdapter,
+    cacheOptions: CacheOptions = {},
   ) {
     this.dialect = adapter.dialect;
+    const generic = kyselySource(db);
+    const fast = adapter.partitionSnapshot?.bind(adapter);
+    const source = fast ? { ...generic, full: fast } : generic;
+    this.columns = new PartitionColumnsCache(source, adapter.snapshotShelf, cacheOptions);
   }
 
   /** Runs a statement; errors that mean the database cannot be used now become STORAGE_UNAVAILABLE. */
@@ -113,55 +123,64 @@ export class KyselyStateStore implements StateStore {
   commitVersions(versions: readonly NewVersion[]): Promise<number[]> {
     if (versions.length === 0) return Promise.resolve([]);
     return this.guard('commit versions', async () => {
-      const { seqs, refs } = await this.tx(async (trx) => {
-        const first = await this.takeSeqs(trx, versions.length);
-        const seqs = versions.map((_, i) => first + i);
-        const refs = await this.codeRefsFor(trx, versions.map((v) => v.codeFingerprint), seqs);
-        const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
-        for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
-          await trx.insertInto('versions').values(chunk).execute();
-        }
-        // One upsert row per partition: the last version of a partition in the batch wins.
-        const now = Date.now();
-        const latest = new Map<string, { v: NewVersion; seq: number }>();
-        versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
-        const partitions = [...latest.values()].map(({ v, seq }) => ({
-          dataset: v.dataset,
-          idx: v.idx,
-          key: v.key,
-          version_id: v.id,
-          current_seq: seq,
-          input_seq: v.inputSeq,
-          code_fingerprint: v.codeFingerprint,
-          code_ref: refs.get(v.codeFingerprint) ?? null,
-          status: 'ok',
-          error: null,
-          updated_at: now,
-        }));
-        for (const chunk of chunks(partitions, 11, this.adapter.maxParams)) {
-          await trx
-            .insertInto('partitions')
-            .values(chunk)
-            .onConflict((oc) =>
-              oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
-                key: eb.ref('excluded.key'),
-                version_id: eb.ref('excluded.version_id'),
-                current_seq: eb.ref('excluded.current_seq'),
-                input_seq: eb.ref('excluded.input_seq'),
-                code_fingerprint: eb.ref('excluded.code_fingerprint'),
-                code_ref: eb.ref('excluded.code_ref'),
-                status: 'ok',
-                error: null,
-                updated_at: eb.ref('excluded.updated_at'),
-              })),
-            )
-            .execute();
-        }
-        return { seqs, refs };
-      });
+      const { seqs, refs } = await this.tx((trx) => this.commitIn(trx, versions));
       for (const [f, ref] of refs) this.codeRefs.set(f, ref);
       return seqs;
     });
+  }
+
+  /**
+   * commitVersions inside `trx`. Returns the seqs, and the fingerprint refs the
+   * caller caches once the transaction committed.
+   */
+  private async commitIn(trx: Kysely<Database>, versions: readonly NewVersion[]): Promise<{ seqs: number[]; refs: Map<string, number> }> {
+    const first = await this.takeSeqs(trx, versions.length);
+    const seqs = versions.map((_, i) => first + i);
+    const refs = await this.codeRefsFor(trx, versions.map((v) => v.codeFingerprint), seqs);
+    const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
+    for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
+      await trx.insertInto('versions').values(chunk).execute();
+    }
+    // One upsert row per partition: the last version of a partition in the batch wins.
+    const now = Date.now();
+    const latest = new Map<string, { v: NewVersion; seq: number }>();
+    versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
+    const partitions = [...latest.values()].map(({ v, seq }) => ({
+      dataset: v.dataset,
+      idx: v.idx,
+      key: v.key,
+      version_id: v.id,
+      current_seq: seq,
+      input_seq: v.inputSeq,
+      code_fingerprint: v.codeFingerprint,
+      code_ref: refs.get(v.codeFingerprint) ?? null,
+      status: 'ok',
+      error: null,
+      updated_at: now,
+      // The row's change is this commit's seq, taken in this transaction (see partition-cache/).
+      change_seq: seq,
+    }));
+    for (const chunk of chunks(partitions, 12, this.adapter.maxParams)) {
+      await trx
+        .insertInto('partitions')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
+            key: eb.ref('excluded.key'),
+            version_id: eb.ref('excluded.version_id'),
+            current_seq: eb.ref('excluded.current_seq'),
+            input_seq: eb.ref('excluded.input_seq'),
+            code_fingerprint: eb.ref('excluded.code_fingerprint'),
+            code_ref: eb.ref('excluded.code_ref'),
+            status: 'ok',
+            error: null,
+            updated_at: eb.ref('excluded.updated_at'),
+            change_seq: eb.ref('excluded.change_seq'),
+          })),
+        )
+        .execute();
+    }
+    return { seqs, refs };
   }
 
   quarantineVersion(version: NewVersion): Promise<void> {
@@ -175,19 +194,24 @@ export class KyselyStateStore implements StateStore {
   }
 
   markFailed(dataset: string, idx: number, key: string, error: string): Promise<void> {
-    return this.guard('mark a partition failed', () => this.write(async () => {
-      await this.db
-        .insertInto('partitions')
-        .values({ dataset, idx, key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, code_ref: null, status: 'failed', error, updated_at: Date.now() })
-        .onConflict((oc) =>
-          oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
-            status: 'failed',
-            error: eb.ref('excluded.error'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }));
+    return this.guard('mark a partition failed', () => this.tx((trx) => this.markFailedIn(trx, { dataset, idx, key, error })));
+  }
+
+  /** markFailed inside `trx`: the row takes a fresh seq as its change_seq, like every write to partitions. */
+  private async markFailedIn(trx: Kysely<Database>, p: { dataset: string; idx: number; key: string; error: string }): Promise<void> {
+    const seq = await this.takeSeqs(trx, 1);
+    await trx
+      .insertInto('partitions')
+      .values({ dataset: p.dataset, idx: p.idx, key: p.key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, code_ref: null, status: 'failed', error: p.error, updated_at: Date.now(), change_seq: seq })
+      .onConflict((oc) =>
+        oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
+          status: 'failed',
+          error: eb.ref('excluded.error'),
+          updated_at: eb.ref('excluded.updated_at'),
+          change_seq: eb.ref('excluded.change_seq'),
+        })),
+      )
+      .execute();
   }
 
   getPartition(dataset: string, idx: number): Promise<PartitionState | undefined> {
@@ -213,20 +237,7 @@ export class KyselyStateStore implements StateStore {
   }
 
   partitionColumns(dataset: string): Promise<PartitionColumns> {
-    return this.guard('read partition columns', async () => {
-      if (this.adapter.partitionColumns) return this.adapter.partitionColumns(dataset);
-      const rows = await this.db
-        .selectFrom('partitions')
-        .select(['idx', 'current_seq', 'input_seq', 'status', 'version_id', 'code_fingerprint'])
-        .where('dataset', '=', dataset)
-        .orderBy('idx')
-        .execute();
-      const builder = new PartitionColumnsBuilder(Math.max(16, rows.length));
-      for (const r of rows) {
-        builder.add(Number(r.idx), Number(r.current_seq), Number(r.input_seq), r.status === 'failed', r.version_id !== null, r.code_fingerprint);
-      }
-      return builder.build();
-    });
+    return this.guard('read partition columns', () => this.columns.read(dataset));
   }
 
   statusRuns(dataset: string): Promise<StatusRun[]> {
@@ -424,35 +435,64 @@ export class KyselyStateStore implements StateStore {
   }
 
   finishRun(id: string, result: Parameters<StateStore['finishRun']>[1]): Promise<void> {
-    return this.guard('finish a run', () => this.write(async () => {
-      await this.db
-        .updateTable('runs')
-        .set({
-          status: result.status,
-          error: result.error ?? null,
-          retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
-          version_id: result.versionId ?? null,
-          finished_at: result.finishedAt,
-        })
-        .where('id', '=', id)
-        .execute();
-    }));
+    return this.guard('finish a run', () => this.write(() => this.finishRunIn(this.db, id, result)));
+  }
+
+  private async finishRunIn(db: Kysely<Database>, id: string, result: Parameters<StateStore['finishRun']>[1]): Promise<void> {
+    await db
+      .updateTable('runs')
+      .set({
+        status: result.status,
+        error: result.error ?? null,
+        retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
+        version_id: result.versionId ?? null,
+        finished_at: result.finishedAt,
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   appendLogs(lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
-    return this.guard('append run logs', () =>
-      this.tx(async (trx) => {
-        const byRun = new Map<string, LogLine[]>();
-        for (const l of lines) byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l]);
-        for (const [runId, runLines] of byRun) {
-          const last = await trx.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId).executeTakeFirst();
-          const start = Number(last?.n ?? 0) + 1;
-          const rows = runLines.map((l, i) => ({ run_id: runId, n: start + i, at: l.at, level: l.level, message: l.message }));
-          for (const chunk of chunks(rows, 5, this.adapter.maxParams)) await trx.insertInto('run_logs').values(chunk).execute();
+    return this.guard('append run logs', () => this.tx((trx) => this.appendLogsIn(trx, lines)));
+  }
+
+  private async appendLogsIn(trx: Kysely<Database>, lines: readonly LogLine[]): Promise<void> {
+    const byRun = new Map<string, LogLine[]>();
+    for (const l of lines) byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l]);
+    for (const [runId, runLines] of byRun) {
+      const last = await trx.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId).executeTakeFirst();
+      const start = Number(last?.n ?? 0) + 1;
+      const rows = runLines.map((l, i) => ({ run_id: runId, n: start + i, at: l.at, level: l.level, message: l.message }));
+      for (const chunk of chunks(rows, 5, this.adapter.maxParams)) await trx.insertInto('run_logs').values(chunk).execute();
+    }
+  }
+
+  completeBuild(request: CompleteBuildRequest): Promise<{ held: boolean; seq: number | null }> {
+    return this.guard('complete a build', async () => {
+      const { held, seq, refs } = await this.tx(async (trx) => {
+        // The lease first: it decides what else may be written, and in PostgreSQL
+        // it locks the task row before the sequence row, the order leasers use too.
+        const held = await queue.finishTaskIn(trx, request.taskId, request.owner, request.task);
+        let seq: number | null = null;
+        let refs = new Map<string, number>();
+        let run = request.run;
+        if (held && request.version) {
+          const committed = await this.commitIn(trx, [request.version]);
+          seq = committed.seqs[0] ?? null;
+          refs = committed.refs;
+        } else if (!held && run.status === 'succeeded') {
+          // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
+          run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
         }
-      }),
-    );
+        await this.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
+        if (request.logs.length > 0) await this.appendLogsIn(trx, request.logs);
+        if (held && request.markFailed) await this.markFailedIn(trx, request.markFailed);
+        return { held, seq, refs };
+      });
+      for (const [f, ref] of refs) this.codeRefs.set(f, ref);
+      return { held, seq };
+    });
   }
 
   getRun(id: string): Promise<Run | undefined> {

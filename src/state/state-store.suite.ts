@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { NewTask, NewVersion, StateStore, TaskState } from './state-store.ts';
+import { PartitionColumnsBuilder } from './partition-columns-builder.ts';
+import type { NewTask, NewVersion, PartitionColumns, StateStore, TaskState } from './state-store.ts';
 
 let counter = 0;
 /** A name no other test (or earlier run against the same database) uses. */
@@ -45,6 +46,15 @@ function version(dataset: string, idx: number, overrides: Partial<NewVersion> = 
 
 function task(dataset: string, idx: number, overrides: Partial<NewTask> = {}): NewTask {
   return { dataset, idx, key: `k${idx}`, cause: 'missing', reason: `partition k${idx} is missing`, priority: 0, maxAttempts: 3, ...overrides };
+}
+
+/** partitionColumns computed independently: a full read through listPartitions, built as a full read builds it. */
+async function fullRead(store: StateStore, dataset: string): Promise<PartitionColumns> {
+  const builder = new PartitionColumnsBuilder();
+  for (const p of await store.listPartitions(dataset)) {
+    builder.add(p.idx, p.currentSeq, p.inputSeq, p.status === 'failed', p.versionId !== null, p.codeFingerprint);
+  }
+  return builder.build();
 }
 
 export function stateStoreSuite(name: string, open: () => Promise<StateStore>): void {
@@ -191,6 +201,45 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual([0, 1, 2].map((i) => c.codeFingerprints[c.codeRef[i]!]), ['fb', 'fa', 'fa']);
         assert.equal(new Set(c.codeFingerprints).size, c.codeFingerprints.length);
         assert.equal(c.maxSeq, Math.max(...seqs));
+      });
+
+      it('partitionColumns never drifts from a full read through rounds of commits and failures', async () => {
+        const ds = unique('drift');
+        const check = async (round: string): Promise<void> => {
+          const expected = await fullRead(store, ds);
+          const got = await store.partitionColumns(ds);
+          assert.deepEqual(got, expected, `round ${round}`);
+          // A second instance starts with an empty memory (SQLite: from the snapshot file, if any).
+          const other = await open();
+          try {
+            assert.deepEqual(await other.partitionColumns(ds), expected, `round ${round}, other instance`);
+          } finally {
+            await other.close();
+          }
+          // The caller may change what it got without changing what the next read returns.
+          got.idx.fill(-1);
+          got.codeRef.fill(7);
+          assert.deepEqual(await store.partitionColumns(ds), expected, `round ${round}, after the caller changed its copy`);
+        };
+        await check('empty');
+        await store.commitVersions([10, 12, 14, 16, 18, 20, 22, 24].map((i) => version(ds, i, { codeFingerprint: 'fa', inputSeq: i })));
+        await check('first commits');
+        // New idx in the middle and at both ends, updates, a new fingerprint, failures old and new.
+        await store.commitVersions([version(ds, 13, { codeFingerprint: 'fb' }), version(ds, 2), version(ds, 40, { codeFingerprint: 'fc' }), version(ds, 20, { codeFingerprint: 'fc', inputSeq: 99 })]);
+        await store.markFailed(ds, 22, 'k22', 'boom');
+        await store.markFailed(ds, 1, 'k1', 'never built');
+        await store.markFailed(ds, 50, 'k50', 'never built');
+        await store.markFailed(ds, 15, 'k15', 'never built');
+        await check('inserts and failures');
+        // The first fingerprint along idx changes, one goes out of use, a failure clears, a failed one builds.
+        await store.commitVersions([version(ds, 1, { codeFingerprint: 'fd' }), version(ds, 2, { codeFingerprint: 'fd' }), version(ds, 22), version(ds, 40, { codeFingerprint: 'fa' })]);
+        await store.markFailed(ds, 13, 'k13', 'boom again');
+        await check('fingerprint order');
+        // Many rows at once, interleaved with the existing ones.
+        await store.commitVersions(Array.from({ length: 300 }, (_, i) => version(ds, 3 + 2 * i, { codeFingerprint: i % 3 === 0 ? 'fe' : 'fa', inputSeq: i })));
+        await store.markFailed(ds, 0, 'k0', 'never built');
+        await check('a large delta');
+        await check('no change');
       });
 
       it('statusRuns finds stretches of consecutive idx in one status', async () => {
@@ -448,6 +497,96 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         } finally {
           await other.close();
         }
+      });
+    });
+
+    describe('completeBuild', () => {
+      const lease = async (ds: string, owner: string, leaseMs = 60_000, now = Date.now()) => {
+        await store.enqueueTasks([task(ds, 4)]);
+        const [t] = await store.leaseTasks({ owner, limit: 1, leaseMs, now, datasets: [ds] });
+        assert.ok(t);
+        const runId = unique('run');
+        await store.startRun({ id: runId, taskId: t.id, dataset: ds, idx: 4, key: 'k4', cause: 'missing', reason: 'r', attempt: t.attempts, worker: owner, startedAt: now });
+        return { t, runId };
+      };
+
+      it('on success commits the version, finishes run and task, appends logs, in one call', async () => {
+        const ds = unique('complete');
+        const { t, runId } = await lease(ds, 'w1');
+        const v = version(ds, 4, { runId });
+        const logs = [{ runId, at: 1, level: 'info' as const, message: 'built' }];
+        const result = await store.completeBuild({ version: v, runId, run: { status: 'succeeded', finishedAt: 2_000 }, taskId: t.id, owner: 'w1', task: { state: 'done' }, logs });
+        assert.equal(result.held, true);
+        assert.equal(result.seq, await store.currentSeq());
+        const p = await store.getPartition(ds, 4);
+        assert.equal(p?.versionId, v.id);
+        assert.equal(p?.currentSeq, result.seq);
+        assert.deepEqual(await store.getVersion(v.id), { ...v, seq: result.seq, state: 'committed' });
+        const run = await store.getRun(runId);
+        assert.equal(run?.status, 'succeeded');
+        assert.equal(run?.versionId, v.id);
+        assert.equal(run?.finishedAt, 2_000);
+        assert.deepEqual(await store.runLogs(runId), logs);
+        assert.equal((await store.listTasks({ dataset: ds }))[0]?.state, 'done');
+        assert.deepEqual(await store.partitionColumns(ds), await fullRead(store, ds));
+      });
+
+      it('on a final failure marks the partition failed; on a retry queues the task again', async () => {
+        const ds = unique('complete-fail');
+        const first = await lease(ds, 'w1');
+        const retry = await store.completeBuild({
+          runId: first.runId, run: { status: 'failed', error: 'flaky', retryable: true, finishedAt: 3 }, taskId: first.t.id, owner: 'w1',
+          task: { state: 'queued', notBefore: 0, error: 'flaky' }, logs: [],
+        });
+        assert.deepEqual(retry, { held: true, seq: null });
+        const [queued] = await store.listTasks({ dataset: ds });
+        assert.equal(queued?.state, 'queued');
+        assert.equal(queued?.lastError, 'flaky');
+        assert.equal(await store.getPartition(ds, 4), undefined);
+
+        const [again] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds] });
+        assert.ok(again);
+        const runId = unique('run');
+        await store.startRun({ id: runId, taskId: again.id, dataset: ds, idx: 4, key: 'k4', cause: 'retry', reason: 'r', attempt: again.attempts, worker: 'w1', startedAt: 4 });
+        const final = await store.completeBuild({
+          runId, run: { status: 'failed', error: 'bad SQL', retryable: false, finishedAt: 5 }, taskId: again.id, owner: 'w1',
+          task: { state: 'failed', error: 'bad SQL' }, logs: [{ runId, at: 5, level: 'error', message: 'bad SQL' }],
+          markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'bad SQL' },
+        });
+        assert.deepEqual(final, { held: true, seq: null });
+        const p = await store.getPartition(ds, 4);
+        assert.equal(p?.status, 'failed');
+        assert.equal(p?.error, 'bad SQL');
+        const run = await store.getRun(runId);
+        assert.deepEqual([run?.status, run?.error, run?.retryable], ['failed', 'bad SQL', false]);
+        assert.equal((await store.listTasks({ dataset: ds }))[0]?.state, 'failed');
+        assert.equal((await store.runLogs(runId)).length, 1);
+        assert.deepEqual(await store.partitionColumns(ds), await fullRead(store, ds));
+      });
+
+      it('after losing the lease records only the run and logs, never the version', async () => {
+        const ds = unique('complete-lost');
+        const now = Date.now();
+        const { t, runId } = await lease(ds, 'w1', 10, now);
+        const [taken] = await store.leaseTasks({ owner: 'w2', limit: 1, leaseMs: 60_000, now: now + 11, datasets: [ds] });
+        assert.equal(taken?.id, t.id);
+        const v = version(ds, 4, { runId });
+        const before = await store.currentSeq();
+        const result = await store.completeBuild({
+          version: v, runId, run: { status: 'succeeded', finishedAt: 9 }, taskId: t.id, owner: 'w1', task: { state: 'done' },
+          logs: [{ runId, at: 9, level: 'info', message: 'built' }], markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'x' },
+        });
+        assert.deepEqual(result, { held: false, seq: null });
+        assert.equal(await store.getVersion(v.id), undefined);
+        assert.equal(await store.getPartition(ds, 4), undefined);
+        assert.equal(await store.currentSeq(), before);
+        const run = await store.getRun(runId);
+        assert.equal(run?.status, 'failed');
+        assert.equal(run?.versionId, null);
+        assert.match(run?.error ?? '', /lease was lost/);
+        assert.equal((await store.runLogs(runId)).length, 1);
+        const [still] = await store.listTasks({ dataset: ds });
+        assert.deepEqual([still?.state, still?.leaseOwner], ['leased', 'w2']);
       });
     });
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { PondError } from '../errors/index.ts';
 import type { Database } from './database.ts';
-import type { PartitionColumns } from './state-store.ts';
+import type { SnapshotShelf } from './partition-cache/partition-columns-cache.ts';
+import type { Snapshot } from './partition-cache/snapshot-codec.ts';
 
 /**
  * What differs between the state databases, and nothing else: how a write
@@ -34,8 +35,13 @@ export interface StoreAdapter {
   lockMigrations(trx: Kysely<Database>): Promise<void>;
   /** Keeps concurrent leasers of these capped datasets apart so per-dataset caps hold. */
   lockLeaseCaps(trx: Kysely<Database>, datasets: readonly string[]): Promise<void>;
-  /** A faster read of all partitions of a dataset than the generic query, when the driver has one. */
-  partitionColumns?(dataset: string): Promise<PartitionColumns>;
+  /**
+   * A faster read of all partitions of a dataset than the generic query, when
+   * the driver has one, with the highest change_seq it covers (same snapshot).
+   */
+  partitionSnapshot?(dataset: string): Promise<Snapshot>;
+  /** Where partition-columns snapshots outlive the process, if anywhere. */
+  readonly snapshotShelf?: SnapshotShelf;
   /** The error as STORAGE_UNAVAILABLE when it means the database cannot be used now (I/O, locks, connection). */
   unavailable(error: unknown, doing: string): PondError | undefined;
 }

@@ -176,7 +176,12 @@ export async function renewLeases(db: Kysely<Database>, adapter: StoreAdapter, o
   return taskIds.filter((id) => !kept.has(id));
 }
 
-export async function finishTask(db: Kysely<Database>, adapter: StoreAdapter, taskId: string, owner: string, outcome: Outcome): Promise<boolean> {
+export function finishTask(db: Kysely<Database>, adapter: StoreAdapter, taskId: string, owner: string, outcome: Outcome): Promise<boolean> {
+  return adapter.exclusive(() => finishTaskIn(db, taskId, owner, outcome));
+}
+
+/** Ends the task if `owner` still holds its lease, on `db` (a transaction or not); returns whether it did. */
+export async function finishTaskIn(db: Kysely<Database>, taskId: string, owner: string, outcome: Outcome): Promise<boolean> {
   const now = Date.now();
   const set =
     outcome.state === 'done'
@@ -184,15 +189,13 @@ export async function finishTask(db: Kysely<Database>, adapter: StoreAdapter, ta
       : outcome.state === 'failed'
         ? { state: 'failed', lease_expires: null, last_error: outcome.error, updated_at: now }
         : { state: 'queued', lease_owner: null, lease_expires: null, not_before: outcome.notBefore, last_error: outcome.error, updated_at: now };
-  const result = await adapter.exclusive(() =>
-    db
-      .updateTable('tasks')
-      .set(set)
-      .where('id', '=', taskId)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'leased')
-      .executeTakeFirst(),
-  );
+  const result = await db
+    .updateTable('tasks')
+    .set(set)
+    .where('id', '=', taskId)
+    .where('lease_owner', '=', owner)
+    .where('state', '=', 'leased')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 

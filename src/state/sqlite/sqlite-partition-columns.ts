@@ -1,5 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import { PartitionColumnsBuilder } from '../partition-columns-builder.ts';
+import type { Snapshot } from '../partition-cache/snapshot-codec.ts';
 import type { PartitionColumns } from '../state-store.ts';
 
 /** Rows per page: bounds the size of one page's text (about 30 bytes a row). */
@@ -14,6 +15,7 @@ const PAGE = 262_144;
 const PAGE_QUERY = `select count(*), group_concat(printf('%d,%d,%d,%d,%d', idx, current_seq, input_seq, (status = 'failed') + 2 * (version_id is not null), ifnull(code_ref, -1)), ',')
   from (select idx, current_seq, input_seq, status, version_id, code_ref from partitions where dataset = ? and idx >= ? order by idx limit ?)`;
 const FINGERPRINTS = `select ref, fingerprint from code_fingerprints`;
+const COVERED = `select ifnull(max(change_seq), 0) from partitions where dataset = ?`;
 
 interface Statements {
   page: Sqlite.Statement<[string, number, number], [number, string | null]>;
@@ -96,4 +98,20 @@ export function readPartitionColumns(file: Sqlite.Database, dataset: string, pag
     }
     return builder.build();
   }).deferred();
+}
+
+const covered = new WeakMap<Sqlite.Database, Sqlite.Statement<[string], [number]>>();
+
+/**
+ * `readPartitionColumns` with the highest change_seq it covers, both in one
+ * read transaction (one snapshot of the file), for the snapshot + delta cache.
+ */
+export function readPartitionSnapshot(file: Sqlite.Database, dataset: string): Snapshot {
+  let stmt = covered.get(file);
+  if (!stmt) {
+    stmt = file.prepare<[string], [number]>(COVERED).raw(true);
+    covered.set(file, stmt);
+  }
+  const max = stmt;
+  return file.transaction(() => ({ covered: Number(max.get(dataset)?.[0] ?? 0), columns: readPartitionColumns(file, dataset) })).deferred();
 }

@@ -8,12 +8,18 @@ import { openStateStore } from '../open-state-store.ts';
 import { stateStoreSuite } from '../state-store.suite.ts';
 import type { NewVersion } from '../state-store.ts';
 import { readPartitionColumns } from './sqlite-partition-columns.ts';
+import { openSqliteStateStore } from './sqlite-state-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pond-state-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-// Every open() reaches the same file, in a folder that does not exist yet.
-stateStoreSuite('sqlite', () => openStateStore({ sqlitePath: join(dir, 'nested', 'state.db') }));
+// Every open() reaches the same file, in a folder that does not exist yet;
+// snapshot files for every dataset, however small, so the suite exercises them.
+stateStoreSuite('sqlite', async () => {
+  const store = await openSqliteStateStore(join(dir, 'nested', 'state.db'), { snapshotMinRows: 0 });
+  await store.migrate();
+  return store;
+});
 
 describe('sqlite partitionColumns fast path', () => {
   it('reads across pages, with negative idx, the same as one page', async () => {

@@ -13,7 +13,8 @@ import type { Database } from '../database.ts';
 import { KyselyStateStore } from '../kysely-state-store.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { withFileLock } from './file-lock.ts';
-import { readPartitionColumns } from './sqlite-partition-columns.ts';
+import { snapshotFiles } from './snapshot-files.ts';
+import { readPartitionSnapshot } from './sqlite-partition-columns.ts';
 import { cachingStatements } from './statement-cache.ts';
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32 is 32766; stay below it. */
@@ -37,6 +38,11 @@ function unavailable(path: string, error: unknown, doing: string): PondError | u
   });
 }
 
+export interface SqliteStoreOptions {
+  /** Datasets with fewer partitions get no snapshot file (default 4096); tests set 0 to exercise the files. */
+  readonly snapshotMinRows?: number;
+}
+
 /**
  * Opens (creating if needed) the SQLite state database at `path`. Does not migrate.
  *
@@ -44,7 +50,7 @@ function unavailable(path: string, error: unknown, doing: string): PondError | u
  * const store = await openSqliteStateStore('.pond/state.db');
  * await store.migrate();
  */
-export async function openSqliteStateStore(path: string): Promise<KyselyStateStore> {
+export async function openSqliteStateStore(path: string, options: SqliteStoreOptions = {}): Promise<KyselyStateStore> {
   let file: Sqlite.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -64,6 +70,14 @@ export async function openSqliteStateStore(path: string): Promise<KyselyStateSto
   }
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(file) }) });
+  // Read once, after migration made it: the identity never changes for a file.
+  let id: Promise<string> | undefined;
+  const storeId = (): Promise<string> => {
+    id ??= db.selectFrom('meta').select('value').where('key', '=', 'store_id').executeTakeFirstOrThrow().then((r) => r.value);
+    id.catch(() => (id = undefined));
+    return id;
+  };
+  const currentSeq = async (): Promise<number> => Number((await db.selectFrom('sequence').select('value').where('id', '=', 1).executeTakeFirst())?.value ?? 0);
   const adapter: StoreAdapter = {
     dialect: 'sqlite',
     description: path,
@@ -88,8 +102,10 @@ export async function openSqliteStateStore(path: string): Promise<KyselyStateSto
     lockMigrations: async () => {},
     lockLeaseCaps: async () => {},
     // Through Kysely's connection lock, so the read never lands inside another caller's open transaction.
-    partitionColumns: (dataset) => db.connection().execute(async () => readPartitionColumns(file, dataset)),
+    partitionSnapshot: (dataset) => db.connection().execute(async () => readPartitionSnapshot(file, dataset)),
+    // No files for an in-memory database: nothing outlives it.
+    snapshotShelf: path === ':memory:' ? undefined : snapshotFiles(path, storeId, currentSeq),
     unavailable: (error, doing) => unavailable(path, error, doing),
   };
-  return new KyselyStateStore(db, adapter);
+  return new KyselyStateStore(db, adapter, { shelfMinRows: options.snapshotMinRows });
 }
