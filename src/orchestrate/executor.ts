@@ -50,6 +50,8 @@ const CAUSE_OF: Record<string, Cause> = {
 
 export class Executor {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Running builds by task id, so that a lost or cancelled task stops. */
+  private readonly aborts = new Map<string, AbortController>();
 
   constructor(private readonly ctx: BuildContext & { state: StateStore; project: Project }) {}
 
@@ -73,8 +75,15 @@ export class Executor {
     // finished after a plan started are not queued from that plan.
     const finishedAt = new Map<string, number>();
 
+    // Renewing leases also tells which tasks this worker lost: cancelled
+    // (`cancelTasks`, from any process) or taken over after an expired lease.
     const renew = setInterval(() => {
-      void state.renewLeases(this.workerId, [...running.keys()], leaseMs, Date.now()).catch(() => undefined);
+      void state
+        .renewLeases(this.workerId, [...running.keys()], leaseMs, Date.now())
+        .then((lost) => {
+          for (const id of lost) this.aborts.get(id)?.abort();
+        })
+        .catch(() => undefined);
     }, Math.max(1000, leaseMs / 3));
     try {
       for (;;) {
@@ -183,6 +192,7 @@ export class Executor {
     options.onEvent?.({ type: 'started', task, runId });
     log(`building ${task.dataset} ${task.key} (${task.reason}), attempt ${task.attempts}`);
     const abort = new AbortController();
+    this.aborts.set(task.id, abort);
     const onAbort = () => abort.abort();
     options.signal?.addEventListener('abort', onAbort);
     try {
@@ -226,6 +236,7 @@ export class Executor {
       return false;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      this.aborts.delete(task.id);
       // Lines logged after the completing transaction, if any (normally none).
       if (logs.length > 0) await state.appendLogs(logs).catch(() => undefined);
     }

@@ -27,6 +27,8 @@ export interface SqlSession {
   describe(sql: string): Promise<Column[]>;
   /** The rows of a query in batches as DuckDB produces them (about 2,048 rows each). */
   batches(sql: string): AsyncIterable<Row[]>;
+  /** Stops the query running on this session (it fails with an "interrupted" error). */
+  interrupt(): void;
   close(): void;
 }
 
@@ -99,6 +101,10 @@ class DuckDBSession implements SqlSession {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       yield chunk.convertRows(converter).map((values) => toRow(names, values));
     }
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
   }
 
   close(): void {

@@ -30,12 +30,18 @@ export interface TransformJob {
 
 export async function runTransform(engine: Engine, job: TransformJob): Promise<BuildOutput> {
   const session = await engine.acquire();
+  const interrupt = () => session.interrupt();
+  job.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     await createInputViews(session, job.inputs, job.window);
     if (job.sql !== undefined) return await runSql(session, job, job.sql);
     if (job.transform) return await runTs(session, job, job.transform);
     throw new PondError('INTERNAL', `dataset "${job.dataset}" has no transformation`);
+  } catch (error) {
+    if (job.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled', { cause: error });
+    throw error;
   } finally {
+    job.signal?.removeEventListener('abort', interrupt);
     await engine.release(session);
   }
 }
