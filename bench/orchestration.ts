@@ -38,7 +38,7 @@ export const c = dataset({ name: 'c', inputs: { input: b }, sql: 'select count(*
 
 export async function run(): Promise<Record<string, number>> {
   log(`== orchestration: chain of 3 hourly datasets x ${N.toLocaleString('en')} windows = ${(3 * N).toLocaleString('en')} partitions`);
-  const dir = makeProject({ name: 'orchestration', schema: SCHEMA, pipeline: PIPELINE });
+  const dir = makeProject({ name: 'orchestration', schema: SCHEMA, pipeline: PIPELINE, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4) });
   const ndjson = path.join(dir, 'events.ndjson');
   const lines: string[] = [];
   for (let h = 0; h < N; h++) lines.push(JSON.stringify({ time_utc: new Date(START + h * HOUR).toISOString(), n: h }));

@@ -68,6 +68,7 @@ export class Executor {
     let replanNeeded = true;
     let lastPlan = 0;
     let queueLow = true;
+    const buffered: Task[] = [];
     const perDataset = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.concurrency]));
     const datasets = options.scope ? [...options.scope] : [...project.datasets.keys()];
     const failedHere = new Set<string>();
@@ -79,7 +80,7 @@ export class Executor {
     // (`cancelTasks`, from any process) or taken over after an expired lease.
     const renew = setInterval(() => {
       void state
-        .renewLeases(this.workerId, [...running.keys()], leaseMs, Date.now())
+        .renewLeases(this.workerId, [...running.keys(), ...buffered.map((t) => t.id)], leaseMs, Date.now())
         .then((lost) => {
           for (const id of lost) this.aborts.get(id)?.abort();
         })
@@ -107,10 +108,13 @@ export class Executor {
           const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;
           options.onEvent?.({ type: 'planned', queued, plan: p });
         }
+        // Lease a slot's worth of tasks at a time (one query for many builds); start as slots free up.
         const free = project.concurrency - running.size;
-        const leased =
-          free > 0 ? await state.leaseTasks({ owner: this.workerId, limit: free, leaseMs, now: Date.now(), perDataset, datasets }) : [];
-        if (free > 0) queueLow = leased.length < free;
+        if (free > 0 && buffered.length === 0) {
+          buffered.push(...(await state.leaseTasks({ owner: this.workerId, limit: project.concurrency, leaseMs, now: Date.now(), perDataset, datasets })));
+          queueLow = buffered.length < project.concurrency;
+        }
+        const leased = buffered.splice(0, Math.max(0, free));
         for (const task of leased) {
           const job = this.runTask(task, options, failures, failedHere).then((ok) => {
             if (ok) succeeded++;
@@ -142,6 +146,8 @@ export class Executor {
       }
     } finally {
       clearInterval(renew);
+      // Leased but never started (the build was stopped): back to the queue at once.
+      for (const t of buffered.splice(0)) await state.finishTask(t.id, this.workerId, { state: 'queued', notBefore: 0, error: 'released unstarted' }).catch(() => undefined);
       if (options.signal?.aborted) {
         await state.cancelTasks(datasets);
       }

@@ -21,6 +21,8 @@ export interface Engine {
 /** The narrow shape Pond needs of a DuckDB connection. */
 export interface SqlSession {
   run(sql: string): Promise<void>;
+  /** Creates (or replaces) temporary views in one round trip; a pooled session drops them on release. */
+  defineViews(views: ReadonlyArray<{ name: string; query: string }>): Promise<void>;
   /** All rows of a query as plain objects (BIGINTs that fit become numbers). */
   rows(sql: string): Promise<Row[]>;
   /** Column names and DuckDB types of a query, without running it. */
@@ -58,8 +60,7 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
     acquire: async () => idle.pop() ?? new DuckDBSession(await instance.connect()),
     async release(session) {
       try {
-        const views = await session.rows("select view_name from duckdb_views() where temporary and not internal");
-        for (const v of views) await session.run(`drop view if exists temp.main."${String(v.view_name).replaceAll('"', '""')}"`);
+        await (session as DuckDBSession).dropViews();
         idle.push(session);
       } catch {
         session.close();
@@ -75,7 +76,21 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
 let converter: DuckDBValueConverter<JS>;
 
 class DuckDBSession implements SqlSession {
+  private readonly views = new Set<string>();
+
   constructor(private readonly connection: DuckDBConnection) {}
+
+  async defineViews(views: ReadonlyArray<{ name: string; query: string }>): Promise<void> {
+    if (views.length === 0) return;
+    await this.connection.run(views.map((v) => `create or replace temp view ${quote(v.name)} as ${v.query}`).join(';\n'));
+    for (const v of views) this.views.add(v.name);
+  }
+
+  async dropViews(): Promise<void> {
+    if (this.views.size === 0) return;
+    await this.connection.run([...this.views].map((name) => `drop view if exists temp.main.${quote(name)}`).join('; '));
+    this.views.clear();
+  }
 
   async run(sql: string): Promise<void> {
     await this.connection.run(sql);
@@ -127,6 +142,10 @@ function plain(value: unknown): unknown {
     return out;
   }
   return value ?? null;
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A SQL string literal. */

@@ -8,13 +8,11 @@ import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
 import type { InputBinding, PartitionWindow } from './types.ts';
 
 export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
-  for (const input of inputs) {
-    await session.run(`create or replace temp view ${quoteIdent(input.alias)} as ${inputQuery(input)}`);
-  }
   const ts = (ms: number | null) => (ms === null ? 'null::timestamptz' : `to_timestamp(${ms / 1000})`);
-  await session.run(
-    `create or replace temp view pond_partition as select ${sqlString(window.key)} as key, ${ts(window.start)} as start, ${ts(window.end)} as "end"`,
-  );
+  await session.defineViews([
+    ...inputs.map((input) => ({ name: input.alias, query: inputQuery(input) })),
+    { name: 'pond_partition', query: `select ${sqlString(window.key)} as key, ${ts(window.start)} as start, ${ts(window.end)} as "end"` },
+  ]);
 }
 
 /** A query over an input's files; an input with no files still has its columns. */
