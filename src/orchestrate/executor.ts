@@ -112,7 +112,8 @@ export class Executor {
         const free = project.concurrency - running.size;
         if (free > 0 && buffered.length === 0) {
           buffered.push(...(await state.leaseTasks({ owner: this.workerId, limit: project.concurrency, leaseMs, now: Date.now(), perDataset, datasets })));
-          queueLow = buffered.length < project.concurrency;
+          // Fewer than the free slots: the queue (or a dataset's cap) is running dry.
+          queueLow = buffered.length < free;
         }
         const leased = buffered.splice(0, Math.max(0, free));
         for (const task of leased) {
