@@ -2,7 +2,7 @@
  * Loads a project folder: `pond.config.ts` and every stream and dataset
  * exported by the files of its pipeline folders, then validates them.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConfigDefinition, DatasetDefinition, StreamDefinition } from '../define/index.ts';
@@ -26,6 +26,7 @@ export async function loadProject(dir: string): Promise<Project> {
       hint: 'run pond in a project folder, pass --project DIR, or create one with `pond init DIR`',
     });
   }
+  assertEsmProject(root);
   registerPondResolver();
   const configModule = await importFile(configFile, root);
   const config = (configModule.default ?? { kind: 'config' }) as ConfigDefinition;
@@ -49,6 +50,35 @@ export async function loadProject(dir: string): Promise<Project> {
     }
   }
   return resolveProject({ dir: root, configFile, config, streams, datasets, foundIn });
+}
+
+/**
+ * Project files are ES modules. Without `"type": "module"` in the nearest
+ * package.json, Node takes `.ts` files for CommonJS and loading them fails in
+ * confusing ways; say what to do instead.
+ */
+function assertEsmProject(root: string): void {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      let type: unknown;
+      try {
+        type = (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type;
+      } catch (error) {
+        throw new PondError('INVALID_PROJECT', `cannot read ${file}: ${(error as Error).message}`);
+      }
+      if (type === 'module') return;
+      throw new PondError('INVALID_PROJECT', `project files are ES modules, but ${path.relative(root, file) || 'package.json'} does not say "type": "module"`, {
+        where: path.relative(process.cwd(), file) || file,
+        hint: 'add "type": "module" to it',
+      });
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new PondError('INVALID_PROJECT', 'project files are ES modules, and the project has no package.json that says so', {
+    where: root,
+    hint: `create ${path.join(root, 'package.json')} with {"type": "module"}`,
+  });
 }
 
 function pipelineFiles(root: string, entries: readonly string[]): string[] {

@@ -12,7 +12,9 @@ import { inputQuery, type SqlSession } from '../transform/index.ts';
 
 const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
-export async function createLakeViews(session: SqlSession, project: Project, state: StateStore, lake: Lake): Promise<void> {
+/** Creates the views; returns the datasets that have no version yet (their views have no columns). */
+export async function createLakeViews(session: SqlSession, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
+  const unbuilt: string[] = [];
   const filesOf = async (dataset: string) => {
     const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
     return { files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))), schema: versions[versions.length - 1]?.schema ?? [] };
@@ -24,11 +26,13 @@ export async function createLakeViews(session: SqlSession, project: Project, sta
   for (const dataset of project.datasets.values()) {
     const { files, schema } = await filesOf(dataset.name);
     const declared: Column[] = Object.entries(dataset.columns ?? {}).map(([name, type]) => ({ name, type }));
+    if (schema.length === 0 && declared.length === 0) unbuilt.push(dataset.name);
     await view(session, dataset.name, files, schema.length > 0 ? schema : declared);
   }
   const deadFiles: string[] = [];
   for (const stream of project.streams.values()) deadFiles.push(...(await filesOf(stream.deadLetter)).files);
   await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS);
+  return unbuilt;
 }
 
 async function view(session: SqlSession, name: string, files: readonly string[], columns: readonly Column[]): Promise<void> {

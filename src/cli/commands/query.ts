@@ -11,14 +11,16 @@ export async function queryCommand(sql: string, options: GlobalOptions & { forma
   try {
     const session = await ctx.engine.connect();
     try {
-      await createLakeViews(session, ctx.project, ctx.state, ctx.lake);
+      const unbuilt = await createLakeViews(session, ctx.project, ctx.state, ctx.lake);
       let rows;
       let columns;
       try {
         columns = (await session.describe(sql)).map((c) => c.name);
         rows = await session.rows(sql);
       } catch (error) {
-        throw new PondError('BAD_ARGUMENT', `query failed: ${(error as Error).message}`, { hint: `views: ${[...ctx.project.streams.keys(), ...ctx.project.datasets.keys(), 'dead_letters'].join(', ')}` });
+        const views = `views: ${[...ctx.project.streams.keys(), ...ctx.project.datasets.keys(), 'dead_letters'].join(', ')}`;
+        const hint = unbuilt.length > 0 ? `${views}; not built yet, so without columns: ${unbuilt.join(', ')} (run \`pond build\`)` : views;
+        throw new PondError('BAD_ARGUMENT', `query failed: ${(error as Error).message}`, { hint });
       }
       if (format === 'json') printJson(rows);
       else if (format === 'csv') console.log(formatCsv(rows, columns));

@@ -1,0 +1,47 @@
+/**
+ * The example project builds end to end from its sample data: every dataset
+ * gets partitions, nothing fails, and the numbers agree across the chain.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, pond, pondJson } from './helpers/project.ts';
+
+describe('examples/shop', () => {
+  it('loads its sample data and builds every dataset', { timeout: 300_000 }, () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'pond-shop-')), 'shop');
+    cpSync(path.join(ROOT, 'examples/shop'), dir, { recursive: true, filter: (src) => !src.includes('.pond') });
+    // Outside this repository the project needs its own package.json (pond says so otherwise).
+    assert.match(pond(dir, 'status').stderr, /"type": "module"/);
+    writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+    try {
+      for (const stream of ['users', 'device_events', 'user_events']) {
+        const r = pondJson<{ accepted: number; deadLetters: number }>(dir, 'load', stream, path.join(dir, 'data', `${stream}.ndjson`));
+        assert.ok(r.accepted > 0, `${stream} accepted events`);
+      }
+      const build = pond(dir, 'build', '--to', '2026-11-22');
+      assert.equal(build.status, 0, build.stderr);
+      const status = pondJson<{ datasets: Array<{ dataset: string; partitions: number; failed: number }> }>(dir, 'status');
+      for (const d of status.datasets) {
+        assert.ok(d.partitions > 0, `${d.dataset} has partitions`);
+        assert.equal(d.failed, 0, `${d.dataset} has no failed partitions`);
+      }
+      const [sums] = pondJson<Array<{ items: number; hourly: number; daily: number }>>(
+        dir,
+        'query',
+        `select (select sum(revenue) from purchase_items where time_utc < '2026-11-21') as items,
+                (select sum(revenue) from hourly_sales where hour < '2026-11-21') as hourly,
+                (select sum(revenue) from daily_sales where day = '2026-11-20') as daily`,
+      );
+      assert.ok(sums && sums.items > 0);
+      assert.equal(Number(sums.hourly), Number(sums.items));
+      assert.equal(Number(sums.daily), Number(sums.items));
+      const dead = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from dead_letters');
+      assert.ok((dead[0]?.n ?? 0) > 0, 'the malformed sample events are in the dead letters');
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
+});
