@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, pond, pondJson } from './helpers/project.ts';
+import { ROOT, pond, pondJson, spawnPond } from './helpers/project.ts';
 
 describe('examples/shop', () => {
   it('loads its sample data and builds every dataset', { timeout: 300_000 }, () => {
@@ -43,5 +43,29 @@ describe('examples/shop', () => {
     } finally {
       rmSync(path.dirname(dir), { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm start (pond up --demo on examples/shop)', () => {
+  it('lands a day of generated events into an empty lake, builds every dataset, and stops on Ctrl-C', { timeout: 120_000 }, async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'pond-start-')), 'shop');
+    cpSync(path.join(ROOT, 'examples/shop'), dir, { recursive: true, filter: (src) => !src.includes('.pond') });
+    writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+    const up = spawnPond(dir, 'up', '--demo');
+    let output = '';
+    up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!/built \d+ partitions/.test(output) && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      assert.match(output, /the lake is empty; landing the last 24 hours/);
+      assert.match(output, /built \d+ partitions/, output);
+    } finally {
+      up.kill('SIGINT');
+      await new Promise((resolve) => up.on('exit', resolve));
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+    assert.match(output, /stopped/);
+    assert.doesNotMatch(output, /failed/);
   });
 });

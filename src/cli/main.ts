@@ -64,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('up')
     .description('run the platform: continuous orchestration (collection and UI come later)')
     .option('--demo', "also send live events from the project's generator")
-    .option('--events-per-hour <n>', 'demo rate', '3600')
+    .option('--events-per-hour <n>', 'demo rate', '36000')
     .action(run((_o, cmd: Command) => import('./commands/up.ts').then((m) => m.upCommand(globals(cmd)))));
 
   try {

@@ -16,11 +16,12 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
   try {
     log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
-    const eventsPerHour = Number(options.eventsPerHour ?? 3600);
+    const eventsPerHour = Number(options.eventsPerHour ?? 36_000);
     let demo: Promise<void> = Promise.resolve();
     if (options.demo) {
       const generator = await loadGenerator(ctx.project);
-      if ((await ctx.state.currentSeq()) === 0) {
+      const activity = await Promise.all([...ctx.project.streams.keys()].map((name) => ctx.state.getStreamActivity(name)));
+      if (activity.every((a) => a === undefined || a.events === 0)) {
         log('demo: the lake is empty; landing the last 24 hours of generated events first');
         const end = Math.floor(Date.now() / 60_000) * 60_000;
         await backfill(ctx, ctx.project, end - 24 * 3_600_000, end, 200, 1);
