@@ -97,3 +97,33 @@ describe('kill -9 during pond build', () => {
     assert.deepEqual(pondJson(dir, 'query', SNAPSHOT), expected);
   });
 });
+
+describe('kill -9 during pond load', () => {
+  it('lands a chunk of events whole or not at all', { timeout: 300_000 }, async () => {
+    const dir = makeProject({ 'pipelines/p.ts': PIPELINE, 'schemas/events.json': EVENTS_SCHEMA });
+    const start = Date.parse('2026-11-01T00:00:00Z');
+    const lines: string[] = [];
+    for (let i = 0; i < 300_000; i++) lines.push(JSON.stringify({ user_id: `u${i % 97}`, time_utc: new Date(start + i * 1000).toISOString(), amount: i % 13 }));
+    writeFileSync(path.join(dir, 'big.ndjson'), `${lines.join('\n')}\n`);
+    // pond load lands 250,000 lines at a time, each chunk in one commit: after a kill
+    // the stream holds 0, 250,000 or 300,000 events, never another number.
+    const counts: number[] = [];
+    for (const delayMs of [1500, 3000, 4500]) {
+      const before = delayMs === 1500 ? 0 : counts[counts.length - 1] ?? 0;
+      const child = spawnPond(dir, 'load', 'events', path.join(dir, 'big.ndjson'));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGKILL');
+      await exited;
+      await assertCurrentVersionsWhole(dir);
+      const [row] = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from events');
+      const landed = (row?.n ?? 0) - before;
+      assert.ok([0, 250_000, 300_000].includes(landed), `a killed load landed ${landed} events`);
+      counts.push(row?.n ?? 0);
+      if (process.env.POND_TEST_VERBOSE) console.log(`kill after ${delayMs} ms: ${landed} events landed`);
+    }
+    const gc = pondJson<{ deletedObjects: number }>(dir, 'gc', '--grace', '0s');
+    assert.ok(gc.deletedObjects >= 0);
+    await assertCurrentVersionsWhole(dir);
+  });
+});
