@@ -3,6 +3,7 @@
  * files import as `pond`. Pure: no file system, no DuckDB, no server.
  */
 export { stream, dataset, defineConfig } from './definitions.ts';
+export { RetryableError } from './retryable-error.ts';
 export type {
   StreamOptions,
   StreamDefinition,

@@ -76,8 +76,11 @@ async function runTs(session: SqlSession, job: TransformJob, transform: Transfor
     return await writeRowsToParquet(session, batched(transform(ctx), job.signal), columns, job.scratchPath, job.outputPath);
   } catch (error) {
     if (error instanceof PondError) throw error;
+    // By name, not instanceof: the project may load its own copy of the authoring API.
+    const retryable = (error as Error | undefined)?.name === 'RetryableError';
     throw new PondError('TRANSFORM_FAILED', `transform threw: ${(error as Error).message}`, {
       where: `${job.file}: dataset "${job.dataset}" partition ${job.window.key}`,
+      retryable,
       cause: error,
     });
   }
