@@ -111,7 +111,7 @@ export class Executor {
         // Lease a slot's worth of tasks at a time (one query for many builds); start as slots free up.
         const free = project.concurrency - running.size;
         if (free > 0 && buffered.length === 0) {
-          buffered.push(...(await state.leaseTasks({ owner: this.workerId, limit: project.concurrency, leaseMs, now: Date.now(), perDataset, datasets })));
+          buffered.push(...(await state.leaseTasks({ owner: this.workerId, limit: project.concurrency, leaseMs, now: Date.now(), perDataset, datasets: options.scope ? datasets : undefined })));
           // Fewer than the free slots: the queue (or a dataset's cap) is running dry.
           queueLow = buffered.length < free;
         }

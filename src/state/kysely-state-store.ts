@@ -2,7 +2,9 @@
  * The one implementation of `StateStore`, over Kysely, for SQLite and
  * PostgreSQL alike. What differs between the two (transaction locking, lease
  * locking, parameter limits, fast bulk reads, which errors mean "unavailable")
- * comes from a `StoreAdapter`; see `sqlite/` and `postgres/`.
+ * comes from a `StoreAdapter`; see `sqlite/` and `postgres/`. An adapter may
+ * also run the orchestrator's per-partition statements itself (`hotPath`),
+ * with the same semantics, where Kysely's per-query overhead dominates.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -258,6 +260,8 @@ export class KyselyStateStore implements StateStore {
   }
 
   currentVersions(dataset: string, from: number, to: number): Promise<CurrentVersion[]> {
+    const hot = this.adapter.hotPath;
+    if (hot) return this.guard('read current versions', () => hot.currentVersions(dataset, from, to));
     return this.guard('read current versions', async () => {
       const rows = await this.db
         .selectFrom('partitions as p')
@@ -356,6 +360,8 @@ export class KyselyStateStore implements StateStore {
   }
 
   leaseTasks(request: Parameters<StateStore['leaseTasks']>[0]): Promise<Task[]> {
+    const hot = this.adapter.hotPath;
+    if (hot) return this.guard('lease tasks', () => hot.leaseTasks(request));
     return this.guard('lease tasks', () => queue.leaseTasks(this.db, this.adapter, request));
   }
 
@@ -410,6 +416,8 @@ export class KyselyStateStore implements StateStore {
   // Runs and logs ---------------------------------------------------------------------
 
   startRun(run: Omit<Run, 'status' | 'error' | 'retryable' | 'versionId' | 'finishedAt'>): Promise<void> {
+    const hot = this.adapter.hotPath;
+    if (hot) return this.guard('start a run', () => hot.startRun(run));
     return this.guard('start a run', () => this.write(async () => {
       await this.db
         .insertInto('runs')
@@ -470,29 +478,33 @@ export class KyselyStateStore implements StateStore {
 
   completeBuild(request: CompleteBuildRequest): Promise<{ held: boolean; seq: number | null }> {
     return this.guard('complete a build', async () => {
-      const { held, seq, refs } = await this.tx(async (trx) => {
-        // The lease first: it decides what else may be written, and in PostgreSQL
-        // it locks the task row before the sequence row, the order leasers use too.
-        const held = await queue.finishTaskIn(trx, request.taskId, request.owner, request.task);
-        let seq: number | null = null;
-        let refs = new Map<string, number>();
-        let run = request.run;
-        if (held && request.version) {
-          const committed = await this.commitIn(trx, [request.version]);
-          seq = committed.seqs[0] ?? null;
-          refs = committed.refs;
-        } else if (!held && run.status === 'succeeded') {
-          // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
-          run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
-        }
-        await this.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
-        if (request.logs.length > 0) await this.appendLogsIn(trx, request.logs);
-        if (held && request.markFailed) await this.markFailedIn(trx, request.markFailed);
-        return { held, seq, refs };
-      });
+      const hot = this.adapter.hotPath;
+      const { held, seq, refs } = hot ? await hot.completeBuild(request, this.codeRefs) : await this.tx((trx) => this.completeBuildIn(trx, request));
       for (const [f, ref] of refs) this.codeRefs.set(f, ref);
       return { held, seq };
     });
+  }
+
+  /** completeBuild inside `trx`; the SQLite hot path (sqlite/sqlite-hot-path.ts) mirrors it step for step. */
+  private async completeBuildIn(trx: Kysely<Database>, request: CompleteBuildRequest): Promise<{ held: boolean; seq: number | null; refs: Map<string, number> }> {
+    // The lease first: it decides what else may be written, and in PostgreSQL
+    // it locks the task row before the sequence row, the order leasers use too.
+    const held = await queue.finishTaskIn(trx, request.taskId, request.owner, request.task);
+    let seq: number | null = null;
+    let refs = new Map<string, number>();
+    let run = request.run;
+    if (held && request.version) {
+      const committed = await this.commitIn(trx, [request.version]);
+      seq = committed.seqs[0] ?? null;
+      refs = committed.refs;
+    } else if (!held && run.status === 'succeeded') {
+      // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
+      run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
+    }
+    await this.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
+    if (request.logs.length > 0) await this.appendLogsIn(trx, request.logs);
+    if (held && request.markFailed) await this.markFailedIn(trx, request.markFailed);
+    return { held, seq, refs };
   }
 
   getRun(id: string): Promise<Run | undefined> {

@@ -531,6 +531,25 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual(await store.partitionColumns(ds), await fullRead(store, ds));
       });
 
+      it('writes nothing when one of its statements fails', async () => {
+        const ds = unique('complete-rollback');
+        const taken = version(ds, 9);
+        await store.commitVersions([taken]);
+        const seq = await store.currentSeq();
+        const { t, runId } = await lease(ds, 'w1');
+        // The version's id is taken: its insert fails after the task was finished and the seq taken.
+        const v = version(ds, 4, { id: taken.id, runId });
+        await assert.rejects(store.completeBuild({
+          version: v, runId, run: { status: 'succeeded', finishedAt: 2_000 }, taskId: t.id, owner: 'w1', task: { state: 'done' },
+          logs: [{ runId, at: 1, level: 'info', message: 'built' }],
+        }));
+        assert.equal(await store.currentSeq(), seq);
+        assert.equal(await store.getPartition(ds, 4), undefined);
+        assert.equal((await store.listTasks({ dataset: ds }))[0]?.state, 'leased');
+        assert.equal((await store.getRun(runId))?.status, 'running');
+        assert.deepEqual(await store.runLogs(runId), []);
+      });
+
       it('on a final failure marks the partition failed; on a retry queues the task again', async () => {
         const ds = unique('complete-fail');
         const first = await lease(ds, 'w1');

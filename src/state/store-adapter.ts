@@ -3,6 +3,28 @@ import type { PondError } from '../errors/index.ts';
 import type { Database } from './database.ts';
 import type { SnapshotShelf } from './partition-cache/partition-columns-cache.ts';
 import type { Snapshot } from './partition-cache/snapshot-codec.ts';
+import type { CompleteBuildRequest, CurrentVersion, StateStore, Task } from './state-store.ts';
+
+/**
+ * The statements the orchestrator issues for every partition it builds, run
+ * without Kysely where building and compiling each query's AST costs more
+ * than running it (SQLite, in process). Each method has exactly the semantics
+ * of the `StateStore` method of the same name, including its locking and
+ * transaction; errors are mapped by the store as usual.
+ */
+export interface HotPath {
+  leaseTasks(request: Parameters<StateStore['leaseTasks']>[0]): Promise<Task[]>;
+  startRun(run: Parameters<StateStore['startRun']>[0]): Promise<void>;
+  currentVersions(dataset: string, from: number, to: number): Promise<CurrentVersion[]>;
+  /**
+   * `knownRefs` are the code fingerprint refs the store has cached; the
+   * returned `refs` are those it may cache now that the transaction committed.
+   */
+  completeBuild(
+    request: CompleteBuildRequest,
+    knownRefs: ReadonlyMap<string, number>,
+  ): Promise<{ held: boolean; seq: number | null; refs: Map<string, number> }>;
+}
 
 /**
  * What differs between the state databases, and nothing else: how a write
@@ -40,6 +62,8 @@ export interface StoreAdapter {
    * the driver has one, with the highest change_seq it covers (same snapshot).
    */
   partitionSnapshot?(dataset: string): Promise<Snapshot>;
+  /** Precompiled per-partition statements, when the driver runs them faster than Kysely (SQLite). */
+  readonly hotPath?: HotPath;
   /** Where partition-columns snapshots outlive the process, if anywhere. */
   readonly snapshotShelf?: SnapshotShelf;
   /** The error as STORAGE_UNAVAILABLE when it means the database cannot be used now (I/O, locks, connection). */

@@ -10,6 +10,7 @@ import type { Database, TasksTable } from './database.ts';
 import { chunks, toTask } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import type { NewTask, StateStore, Task } from './state-store.ts';
+import { admitCandidates } from './lease-caps.ts';
 
 type LeaseRequest = Parameters<StateStore['leaseTasks']>[0];
 type Outcome = Parameters<StateStore['finishTask']>[2];
@@ -122,16 +123,7 @@ export async function leaseTasks(db: Kysely<Database>, adapter: StoreAdapter, re
         .limit(want)
         .$if(adapter.skipLocked, (qb) => qb.forUpdate().skipLocked())
         .execute();
-      for (const c of candidates) {
-        const left = room.get(c.dataset);
-        if (left === undefined) {
-          picked.push(c.id);
-        } else if (left > 0) {
-          picked.push(c.id);
-          room.set(c.dataset, left - 1);
-          if (left === 1) full.push(c.dataset);
-        }
-      }
+      admitCandidates(candidates, room, full, picked);
       if (candidates.length < want) break;
     }
     if (picked.length === 0) return [];

@@ -14,6 +14,7 @@ import { KyselyStateStore } from '../kysely-state-store.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { withFileLock } from './file-lock.ts';
 import { snapshotFiles } from './snapshot-files.ts';
+import { sqliteHotPath } from './sqlite-hot-path.ts';
 import { readPartitionSnapshot } from './sqlite-partition-columns.ts';
 import { cachingStatements } from './statement-cache.ts';
 
@@ -103,6 +104,7 @@ export async function openSqliteStateStore(path: string, options: SqliteStoreOpt
     lockLeaseCaps: async () => {},
     // Through Kysely's connection lock, so the read never lands inside another caller's open transaction.
     partitionSnapshot: (dataset) => db.connection().execute(async () => readPartitionSnapshot(file, dataset)),
+    hotPath: sqliteHotPath(file, db, path),
     // No files for an in-memory database: nothing outlives it.
     snapshotShelf: path === ':memory:' ? undefined : snapshotFiles(path, storeId, currentSeq),
     unavailable: (error, doing) => unavailable(path, error, doing),
