@@ -4,6 +4,7 @@
  * version's folder (durable), then create the manifest (create-only). Only
  * after that may the state store make the version current.
  */
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Column, InputVersion, VersionFile } from '../state/index.ts';
 import { manifestKey, parseManifest, versionPrefix, type LakeArea, type Manifest } from './manifest.ts';
@@ -17,6 +18,11 @@ export interface VersionDraft {
   readonly partitionPath: string;
   readonly versionId: string;
   readonly prefix: string;
+}
+
+/** A short fingerprint of a list of columns: equal lists, equal fingerprints. */
+export function columnsFingerprint(columns: readonly Column[]): string {
+  return createHash('sha256').update(JSON.stringify(columns.map((c) => [c.name, c.type]))).digest('hex').slice(0, 16);
 }
 
 export class Lake {
@@ -34,12 +40,12 @@ export class Lake {
   }
 
   /** Moves a finished staged file into the version as `part-<n>.parquet`; durable on return. */
-  async addFile(draft: VersionDraft, n: number, stagedPath: string, rows: number): Promise<VersionFile> {
+  async addFile(draft: VersionDraft, n: number, stagedPath: string, rows: number, columns: readonly Column[]): Promise<VersionFile> {
     const bytes = (await stat(stagedPath)).size;
     const key = `${draft.prefix}/part-${n}.parquet`;
     // The folder entry becomes durable with the manifest's, written next in the same folder.
     await this.store.putFile(key, stagedPath, { syncName: false });
-    return { path: key, rows, bytes };
+    return { path: key, rows, bytes, columns: columnsFingerprint(columns) };
   }
 
   /** Commits the version's contents in the lake by creating its manifest (create-only). */

@@ -118,7 +118,7 @@ async function appendVersion(ctx: LandContext, session: Awaited<ReturnType<Engin
   const staged = ctx.lake.stagingPath();
   const written = await writeRowsToParquet(session, [req.rows], req.columns, staged, staged);
   const nextPart = current ? current.files.length : 0;
-  const file = await ctx.lake.addFile(draft, nextPart, staged, written.rows);
+  const file = await ctx.lake.addFile(draft, nextPart, staged, written.rows, req.columns);
   const files: VersionFile[] = [...(current?.files ?? []), file];
   const manifest = await ctx.lake.writeManifest(draft, { files, schema: req.columns, codeFingerprint: 'raw', inputs: [], createdAt: req.createdAt });
   return {

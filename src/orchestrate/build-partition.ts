@@ -9,7 +9,7 @@ import type { DatasetModel, Project } from '../config/index.ts';
 import { partitionPath, windowBounds } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
-import type { Cause, InputVersion, NewVersion, StateStore } from '../state/index.ts';
+import type { Cause, InputVersion, NewVersion, StateStore, VersionFile } from '../state/index.ts';
 import { runTransform, type Engine, type InputBinding } from '../transform/index.ts';
 import { inputRange } from './input-mapping.ts';
 
@@ -59,6 +59,7 @@ export async function buildPartition(ctx: BuildContext, req: BuildRequest): Prom
       alias: input.alias,
       files: versions.flatMap((v) => v.files.map((f) => ctx.lake.locate(f.path))),
       columns: stream ? stream.columns : (versions[versions.length - 1]?.schema ?? []),
+      sameSchema: sameColumns(versions.flatMap((v) => v.files)),
     });
   }
   req.log(`inputs: ${inputs.length} partition versions, seq ≤ ${inputSeq}`);
@@ -79,7 +80,7 @@ export async function buildPartition(ctx: BuildContext, req: BuildRequest): Prom
     signal: req.signal,
   });
   if (req.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
-  const file = await ctx.lake.addFile(draft, 0, staged, output.rows);
+  const file = await ctx.lake.addFile(draft, 0, staged, output.rows, output.schema);
   const createdAt = Date.now();
   await ctx.lake.writeManifest(draft, { files: [file], schema: output.schema, codeFingerprint: model.codeFingerprint, inputs, createdAt });
   const version: NewVersion = {
@@ -101,6 +102,12 @@ export async function buildPartition(ctx: BuildContext, req: BuildRequest): Prom
     buildMs: createdAt - started,
   };
   return version;
+}
+
+/** Whether every file is known to have the same columns in the same order (then files can be read by position). */
+function sameColumns(files: readonly VersionFile[]): boolean {
+  const first = files[0]?.columns;
+  return first !== undefined && files.every((f) => f.columns === first);
 }
 
 function* rangeOf(from: number, to: number): Iterable<number> {

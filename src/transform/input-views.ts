@@ -16,8 +16,11 @@ export async function createInputViews(session: SqlSession, inputs: readonly Inp
 }
 
 /** A query over an input's files; an input with no files still has its columns. */
-export function inputQuery(input: Pick<InputBinding, 'files' | 'columns'>): string {
-  if (input.files.length > 0) return `select * from read_parquet(${sqlList(input.files)}, union_by_name = true, hive_partitioning = false)`;
+export function inputQuery(input: Pick<InputBinding, 'files' | 'columns' | 'sameSchema'>): string {
+  if (input.files.length > 0) {
+    const byName = input.sameSchema === true || input.files.length === 1 ? '' : ', union_by_name = true';
+    return `select * from read_parquet(${sqlList(input.files)}${byName}, hive_partitioning = false)`;
+  }
   if (input.columns.length === 0) return 'select null as _empty where false';
   return `select ${input.columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`;
 }

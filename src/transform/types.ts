@@ -11,6 +11,12 @@ export interface InputBinding {
   readonly files: readonly string[];
   /** Columns to give an empty input, so that SQL over it still binds. */
   readonly columns: readonly Column[];
+  /**
+   * False when the files' schemas differ (the schema changed between
+   * versions): then columns are matched by name across files, which costs a
+   * read of every file's footer before the query starts.
+   */
+  readonly sameSchema?: boolean;
 }
 
 export interface PartitionWindow {
