@@ -13,7 +13,7 @@ import { migrate } from './migrations/index.ts';
 import { kyselySource } from './partition-cache/kysely-source.ts';
 import { PartitionColumnsCache } from './partition-cache/partition-columns-cache.ts';
 import type { CacheOptions } from './partition-cache/partition-columns-cache.ts';
-import { chunks, toLogLine, toPartition, toRun, toTask, toVersion, versionRow } from './rows.ts';
+import { chunks, toCurrentVersion, toLogLine, toPartition, toRun, toTask, toVersion, versionRow } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import * as queue from './task-queue.ts';
 import type {
@@ -31,8 +31,6 @@ import type {
   Task,
   TaskState,
   Version,
-  VersionFile,
-  Column,
   CompleteBuildRequest,
 } from './state-store.ts';
 
@@ -272,15 +270,7 @@ export class KyselyStateStore implements StateStore {
         .where('p.idx', '<', to)
         .orderBy('p.idx')
         .execute();
-      return rows.map((r) => ({
-        idx: Number(r.idx),
-        key: r.key,
-        versionId: r.id,
-        currentSeq: Number(r.current_seq),
-        files: JSON.parse(r.files_json) as VersionFile[],
-        schema: JSON.parse(r.schema_json) as Column[],
-        rows: Number(r.rows),
-      }));
+      return rows.map(toCurrentVersion);
     });
   }
 

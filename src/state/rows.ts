@@ -4,7 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { PartitionsTable, RunsTable, TasksTable, VersionsTable } from './database.ts';
-import type { Cause, LogLine, NewVersion, PartitionState, PartitionStatus, Run, RunStatus, Task, TaskState, Version } from './state-store.ts';
+import type { Cause, Column, CurrentVersion, LogLine, NewVersion, PartitionState, PartitionStatus, Run, RunStatus, Task, TaskState, Version, VersionFile } from './state-store.ts';
 
 export function versionRow(v: NewVersion, seq: number, state: Version['state']): Selectable<VersionsTable> {
   return {
@@ -49,6 +49,29 @@ export function toVersion(r: Selectable<VersionsTable>): Version {
     cause: r.cause as Cause,
     createdAt: Number(r.created_at),
     buildMs: Number(r.build_ms),
+  };
+}
+
+/** A row of the partitions ⋈ versions join that `currentVersions` reads. */
+export interface CurrentVersionRow {
+  idx: number | string;
+  key: string;
+  id: string;
+  current_seq: number | string;
+  files_json: string;
+  schema_json: string;
+  rows: number | string;
+}
+
+export function toCurrentVersion(r: CurrentVersionRow): CurrentVersion {
+  return {
+    idx: Number(r.idx),
+    key: r.key,
+    versionId: r.id,
+    currentSeq: Number(r.current_seq),
+    files: JSON.parse(r.files_json) as VersionFile[],
+    schema: JSON.parse(r.schema_json) as Column[],
+    rows: Number(r.rows),
   };
 }
 

@@ -13,9 +13,9 @@
 import type Sqlite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
-import { versionRow } from '../rows.ts';
+import { toCurrentVersion, versionRow } from '../rows.ts';
 import type { HotPath } from '../store-adapter.ts';
-import type { Column, CompleteBuildRequest, LogLine, NewVersion, StateStore, VersionFile } from '../state-store.ts';
+import type { CompleteBuildRequest, LogLine, NewVersion, StateStore } from '../state-store.ts';
 import { withFileLock } from './file-lock.ts';
 import { leaseTasksSync } from './sqlite-lease-tasks.ts';
 import { StatementCache } from './statement-cache.ts';
@@ -188,15 +188,7 @@ export function sqliteHotPath(file: Sqlite.Database, db: Kysely<Database>, path:
 
     async currentVersions(dataset, from, to) {
       const rows = await onConnection(() => s.currentVersions(dataset, from, to));
-      return rows.map((r) => ({
-        idx: Number(r.idx),
-        key: r.key,
-        versionId: r.id,
-        currentSeq: Number(r.current_seq),
-        files: JSON.parse(r.files_json) as VersionFile[],
-        schema: JSON.parse(r.schema_json) as Column[],
-        rows: Number(r.rows),
-      }));
+      return rows.map(toCurrentVersion);
     },
 
     // As `completeBuild` in kysely-state-store.ts, step for step.
