@@ -78,8 +78,10 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
   writeFileSync(path.join(root, 'tsconfig.json'), `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true, noEmit: true } }, null, 2)}\n`);
   // The editor finds Pond's types through node_modules/pond; at run time Pond resolves 'pond' itself.
   const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
-  mkdirSync(path.join(root, 'node_modules'), { recursive: true });
+  mkdirSync(path.join(root, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(packageRoot, path.join(root, 'node_modules', 'pond'), 'dir');
+  // …and `npx pond` inside the project finds this Pond.
+  symlinkSync(path.join('..', 'pond', 'bin', 'pond'), path.join(root, 'node_modules', '.bin', 'pond'));
   const sample = path.join(root, 'data', 'events.ndjson');
   writeFileSync(sample, sampleEvents(Date.now()));
 
@@ -92,7 +94,7 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
       console.log(JSON.stringify({ project: root, loaded: summary }));
     } else {
       console.log(`Created ${root} and loaded ${summary.accepted} sample events (${summary.deadLetters} invalid ones went to the dead letters).`);
-      console.log(`\nNext:\n  cd ${dir}\n  pond build\n  pond query "select * from daily_counts order by event_type"`);
+      console.log(`\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"`);
     }
     return 0;
   } finally {
