@@ -204,6 +204,13 @@ export class Executor {
     options.signal?.addEventListener('abort', onAbort);
     try {
       if (!model) throw new PondError('NOT_FOUND', `dataset ${task.dataset} is no longer in the project`);
+      // A task whose workers keep dying (leases expiring mid-build) uses up its attempts too.
+      if (task.attempts > task.maxAttempts) {
+        throw new PondError('INTERNAL', `gave up after ${task.attempts - 1} attempts whose workers stopped before finishing`, {
+          retryable: false,
+          hint: 'see `pond runs` for the runs left running, and the worker logs for why the process died (memory?)',
+        });
+      }
       const version = await buildPartition(this.ctx, { model, idx: task.idx, key: task.key, cause: task.cause, runId, log, signal: abort.signal });
       log(`committing version ${version.id}: ${version.rows} rows, ${version.bytes} bytes in ${version.buildMs} ms`);
       // The version, the run, the task and the log in one transaction; only while the lease is held.
