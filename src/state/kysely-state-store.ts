@@ -13,8 +13,9 @@ import { migrate } from './migrations/index.ts';
 import { kyselySource } from './partition-cache/kysely-source.ts';
 import { PartitionColumnsCache } from './partition-cache/partition-columns-cache.ts';
 import type { CacheOptions } from './partition-cache/partition-columns-cache.ts';
-import { chunks, toCurrentVersion, toLogLine, toPartition, toRun, toTask, toVersion, versionRow } from './rows.ts';
+import { chunks, toCurrentVersion, toPartition, toTask, toVersion, versionRow } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
+import * as history from './run-history.ts';
 import * as queue from './task-queue.ts';
 import type {
   CurrentVersion,
@@ -405,65 +406,19 @@ export class KyselyStateStore implements StateStore {
 
   // Runs and logs ---------------------------------------------------------------------
 
-  startRun(run: Omit<Run, 'status' | 'error' | 'retryable' | 'versionId' | 'finishedAt'>): Promise<void> {
+  startRun(run: history.NewRun): Promise<void> {
     const hot = this.adapter.hotPath;
     if (hot) return this.guard('start a run', () => hot.startRun(run));
-    return this.guard('start a run', () => this.write(async () => {
-      await this.db
-        .insertInto('runs')
-        .values({
-          id: run.id,
-          task_id: run.taskId,
-          dataset: run.dataset,
-          idx: run.idx,
-          key: run.key,
-          cause: run.cause,
-          reason: run.reason,
-          attempt: run.attempt,
-          status: 'running',
-          error: null,
-          retryable: null,
-          version_id: null,
-          worker: run.worker,
-          started_at: run.startedAt,
-          finished_at: null,
-        })
-        .execute();
-    }));
+    return this.guard('start a run', () => this.write(() => history.insertRun(this.db, run)));
   }
 
-  finishRun(id: string, result: Parameters<StateStore['finishRun']>[1]): Promise<void> {
-    return this.guard('finish a run', () => this.write(() => this.finishRunIn(this.db, id, result)));
-  }
-
-  private async finishRunIn(db: Kysely<Database>, id: string, result: Parameters<StateStore['finishRun']>[1]): Promise<void> {
-    await db
-      .updateTable('runs')
-      .set({
-        status: result.status,
-        error: result.error ?? null,
-        retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
-        version_id: result.versionId ?? null,
-        finished_at: result.finishedAt,
-      })
-      .where('id', '=', id)
-      .execute();
+  finishRun(id: string, result: history.RunResult): Promise<void> {
+    return this.guard('finish a run', () => this.write(() => history.finishRunIn(this.db, id, result)));
   }
 
   appendLogs(lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
-    return this.guard('append run logs', () => this.tx((trx) => this.appendLogsIn(trx, lines)));
-  }
-
-  private async appendLogsIn(trx: Kysely<Database>, lines: readonly LogLine[]): Promise<void> {
-    const byRun = new Map<string, LogLine[]>();
-    for (const l of lines) byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l]);
-    for (const [runId, runLines] of byRun) {
-      const last = await trx.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId).executeTakeFirst();
-      const start = Number(last?.n ?? 0) + 1;
-      const rows = runLines.map((l, i) => ({ run_id: runId, n: start + i, at: l.at, level: l.level, message: l.message }));
-      for (const chunk of chunks(rows, 5, this.adapter.maxParams)) await trx.insertInto('run_logs').values(chunk).execute();
-    }
+    return this.guard('append run logs', () => this.tx((trx) => history.appendLogsIn(trx, lines, this.adapter.maxParams)));
   }
 
   completeBuild(request: CompleteBuildRequest): Promise<{ held: boolean; seq: number | null }> {
@@ -491,38 +446,21 @@ export class KyselyStateStore implements StateStore {
       // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
       run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
     }
-    await this.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
-    if (request.logs.length > 0) await this.appendLogsIn(trx, request.logs);
+    await history.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
+    if (request.logs.length > 0) await history.appendLogsIn(trx, request.logs, this.adapter.maxParams);
     if (held && request.markFailed) await this.markFailedIn(trx, request.markFailed);
     return { held, seq, refs };
   }
 
   getRun(id: string): Promise<Run | undefined> {
-    return this.guard('read a run', async () => {
-      const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toRun(row);
-    });
+    return this.guard('read a run', () => history.getRun(this.db, id));
   }
 
   listRuns(filter: RunFilter = {}): Promise<Run[]> {
-    return this.guard('list runs', async () => {
-      const rows = await this.db
-        .selectFrom('runs')
-        .selectAll()
-        .$if(filter.dataset !== undefined, (qb) => qb.where('dataset', '=', filter.dataset ?? ''))
-        .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status ?? 'running'))
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
-        .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))
-        .execute();
-      return rows.map(toRun);
-    });
+    return this.guard('list runs', () => history.listRuns(this.db, filter));
   }
 
   runLogs(runId: string): Promise<LogLine[]> {
-    return this.guard('read run logs', async () => {
-      const rows = await this.db.selectFrom('run_logs').select(['run_id', 'at', 'level', 'message']).where('run_id', '=', runId).orderBy('n').execute();
-      return rows.map(toLogLine);
-    });
+    return this.guard('read run logs', () => history.runLogs(this.db, runId));
   }
 }
