@@ -49,14 +49,19 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
       if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
         seenSeq = seq;
         lastPlan = Date.now();
+        const built = new Map<string, number>();
         const summary = await executor.build({
           retryFailed: false,
           signal: controller.signal,
           onEvent: (event) => {
+            if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
             if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
           },
         });
-        if (summary.succeeded > 0 || summary.failed > 0) log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''}`);
+        if (summary.succeeded > 0 || summary.failed > 0) {
+          const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
+          log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
+        }
         seenSeq = await ctx.state.currentSeq();
       }
       await sleep(200, controller.signal);
