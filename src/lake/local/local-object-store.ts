@@ -44,13 +44,8 @@ export class LocalObjectStore implements ObjectStore {
 
   async putFile(key: string, localPath: string, options: { syncName?: boolean } = {}): Promise<void> {
     const target = this.pathOf(key);
-    await this.ensureDir(path.dirname(target));
-    const handle = await fs.open(localPath, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // The content and the new folder become durable side by side; both before the link.
+    await Promise.all([this.ensureDir(path.dirname(target)), syncFile(localPath)]);
     try {
       await fs.link(localPath, target);
     } catch (error) {
@@ -151,6 +146,15 @@ export class LocalObjectStore implements ObjectStore {
     if (code === 'EEXIST') return new PondError('ALREADY_EXISTS', `object "${key}" already exists in the lake at ${this.root}`, { cause: error });
     if (code === 'ENOENT') return new PondError('NOT_FOUND', `object "${key}" is not in the lake at ${this.root}`, { cause: error });
     return new PondError('STORAGE_UNAVAILABLE', `lake at ${this.root}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
