@@ -4,6 +4,7 @@
  * builds never see each other's inputs).
  */
 import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
+import { quoteIdent } from '../schema/index.ts';
 import type { Column, Row } from './types.ts';
 
 export interface Engine {
@@ -82,13 +83,13 @@ class DuckDBSession implements SqlSession {
 
   async defineViews(views: ReadonlyArray<{ name: string; query: string }>): Promise<void> {
     if (views.length === 0) return;
-    await this.connection.run(views.map((v) => `create or replace temp view ${quote(v.name)} as ${v.query}`).join(';\n'));
+    await this.connection.run(views.map((v) => `create or replace temp view ${quoteIdent(v.name)} as ${v.query}`).join(';\n'));
     for (const v of views) this.views.add(v.name);
   }
 
   async dropViews(): Promise<void> {
     if (this.views.size === 0) return;
-    await this.connection.run([...this.views].map((name) => `drop view if exists temp.main.${quote(name)}`).join('; '));
+    await this.connection.run([...this.views].map((name) => `drop view if exists temp.main.${quoteIdent(name)}`).join('; '));
     this.views.clear();
   }
 
@@ -142,10 +143,6 @@ function plain(value: unknown): unknown {
     return out;
   }
   return value ?? null;
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A SQL string literal. */

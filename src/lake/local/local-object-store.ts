@@ -39,20 +39,20 @@ export class LocalObjectStore implements ObjectStore {
     } finally {
       await handle.close();
     }
-    await syncDir(path.dirname(target));
+    await syncPath(path.dirname(target));
   }
 
   async putFile(key: string, localPath: string, options: { syncName?: boolean } = {}): Promise<void> {
     const target = this.pathOf(key);
     // The content and the new folder become durable side by side; both before the link.
-    await Promise.all([this.ensureDir(path.dirname(target)), syncFile(localPath)]);
+    await Promise.all([this.ensureDir(path.dirname(target)), syncPath(localPath)]);
     try {
       await fs.link(localPath, target);
     } catch (error) {
       throw this.translate(error, key);
     }
     await fs.unlink(localPath);
-    if (options.syncName !== false) await syncDir(path.dirname(target));
+    if (options.syncName !== false) await syncPath(path.dirname(target));
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -133,7 +133,7 @@ export class LocalObjectStore implements ObjectStore {
     const first = await fs.mkdir(dir, { recursive: true });
     // Each new folder must itself be durable in its parent before files in it count.
     if (first !== undefined) {
-      for (let d = dir; d.length >= first.length; d = path.dirname(d)) await syncDir(path.dirname(d));
+      for (let d = dir; d.length >= first.length; d = path.dirname(d)) await syncPath(path.dirname(d));
     }
     // Version folders are new every time: remember only recent ones.
     if (this.knownDirs.size > 10_000) this.knownDirs.clear();
@@ -149,17 +149,9 @@ export class LocalObjectStore implements ObjectStore {
   }
 }
 
-async function syncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+/** fsync of a file or a folder (a folder's sync makes the names in it durable). */
+async function syncPath(target: string): Promise<void> {
+  const handle = await fs.open(target, 'r');
   try {
     await handle.sync();
   } finally {
