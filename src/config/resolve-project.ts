@@ -10,6 +10,7 @@ import {
   GRAINS,
   everyGrain,
   parseDuration,
+  parseInstant,
   UNPARTITIONED,
   type ConfigDefinition,
   type DatasetDefinition,
@@ -225,8 +226,8 @@ function resolveDuration(text: unknown, where: string, fail: Fail): number {
 }
 
 function resolveInstant(text: unknown, where: string, fail: Fail): number {
-  const ms = typeof text === 'string' ? Date.parse(/T|Z|\+/.test(text) ? text : `${text}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms)) return fail(where, `"${String(text)}" is not a date or time`, "use ISO 8601, such as '2026-11-01' or '2026-11-01T06:00Z'");
+  const ms = typeof text === 'string' ? parseInstant(text) : undefined;
+  if (ms === undefined) return fail(where, `"${String(text)}" is not a date or time`, "use ISO 8601, such as '2026-11-01' or '2026-11-01T06:00Z'");
   return ms;
 }
 

@@ -25,6 +25,7 @@ export type {
   ConfigDefinition,
 } from './definitions.ts';
 export { parseDuration, formatDuration, type Duration } from './duration.ts';
+export { parseInstant } from './instant.ts';
 export { GRAINS, everyGrain, formatInstant, type Grain, type GrainName, type GrainSpec } from './grain.ts';
 export {
   partitionKey,

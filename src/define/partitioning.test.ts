@@ -46,3 +46,13 @@ describe('durations', () => {
     assert.equal(parseDuration(''), undefined);
   });
 });
+
+describe('instants', () => {
+  it('reads dates and times in UTC unless a zone is given', async () => {
+    const { parseInstant } = await import('./instant.ts');
+    assert.equal(parseInstant('2026-11-01'), Date.UTC(2026, 10, 1));
+    assert.equal(parseInstant('2026-11-01T06:00'), Date.UTC(2026, 10, 1, 6));
+    assert.equal(parseInstant('2026-11-01T06:00+02:00'), Date.UTC(2026, 10, 1, 4));
+    assert.equal(parseInstant('yesterday'), undefined);
+  });
+});
