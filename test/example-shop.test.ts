@@ -17,7 +17,7 @@ describe('examples/shop', () => {
     assert.match(pond(dir, 'status').stderr, /"type": "module"/);
     writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
     try {
-      for (const stream of ['users', 'device_events', 'user_events']) {
+      for (const stream of ['users', 'device_events', 'user_events', 'web_events']) {
         const r = pondJson<{ accepted: number; deadLetters: number }>(dir, 'load', stream, path.join(dir, 'data', `${stream}.ndjson`));
         assert.ok(r.accepted > 0, `${stream} accepted events`);
       }

@@ -45,6 +45,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('SQL over the current versions of every stream and dataset (and dead_letters)')
     .option('--format <format>', 'table, json or csv', 'table')
     .action(run((sql: string, _o, cmd: Command) => import('./commands/query.ts').then((m) => m.queryCommand(sql, globals(cmd)))));
+  program
+    .command('send <stream> <file>')
+    .description('send an NDJSON or JSON-array file through a running collector (retrying what a retry can fix)')
+    .option('--url <url>', 'collector URL (default: from pond.config.ts, http://127.0.0.1:8080)')
+    .option('--key <writeKey>', 'write key (default: the first source in pond.config.ts that may write the stream)')
+    .option('--batch <n>', 'events per request', '500')
+    .option('--concurrency <n>', 'requests in flight', '4')
+    .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/send.ts').then((m) => m.sendCommand(stream, file, globals(cmd)))));
   program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
   program
     .command('gc')
@@ -62,8 +70,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run((_o, cmd: Command) => import('./commands/demo.ts').then((m) => m.demoCommand(globals(cmd)))));
   program
     .command('up')
-    .description('run the platform: continuous orchestration (collection and UI come later)')
-    .option('--demo', "also send live events from the project's generator")
+    .description('run the platform: the HTTP collector, the buffer, landing into the lake, and continuous orchestration')
+    .option('--port <n>', 'HTTP port (default: collect.port in pond.config.ts, or 8080; 0 picks a free one)')
+    .option('--demo', "also send live events from the project's generator through the collector")
     .option('--events-per-hour <n>', 'demo rate', '36000')
     .action(run((_o, cmd: Command) => import('./commands/up.ts').then((m) => m.upCommand(globals(cmd)))));
 

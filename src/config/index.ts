@@ -13,4 +13,10 @@ export {
   type ResolvedInput,
   type ResolvedMapping,
   type RetryPolicy,
+  type SegmentType,
+  type SourceModel,
+  type CollectSettings,
+  type BufferSettings,
+  type LandSettings,
 } from './project.ts';
+export { SEGMENT_TYPES, parseSize } from './resolve-collect.ts';

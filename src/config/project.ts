@@ -77,6 +77,45 @@ export interface Project {
   readonly datasets: ReadonlyMap<string, DatasetModel>;
   /** Dataset names, each after all its inputs. */
   readonly order: readonly string[];
+  readonly collect: CollectSettings;
+  readonly buffer: BufferSettings;
+  readonly land: LandSettings;
+}
+
+export type SegmentType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+
+export interface SourceModel {
+  readonly name: string;
+  readonly writeKey: string;
+  /** Streams it may write through the native API. */
+  readonly streams: ReadonlySet<string>;
+  /** The stream each Segment call type goes to. */
+  readonly segment: Readonly<Partial<Record<SegmentType, string>>>;
+}
+
+export interface CollectSettings {
+  readonly port: number;
+  readonly host: string;
+  readonly sources: readonly SourceModel[];
+  readonly maxEventBytes: number;
+  readonly maxRequestBytes: number;
+  readonly truncateIp: boolean;
+  readonly trustProxy: boolean;
+  readonly cors: '*' | readonly string[];
+  readonly maxClockSkewMs: number;
+}
+
+export interface BufferSettings {
+  /** Folder of the embedded log. */
+  readonly dir: string;
+  readonly partitions: number;
+  readonly maxBytes: number;
+}
+
+export interface LandSettings {
+  readonly intervalMs: number;
+  readonly maxBatch: number;
+  readonly dedupWindowMs: number;
 }
 
 export type { Row };

@@ -23,6 +23,7 @@ import {
 import { PondError } from '../errors/index.ts';
 import { compileEventSchema, projectColumns, RAW_META_COLUMNS } from '../schema/index.ts';
 import { findCycle } from './find-cycle.ts';
+import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -193,6 +194,9 @@ export function resolveProject(decl: Declarations): Project {
     streams,
     datasets,
     order,
+    collect: resolveCollect(config, streams, configWhere, fail),
+    buffer: resolveBuffer(config, decl.dir, configWhere, fail),
+    land: resolveLand(config, configWhere, fail),
   };
 }
 

@@ -153,6 +153,68 @@ export interface PondConfig {
   concurrency?: number;
   /** Default retry settings for every dataset. */
   retries?: RetryOptions;
+  /** The HTTP collector that `pond up` serves. */
+  collect?: CollectOptions;
+  /** The durable buffer between the collector and the lake. */
+  buffer?: BufferOptions;
+  /** Landing buffered events in the lake. */
+  land?: LandOptions;
+}
+
+/** A sender of events (an app, a site, a device fleet) and what its write key may do. */
+export interface SourceOptions {
+  /**
+   * The secret the source sends: the Basic-auth user (empty password), a
+   * `writeKey` field in the body, or an `X-Pond-Write-Key` header. Keep real
+   * keys out of the code, e.g. `process.env.WEB_WRITE_KEY`.
+   */
+  writeKey: string;
+  /** Streams the key may write through `POST /v1/streams/:stream/events`. */
+  streams?: string[];
+  /**
+   * The stream that receives this source's Segment-compatible calls
+   * (`/v1/batch`, `/v1/track`, `/v1/identify` …): one stream for all types,
+   * or one per type, e.g. `{ track: 'tracks', identify: 'identifies' }`
+   * (types left out are refused).
+   */
+  segment?: string | Partial<Record<'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias', string>>;
+}
+
+export interface CollectOptions {
+  /** Default 8080. `POND_PORT` overrides it. */
+  port?: number;
+  /** Default `127.0.0.1` (loopback only); `0.0.0.0` serves every interface. */
+  host?: string;
+  /** Write keys by source name. Without any, the collector refuses every event with 401. */
+  sources?: Record<string, SourceOptions>;
+  /** Largest event, in bytes or as `'32kb'`. Default `'32kb'` (as Segment). */
+  maxEventSize?: number | string;
+  /** Largest request body. Default `'500kb'` (as Segment). */
+  maxRequestSize?: number | string;
+  /** Keep only the network part of client IPs (IPv4 /24, IPv6 /48). Default false. */
+  truncateIp?: boolean;
+  /** Take the client IP from `X-Forwarded-For` (behind a load balancer). Default false. */
+  trustProxy?: boolean;
+  /** Origins allowed to send from browsers: `'*'` (default) or a list. */
+  cors?: '*' | string[];
+  /** Events whose time is further ahead of their receipt than this go to the dead letters. Default `'1d'`. */
+  maxClockSkew?: Duration;
+}
+
+export interface BufferOptions {
+  /** Partitions of the events topic (records are keyed by messageId). Default 1. */
+  partitions?: number;
+  /** Bytes the buffer may hold before the collector answers 429. Default `'1gb'`. */
+  maxSize?: number | string;
+}
+
+export interface LandOptions {
+  /** How often buffered events are landed. Default `'1s'`. */
+  interval?: Duration;
+  /** Most events landed in one batch. Default 50,000. */
+  maxBatch?: number;
+  /** How long a messageId is remembered to drop duplicates. Default `'24h'`. */
+  dedupWindow?: Duration;
 }
 
 export interface ConfigDefinition extends Readonly<PondConfig> {

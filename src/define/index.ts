@@ -22,6 +22,10 @@ export type {
   TransformFunction,
   RetryOptions,
   PondConfig,
+  SourceOptions,
+  CollectOptions,
+  BufferOptions,
+  LandOptions,
   ConfigDefinition,
 } from './definitions.ts';
 export { parseDuration, formatDuration, type Duration } from './duration.ts';

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   STORAGE_UNAVAILABLE: { exit: 1, http: 503, retryable: true },
   /** A create-only write found the object already there. */
   ALREADY_EXISTS: { exit: 1, http: 409, retryable: false },
+  /** Another writer changed the same thing first (a partition's current version); doing it again on the new state can help. */
+  CONFLICT: { exit: 1, http: 409, retryable: true },
   /** The work was cancelled on request. */
   CANCELLED: { exit: 1, http: 409, retryable: false },
   /** A bug or a state Pond did not expect. */

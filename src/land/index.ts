@@ -1,5 +1,17 @@
-/** Landing events in the lake: parsing, routing by event time, dead letters, committing raw versions. */
+/** Landing events in the lake: from the buffer (the lander) and from files (`pond load`), with dedup, routing by event time and dead letters. */
 export { parseEvents, type ParsedEvent } from './parse-events.ts';
-export { routeEvents, type RoutedBatch, type RawRow, type DeadLetter } from './route-events.ts';
-export { landBatch, DEAD_LETTER_COLUMNS, DEAD_LETTER_PARTITIONING, type LandContext, type LandResult } from './land-batch.ts';
+export { routeEvents, addRow } from './route-events.ts';
+export { rawRow, type Receipt } from './raw-row.ts';
+export {
+  landBatches,
+  DEAD_LETTER_COLUMNS,
+  DEAD_LETTER_PARTITIONING,
+  COMPACT_AT,
+  type LandContext,
+  type LandResult,
+  type StreamBatch,
+  type RawRow,
+  type DeadLetter,
+} from './land-batch.ts';
 export { loadFile, type LoadSummary } from './load-file.ts';
+export { Lander, EVENTS_TOPIC, LAND_GROUP, type LanderContext, type LandSummary } from './lander.ts';

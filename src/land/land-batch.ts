@@ -1,16 +1,23 @@
 /**
- * Lands a routed batch: one new Parquet file per touched window, a new version
- * of each touched raw partition (its earlier files plus the new one), the dead
- * letters in their own dataset, and one state transaction that makes all of
- * them current together. A crash before that transaction leaves only orphan
- * files, which `pond gc` sweeps; after it, the whole batch is visible.
+ * Lands routed events: one new Parquet file per touched window, a new version
+ * of each touched raw partition (its earlier files plus the new one, or one
+ * compacted file once it has many), the dead letters in their own dataset,
+ * and one state transaction that makes all of them current together — with
+ * the consumer offsets and messageIds the caller passes, so that what was
+ * landed and how far the buffer was read can never disagree.
+ *
+ * A crash before that transaction leaves only orphan files, which `pond gc`
+ * sweeps. If another writer committed one of the partitions in between
+ * (`pond load` beside a running lander), the transaction fails with CONFLICT
+ * and the batch is written again on the new versions.
  */
 import type { StreamModel } from '../config/index.ts';
-import { partitionKey, partitionPath, GRAINS, type Partitioning } from '../define/index.ts';
-import type { Lake, LakeArea } from '../lake/index.ts';
-import type { Column, NewVersion, StateStore, VersionFile } from '../state/index.ts';
-import { writeRowsToParquet, type Engine } from '../transform/index.ts';
-import type { RoutedBatch } from './route-events.ts';
+import { GRAINS, partitionKey, partitionPath, type Partitioning } from '../define/index.ts';
+import { PondError } from '../errors/index.ts';
+import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
+import type { Column, ConsumerOffset, LandingCommit, NewVersion, StateStore, VersionFile } from '../state/index.ts';
+import type { Engine } from '../transform/index.ts';
+import { writePartitionFile } from './write-partition-file.ts';
 
 export const DEAD_LETTER_COLUMNS: readonly Column[] = Object.freeze([
   { name: 'stream', type: 'VARCHAR' },
@@ -25,6 +32,8 @@ export const DEAD_LETTER_PARTITIONING: Partitioning = Object.freeze({ kind: 'tim
 
 /** Partition files written at once by one batch. */
 const WRITERS = 4;
+/** Times a batch is written again when another writer got to a partition first. */
+const CONFLICT_ATTEMPTS = 5;
 
 export interface LandContext {
   readonly lake: Lake;
@@ -32,71 +41,125 @@ export interface LandContext {
   readonly engine: Engine;
 }
 
+export interface RawRow {
+  readonly values: Record<string, unknown>;
+  readonly eventTime: number;
+  readonly messageId: string;
+}
+
+export interface DeadLetter {
+  readonly stream: string;
+  readonly reason: string;
+  readonly raw: string;
+  readonly source: string;
+  readonly messageId: string;
+  readonly receivedAt: number;
+}
+
+/** The events of one stream in a batch, sorted into windows. */
+export interface StreamBatch {
+  readonly stream: StreamModel;
+  /** Rows by window number. */
+  readonly partitions: Map<number, RawRow[]>;
+  readonly deadLetters: DeadLetter[];
+  /** Newest receipt in the batch. */
+  readonly receivedAt: number;
+}
+
 export interface LandResult {
   readonly accepted: number;
-  readonly deadLetters: number;
-  /** Canonical keys of the raw partitions that got a new version. */
+  readonly deadLetters: readonly DeadLetter[];
+  /** `stream key` of the raw partitions that got a new version. */
   readonly partitions: readonly string[];
   readonly versions: readonly NewVersion[];
 }
 
-export async function landBatch(ctx: LandContext, stream: StreamModel, batch: RoutedBatch, receivedAt: number): Promise<LandResult> {
-  const requests: AppendRequest[] = [...batch.partitions]
-    .sort((a, b) => a[0] - b[0])
-    .map(([idx, rows]) => ({
-      area: 'raw',
-      stateName: stream.name,
-      lakeName: stream.name,
-      partitioning: stream.partitioning,
-      idx,
-      columns: stream.columns,
-      rows: rows.map((r) => r.values),
-      createdAt: receivedAt,
-    }));
-  if (batch.deadLetters.length > 0) {
-    requests.push({
-      area: 'dead-letter',
-      stateName: stream.deadLetter,
-      lakeName: stream.name,
-      partitioning: DEAD_LETTER_PARTITIONING,
-      idx: GRAINS.day.index(receivedAt),
-      columns: DEAD_LETTER_COLUMNS,
-      rows: batch.deadLetters.map((d) => ({
-        stream: d.stream,
-        reason: d.reason,
-        source: d.source,
-        _received_at: new Date(receivedAt).toISOString(),
-        _message_id: d.messageId,
-        _raw: d.raw,
-      })),
-      createdAt: receivedAt,
-    });
-  }
-  // Partitions are written side by side (their fsyncs overlap), then committed together.
-  const versions: NewVersion[] = new Array(requests.length);
-  let next = 0;
-  const worker = async () => {
-    const session = await ctx.engine.acquire();
+/** What goes into the landing transaction besides the versions. */
+export interface LandExtras {
+  readonly offsets?: readonly ConsumerOffset[];
+  /** Remember each landed messageId for dedup (stream events under the stream, dead letters under the dead-letter dataset). */
+  readonly rememberMessages?: boolean;
+}
+
+export async function landBatches(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras = {}): Promise<LandResult> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      for (let i = next++; i < requests.length; i = next++) versions[i] = await appendVersion(ctx, session, requests[i] as AppendRequest);
-    } finally {
-      await ctx.engine.release(session);
+      return await landOnce(ctx, batches, createdAt, extras);
+    } catch (error) {
+      if (!(error instanceof PondError && error.code === 'CONFLICT') || attempt >= CONFLICT_ATTEMPTS) throw error;
     }
+  }
+}
+
+async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<LandResult> {
+  // Raw partitions first: rows DuckDB cannot store as their columns say join the dead letters.
+  const rawRequests: AppendRequest[] = [];
+  for (const batch of batches) {
+    for (const [idx, rows] of [...batch.partitions].sort((a, b) => a[0] - b[0])) {
+      rawRequests.push({ area: 'raw', stateName: batch.stream.name, lakeName: batch.stream.name, partitioning: batch.stream.partitioning, idx, columns: batch.stream.columns, rows, createdAt });
+    }
+  }
+  const raw = await appendAll(ctx, rawRequests);
+  const moved = new Map<string, DeadLetter[]>();
+  for (const r of raw) {
+    for (const { row, error } of r.rejected) {
+      const source = String(row.values._source ?? '');
+      const letter: DeadLetter = { stream: r.request.stateName, reason: `DuckDB cannot store it as the stream's columns: ${error}`, raw: String(row.values._raw), source, messageId: row.messageId, receivedAt: Date.parse(String(row.values._received_at)) };
+      moved.set(letter.stream, [...(moved.get(letter.stream) ?? []), letter]);
+    }
+  }
+  const deadRequests: AppendRequest[] = [];
+  const allDead: DeadLetter[] = [];
+  for (const batch of batches) {
+    const letters = [...batch.deadLetters, ...(moved.get(batch.stream.name) ?? [])];
+    allDead.push(...letters);
+    const byDay = new Map<number, DeadLetter[]>();
+    for (const letter of letters) {
+      const day = GRAINS.day.index(letter.receivedAt);
+      byDay.set(day, [...(byDay.get(day) ?? []), letter]);
+    }
+    for (const [idx, list] of byDay) {
+      deadRequests.push({
+        area: 'dead-letter',
+        stateName: batch.stream.deadLetter,
+        lakeName: batch.stream.name,
+        partitioning: DEAD_LETTER_PARTITIONING,
+        idx,
+        columns: DEAD_LETTER_COLUMNS,
+        rows: list.map((d) => ({ messageId: d.messageId, eventTime: d.receivedAt, values: deadLetterRow(d) })),
+        createdAt,
+      });
+    }
+  }
+  const dead = await appendAll(ctx, deadRequests);
+  const written = [...raw, ...dead];
+
+  const commit: LandingCommit = {
+    versions: written.map((w) => ({ version: w.version, replaces: w.replaces })),
+    offsets: extras.offsets ?? [],
+    messages: extras.rememberMessages ? written.flatMap((w) => w.request.rows.map((row) => ({ stream: w.request.stateName, messageId: row.messageId, receivedAt: createdAt }))) : [],
+    activity: batches.map((b) => {
+      let events = 0;
+      let maxEventTime: number | null = null;
+      for (const rows of b.partitions.values()) {
+        events += rows.length;
+        for (const row of rows) if (maxEventTime === null || row.eventTime > maxEventTime) maxEventTime = row.eventTime;
+      }
+      const rejected = moved.get(b.stream.name)?.length ?? 0;
+      return { stream: b.stream.name, maxEventTime, receivedAt: b.receivedAt, events: events - rejected, deadLetters: b.deadLetters.length + rejected };
+    }),
   };
-  await Promise.all(Array.from({ length: Math.min(WRITERS, requests.length) }, worker));
-  if (versions.length > 0) await ctx.state.commitVersions(versions);
-  await ctx.state.recordStreamActivity(stream.name, {
-    maxEventTime: batch.maxEventTime,
-    receivedAt,
-    events: batch.accepted,
-    deadLetters: batch.deadLetters.length,
-  });
+  await ctx.state.commitLanding(commit);
   return {
-    accepted: batch.accepted,
-    deadLetters: batch.deadLetters.length,
-    partitions: versions.filter((v) => v.dataset === stream.name).map((v) => v.key),
-    versions,
+    accepted: commit.activity.reduce((n, a) => n + a.events, 0),
+    deadLetters: allDead,
+    partitions: raw.map((r) => `${r.request.stateName} ${r.version.key}`),
+    versions: written.map((w) => w.version),
   };
+}
+
+function deadLetterRow(d: DeadLetter): Record<string, unknown> {
+  return { stream: d.stream, reason: d.reason, source: d.source, _received_at: new Date(d.receivedAt).toISOString(), _message_id: d.messageId, _raw: d.raw };
 }
 
 interface AppendRequest {
@@ -106,37 +169,86 @@ interface AppendRequest {
   readonly partitioning: Partitioning;
   readonly idx: number;
   readonly columns: readonly Column[];
-  readonly rows: Record<string, unknown>[];
+  readonly rows: readonly RawRow[];
   readonly createdAt: number;
 }
 
-async function appendVersion(ctx: LandContext, session: Awaited<ReturnType<Engine['connect']>>, req: AppendRequest): Promise<NewVersion> {
+interface Appended {
+  readonly request: AppendRequest;
+  readonly version: NewVersion;
+  readonly replaces: string | null;
+  readonly rejected: readonly { row: RawRow; error: string }[];
+}
+
+/** Writes the requests' partitions side by side (their fsyncs overlap). */
+async function appendAll(ctx: LandContext, requests: readonly AppendRequest[]): Promise<Appended[]> {
+  const out: Appended[] = new Array(requests.length);
+  let next = 0;
+  const worker = async () => {
+    const session = await ctx.engine.acquire();
+    try {
+      for (let i = next++; i < requests.length; i = next++) out[i] = await appendVersion(ctx, session, requests[i] as AppendRequest);
+    } finally {
+      await ctx.engine.release(session);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITERS, requests.length) }, worker));
+  return out;
+}
+
+async function appendVersion(ctx: LandContext, session: Awaited<ReturnType<Engine['acquire']>>, req: AppendRequest): Promise<Appended> {
   const started = Date.now();
   const key = partitionKey(req.partitioning, req.idx);
   const current = (await ctx.state.currentVersions(req.stateName, req.idx, req.idx + 1))[0];
   const draft = ctx.lake.draft(req.area, req.lakeName, key, partitionPath(req.partitioning, req.idx), req.createdAt);
-  const staged = ctx.lake.stagingPath();
-  const written = await writeRowsToParquet(session, [req.rows], req.columns, staged, staged);
-  const nextPart = current ? current.files.length : 0;
-  const file = await ctx.lake.addFile(draft, nextPart, staged, written.rows, req.columns);
-  const files: VersionFile[] = [...(current?.files ?? []), file];
+  const earlier = current?.files ?? [];
+  const written = await writePartitionFile(session, {
+    rows: req.rows,
+    columns: req.columns,
+    staged: ctx.lake.stagingPath(),
+    compactWith: shouldCompact(earlier, req.columns) ? earlier.map((f) => ctx.lake.locate(f.path)) : [],
+  });
+  let files: VersionFile[];
+  if (written.compacted) {
+    files = [await ctx.lake.addFile(draft, 0, written.path, written.rows, req.columns)];
+  } else if (written.rows > 0) {
+    files = [...earlier, await ctx.lake.addFile(draft, earlier.length, written.path, written.rows, req.columns)];
+  } else {
+    files = [...earlier];
+  }
   const manifest = await ctx.lake.writeManifest(draft, { files, schema: req.columns, codeFingerprint: 'raw', inputs: [], createdAt: req.createdAt });
+  const rejected = new Set(written.rejected.map((r) => r.row));
   return {
-    id: draft.versionId,
-    dataset: req.stateName,
-    idx: req.idx,
-    key,
-    prefix: draft.prefix,
-    files,
-    rows: manifest.rows,
-    bytes: manifest.bytes,
-    schema: req.columns,
-    codeFingerprint: 'raw',
-    inputSeq: 0,
-    inputs: [],
-    runId: null,
-    cause: 'new-data',
-    createdAt: req.createdAt,
-    buildMs: Date.now() - started,
+    request: rejected.size === 0 ? req : { ...req, rows: req.rows.filter((row) => !rejected.has(row)) },
+    rejected: written.rejected,
+    replaces: current?.versionId ?? null,
+    version: {
+      id: draft.versionId,
+      dataset: req.stateName,
+      idx: req.idx,
+      key,
+      prefix: draft.prefix,
+      files,
+      rows: manifest.rows,
+      bytes: manifest.bytes,
+      schema: req.columns,
+      codeFingerprint: 'raw',
+      inputSeq: 0,
+      inputs: [],
+      runId: null,
+      cause: 'new-data',
+      createdAt: req.createdAt,
+      buildMs: Date.now() - started,
+    },
   };
+}
+
+/** A partition with this many files is rewritten as one when it grows again. */
+export const COMPACT_AT = 16;
+
+/** Only files written with today's columns are merged, so compaction never drops or retypes a column. */
+function shouldCompact(earlier: readonly VersionFile[], columns: readonly Column[]): boolean {
+  if (earlier.length + 1 < COMPACT_AT) return false;
+  const fingerprint = columnsFingerprint(columns);
+  return earlier.every((f) => f.columns === fingerprint);
 }

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import type { StreamModel } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
-import { landBatch, type LandContext } from './land-batch.ts';
+import { landBatches, type LandContext } from './land-batch.ts';
 import { parseEvents, type ParsedEvent } from './parse-events.ts';
 import { routeEvents } from './route-events.ts';
 
@@ -40,12 +40,12 @@ export async function loadFile(
   const land = async (batch: ParsedEvent[]) => {
     const receivedAt = now();
     const routed = routeEvents(stream, batch, source, receivedAt);
-    const result = await landBatch(ctx, stream, routed, receivedAt);
+    const result = await landBatches(ctx, [routed], receivedAt);
     events += batch.length;
     accepted += result.accepted;
-    dead += result.deadLetters;
+    dead += result.deadLetters.length;
     for (const key of result.partitions) touched.add(key);
-    for (const d of routed.deadLetters) if (reasons.length < 20) reasons.push(d.reason);
+    for (const d of result.deadLetters) if (reasons.length < 20) reasons.push(d.reason);
     options.onProgress?.(events);
   };
   try {

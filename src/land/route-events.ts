@@ -1,93 +1,41 @@
 /**
- * Routes a batch of events of one stream: validates each against the stream's
- * schema, reads its event time, and sorts it into the window it belongs to.
- * Events that fail go to the dead letters with the reason; none is dropped.
+ * Routes events of one stream as `pond load` reads them: each gets the
+ * collector's verdict (schema, event time, start, clock skew), and those that
+ * belong in the stream are sorted into the window of their event time. The
+ * others go to the dead letters with the reason; none is dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { classifyEvent } from '../collect/index.ts';
 import type { StreamModel } from '../config/index.ts';
+import type { StreamBatch } from './land-batch.ts';
 import type { ParsedEvent } from './parse-events.ts';
+import { rawRow } from './raw-row.ts';
 
-export interface RawRow {
-  readonly values: Record<string, unknown>;
-  readonly eventTime: number;
-}
-
-export interface DeadLetter {
-  readonly stream: string;
-  readonly reason: string;
-  readonly raw: string;
-  readonly source: string;
-  readonly messageId: string;
-}
-
-export interface RoutedBatch {
-  /** Rows by window number. */
-  readonly partitions: Map<number, RawRow[]>;
-  readonly deadLetters: DeadLetter[];
-  readonly maxEventTime: number | null;
-  readonly accepted: number;
-}
-
-export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[], source: string, receivedAt: number): RoutedBatch {
-  const partitions = new Map<number, RawRow[]>();
-  const deadLetters: DeadLetter[] = [];
-  const grain = stream.partitioning.kind === 'time' ? stream.partitioning.grain : undefined;
-  const projected = stream.columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name);
-  const receivedIso = new Date(receivedAt).toISOString();
-  let maxEventTime: number | null = null;
-  let accepted = 0;
+export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[], source: string, receivedAt: number, maxClockSkewMs = Number.POSITIVE_INFINITY): StreamBatch {
+  const batch: StreamBatch = { stream, partitions: new Map(), deadLetters: [], receivedAt };
   for (const event of events) {
     const messageId = messageIdOf(event.value) ?? randomUUID();
-    const dead = (reason: string) => deadLetters.push({ stream: stream.name, reason: `${event.position}: ${reason}`, raw: event.raw, source, messageId });
-    if (event.error !== undefined) {
-      dead(event.error);
+    const verdict = event.error !== undefined ? { reason: event.error } : classifyEvent(stream, event.value, receivedAt, maxClockSkewMs);
+    if (verdict.time === undefined) {
+      batch.deadLetters.push({ stream: stream.name, reason: `${event.position}: ${verdict.reason}`, raw: event.raw, source, messageId, receivedAt });
       continue;
     }
-    const invalid = stream.validate(event.value);
-    if (invalid !== undefined) {
-      dead(`does not match schema ${stream.schemaFile}: ${invalid}`);
-      continue;
-    }
-    const time = readTime(event.value, stream.timeField);
-    if (time === undefined) {
-      dead(`${stream.timeField.join('.')}: missing or not a valid time (use ISO 8601, e.g. 2026-11-23T19:04:05Z)`);
-      continue;
-    }
-    if (stream.startMs !== null && time < stream.startMs) {
-      dead(`${stream.timeField.join('.')}: ${new Date(time).toISOString()} is before the stream's start ${new Date(stream.startMs).toISOString()}`);
-      continue;
-    }
-    const record = event.value as Record<string, unknown>;
-    const values: Record<string, unknown> = {};
-    for (const name of projected) values[name] = record[name] ?? null;
-    values._event_time = new Date(time).toISOString();
-    values._received_at = receivedIso;
-    values._message_id = messageId;
-    values._raw = event.raw;
-    const index = grain ? grain.index(time) : 0;
-    let rows = partitions.get(index);
-    if (!rows) partitions.set(index, (rows = []));
-    rows.push({ values, eventTime: time });
-    if (maxEventTime === null || time > maxEventTime) maxEventTime = time;
-    accepted++;
+    addRow(batch, rawRow(stream, event.value as Record<string, unknown>, { raw: event.raw, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }));
   }
-  return { partitions, deadLetters, maxEventTime, accepted };
+  return batch;
+}
+
+/** Puts a row in the window of its event time. */
+export function addRow(batch: StreamBatch, row: ReturnType<typeof rawRow>): void {
+  const grain = batch.stream.partitioning.kind === 'time' ? batch.stream.partitioning.grain : undefined;
+  const index = grain ? grain.index(row.eventTime) : 0;
+  let rows = batch.partitions.get(index);
+  if (!rows) batch.partitions.set(index, (rows = []));
+  rows.push(row);
 }
 
 function messageIdOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const id = (value as Record<string, unknown>).messageId;
   return typeof id === 'string' && id !== '' ? id : undefined;
-}
-
-function readTime(value: unknown, path: readonly string[]): number | undefined {
-  let current = value;
-  for (const part of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  if (typeof current === 'number' && Number.isFinite(current)) return current;
-  if (typeof current !== 'string') return undefined;
-  const ms = Date.parse(current);
-  return Number.isNaN(ms) ? undefined : ms;
 }

@@ -13,6 +13,12 @@ export const RAW_META_COLUMNS: readonly Column[] = Object.freeze([
   { name: '_event_time', type: 'TIMESTAMP WITH TIME ZONE' },
   { name: '_received_at', type: 'TIMESTAMP WITH TIME ZONE' },
   { name: '_message_id', type: 'VARCHAR' },
+  /** The source (write key) that sent it, or the file `pond load` read. */
+  { name: '_source', type: 'VARCHAR' },
+  /** Client IP (truncated when `collect.truncateIp` is on). */
+  { name: '_ip', type: 'VARCHAR' },
+  { name: '_user_agent', type: 'VARCHAR' },
+  { name: '_ua', type: 'STRUCT(browser VARCHAR, browser_version VARCHAR, os VARCHAR, os_version VARCHAR, device VARCHAR)' },
   { name: '_raw', type: 'VARCHAR' },
 ]);
 

@@ -16,6 +16,24 @@ export interface Database {
   runs: RunsTable;
   run_logs: RunLogsTable;
   meta: MetaTable;
+  consumer_offsets: ConsumerOffsetsTable;
+  landed_messages: LandedMessagesTable;
+}
+
+/** Where each consumer group is in each buffer partition: the next offset it reads. */
+export interface ConsumerOffsetsTable {
+  group_id: string;
+  topic: string;
+  partition: number;
+  next_offset: number;
+  updated_at: number;
+}
+
+/** MessageIds landed recently, per stream (or dead-letter dataset), for dedup. */
+export interface LandedMessagesTable {
+  stream: string;
+  message_id: string;
+  received_at: number;
 }
 
 /** Facts about the database itself; `store_id` is its random identity (see migration 002). */

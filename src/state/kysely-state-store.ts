@@ -33,7 +33,11 @@ import type {
   TaskState,
   Version,
   CompleteBuildRequest,
+  ConsumerOffset,
+  LandingCommit,
+  StreamActivityUpdate,
 } from './state-store.ts';
+import { PondError } from '../errors/index.ts';
 
 const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed', 'cancelled'];
 
@@ -312,11 +316,15 @@ export class KyselyStateStore implements StateStore {
 
   // Streams ---------------------------------------------------------------------------
 
-  recordStreamActivity(stream: string, update: { maxEventTime: number | null; receivedAt: number; events: number; deadLetters: number }): Promise<void> {
-    return this.guard('record stream activity', () => this.write(async () => {
-      await this.db
+  recordStreamActivity(stream: string, update: StreamActivityUpdate): Promise<void> {
+    return this.guard('record stream activity', () => this.write(() => this.recordActivityIn(this.db, [{ stream, ...update }])));
+  }
+
+  private async recordActivityIn(db: Kysely<Database>, updates: LandingCommit['activity']): Promise<void> {
+    for (const update of updates) {
+      await db
         .insertInto('streams')
-        .values({ stream, max_event_time: update.maxEventTime, last_received_at: update.receivedAt, events: update.events, dead_letters: update.deadLetters })
+        .values({ stream: update.stream, max_event_time: update.maxEventTime, last_received_at: update.receivedAt, events: update.events, dead_letters: update.deadLetters })
         .onConflict((oc) =>
           oc.column('stream').doUpdateSet((eb) => ({
             // Times only move forward; a null update keeps what is there.
@@ -327,7 +335,7 @@ export class KyselyStateStore implements StateStore {
           })),
         )
         .execute();
-    }));
+    }
   }
 
   getStreamActivity(stream: string): Promise<StreamActivity | undefined> {
@@ -342,6 +350,72 @@ export class KyselyStateStore implements StateStore {
         deadLetters: Number(r.dead_letters),
       };
     });
+  }
+
+  // Landing ---------------------------------------------------------------------------
+
+  commitLanding(commit: LandingCommit): Promise<number[]> {
+    return this.guard('commit a landing batch', async () => {
+      const { seqs, refs } = await this.tx(async (trx) => {
+        await this.checkCurrentIn(trx, commit.versions);
+        const committed = commit.versions.length > 0 ? await this.commitIn(trx, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
+        const now = Date.now();
+        for (const o of commit.offsets) {
+          await trx
+            .insertInto('consumer_offsets')
+            .values({ group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now })
+            .onConflict((oc) => oc.columns(['group_id', 'topic', 'partition']).doUpdateSet({ next_offset: o.offset, updated_at: now }))
+            .execute();
+        }
+        const rows = commit.messages.map((m) => ({ stream: m.stream, message_id: m.messageId, received_at: m.receivedAt }));
+        for (const chunk of chunks(rows, 3, this.adapter.maxParams)) {
+          // A messageId seen again inside the window was dropped by the lander; one outside it may land again.
+          await trx.insertInto('landed_messages').values(chunk).onConflict((oc) => oc.columns(['stream', 'message_id']).doUpdateSet({ received_at: (eb) => eb.ref('excluded.received_at') })).execute();
+        }
+        await this.recordActivityIn(trx, commit.activity);
+        return committed;
+      });
+      for (const [f, ref] of refs) this.codeRefs.set(f, ref);
+      return seqs;
+    });
+  }
+
+  /** Fails with CONFLICT unless each partition's current version is still the one replaced. */
+  private async checkCurrentIn(trx: Kysely<Database>, versions: LandingCommit['versions']): Promise<void> {
+    for (const { version, replaces } of versions) {
+      const row = await trx.selectFrom('partitions').select('version_id').where('dataset', '=', version.dataset).where('idx', '=', version.idx).executeTakeFirst();
+      const current = row?.version_id ?? null;
+      if (current !== replaces) {
+        throw new PondError('CONFLICT', `partition ${version.key} of ${version.dataset} changed while a batch was landing (current version ${current ?? 'none'}, expected ${replaces ?? 'none'})`);
+      }
+    }
+  }
+
+  consumerOffsets(group: string): Promise<ConsumerOffset[]> {
+    return this.guard('read consumer offsets', async () => {
+      const rows = await this.db.selectFrom('consumer_offsets').selectAll().where('group_id', '=', group).orderBy('topic').orderBy('partition').execute();
+      return rows.map((r) => ({ group: r.group_id, topic: r.topic, partition: Number(r.partition), offset: Number(r.next_offset) }));
+    });
+  }
+
+  landedMessages(stream: string, messageIds: readonly string[]): Promise<Set<string>> {
+    return this.guard('look up landed messageIds', async () => {
+      const found = new Set<string>();
+      for (const chunk of chunks([...new Set(messageIds)], 1, this.adapter.maxParams - 1)) {
+        const rows = await this.db.selectFrom('landed_messages').select('message_id').where('stream', '=', stream).where('message_id', 'in', chunk).execute();
+        for (const r of rows) found.add(r.message_id);
+      }
+      return found;
+    });
+  }
+
+  forgetLandedMessages(before: number): Promise<number> {
+    return this.guard('forget old messageIds', () =>
+      this.write(async () => {
+        const result = await this.db.deleteFrom('landed_messages').where('received_at', '<', before).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
+    );
   }
 
   // Task queue ------------------------------------------------------------------------

@@ -313,6 +313,69 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       });
     });
 
+    describe('landing', () => {
+      it('commits versions, offsets, messageIds and activity together', async () => {
+        const d = unique('raw');
+        const group = unique('group');
+        const first = version(d, 1);
+        await store.commitLanding({
+          versions: [{ version: first, replaces: null }],
+          offsets: [{ group, topic: 'events', partition: 0, offset: 10 }, { group, topic: 'events', partition: 1, offset: 4 }],
+          messages: [{ stream: d, messageId: 'm1', receivedAt: 1_000 }, { stream: d, messageId: 'm2', receivedAt: 2_000 }],
+          activity: [{ stream: d, maxEventTime: 500, receivedAt: 2_000, events: 2, deadLetters: 0 }],
+        });
+        assert.equal((await store.getPartition(d, 1))?.versionId, first.id);
+        assert.deepEqual(await store.consumerOffsets(group), [
+          { group, topic: 'events', partition: 0, offset: 10 },
+          { group, topic: 'events', partition: 1, offset: 4 },
+        ]);
+        assert.deepEqual([...(await store.landedMessages(d, ['m1', 'm2', 'm3', 'm1']))].sort(), ['m1', 'm2']);
+        assert.deepEqual([...(await store.landedMessages(unique('other'), ['m1']))], []);
+        assert.equal((await store.getStreamActivity(d))?.events, 2);
+
+        const second = version(d, 1);
+        await store.commitLanding({ versions: [{ version: second, replaces: first.id }], offsets: [{ group, topic: 'events', partition: 0, offset: 12 }], messages: [], activity: [] });
+        assert.equal((await store.getPartition(d, 1))?.versionId, second.id);
+        assert.equal((await store.consumerOffsets(group))[0]?.offset, 12);
+      });
+
+      it('commits nothing when a replaced version is no longer current', async () => {
+        const d = unique('raw');
+        const group = unique('group');
+        const current = version(d, 1);
+        await store.commitVersions([current]);
+        const stale = version(d, 1);
+        const other = version(d, 2);
+        await assert.rejects(
+          store.commitLanding({
+            versions: [{ version: other, replaces: null }, { version: stale, replaces: null }],
+            offsets: [{ group, topic: 'events', partition: 0, offset: 5 }],
+            messages: [{ stream: d, messageId: 'x', receivedAt: 1 }],
+            activity: [{ stream: d, maxEventTime: 1, receivedAt: 1, events: 1, deadLetters: 0 }],
+          }),
+          (error: Error & { code?: string }) => error.code === 'CONFLICT' && /changed while a batch was landing/.test(error.message),
+        );
+        assert.equal((await store.getPartition(d, 1))?.versionId, current.id);
+        assert.equal(await store.getPartition(d, 2), undefined);
+        assert.deepEqual(await store.consumerOffsets(group), []);
+        assert.equal((await store.landedMessages(d, ['x'])).size, 0);
+        assert.equal(await store.getStreamActivity(d), undefined);
+      });
+
+      it('forgets messageIds received before the window', async () => {
+        const d = unique('raw');
+        const now = Date.now();
+        await store.commitLanding({
+          versions: [],
+          offsets: [],
+          messages: [{ stream: d, messageId: 'old', receivedAt: now - 100_000_000_000 }, { stream: d, messageId: 'new', receivedAt: now }],
+          activity: [],
+        });
+        assert.ok((await store.forgetLandedMessages(now - 50_000_000_000)) >= 1);
+        assert.deepEqual([...(await store.landedMessages(d, ['old', 'new']))], ['new']);
+      });
+    });
+
     describe('task queue', () => {
       it('enqueues once per partition while queued or leased, again after done', async () => {
         const ds = unique('enqueue');

@@ -206,6 +206,36 @@ export interface CompleteBuildRequest {
   readonly markFailed?: { readonly dataset: string; readonly idx: number; readonly key: string; readonly error: string };
 }
 
+/** A consumer group's position in one buffer partition: the next offset it reads. */
+export interface ConsumerOffset {
+  readonly group: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** Everything one landing batch makes true at once, for `StateStore.commitLanding`. */
+export interface LandingCommit {
+  /**
+   * New raw or dead-letter versions, each with the version it replaces (null
+   * when the partition had none). If any partition's current version is no
+   * longer that one, nothing is committed and the call fails with CONFLICT.
+   */
+  readonly versions: readonly { readonly version: NewVersion; readonly replaces: string | null }[];
+  /** Consumer positions reached by the batch (none for `pond load`). */
+  readonly offsets: readonly ConsumerOffset[];
+  /** MessageIds landed, remembered for dedup; `stream` is the stream or dead-letter dataset. */
+  readonly messages: readonly { readonly stream: string; readonly messageId: string; readonly receivedAt: number }[];
+  readonly activity: readonly ({ readonly stream: string } & StreamActivityUpdate)[];
+}
+
+export interface StreamActivityUpdate {
+  readonly maxEventTime: number | null;
+  readonly receivedAt: number;
+  readonly events: number;
+  readonly deadLetters: number;
+}
+
 export interface StateStore {
   /** `sqlite` or `postgres`. */
   readonly dialect: 'sqlite' | 'postgres';
@@ -245,8 +275,25 @@ export interface StateStore {
   // Streams ---------------------------------------------------------------------------
 
   /** Adds to a stream's counters and moves its max event time and last receipt forward. */
-  recordStreamActivity(stream: string, update: { maxEventTime: number | null; receivedAt: number; events: number; deadLetters: number }): Promise<void>;
+  recordStreamActivity(stream: string, update: StreamActivityUpdate): Promise<void>;
   getStreamActivity(stream: string): Promise<StreamActivity | undefined>;
+
+  // Landing ---------------------------------------------------------------------------
+
+  /**
+   * In one transaction: checks that every replaced version is still current,
+   * commits the versions as `commitVersions` does, stores the consumer
+   * offsets, remembers the messageIds and adds the stream activity. Returns
+   * the versions' seqs. Fails with CONFLICT (nothing written) when another
+   * writer committed one of the partitions first.
+   */
+  commitLanding(commit: LandingCommit): Promise<number[]>;
+  /** A consumer group's committed positions in every partition it consumed. */
+  consumerOffsets(group: string): Promise<ConsumerOffset[]>;
+  /** Those of `messageIds` already landed in `stream` (and not yet forgotten). */
+  landedMessages(stream: string, messageIds: readonly string[]): Promise<Set<string>>;
+  /** Forgets messageIds received before `before` (the end of the dedup window); returns how many. */
+  forgetLandedMessages(before: number): Promise<number>;
 
   // Task queue ------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ export interface PondResult {
 }
 
 export function pond(project: string, ...args: string[]): PondResult {
-  const r = spawnSync(process.execPath, [POND, '--project', project, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [POND, '--project', project, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -25,8 +25,9 @@ export function pondJson<T = unknown>(project: string, ...args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
+/** Starts `pond` in the background; servers it starts pick a free port (`POND_PORT=0`) unless told otherwise. */
 export function spawnPond(project: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, [POND, '--project', project, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [POND, '--project', project, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POND_PORT: process.env.POND_PORT ?? '0' } });
 }
 
 /** A project folder with the given files (paths relative to it). */

@@ -18,9 +18,9 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type StreamName = 'device_events' | 'user_events' | 'users';
+export type StreamName = 'device_events' | 'user_events' | 'users' | 'web_events';
 
-export const STREAM_NAMES: readonly StreamName[] = ['device_events', 'user_events', 'users'];
+export const STREAM_NAMES: readonly StreamName[] = ['device_events', 'user_events', 'users', 'web_events'];
 
 export interface GenerateOptions {
   /** First instant (inclusive). */
@@ -226,7 +226,7 @@ const RHYTHM: readonly number[] = (() => {
  * for the late ones. Device and user events fall in `[from, to)`.
  */
 export function generateEvents(options: GenerateOptions): Generator<GeneratedEvent> {
-  return generate(options, { counts: { device_events: 0, user_events: 0, users: 0 }, late: 0, malformed: 0 });
+  return generate(options, { counts: { device_events: 0, user_events: 0, users: 0, web_events: 0 }, late: 0, malformed: 0 });
 }
 
 function* generate(options: GenerateOptions, stats: GenerateStats): Generator<GeneratedEvent> {
@@ -334,6 +334,8 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
         user.plan = user.plan === 'free' ? 'plus' : 'pro';
         push('users', Math.max(lo, start - 1000), profile(user, Math.max(lo, start - 1000)), false);
       }
+      // The website's Segment library reports the visit as a page call (no random draws: the other streams stay as they were).
+      push('web_events', start, segmentCall('page', user.id, start, { name: 'Home', properties: { path: '/', title: 'Shop' } }), false);
       push(
         'user_events',
         start,
@@ -369,6 +371,7 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
           event.button = rnd.weighted(OTHER_BUTTONS);
         }
         push('user_events', t, event, true);
+        push('web_events', t, segmentCall('track', user.id, t, { event: 'Button Pressed', properties: { button: event.button } }), false);
       }
     }
 
@@ -388,6 +391,18 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
     stats.counts[p.stream]++;
     yield { stream: p.stream, event: p.event };
   }
+}
+
+/** A message as a Segment library sends it (Pond's Segment API adds receivedAt and corrects the timestamp). */
+function segmentCall(type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type,
+    messageId: `web-${userId}-${t}-${type}`,
+    userId,
+    timestamp: iso(t),
+    ...fields,
+    context: { library: { name: 'analytics.js', version: '2.11.1' }, page: { path: '/' } },
+  };
 }
 
 function deviceReading(rnd: Random, device: Device, t: number, from: number): Record<string, unknown> {
@@ -497,7 +512,7 @@ export async function writeNdjsonFiles(dir: string, options: GenerateOptions): P
   const files = Object.fromEntries(STREAM_NAMES.map((s) => [s, join(dir, `${s}.ndjson`)])) as Record<StreamName, string>;
   const handles = {} as Record<StreamName, FileHandle>;
   const buffers = Object.fromEntries(STREAM_NAMES.map((s) => [s, [] as string[]])) as Record<StreamName, string[]>;
-  const stats: GenerateStats = { counts: { device_events: 0, user_events: 0, users: 0 }, late: 0, malformed: 0 };
+  const stats: GenerateStats = { counts: { device_events: 0, user_events: 0, users: 0, web_events: 0 }, late: 0, malformed: 0 };
   try {
     for (const s of STREAM_NAMES) handles[s] = await open(files[s], 'w');
     const flush = async (s: StreamName): Promise<void> => {

@@ -34,3 +34,13 @@ export const users = stream({
   lateness: '10m',
   start: '2026-11-20',
 });
+
+export const webEvents = stream({
+  name: 'web_events',
+  description: "The website's Segment calls (track, page, identify …), sent by a Segment library to Pond's /v1/batch.",
+  schema: 'schemas/web_events.schema.json',
+  time: 'timestamp',
+  partition: 'hour',
+  lateness: '10m',
+  start: '2026-11-20',
+});

@@ -1,77 +1,134 @@
 /**
- * `pond up`: the long-running platform. Now: continuous orchestration — a new
- * input version leads to the builds that depend on it within about a second.
- * With --demo, the project's generator sends live events too.
+ * `pond up`: the long-running platform. The HTTP collector takes events into
+ * the durable buffer, the lander moves them into the lake every second or so,
+ * and the orchestrator rebuilds what new data makes stale within about a
+ * second. With --demo, the project's generator sends live events through the
+ * collector too.
  */
 import { Executor, sleep } from '../../orchestrate/index.ts';
+import { startPlatform } from '../../serve/index.ts';
+import type { LandSummary } from '../../land/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
-export async function upCommand(options: GlobalOptions & { demo?: boolean; eventsPerHour?: string }): Promise<number> {
+export async function upCommand(options: GlobalOptions & { demo?: boolean; eventsPerHour?: string; port?: string }): Promise<number> {
   const ctx = await openContext(options);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
+  const landed = new LandingReport(log);
   try {
-    log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
-    const eventsPerHour = Number(options.eventsPerHour ?? 36_000);
-    let demo: Promise<void> = Promise.resolve();
-    if (options.demo) {
-      const generator = await loadGenerator(ctx.project);
-      const activity = await Promise.all([...ctx.project.streams.keys()].map((name) => ctx.state.getStreamActivity(name)));
-      if (activity.every((a) => a === undefined || a.events === 0)) {
-        log('demo: the lake is empty; landing the last 24 hours of generated events first');
-        const end = Math.floor(Date.now() / 60_000) * 60_000;
-        await backfill(ctx, ctx.project, end - 24 * 3_600_000, end, 200, 1);
-      }
-      demo = (async () => {
-        let last = Date.now();
-        while (!controller.signal.aborted) {
-          await sleep(2000, controller.signal);
-          const now = Date.now();
-          const sent = await sendLive(ctx, ctx.project, generator, last, now, eventsPerHour).catch((error: Error) => {
-            log(`demo: ${error.message}`);
-            return 0;
-          });
-          last = now;
-          if (sent > 0) log(`demo: sent ${sent} events`);
+    const platform = await startPlatform({
+      ctx,
+      port: options.port === undefined ? undefined : Number(options.port),
+      onLanded: (summary) => landed.add(summary),
+      onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
+    });
+    try {
+      log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
+      log(`collecting on ${platform.url}/v1/streams/:stream/events and the Segment API at ${platform.url}/v1/batch`);
+      if (platform.recoveredBytes > 0) log(`buffer: cut a torn tail of ${platform.recoveredBytes} bytes left by a crash (those writes were never acknowledged)`);
+      if (ctx.project.collect.sources.length === 0) log('no write keys are declared (collect.sources in pond.config.ts): every event will be refused with 401');
+      let demo: Promise<void> = Promise.resolve();
+      if (options.demo) {
+        const generator = await loadGenerator(ctx.project);
+        const activity = await Promise.all([...ctx.project.streams.keys()].map((name) => ctx.state.getStreamActivity(name)));
+        if (activity.every((a) => a === undefined || a.events === 0)) {
+          log('demo: the lake is empty; landing the last 24 hours of generated events first');
+          const end = Math.floor(Date.now() / 60_000) * 60_000;
+          await backfill(ctx, ctx.project, end - 24 * 3_600_000, end, 200, 1);
         }
-      })();
-    }
-    const executor = new Executor(ctx);
-    let seenSeq = -1;
-    let lastPlan = 0;
-    while (!controller.signal.aborted) {
-      const seq = await ctx.state.currentSeq();
-      // Plan when anything landed or was built, and at least every 5 s (watermarks move with the clock).
-      if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
-        seenSeq = seq;
-        lastPlan = Date.now();
-        const built = new Map<string, number>();
-        const summary = await executor.build({
-          retryFailed: false,
-          signal: controller.signal,
-          onEvent: (event) => {
-            if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
-            if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
-          },
-        });
-        if (summary.succeeded > 0 || summary.failed > 0) {
-          const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
-          log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
-        }
-        seenSeq = await ctx.state.currentSeq();
+        const eventsPerHour = Number(options.eventsPerHour ?? 36_000);
+        demo = (async () => {
+          let last = Date.now();
+          while (!controller.signal.aborted) {
+            await sleep(2000, controller.signal);
+            if (controller.signal.aborted) break;
+            const now = Date.now();
+            const sent = await sendLive(platform.url, ctx.project, generator, last, now, eventsPerHour).catch((error: Error) => {
+              log(`demo: ${error.message}`);
+              return 0;
+            });
+            last = now;
+            if (sent > 0) log(`demo: sent ${sent} events to ${platform.url}`);
+          }
+        })();
       }
-      await sleep(200, controller.signal);
+      await orchestrate(ctx, controller.signal, log, landed);
+      await demo;
+    } finally {
+      await platform.close();
     }
-    await demo;
+    landed.flush();
     log('stopped');
     return 0;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await ctx.close();
+  }
+}
+
+/** Builds whenever anything landed or was built, and at least every 5 s (watermarks move with the clock). */
+async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal: AbortSignal, log: (message: string) => void, landed: LandingReport): Promise<void> {
+  const executor = new Executor(ctx);
+  let seenSeq = -1;
+  let lastPlan = 0;
+  while (!signal.aborted) {
+    landed.maybeFlush();
+    const seq = await ctx.state.currentSeq();
+    if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
+      seenSeq = seq;
+      lastPlan = Date.now();
+      const built = new Map<string, number>();
+      const summary = await executor.build({
+        retryFailed: false,
+        signal,
+        onEvent: (event) => {
+          if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
+          if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
+        },
+      });
+      if (summary.succeeded > 0 || summary.failed > 0) {
+        const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
+        log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
+      }
+      seenSeq = await ctx.state.currentSeq();
+    }
+    await sleep(200, signal);
+  }
+}
+
+/** Landing summed over a few seconds, so a busy collector prints one line, not one a second. */
+class LandingReport {
+  private events = 0;
+  private dead = 0;
+  private duplicates = 0;
+  private batches = 0;
+  private lagMs = 0;
+  private last = Date.now();
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  add(s: LandSummary): void {
+    this.events += s.accepted;
+    this.dead += s.deadLetters;
+    this.duplicates += s.duplicates;
+    this.batches++;
+    if (s.oldestReceivedAt !== null) this.lagMs = Math.max(this.lagMs, Date.now() - s.oldestReceivedAt);
+  }
+
+  maybeFlush(): void {
+    if (Date.now() - this.last >= 5000) this.flush();
+  }
+
+  flush(): void {
+    this.last = Date.now();
+    if (this.batches === 0) return;
+    const extra = [this.dead ? `${this.dead} dead letters` : '', this.duplicates ? `${this.duplicates} duplicates dropped` : ''].filter(Boolean).join(', ');
+    this.log(`landed ${this.events} events in ${this.batches} batches${extra ? ` (${extra})` : ''}, at most ${(this.lagMs / 1000).toFixed(1)} s after receipt`);
+    this.events = this.dead = this.duplicates = this.batches = this.lagMs = 0;
   }
 }

@@ -10,12 +10,13 @@ import type { Database } from '../database.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
 import { initial } from './001-initial.ts';
 import { changeSeq } from './002-change-seq.ts';
+import { landing } from './003-landing.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** In version order; append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSeq];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {
   await sql`create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)`.execute(trx);

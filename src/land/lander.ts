@@ -1,0 +1,194 @@
+/**
+ * The lander: the consumer group that moves buffered events into the lake.
+ * Every second or so (sooner when a batch is full) it reads from its offsets,
+ * drops messageIds it has landed before (client retries), routes the rest by
+ * event time, writes Parquet and commits the new versions together with the
+ * next offsets in one state transaction. After a crash it starts again from
+ * the committed offsets: what was written but not committed is written
+ * again, and what was committed is never read twice.
+ */
+import type { LandSettings, Project } from '../config/index.ts';
+import { decodeEnvelope, type Envelope } from '../collect/index.ts';
+import type { Log } from '../buffer/index.ts';
+import type { ConsumerOffset } from '../state/index.ts';
+import { landBatches, type LandContext, type StreamBatch } from './land-batch.ts';
+import { rawRow } from './raw-row.ts';
+import { addRow } from './route-events.ts';
+
+export const EVENTS_TOPIC = 'pond.events';
+export const LAND_GROUP = 'land';
+
+export interface LanderContext extends LandContext {
+  readonly project: Project;
+  readonly log: Log;
+}
+
+export interface LandSummary {
+  readonly records: number;
+  readonly accepted: number;
+  readonly deadLetters: number;
+  readonly duplicates: number;
+  /** Records of streams the project no longer declares; skipped. */
+  readonly unknown: number;
+  /** `stream key` of each raw partition that got a new version. */
+  readonly partitions: readonly string[];
+  /** Oldest receipt in the batch, for landing lag. */
+  readonly oldestReceivedAt: number | null;
+  readonly ms: number;
+}
+
+export class Lander {
+  private readonly offsets = new Map<number, number>();
+  private lastLanded = 0;
+  private lastHousekeeping = 0;
+
+  constructor(
+    private readonly ctx: LanderContext,
+    private readonly settings: LandSettings = ctx.project.land,
+    private readonly topic = EVENTS_TOPIC,
+    private readonly group = LAND_GROUP,
+  ) {}
+
+  /** Reads the committed offsets; call once before landing. */
+  async init(): Promise<void> {
+    const committed = await this.ctx.state.consumerOffsets(this.group);
+    for (let p = 0; p < this.ctx.log.partitionCount(this.topic); p++) {
+      const found = committed.find((o) => o.topic === this.topic && o.partition === p);
+      this.offsets.set(p, Math.max(found?.offset ?? 0, this.ctx.log.startOffset(this.topic, p)));
+    }
+  }
+
+  /** Durable records not yet landed. */
+  pending(): number {
+    let n = 0;
+    for (const [p, offset] of this.offsets) n += this.ctx.log.endOffset(this.topic, p) - offset;
+    return n;
+  }
+
+  /** Lands one batch of what is pending; undefined when nothing was. */
+  async landOnce(): Promise<LandSummary | undefined> {
+    const started = Date.now();
+    const perPartition = Math.max(1, Math.ceil(this.settings.maxBatch / this.offsets.size));
+    const envelopes: Envelope[] = [];
+    const next: ConsumerOffset[] = [];
+    for (const [p, offset] of this.offsets) {
+      const records = await this.ctx.log.read(this.topic, p, offset, { maxRecords: perPartition, maxBytes: 64 * 1024 * 1024 });
+      if (records.length === 0) continue;
+      for (const r of records) envelopes.push(decodeEnvelope(r.value));
+      next.push({ group: this.group, topic: this.topic, partition: p, offset: (records[records.length - 1]?.offset ?? offset) + 1 });
+    }
+    if (next.length === 0) return undefined;
+
+    const { batches, duplicates, unknown } = await this.sort(envelopes);
+    const result = await landBatches(this.ctx, batches, started, { offsets: next, rememberMessages: true });
+    for (const o of next) this.offsets.set(o.partition, o.offset);
+    this.lastLanded = Date.now();
+    // The buffer's own copy of the offsets only allows retention; the state's copy is the truth.
+    await this.ctx.log.commit(this.group, next.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+    let oldest: number | null = null;
+    for (const e of envelopes) if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
+    return {
+      records: envelopes.length,
+      accepted: result.accepted,
+      deadLetters: result.deadLetters.length,
+      duplicates,
+      unknown,
+      partitions: result.partitions,
+      oldestReceivedAt: oldest,
+      ms: Date.now() - started,
+    };
+  }
+
+  /** Groups envelopes by stream, without the messageIds landed before or repeated in the batch. */
+  private async sort(envelopes: readonly Envelope[]): Promise<{ batches: StreamBatch[]; duplicates: number; unknown: number }> {
+    const byNamespace = new Map<string, Envelope[]>();
+    let duplicates = 0;
+    let unknown = 0;
+    for (const e of envelopes) {
+      const stream = this.ctx.project.streams.get(e.stream);
+      if (!stream) {
+        unknown++;
+        continue;
+      }
+      // A message dead-lettered once may come back fixed: dead letters dedup on their own.
+      const namespace = e.deadLetter === undefined ? stream.name : stream.deadLetter;
+      let list = byNamespace.get(namespace);
+      if (!list) byNamespace.set(namespace, (list = []));
+      list.push(e);
+    }
+    const batches = new Map<string, StreamBatch>();
+    for (const [namespace, list] of byNamespace) {
+      const landed = await this.ctx.state.landedMessages(namespace, list.map((e) => e.messageId));
+      const seen = new Set<string>();
+      for (const e of list) {
+        if (landed.has(e.messageId) || seen.has(e.messageId)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(e.messageId);
+        const stream = this.ctx.project.streams.get(e.stream)!;
+        let batch = batches.get(stream.name);
+        if (!batch) batches.set(stream.name, (batch = { stream, partitions: new Map(), deadLetters: [], receivedAt: e.receivedAt }));
+        if (e.receivedAt > batch.receivedAt) (batch as { receivedAt: number }).receivedAt = e.receivedAt;
+        if (e.deadLetter !== undefined || e.eventTime === undefined) {
+          batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
+        } else {
+          addRow(batch, rawRow(stream, JSON.parse(e.raw) as Record<string, unknown>, { ...e, eventTime: e.eventTime, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
+        }
+      }
+    }
+    return { batches: [...batches.values()], duplicates, unknown };
+  }
+
+  /**
+   * Lands until `signal` aborts: when a batch is full, or when events wait and
+   * the interval has passed since the last landing. Failures are reported and
+   * retried with backoff; the offsets only move when a batch is committed.
+   */
+  async run(signal: AbortSignal, report: { landed?: (s: LandSummary) => void; failed?: (error: Error, retryInMs: number) => void } = {}): Promise<void> {
+    let backoff = 0;
+    while (!signal.aborted) {
+      try {
+        const pending = this.pending();
+        const due = this.lastLanded + this.settings.intervalMs - Date.now();
+        if (pending === 0 || (pending < this.settings.maxBatch && due > 0)) {
+          await this.waitForRecords(pending === 0 ? 1000 : due, signal);
+          continue;
+        }
+        const summary = await this.landOnce();
+        backoff = 0;
+        if (summary) report.landed?.(summary);
+        await this.housekeeping();
+      } catch (error) {
+        backoff = Math.min(30_000, backoff === 0 ? 500 : backoff * 2);
+        report.failed?.(error as Error, backoff);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+    }
+  }
+
+  private async waitForRecords(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const sinceNow = [...this.offsets].map(([p, offset]) => this.ctx.log.waitFor(this.topic, p, offset + Math.max(0, this.ctx.log.endOffset(this.topic, p) - offset), timeoutMs, stop.signal));
+      await Promise.race(sinceNow);
+    } finally {
+      stop.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Once a minute: forget messageIds past the dedup window, and free consumed buffer segments. */
+  private async housekeeping(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastHousekeeping < 60_000) return;
+    this.lastHousekeeping = now;
+    await this.ctx.state.forgetLandedMessages(now - this.settings.dedupWindowMs);
+    await this.ctx.log.applyRetention();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Writes the new rows of one partition to a staged Parquet file — alone, or
+ * merged with the partition's earlier files into one (compaction, so that a
+ * partition fed every second is not read as thousands of small files).
+ *
+ * Rows that DuckDB cannot store as their columns say are found by halving the
+ * batch until each bad row stands alone; they come back as `rejected` (the
+ * caller sends them to the dead letters) and never stop the rest from landing.
+ */
+import { rm } from 'node:fs/promises';
+import type { Column } from '../state/index.ts';
+import { copyQueryToParquet, sqlList, writeRowsToParquet, type SqlSession } from '../transform/index.ts';
+import type { RawRow } from './land-batch.ts';
+
+export interface PartitionFile {
+  readonly path: string;
+  readonly rows: number;
+  /** Whether the file holds the earlier files' rows too. */
+  readonly compacted: boolean;
+  readonly rejected: readonly { readonly row: RawRow; readonly error: string }[];
+}
+
+export async function writePartitionFile(
+  session: SqlSession,
+  job: { rows: readonly RawRow[]; columns: readonly Column[]; staged: string; compactWith: readonly string[] },
+): Promise<PartitionFile> {
+  const rejected: { row: RawRow; error: string }[] = [];
+  let good = job.rows;
+  try {
+    await write(session, good, job.columns, job.staged);
+  } catch (error) {
+    if (job.rows.length === 0) throw error;
+    good = await keepWritable(session, job.rows, job.columns, job.staged, rejected);
+    await write(session, good, job.columns, job.staged);
+  }
+  if (job.compactWith.length === 0 || good.length === 0) return { path: job.staged, rows: good.length, compacted: false, rejected };
+  const merged = `${job.staged}.compacted.parquet`;
+  try {
+    const out = await copyQueryToParquet(session, `select * from read_parquet(${sqlList([...job.compactWith, job.staged])}, hive_partitioning = false)`, merged);
+    return { path: merged, rows: out.rows, compacted: true, rejected };
+  } finally {
+    await rm(job.staged, { force: true });
+  }
+}
+
+function write(session: SqlSession, rows: readonly RawRow[], columns: readonly Column[], path: string) {
+  return writeRowsToParquet(session, [rows.map((r) => r.values)], columns, path, path);
+}
+
+/** The rows that write on their own, halving failing groups; the others go to `rejected`. */
+async function keepWritable(session: SqlSession, rows: readonly RawRow[], columns: readonly Column[], staged: string, rejected: { row: RawRow; error: string }[]): Promise<RawRow[]> {
+  const probe = `${staged}.probe.parquet`;
+  const out: RawRow[] = [];
+  const visit = async (group: readonly RawRow[]): Promise<void> => {
+    try {
+      await write(session, group, columns, probe);
+      out.push(...group);
+    } catch (error) {
+      if (group.length === 1) {
+        rejected.push({ row: group[0] as RawRow, error: (error as Error).message.split('\n')[0] ?? String(error) });
+        return;
+      }
+      const half = Math.ceil(group.length / 2);
+      await visit(group.slice(0, half));
+      await visit(group.slice(half));
+    }
+  };
+  try {
+    await visit(rows);
+  } finally {
+    await rm(probe, { force: true });
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * What `pond up` runs besides the orchestrator: the buffer (embedded log),
+ * the lander consuming it, and the HTTP server in front. Started in that
+ * order and stopped in reverse: the server stops taking requests and finishes
+ * those in flight, the lander finishes its batch, then the buffer closes.
+ */
+import type { FastifyInstance } from 'fastify';
+import { LocalLog, type Log } from '../buffer/index.ts';
+import { EVENTS_TOPIC, Lander, type LandContext, type LandSummary } from '../land/index.ts';
+import type { Project } from '../config/index.ts';
+import { createServer } from './server.ts';
+
+export interface PlatformOptions {
+  readonly ctx: LandContext & { readonly project: Project };
+  /** Overrides the configured port (0 picks a free one). */
+  readonly port?: number;
+  readonly onLanded?: (summary: LandSummary) => void;
+  readonly onLandFailed?: (error: Error, retryInMs: number) => void;
+}
+
+export interface Platform {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly log: Log;
+  readonly lander: Lander;
+  readonly server: FastifyInstance;
+  /** Buffer recovery on open: bytes of a torn tail cut off. */
+  readonly recoveredBytes: number;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { project } = options.ctx;
+  const log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes });
+  try {
+    await log.ensureTopic(EVENTS_TOPIC, project.buffer.partitions);
+    const lander = new Lander({ ...options.ctx, log });
+    await lander.init();
+    const stop = new AbortController();
+    const landing = lander.run(stop.signal, { landed: options.onLanded, failed: options.onLandFailed });
+    const server = await createServer({ project, log, topic: EVENTS_TOPIC });
+    try {
+      await server.listen({ port: options.port ?? project.collect.port, host: project.collect.host });
+    } catch (error) {
+      stop.abort();
+      await landing;
+      throw error;
+    }
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : project.collect.port;
+    const host = project.collect.host.includes(':') ? `[${project.collect.host}]` : project.collect.host;
+    return {
+      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      log,
+      lander,
+      server,
+      recoveredBytes: log.recovery.truncatedBytes,
+      async close() {
+        await server.close();
+        stop.abort();
+        await landing;
+        await log.close();
+      },
+    };
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+}

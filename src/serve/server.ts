@@ -1,0 +1,47 @@
+/**
+ * Pond's one HTTP server: collection under `/v1`, health under `/healthz`
+ * (the process answers) and `/readyz` (the buffer takes writes). Errors are
+ * JSON with a reason, never an HTML page or a stack.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Log } from '../buffer/index.ts';
+import { Collector, collectRoutes } from '../collect/index.ts';
+import type { Project } from '../config/index.ts';
+
+export interface ServerOptions {
+  readonly project: Project;
+  readonly log: Log;
+  readonly topic: string;
+}
+
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const settings = options.project.collect;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.maxRequestBytes,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    trustProxy: settings.trustProxy,
+    return503OnClosing: true,
+  });
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: `the request body is over ${settings.maxRequestBytes} bytes (collect.maxRequestSize); send fewer events per request` });
+    }
+    if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}` });
+    return reply.code(status).send({ error: error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    if (options.log.writable()) return { ready: true };
+    const stats = options.log.stats();
+    return reply.code(503).header('retry-after', '1').send({ ready: false, reason: 'the buffer does not take writes now (full or failed)', buffer: stats });
+  });
+
+  const collector = new Collector({ project: options.project, log: options.log, topic: options.topic });
+  await app.register(collectRoutes(collector, settings));
+  return app;
+}
