@@ -9,6 +9,8 @@ export interface SendOptions {
   readonly url: string;
   readonly stream: string;
   readonly writeKey: string;
+  /** Send as Segment calls to `/v1/batch` (for a source's Segment stream) instead of to the stream's native endpoint. */
+  readonly segment?: boolean;
   /** Most events per request. Default 500. */
   readonly batchEvents?: number;
   /** Most bytes per request. Default 450 KB (under the collector's default 500 KB). */
@@ -85,10 +87,12 @@ export class EventSender {
       let retryAfter = 0;
       try {
         this.totals.requests++;
-        const response = await fetch(`${this.options.url}/v1/streams/${encodeURIComponent(this.options.stream)}/events`, {
+        const response = await fetch(this.options.segment ? `${this.options.url}/v1/batch` : `${this.options.url}/v1/streams/${encodeURIComponent(this.options.stream)}/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': this.options.writeKey },
-          body: `${lines.join('\n')}\n`,
+          headers: this.options.segment
+            ? { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${this.options.writeKey}:`).toString('base64')}` }
+            : { 'content-type': 'application/x-ndjson', 'x-pond-write-key': this.options.writeKey },
+          body: this.options.segment ? `{"batch":[${lines.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}` : `${lines.join('\n')}\n`,
         });
         status = response.status;
         answer = (await response.json().catch(() => ({}))) as Answer;

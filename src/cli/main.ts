@@ -52,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--key <writeKey>', 'write key (default: the first source in pond.config.ts that may write the stream)')
     .option('--batch <n>', 'events per request', '500')
     .option('--concurrency <n>', 'requests in flight', '4')
+    .option('--segment', 'send as Segment calls to /v1/batch (each line a Segment message)')
     .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/send.ts').then((m) => m.sendCommand(stream, file, globals(cmd)))));
   program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
   program

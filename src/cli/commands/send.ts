@@ -2,7 +2,8 @@
  * `pond send STREAM FILE`: sends a file of events (NDJSON, or a JSON array)
  * through a running collector's HTTP API — the path real clients take —
  * with a progress bar and a summary of what was accepted, dead-lettered or
- * refused. The URL and write key default to the project's config.
+ * refused. The URL and write key default to the project's config; a stream
+ * that a source fills through the Segment API is sent as Segment calls.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -13,21 +14,25 @@ import { EventSender } from '../event-sender.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson, Progress } from '../output.ts';
 
-export async function sendCommand(stream: string, file: string, options: GlobalOptions & { url?: string; key?: string; batch?: string; concurrency?: string }): Promise<number> {
+export async function sendCommand(stream: string, file: string, options: GlobalOptions & { url?: string; key?: string; batch?: string; concurrency?: string; segment?: boolean }): Promise<number> {
   let { url, key } = options;
+  let segment = options.segment === true;
   if (url === undefined || key === undefined) {
     const project = await loadProject(projectDir(options));
     url ??= `http://${project.collect.host === '0.0.0.0' ? '127.0.0.1' : project.collect.host}:${project.collect.port}`;
     if (key === undefined) {
-      const source = project.collect.sources.find((s) => s.streams.has(stream));
+      const native = segment ? undefined : project.collect.sources.find((s) => s.streams.has(stream));
+      const viaSegment = native ? undefined : project.collect.sources.find((s) => Object.values(s.segment).includes(stream));
+      const source = native ?? viaSegment;
       if (!source) throw new PondError('BAD_ARGUMENT', `no source in ${project.configFile} may write stream "${stream}"`, { hint: 'pass --key, or add the stream to a source under collect.sources' });
       key = source.writeKey;
+      segment = viaSegment !== undefined;
     }
   }
   const size = await stat(file).then((s) => s.size).catch(() => {
     throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
   });
-  const sender = new EventSender({ url: url.replace(/\/$/, ''), stream, writeKey: key, batchEvents: options.batch ? Number(options.batch) : undefined, concurrency: options.concurrency ? Number(options.concurrency) : undefined });
+  const sender = new EventSender({ url: url.replace(/\/$/, ''), stream, writeKey: key, segment, batchEvents: options.batch ? Number(options.batch) : undefined, concurrency: options.concurrency ? Number(options.concurrency) : undefined });
   const progress = new Progress(`sending ${stream}`);
   const started = Date.now();
   let bytes = 0;
