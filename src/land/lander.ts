@@ -49,13 +49,26 @@ export class Lander {
     private readonly group = LAND_GROUP,
   ) {}
 
-  /** Reads the committed offsets; call once before landing. */
-  async init(): Promise<void> {
+  /**
+   * Reads the committed offsets; call once before landing. Returns the
+   * partitions whose committed offset lies past the end of the buffer (the
+   * buffer folder was replaced): those are read from the buffer's start, and
+   * dedup by messageId keeps what was landed before from landing twice.
+   */
+  async init(): Promise<number[]> {
     const committed = await this.ctx.state.consumerOffsets(this.group);
+    const reset: number[] = [];
     for (let p = 0; p < this.ctx.log.partitionCount(this.topic); p++) {
-      const found = committed.find((o) => o.topic === this.topic && o.partition === p);
-      this.offsets.set(p, Math.max(found?.offset ?? 0, this.ctx.log.startOffset(this.topic, p)));
+      const found = committed.find((o) => o.topic === this.topic && o.partition === p)?.offset ?? 0;
+      const start = this.ctx.log.startOffset(this.topic, p);
+      if (found > this.ctx.log.endOffset(this.topic, p)) {
+        reset.push(p);
+        this.offsets.set(p, start);
+      } else {
+        this.offsets.set(p, Math.max(found, start));
+      }
     }
+    return reset;
   }
 
   /** Durable records not yet landed. */

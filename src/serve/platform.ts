@@ -16,6 +16,7 @@ export interface PlatformOptions {
   readonly port?: number;
   readonly onLanded?: (summary: LandSummary) => void;
   readonly onLandFailed?: (error: Error, retryInMs: number) => void;
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface Platform {
@@ -35,7 +36,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     await log.ensureTopic(EVENTS_TOPIC, project.buffer.partitions);
     const lander = new Lander({ ...options.ctx, log });
-    await lander.init();
+    const reset = await lander.init();
+    if (reset.length > 0) options.onWarning?.(`the buffer holds fewer records than the state says were landed (partitions ${reset.join(', ')}): the buffer folder was replaced; reading it from its start`);
     const stop = new AbortController();
     const landing = lander.run(stop.signal, { landed: options.onLanded, failed: options.onLandFailed });
     const server = await createServer({ project, log, topic: EVENTS_TOPIC });

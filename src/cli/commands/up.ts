@@ -25,6 +25,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
       port: options.port === undefined ? undefined : Number(options.port),
       onLanded: (summary) => landed.add(summary),
       onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
+      onWarning: (message) => log(`warning: ${message}`),
     });
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
