@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { openContext, type Context } from '../src/cli/context.ts';
 import { startPlatform, type Platform } from '../src/serve/index.ts';
 import { APP_KEY, WEB_KEY, makeCollectProject } from './helpers/collect-project.ts';
-import { pondJson } from './helpers/project.ts';
+import { pondJson, until } from './helpers/project.ts';
 
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
@@ -146,7 +146,7 @@ describe('the collector', () => {
     const bad = await json(await post('/v1/batch', JSON.stringify({ batch: [] }), { authorization: `Basic ${Buffer.from('wrong-key:').toString('base64')}`, 'x-pond-write-key': '' }));
     assert.equal(bad.status, 401);
 
-    await until(() => platform.lander.pending() === 0);
+    await until('landing', () => (platform.lander.pending() === 0 ? true : undefined), 20_000, 50);
     const rows = pondJson<Array<{ messageId: string; timestamp: string; context: string }>>(dir, 'query', "select messageId, timestamp::varchar as timestamp, context::varchar as context from web order by messageId");
     assert.deepEqual(rows.map((x) => x.messageId), ['seg-m1', 'seg-m2', 'seg-m4']);
     // timestamp = receivedAt − (sentAt − originalTimestamp): 10 s before receipt, whatever the client's clock said.
@@ -166,7 +166,7 @@ describe('the collector', () => {
   });
 
   it('lands every accepted event in its stream or the dead letters, once, with the reason', async () => {
-    await until(() => platform.lander.pending() === 0);
+    await until('landing', () => (platform.lander.pending() === 0 ? true : undefined), 20_000, 50);
     const rows = pondJson<Array<{ user_id: string }>>(dir, 'query', 'select user_id from events');
     assert.deepEqual(rows.map((r) => r.user_id).sort(), [...accepted].sort());
     const dead = pondJson<Array<{ raw: string; reason: string; stream: string }>>(dir, 'query', "select _raw as raw, reason, stream from dead_letters where stream = 'events'");
@@ -180,12 +180,3 @@ describe('the collector', () => {
     assert.deepEqual(enriched, [{ ip: '127.0.0.1', source: 'app' }]);
   });
 });
-
-/** Waits for a condition; the lander's `pending()` only drops once a batch is committed. */
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

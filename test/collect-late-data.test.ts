@@ -6,17 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { APP_KEY, makeCollectProject } from './helpers/collect-project.ts';
-import { pond, spawnPond } from './helpers/project.ts';
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
+import { pond, spawnPond, until } from './helpers/project.ts';
 
 describe('late events sent to the collector', () => {
   it('add a version of their old partition and rebuild exactly what depends on it', { timeout: 120_000 }, async () => {

@@ -6,23 +6,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { EVENTS_SCHEMA, makeProject, ndjson, pond, pondJson, spawnPond } from './helpers/project.ts';
+import { EVENTS_SCHEMA, makeProject, ndjson, pond, pondJson, spawnPond, until } from './helpers/project.ts';
 
 const PIPELINE = `
 import { dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', partition: 'hour', lateness: '0s' });
 export const totals = dataset({ name: 'totals', inputs: { events }, sql: 'select count(*) as n, sum(amount) as amount from events' });
 `;
-
-async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('pond up', () => {
   it('rebuilds what new data makes stale, by itself', { timeout: 120_000 }, async () => {
