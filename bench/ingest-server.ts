@@ -10,8 +10,11 @@
  *   `events` is in the state store. Polls `landedMessages` (written in that
  *   same transaction) every POLL_MS while something is watched, and prints
  *   `visible <messageId> <epoch ms>` once found.
- * - `stats`: prints `stats <json>` with what the lander did so far.
+ * - `stats`: prints `stats <json>`: what the lander did so far, records not
+ *   yet landed, and the event loop's delay (p99, max) since the last `stats`
+ *   (the lander shares the loop with the HTTP server).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { openContext } from '../src/cli/context.ts';
 import { startPlatform } from '../src/serve/index.ts';
@@ -44,6 +47,9 @@ const platform = await startPlatform({
   },
 });
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const watched = new Set<string>();
 let polling = false;
 const poller = setInterval(() => {
@@ -66,7 +72,11 @@ createInterface({ input: process.stdin })
   .on('line', (line) => {
     const [command, argument] = line.trim().split(/\s+/, 2);
     if (command === 'watch' && argument) watched.add(argument);
-    else if (command === 'stats') process.stdout.write(`stats ${JSON.stringify({ ...landed, pending: platform.lander.pending(), buffer: platform.log.stats() })}\n`);
+    else if (command === 'stats') {
+      const loop = { loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      process.stdout.write(`stats ${JSON.stringify({ ...landed, ...loop, pending: platform.lander.pending(), buffer: platform.log.stats() })}\n`);
+    }
   })
   .once('close', () => void stop());
 

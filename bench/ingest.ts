@@ -3,12 +3,14 @@
  * NDJSON, 200 once every event is fsynced in the buffer) against a bare
  * `node:http` server that only reads and parses the same bodies
  * (bench/bare-http-server.ts, "the ceiling for Node"). Each server runs in its
- * own child process; autocannon generates the load from this one.
+ * own child process; the load comes from this one.
  *
  * Measured: batches of 100 events (~300 B each) and single events at each
- * connection count, Pond and baseline; Pond's batch latency at half its best
- * batch throughput; and freshness, from the 200 to the event being part of
- * the current raw version (the lander's commit), at a fifth of it.
+ * connection count, Pond and baseline, closed loop with autocannon (as fast as
+ * the server answers); Pond's batch latency at half its best batch throughput,
+ * open loop at a steady rate (paced-load.ts); and freshness, from the 200 to
+ * the event being part of the current raw version (the lander's commit),
+ * under a steady fifth of it.
  *
  * Every event has its own messageId (autocannon's `[<id>]`, one per request,
  * plus the event's index in the batch), so the lander lands every event
@@ -23,7 +25,8 @@ import { request as httpRequest, Agent } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
-import { fmt, log, median, WORK } from './lib.ts';
+import { fmt, log, WORK } from './lib.ts';
+import { pacedLoad } from './paced-load.ts';
 import { ServerProcess } from './server-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -142,11 +145,25 @@ interface LanderStats {
   readonly maxLandMs: number;
   readonly pending: number;
   readonly failures: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
 }
+
+/** How the Pond server fared during a load: landing rate, backlog left, event-loop stalls. */
+interface ServerSide {
+  readonly landedPerS: number;
+  readonly pendingAfter: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+
+type Measured = Load & { server?: ServerSide };
 
 async function landerStats(server: ServerProcess): Promise<LanderStats> {
   return JSON.parse(await server.ask('stats', 'stats')) as LanderStats;
 }
+
+const int = (x: number) => Math.round(x).toLocaleString('en');
 
 let pondRuns = 0;
 /** A Pond server on a fresh project, in a child process, for the span of `fn`. */
@@ -163,20 +180,45 @@ async function withPond<T>(fn: (server: ServerProcess) => Promise<T>): Promise<T
   }
 }
 
-/** Throughput against an already warm server; for Pond, how far the lander kept up during the run. */
-async function throughput(server: ServerProcess, body: Body, connections: number, pond: boolean): Promise<Load & { landedPerS?: number; pendingAfter?: number }> {
-  await load(server.url, body, connections, WARMUP_SECONDS);
+/** A warm-up, then the measured load; for Pond, what the server side did meanwhile. */
+async function measure(server: ServerProcess, body: Body, connections: number, pond: boolean, overallRate?: number): Promise<Measured> {
+  await load(server.url, body, connections, WARMUP_SECONDS, overallRate);
   const before = pond ? await landerStats(server) : undefined;
-  const result = await load(server.url, body, connections, SECONDS);
+  const result = await load(server.url, body, connections, SECONDS, overallRate);
   if (!before) return result;
   const after = await landerStats(server);
   if (after.failures > 0) log(`  ! ${after.failures} landing failures`);
-  return { ...result, landedPerS: (after.records - before.records) / SECONDS, pendingAfter: after.pending };
+  return { ...result, server: { landedPerS: (after.records - before.records) / SECONDS, pendingAfter: after.pending, loopDelayP99Ms: after.loopDelayP99Ms, loopDelayMaxMs: after.loopDelayMaxMs } };
 }
 
-function describe(what: string, r: Load & { landedPerS?: number; pendingAfter?: number }): string {
-  const lander = r.landedPerS === undefined ? '' : `; lander ${Math.round(r.landedPerS).toLocaleString('en')} events/s, ${r.pendingAfter!.toLocaleString('en')} pending at the end`;
-  return `${what}: ${Math.round(r.rps).toLocaleString('en')} req/s = ${Math.round(r.eventsPerS).toLocaleString('en')} events/s, p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms [${r.statuses}]${lander}`;
+let pacedRuns = 0;
+/** The batch body at a steady `rate` (open loop, see paced-load.ts), its ids made unique per request. */
+async function paced(url: string, rate: number, seconds: number, maxSockets: number): Promise<Load> {
+  const tag = `p${++pacedRuns}${Date.now().toString(36)}`;
+  const r = await pacedLoad({
+    url: `${url}${PATH}`,
+    headers: HEADERS,
+    body: (i) => batchBody.text.replaceAll(ID, `${tag}-${String(i).padStart(ID_LENGTH - tag.length - 1, '0')}`),
+    rate,
+    seconds,
+    maxSockets,
+  });
+  return { rps: r.okPerS, eventsPerS: r.okPerS * BATCH, ok: r.ok, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), failed: r.failed, statuses: `2xx×${r.ok}${r.failed ? ` failed×${r.failed}` : ''}, max ${int(Math.max(...r.latencies))} ms` };
+}
+
+/** `measure` at a steady rate instead of as fast as the server answers. */
+async function measurePaced(server: ServerProcess, rate: number, maxSockets: number): Promise<Measured> {
+  await paced(server.url, rate, WARMUP_SECONDS, maxSockets);
+  const before = await landerStats(server);
+  const result = await paced(server.url, rate, SECONDS, maxSockets);
+  const after = await landerStats(server);
+  return { ...result, server: { landedPerS: (after.records - before.records) / SECONDS, pendingAfter: after.pending, loopDelayP99Ms: after.loopDelayP99Ms, loopDelayMaxMs: after.loopDelayMaxMs } };
+}
+
+function describe(what: string, r: Measured): string {
+  const s = r.server;
+  const side = s ? `; lander ${int(s.landedPerS)} events/s, ${int(s.pendingAfter)} pending at the end; event loop delay p99 ${int(s.loopDelayP99Ms)} ms, max ${int(s.loopDelayMaxMs)} ms` : '';
+  return `${what}: ${int(r.rps)} req/s = ${int(r.eventsPerS)} events/s, p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms [${r.statuses}]${side}`;
 }
 
 /** Marked single events at a steady pace beside a background load; ms from each 200 to the commit that makes it visible. */
@@ -202,7 +244,7 @@ async function freshness(server: ServerProcess, backgroundRate: number): Promise
     });
   try {
     const run = `${Date.now().toString(36)}`;
-    const background = load(server.url, batchBody, 16, SECONDS, backgroundRate);
+    const background = paced(server.url, backgroundRate, SECONDS, 16);
     const sent: Promise<void>[] = [];
     const end = Date.now() + SECONDS * 1000;
     for (let n = 0; Date.now() < end; n++) {
@@ -234,14 +276,12 @@ function percentile(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
-const int = (x: number) => Math.round(x).toLocaleString('en');
-
 export async function run(): Promise<Record<string, number>> {
   const started = Date.now();
   log(`== ingest: POST ${PATH} (NDJSON), ${SECONDS} s per measurement after ${WARMUP_SECONDS} s warm-up, connections ${CONNECTIONS.join(', ')}`);
   log(`batch body ${(sentBytes(batchBody) / 1000).toFixed(1)} kB (${BATCH} events), single ${sentBytes(singleBody)} B; every event has its own messageId`);
 
-  type Pair = { baseline: Load; pond: Load & { landedPerS?: number; pendingAfter?: number } };
+  type Pair = { baseline: Measured; pond: Measured };
   const batches = new Map<number, Pair>();
   const singles = new Map<number, Pair>();
   const baseline = await ServerProcess.start({ script: 'bench/bare-http-server.ts' });
@@ -251,9 +291,9 @@ export async function run(): Promise<Record<string, number>> {
       ['single', singleBody, singles],
     ] as const) {
       for (const c of CONNECTIONS) {
-        const base = await throughput(baseline, body, c, false);
+        const base = await measure(baseline, body, c, false);
         log(describe(`baseline ${kind} c=${c}`, base));
-        const pond = await withPond((server) => throughput(server, body, c, true));
+        const pond = await withPond((server) => measure(server, body, c, true));
         log(describe(`pond     ${kind} c=${c}`, pond));
         into.set(c, { baseline: base, pond });
       }
@@ -262,22 +302,19 @@ export async function run(): Promise<Record<string, number>> {
     await baseline.stop();
   }
 
-  const best = (m: Map<number, Pair>, who: 'baseline' | 'pond') => [...m.entries()].reduce((a, b) => (b[1][who].rps > a[1][who].rps ? b : a));
-  const [bestC, bestBatch] = best(batches, 'pond');
+  const [bestC, bestBatch] = [...batches.entries()].reduce((a, b) => (b[1].pond.rps > a[1].pond.rps ? b : a));
   const halfRate = Math.max(1, Math.round(bestBatch.pond.rps / 2));
-  const latency = await withPond(async (server) => {
-    await load(server.url, batchBody, bestC, WARMUP_SECONDS, halfRate);
-    return await load(server.url, batchBody, bestC, SECONDS, halfRate);
-  });
-  log(describe(`pond batch at half load (${int(halfRate)} req/s offered, c=${bestC})`, latency));
+  const latency = await withPond((server) => measurePaced(server, halfRate, bestC));
+  log(describe(`pond batch at half load (${int(halfRate)} req/s paced, up to ${bestC} in flight)`, latency));
 
   const fifthRate = Math.max(1, Math.round(bestBatch.pond.rps / 5));
   const fresh = await withPond(async (server) => {
-    await load(server.url, batchBody, 16, WARMUP_SECONDS, fifthRate);
+    await paced(server.url, fifthRate, WARMUP_SECONDS, 16);
     return await freshness(server, fifthRate);
   });
   const f = fresh.samples;
-  log(describe(`pond freshness background (${int(fifthRate)} req/s offered)`, fresh.background));
+  if (f.length === 0) throw new Error(`freshness: none of the markers was answered 200 and then seen landed (${fresh.missing} missing)`);
+  log(describe(`pond freshness background (${int(fifthRate)} req/s paced)`, fresh.background));
   log(`pond freshness, 200 → visible: ${f.length} markers, p50 ${int(percentile(f, 50))} ms, p95 ${int(percentile(f, 95))} ms, max ${int(Math.max(...f))} ms, min ${int(Math.min(...f))} ms${fresh.missing ? `, ${fresh.missing} not visible within ${FRESHNESS_WAIT_MS / 1000} s of the end` : ''}`);
 
   // Summary.
@@ -291,8 +328,8 @@ export async function run(): Promise<Record<string, number>> {
   for (const [c, { baseline: b, pond: p }] of singles) {
     log(`| single events, req/s | ${c} | ${int(b.rps)} | ${int(p.rps)} | ${ratio(p.rps, b.rps)} | ≥ 10,000 ${p.rps >= 10_000 ? 'met' : 'NOT met'} |`);
   }
-  log(`| batch latency at ${int(halfRate)} req/s (half of Pond's best), p50 / p99 ms | ${bestC} | — | ${fmt(latency.p50)} / ${fmt(latency.p99)} | — | — |`);
-  log(`| freshness 200 → visible at ${int(fifthRate * BATCH)} events/s, p50 / p95 / max ms | 16 + markers | — | ${int(percentile(f, 50))} / ${int(percentile(f, 95))} / ${int(Math.max(...f))} | — | p95 ≤ 5,000 ${percentile(f, 95) <= 5000 ? 'met' : 'NOT met'} |`);
+  log(`| batch latency at ${int(halfRate)} req/s = ${int(halfRate * BATCH)} events/s paced (half of Pond's best), p50 / p99 ms | ≤ ${bestC} in flight | — | ${fmt(latency.p50)} / ${fmt(latency.p99)} | — | — |`);
+  log(`| freshness 200 → visible at ${int(fifthRate * BATCH)} events/s paced, p50 / p95 / max ms | ≤ 16 in flight + markers | — | ${int(percentile(f, 50))} / ${int(percentile(f, 95))} / ${int(Math.max(...f))} | — | p95 ≤ 5,000 ${percentile(f, 95) <= 5000 ? 'met' : 'NOT met'} |`);
   log(`total ${fmt((Date.now() - started) / 1000)} s`);
 
   const out: Record<string, number> = {};
@@ -313,7 +350,6 @@ export async function run(): Promise<Record<string, number>> {
     freshnessP50Ms: percentile(f, 50),
     freshnessP95Ms: percentile(f, 95),
     freshnessMaxMs: Math.max(...f),
-    freshnessMedianMs: median(f),
     freshnessMissing: fresh.missing,
   });
   return out;
