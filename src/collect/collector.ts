@@ -19,8 +19,8 @@ import { randomUUID } from 'node:crypto';
 import type { Log, LogRecord } from '../buffer/index.ts';
 import { BufferFullError } from '../buffer/index.ts';
 import type { Project, SegmentType, SourceModel } from '../config/index.ts';
-import { classifyEvent } from './classify-event.ts';
-import { encodeEnvelope } from './envelope.ts';
+import { classifyEvent, type Verdict } from './classify-event.ts';
+import { receiptEncoder } from './envelope.ts';
 import { isSegmentType, normalizeSegmentMessage } from './segment.ts';
 import { BodyError, splitBody, type BodyFormat } from './split-body.ts';
 import { WriteKeys } from './write-keys.ts';
@@ -52,6 +52,8 @@ interface Outcome {
   readonly errors: { index: number; reason: string }[];
   deadLettered: number;
   refused: number;
+  readonly receivedAt: number;
+  readonly encode: ReturnType<typeof receiptEncoder>;
 }
 
 export class Collector {
@@ -81,13 +83,12 @@ export class Collector {
     } catch (error) {
       return bodyFailure(error);
     }
-    const outcome: Outcome = { records: [], errors: [], deadLettered: 0, refused: 0 };
-    const ua = header(request.headers, 'user-agent') ?? null;
+    const outcome = this.outcome(receivedAt, key.source, request);
+    const skew = this.options.project.collect.maxClockSkewMs;
     for (const event of events) {
       const value = event.value as Record<string, unknown> | undefined;
       const given = !event.notObject && typeof value?.messageId === 'string' && value.messageId !== '' ? value.messageId : undefined;
-      const verdict = classifyEvent(stream, event.value, receivedAt, this.options.project.collect.maxClockSkewMs);
-      this.add(outcome, event.index, { stream: stream.name, messageId: given ?? this.newMessageId(), receivedAt, source: key.source.name, ip: request.ip, userAgent: ua, raw: event.raw }, verdict);
+      this.add(outcome, event.index, stream.name, given ?? this.newMessageId(), event.raw, classifyEvent(stream, event.value, receivedAt, skew));
     }
     return this.store(outcome, events.length);
   }
@@ -119,14 +120,13 @@ export class Collector {
     } else {
       items = [body];
     }
-    const outcome: Outcome = { records: [], errors: [], deadLettered: 0, refused: 0 };
-    const ua = header(request.headers, 'user-agent') ?? null;
+    const outcome = this.outcome(receivedAt, key.source, request);
     const maxEvent = this.options.project.collect.maxEventBytes;
     const fallbackStream = single(targets);
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        this.segmentFailure(outcome, index, fallbackStream, key.source, receivedAt, request, ua, JSON.stringify(item) ?? 'null', 'not a JSON object');
+        this.segmentFailure(outcome, index, fallbackStream, key.source, JSON.stringify(item) ?? 'null', 'not a JSON object');
         continue;
       }
       const normalized = normalizeSegmentMessage(item as Record<string, unknown>, {
@@ -140,7 +140,7 @@ export class Collector {
       if ('error' in normalized) {
         const itemType = type ?? (item as Record<string, unknown>).type;
         const stream = (isSegmentType(itemType) ? targets[itemType] : undefined) ?? fallbackStream;
-        this.segmentFailure(outcome, index, stream, key.source, receivedAt, request, ua, JSON.stringify(item), normalized.error);
+        this.segmentFailure(outcome, index, stream, key.source, JSON.stringify(item), normalized.error);
         continue;
       }
       const message = normalized.message;
@@ -154,33 +154,31 @@ export class Collector {
         continue;
       }
       const verdict = classifyEvent(stream, message, receivedAt, this.options.project.collect.maxClockSkewMs);
-      this.add(outcome, index, { stream: stream.name, messageId: message.messageId as string, receivedAt, source: key.source.name, ip: request.ip, userAgent: ua, raw }, verdict);
+      this.add(outcome, index, stream.name, message.messageId as string, raw, verdict);
     }
     return this.store(outcome, items.length);
   }
 
-  private segmentFailure(outcome: Outcome, index: number, streamName: string | undefined, source: SourceModel, receivedAt: number, request: CollectRequest, ua: string | null, raw: string, reason: string): void {
+  private segmentFailure(outcome: Outcome, index: number, streamName: string | undefined, source: SourceModel, raw: string, reason: string): void {
     if (streamName === undefined) {
       outcome.refused++;
       outcome.errors.push({ index, reason: `${reason}; nothing was stored (source "${source.name}" has no single Segment stream for its dead letters)` });
       return;
     }
-    const id = this.newMessageId();
-    this.add(outcome, index, { stream: streamName, messageId: id, receivedAt, source: source.name, ip: request.ip, userAgent: ua, raw }, { reason });
+    this.add(outcome, index, streamName, this.newMessageId(), raw, { reason });
   }
 
-  private add(
-    outcome: Outcome,
-    index: number,
-    envelope: { stream: string; messageId: string; receivedAt: number; source: string; ip: string | null; userAgent: string | null; raw: string },
-    verdict: { time?: number; reason?: string },
-  ): void {
+  private outcome(receivedAt: number, source: SourceModel, request: CollectRequest): Outcome {
+    const encode = receiptEncoder({ receivedAt, source: source.name, ip: request.ip, userAgent: header(request.headers, 'user-agent') ?? null });
+    return { records: [], errors: [], deadLettered: 0, refused: 0, receivedAt, encode };
+  }
+
+  private add(outcome: Outcome, index: number, stream: string, messageId: string, raw: string, verdict: Verdict): void {
     if (verdict.time === undefined) {
       outcome.deadLettered++;
-      outcome.errors.push({ index, reason: verdict.reason ?? 'invalid' });
+      outcome.errors.push({ index, reason: verdict.reason });
     }
-    const value = encodeEnvelope({ ...envelope, eventTime: verdict.time, deadLetter: verdict.time === undefined ? verdict.reason : undefined });
-    outcome.records.push({ key: envelope.messageId, value, timestamp: envelope.receivedAt });
+    outcome.records.push({ key: messageId, value: outcome.encode(stream, messageId, verdict.time, verdict.reason, raw), timestamp: outcome.receivedAt });
   }
 
   private async store(outcome: Outcome, total: number): Promise<CollectAnswer> {

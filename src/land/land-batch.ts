@@ -17,6 +17,7 @@ import { PondError } from '../errors/index.ts';
 import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
 import type { Column, ConsumerOffset, LandingCommit, NewVersion, StateStore, VersionFile } from '../state/index.ts';
 import type { Engine } from '../transform/index.ts';
+import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
 import { writePartitionFile } from './write-partition-file.ts';
 
 export const DEAD_LETTER_COLUMNS: readonly Column[] = Object.freeze([
@@ -41,10 +42,14 @@ export interface LandContext {
   readonly engine: Engine;
 }
 
+/** One row to land: its line of JSON for DuckDB (see raw-row.ts), and what a dead letter needs if DuckDB refuses it. */
 export interface RawRow {
-  readonly values: Record<string, unknown>;
+  readonly line: string;
   readonly eventTime: number;
   readonly messageId: string;
+  readonly receivedAt: number;
+  readonly source: string;
+  readonly raw: string;
 }
 
 export interface DeadLetter {
@@ -96,15 +101,14 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
   const rawRequests: AppendRequest[] = [];
   for (const batch of batches) {
     for (const [idx, rows] of [...batch.partitions].sort((a, b) => a[0] - b[0])) {
-      rawRequests.push({ area: 'raw', stateName: batch.stream.name, lakeName: batch.stream.name, partitioning: batch.stream.partitioning, idx, columns: batch.stream.columns, rows, createdAt });
+      rawRequests.push({ area: 'raw', stateName: batch.stream.name, lakeName: batch.stream.name, partitioning: batch.stream.partitioning, idx, columns: batch.stream.columns, shape: rawRowShape(batch.stream.columns), rows, createdAt });
     }
   }
   const raw = await appendAll(ctx, rawRequests);
   const moved = new Map<string, DeadLetter[]>();
   for (const r of raw) {
     for (const { row, error } of r.rejected) {
-      const source = String(row.values._source ?? '');
-      const letter: DeadLetter = { stream: r.request.stateName, reason: `DuckDB cannot store it as the stream's columns: ${error}`, raw: String(row.values._raw), source, messageId: row.messageId, receivedAt: Date.parse(String(row.values._received_at)) };
+      const letter: DeadLetter = { stream: r.request.stateName, reason: `DuckDB cannot store it as the stream's columns: ${error}`, raw: row.raw, source: row.source, messageId: row.messageId, receivedAt: row.receivedAt };
       moved.set(letter.stream, [...(moved.get(letter.stream) ?? []), letter]);
     }
   }
@@ -126,7 +130,8 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
         partitioning: DEAD_LETTER_PARTITIONING,
         idx,
         columns: DEAD_LETTER_COLUMNS,
-        rows: list.map((d) => ({ messageId: d.messageId, eventTime: d.receivedAt, values: deadLetterRow(d) })),
+        shape: plainRowShape(DEAD_LETTER_COLUMNS),
+        rows: list.map((d) => ({ line: JSON.stringify(deadLetterRow(d)), eventTime: d.receivedAt, messageId: d.messageId, receivedAt: d.receivedAt, source: d.source, raw: d.raw })),
         createdAt,
       });
     }
@@ -169,6 +174,7 @@ interface AppendRequest {
   readonly partitioning: Partitioning;
   readonly idx: number;
   readonly columns: readonly Column[];
+  readonly shape: RowShape;
   readonly rows: readonly RawRow[];
   readonly createdAt: number;
 }
@@ -204,7 +210,7 @@ async function appendVersion(ctx: LandContext, session: Awaited<ReturnType<Engin
   const earlier = current?.files ?? [];
   const written = await writePartitionFile(session, {
     rows: req.rows,
-    columns: req.columns,
+    shape: req.shape,
     staged: ctx.lake.stagingPath(),
     compactWith: shouldCompact(earlier, req.columns) ? earlier.map((f) => ctx.lake.locate(f.path)) : [],
   });

@@ -9,13 +9,16 @@
  */
 import type { LandSettings, Project } from '../config/index.ts';
 import { decodeEnvelope, type Envelope } from '../collect/index.ts';
-import type { Log } from '../buffer/index.ts';
+import type { Log, StoredRecord } from '../buffer/index.ts';
 import type { ConsumerOffset } from '../state/index.ts';
 import { landBatches, type LandContext, type StreamBatch } from './land-batch.ts';
 import { rawRow } from './raw-row.ts';
 import { addRow } from './route-events.ts';
 
 export const EVENTS_TOPIC = 'pond.events';
+/** Events handled between two turns of the event loop, so that a big batch never holds up the collector's requests for long. */
+const YIELD_EVERY = 2048;
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 export const LAND_GROUP = 'land';
 
 export interface LanderContext extends LandContext {
@@ -87,7 +90,10 @@ export class Lander {
     for (const [p, offset] of this.offsets) {
       const records = await this.ctx.log.read(this.topic, p, offset, { maxRecords: perPartition, maxBytes: 64 * 1024 * 1024 });
       if (records.length === 0) continue;
-      for (const r of records) envelopes.push(decodeEnvelope(r.value));
+      for (let i = 0; i < records.length; i++) {
+        envelopes.push(decodeEnvelope((records[i] as StoredRecord).value));
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToRequests();
+      }
       next.push({ group: this.group, topic: this.topic, partition: p, offset: (records[records.length - 1]?.offset ?? offset) + 1 });
     }
     if (next.length === 0) return undefined;
@@ -133,7 +139,9 @@ export class Lander {
     for (const [namespace, list] of byNamespace) {
       const landed = await this.ctx.state.landedMessages(namespace, list.map((e) => e.messageId));
       const seen = new Set<string>();
-      for (const e of list) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i] as Envelope;
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToRequests();
         if (landed.has(e.messageId) || seen.has(e.messageId)) {
           duplicates++;
           continue;
@@ -146,7 +154,7 @@ export class Lander {
         if (e.deadLetter !== undefined || e.eventTime === undefined) {
           batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
         } else {
-          addRow(batch, rawRow(stream, JSON.parse(e.raw) as Record<string, unknown>, { ...e, eventTime: e.eventTime, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
+          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
         }
       }
     }

@@ -3,9 +3,14 @@
  * typed columns, then what Pond knows of it — event time, receipt, messageId,
  * source, client IP, user agent (as sent and parsed) — and the event exactly
  * as it arrived in `_raw`. Enrichment sits beside the payload, never in it.
+ *
+ * The row travels to DuckDB as one line of JSON in which the event is pasted
+ * as it came (under `e`): JavaScript never parses it again, and DuckDB picks
+ * the typed columns out of it (`RowShape.select`).
  */
 import { parseUserAgent } from '../collect/index.ts';
-import type { StreamModel } from '../config/index.ts';
+import { quoteIdent } from '../schema/index.ts';
+import type { Column } from '../state/index.ts';
 import type { RawRow } from './land-batch.ts';
 
 export interface Receipt {
@@ -18,21 +23,41 @@ export interface Receipt {
   readonly userAgent: string | null;
 }
 
-const projections = new WeakMap<StreamModel, readonly string[]>();
+/** How DuckDB reads rows' lines (`read_json` columns) and turns them into a partition's columns. */
+export interface RowShape {
+  readonly jsonColumns: readonly Column[];
+  readonly select: string;
+}
 
-export function rawRow(stream: StreamModel, event: Record<string, unknown>, receipt: Receipt): RawRow {
-  let projected = projections.get(stream);
-  if (!projected) projections.set(stream, (projected = stream.columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name)));
-  const values: Record<string, unknown> = {};
-  for (const name of projected) values[name] = event[name] ?? null;
-  values._event_time = new Date(receipt.eventTime).toISOString();
-  values._received_at = new Date(receipt.receivedAt).toISOString();
-  values._message_id = receipt.messageId;
-  values._source = receipt.source;
-  values._ip = receipt.ip;
-  values._user_agent = receipt.userAgent;
+const shapes = new WeakMap<readonly Column[], RowShape>();
+
+/** The shape of a stream's raw rows. */
+export function rawRowShape(columns: readonly Column[]): RowShape {
+  let shape = shapes.get(columns);
+  if (shape) return shape;
+  const projected = columns.filter((c) => !c.name.startsWith('_'));
+  const meta = columns.filter((c) => c.name.startsWith('_'));
+  const jsonColumns = projected.length === 0 ? meta : [...meta, { name: 'e', type: `STRUCT(${projected.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})` }];
+  const select = columns.map((c) => (c.name.startsWith('_') ? quoteIdent(c.name) : `e.${quoteIdent(c.name)} as ${quoteIdent(c.name)}`)).join(', ');
+  shapes.set(columns, (shape = { jsonColumns, select }));
+  return shape;
+}
+
+/** Rows whose lines hold exactly the columns, in order. */
+export function plainRowShape(columns: readonly Column[]): RowShape {
+  let shape = shapes.get(columns);
+  if (!shape) shapes.set(columns, (shape = { jsonColumns: columns, select: columns.map((c) => quoteIdent(c.name)).join(', ') }));
+  return shape;
+}
+
+export function rawRow(receipt: Receipt): RawRow {
   const ua = receipt.userAgent ? parseUserAgent(receipt.userAgent) : null;
-  values._ua = ua && { browser: ua.browser, browser_version: ua.browserVersion, os: ua.os, os_version: ua.osVersion, device: ua.device };
-  values._raw = receipt.raw;
-  return { values, eventTime: receipt.eventTime, messageId: receipt.messageId };
+  const parsedUa = ua && JSON.stringify({ browser: ua.browser, browser_version: ua.browserVersion, os: ua.os, os_version: ua.osVersion, device: ua.device });
+  // A pretty-printed event spans lines; pasted as-is it would break the line framing.
+  const event = /[\r\n]/.test(receipt.raw) ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw;
+  const line =
+    `{"_event_time":"${new Date(receipt.eventTime).toISOString()}","_received_at":"${new Date(receipt.receivedAt).toISOString()}",` +
+    `"_message_id":${JSON.stringify(receipt.messageId)},"_source":${JSON.stringify(receipt.source)},"_ip":${receipt.ip === null ? 'null' : JSON.stringify(receipt.ip)},` +
+    `"_user_agent":${receipt.userAgent === null ? 'null' : JSON.stringify(receipt.userAgent)},"_ua":${parsedUa ?? 'null'},"_raw":${JSON.stringify(receipt.raw)},"e":${event}}`;
+  return { line, eventTime: receipt.eventTime, messageId: receipt.messageId, receivedAt: receipt.receivedAt, source: receipt.source, raw: receipt.raw };
 }

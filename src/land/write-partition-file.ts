@@ -7,10 +7,10 @@
  * batch until each bad row stands alone; they come back as `rejected` (the
  * caller sends them to the dead letters) and never stop the rest from landing.
  */
-import { rm } from 'node:fs/promises';
-import type { Column } from '../state/index.ts';
-import { copyQueryToParquet, sqlList, writeRowsToParquet, type SqlSession } from '../transform/index.ts';
+import { rm, writeFile } from 'node:fs/promises';
+import { copyQueryToParquet, sqlList, sqlString, type SqlSession } from '../transform/index.ts';
 import type { RawRow } from './land-batch.ts';
+import type { RowShape } from './raw-row.ts';
 
 export interface PartitionFile {
   readonly path: string;
@@ -22,16 +22,16 @@ export interface PartitionFile {
 
 export async function writePartitionFile(
   session: SqlSession,
-  job: { rows: readonly RawRow[]; columns: readonly Column[]; staged: string; compactWith: readonly string[] },
+  job: { rows: readonly RawRow[]; shape: RowShape; staged: string; compactWith: readonly string[] },
 ): Promise<PartitionFile> {
   const rejected: { row: RawRow; error: string }[] = [];
   let good = job.rows;
   try {
-    await write(session, good, job.columns, job.staged);
+    await write(session, good, job.shape, job.staged);
   } catch (error) {
     if (job.rows.length === 0) throw error;
-    good = await keepWritable(session, job.rows, job.columns, job.staged, rejected);
-    await write(session, good, job.columns, job.staged);
+    good = await keepWritable(session, job.rows, job.shape, job.staged, rejected);
+    await write(session, good, job.shape, job.staged);
   }
   if (job.compactWith.length === 0 || good.length === 0) return { path: job.staged, rows: good.length, compacted: false, rejected };
   const merged = `${job.staged}.compacted.parquet`;
@@ -43,17 +43,27 @@ export async function writePartitionFile(
   }
 }
 
-function write(session: SqlSession, rows: readonly RawRow[], columns: readonly Column[], path: string) {
-  return writeRowsToParquet(session, [rows.map((r) => r.values)], columns, path, path);
+/** Writes the rows' lines to a staging file and lets DuckDB turn them into Parquet with the shape's columns. */
+async function write(session: SqlSession, rows: readonly RawRow[], shape: RowShape, path: string): Promise<void> {
+  const jsonPath = `${path}.ndjson`;
+  let text = '';
+  for (const row of rows) text += `${row.line}\n`;
+  await writeFile(jsonPath, text);
+  try {
+    const spec = shape.jsonColumns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
+    await copyQueryToParquet(session, `select ${shape.select} from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = {${spec}})`, path);
+  } finally {
+    await rm(jsonPath, { force: true });
+  }
 }
 
 /** The rows that write on their own, halving failing groups; the others go to `rejected`. */
-async function keepWritable(session: SqlSession, rows: readonly RawRow[], columns: readonly Column[], staged: string, rejected: { row: RawRow; error: string }[]): Promise<RawRow[]> {
+async function keepWritable(session: SqlSession, rows: readonly RawRow[], shape: RowShape, staged: string, rejected: { row: RawRow; error: string }[]): Promise<RawRow[]> {
   const probe = `${staged}.probe.parquet`;
   const out: RawRow[] = [];
   const visit = async (group: readonly RawRow[]): Promise<void> => {
     try {
-      await write(session, group, columns, probe);
+      await write(session, group, shape, probe);
       out.push(...group);
     } catch (error) {
       if (group.length === 1) {
