@@ -54,10 +54,21 @@ export function rawRow(receipt: Receipt): RawRow {
   const ua = receipt.userAgent ? parseUserAgent(receipt.userAgent) : null;
   const parsedUa = ua && JSON.stringify({ browser: ua.browser, browser_version: ua.browserVersion, os: ua.os, os_version: ua.osVersion, device: ua.device });
   // A pretty-printed event spans lines; pasted as-is it would break the line framing.
-  const event = /[\r\n]/.test(receipt.raw) ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw;
+  const event = receipt.raw.includes('\n') || receipt.raw.includes('\r') ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw;
   const line =
-    `{"_event_time":"${new Date(receipt.eventTime).toISOString()}","_received_at":"${new Date(receipt.receivedAt).toISOString()}",` +
+    `{"_event_time":"${new Date(receipt.eventTime).toISOString()}","_received_at":"${isoOf(receipt.receivedAt)}",` +
     `"_message_id":${JSON.stringify(receipt.messageId)},"_source":${JSON.stringify(receipt.source)},"_ip":${receipt.ip === null ? 'null' : JSON.stringify(receipt.ip)},` +
     `"_user_agent":${receipt.userAgent === null ? 'null' : JSON.stringify(receipt.userAgent)},"_ua":${parsedUa ?? 'null'},"_raw":${JSON.stringify(receipt.raw)},"e":${event}}`;
   return { line, eventTime: receipt.eventTime, messageId: receipt.messageId, receivedAt: receipt.receivedAt, source: receipt.source, raw: receipt.raw };
+}
+
+/** The events of one request share their receipt time: its text is made once. */
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

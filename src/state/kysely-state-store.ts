@@ -37,7 +37,7 @@ import type {
   LandingCommit,
   StreamActivityUpdate,
 } from './state-store.ts';
-import { PondError } from '../errors/index.ts';
+import { landingConflict } from './landing-conflict.ts';
 
 const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed', 'cancelled'];
 
@@ -355,8 +355,9 @@ export class KyselyStateStore implements StateStore {
   // Landing ---------------------------------------------------------------------------
 
   commitLanding(commit: LandingCommit): Promise<number[]> {
+    const hot = this.adapter.hotPath;
     return this.guard('commit a landing batch', async () => {
-      const { seqs, refs } = await this.tx(async (trx) => {
+      const { seqs, refs } = hot ? await hot.commitLanding(commit, this.codeRefs) : await this.tx(async (trx) => {
         await this.checkCurrentIn(trx, commit.versions);
         const committed = commit.versions.length > 0 ? await this.commitIn(trx, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
         const now = Date.now();
@@ -386,7 +387,7 @@ export class KyselyStateStore implements StateStore {
       const row = await trx.selectFrom('partitions').select('version_id').where('dataset', '=', version.dataset).where('idx', '=', version.idx).executeTakeFirst();
       const current = row?.version_id ?? null;
       if (current !== replaces) {
-        throw new PondError('CONFLICT', `partition ${version.key} of ${version.dataset} changed while a batch was landing (current version ${current ?? 'none'}, expected ${replaces ?? 'none'})`);
+        throw landingConflict(version, current, replaces);
       }
     }
   }
@@ -399,7 +400,9 @@ export class KyselyStateStore implements StateStore {
   }
 
   landedMessages(stream: string, messageIds: readonly string[]): Promise<Set<string>> {
+    const hot = this.adapter.hotPath;
     return this.guard('look up landed messageIds', async () => {
+      if (hot) return hot.landedMessages(stream, messageIds);
       const found = new Set<string>();
       for (const chunk of chunks([...new Set(messageIds)], 1, this.adapter.maxParams - 1)) {
         const rows = await this.db.selectFrom('landed_messages').select('message_id').where('stream', '=', stream).where('message_id', 'in', chunk).execute();

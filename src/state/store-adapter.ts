@@ -3,7 +3,7 @@ import type { PondError } from '../errors/index.ts';
 import type { Database } from './database.ts';
 import type { SnapshotShelf } from './partition-cache/partition-columns-cache.ts';
 import type { Snapshot } from './partition-cache/snapshot-codec.ts';
-import type { CompleteBuildRequest, CurrentVersion, StateStore, Task } from './state-store.ts';
+import type { CompleteBuildRequest, CurrentVersion, LandingCommit, StateStore, Task } from './state-store.ts';
 
 /**
  * The statements the orchestrator issues for every partition it builds, run
@@ -20,6 +20,9 @@ export interface HotPath {
    * `knownRefs` are the code fingerprint refs the store has cached; the
    * returned `refs` are those it may cache now that the transaction committed.
    */
+  /** As `commitLanding`, with the same semantics; `knownRefs` and the returned `refs` as for `completeBuild`. */
+  commitLanding(commit: LandingCommit, knownRefs: ReadonlyMap<string, number>): Promise<{ seqs: number[]; refs: Map<string, number> }>;
+  landedMessages(stream: string, messageIds: readonly string[]): Promise<Set<string>>;
   completeBuild(
     request: CompleteBuildRequest,
     knownRefs: ReadonlyMap<string, number>,

@@ -15,7 +15,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import { toCurrentVersion, versionRow } from '../rows.ts';
 import type { HotPath } from '../store-adapter.ts';
-import type { CompleteBuildRequest, LogLine, NewVersion, StateStore } from '../state-store.ts';
+import type { CompleteBuildRequest, LandingCommit, LogLine, NewVersion, StateStore } from '../state-store.ts';
+import { landingConflict } from '../landing-conflict.ts';
 import { withFileLock } from './file-lock.ts';
 import { leaseTasksSync } from './sqlite-lease-tasks.ts';
 import { StatementCache } from './statement-cache.ts';
@@ -48,6 +49,18 @@ const SQL = {
   finishRun: `update runs set status = ?, error = ?, retryable = ?, version_id = ?, finished_at = ? where id = ?`,
   lastLogLine: `select max(n) from run_logs where run_id = ?`,
   insertLogLine: `insert into run_logs (run_id, n, at, level, message) values (?, ?, ?, ?, ?)`,
+  currentVersion: `select version_id from partitions where dataset = ? and idx = ?`,
+  upsertOffset: `insert into consumer_offsets (group_id, topic, "partition", next_offset, updated_at) values (?, ?, ?, ?, ?)
+    on conflict (group_id, topic, "partition") do update set next_offset = excluded.next_offset, updated_at = excluded.updated_at`,
+  insertMessage: `insert into landed_messages (stream, message_id, received_at) values (?, ?, ?)
+    on conflict (stream, message_id) do update set received_at = excluded.received_at`,
+  landedMessage: `select 1 from landed_messages where stream = ? and message_id = ?`,
+  recordActivity: `insert into streams (stream, max_event_time, last_received_at, events, dead_letters) values (?, ?, ?, ?, ?)
+    on conflict (stream) do update set
+      max_event_time = case when excluded.max_event_time is not null and (streams.max_event_time is null or excluded.max_event_time > streams.max_event_time) then excluded.max_event_time else streams.max_event_time end,
+      last_received_at = case when streams.last_received_at is null or excluded.last_received_at > streams.last_received_at then excluded.last_received_at else streams.last_received_at end,
+      events = streams.events + excluded.events,
+      dead_letters = streams.dead_letters + excluded.dead_letters`,
   currentVersions: `select p.idx, p."key", v.id, p.current_seq, v.files_json, v.schema_json, v."rows"
     from partitions as p inner join versions as v on v.id = p.version_id
     where p.dataset = ? and p.idx >= ? and p.idx < ? order by p.idx`,
@@ -155,6 +168,31 @@ class Statements {
     this.stmt(SQL.startRun).run(run.id, run.taskId, run.dataset, run.idx, run.key, run.cause, run.reason, run.attempt, run.worker, run.startedAt);
   }
 
+  /** As `commitLanding` in kysely-state-store.ts, inside the caller's transaction. */
+  commitLanding(known: ReadonlyMap<string, number>, commit: LandingCommit): { seqs: number[]; refs: Map<string, number> } {
+    const current = this.stmt(SQL.currentVersion).pluck();
+    for (const { version, replaces } of commit.versions) {
+      const found = (current.get(version.dataset, version.idx) as string | null | undefined) ?? null;
+      if (found !== replaces) throw landingConflict(version, found, replaces);
+    }
+    const committed = commit.versions.length > 0 ? this.commit(known, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
+    const now = Date.now();
+    const offset = this.stmt(SQL.upsertOffset);
+    for (const o of commit.offsets) offset.run(o.group, o.topic, o.partition, o.offset, now);
+    const message = this.stmt(SQL.insertMessage);
+    for (const m of commit.messages) message.run(m.stream, m.messageId, m.receivedAt);
+    const activity = this.stmt(SQL.recordActivity);
+    for (const a of commit.activity) activity.run(a.stream, a.maxEventTime, a.receivedAt, a.events, a.deadLetters);
+    return committed;
+  }
+
+  landedMessages(stream: string, messageIds: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const select = this.stmt(SQL.landedMessage).pluck();
+    for (const id of messageIds) if (select.get(stream, id) !== undefined) found.add(id);
+    return found;
+  }
+
   currentVersions(dataset: string, from: number, to: number): CurrentVersionRow[] {
     return this.stmt(SQL.currentVersions).all(dataset, from, to) as CurrentVersionRow[];
   }
@@ -185,6 +223,10 @@ export function sqliteHotPath(file: Sqlite.Database, db: Kysely<Database>, path:
     },
 
     startRun: (run) => write(() => s.startRun(run)),
+
+    commitLanding: (commit, knownRefs) => transaction(() => s.commitLanding(knownRefs, commit)),
+
+    landedMessages: (stream, messageIds) => onConnection(() => s.landedMessages(stream, messageIds)),
 
     async currentVersions(dataset, from, to) {
       const rows = await onConnection(() => s.currentVersions(dataset, from, to));
