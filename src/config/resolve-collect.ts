@@ -114,7 +114,7 @@ export function resolveLand(config: ConfigDefinition, where: (field: string) => 
     const ms = parseDuration(text);
     return ms === undefined ? fail(where(`land.${field}`), `"${String(text)}" is not a duration`, "write it like '1s', '500ms' or '24h'") : ms;
   };
-  const maxBatch = options.maxBatch ?? 50_000;
+  const maxBatch = options.maxBatch ?? 10_000;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) fail(where('land.maxBatch'), `must be a whole number ≥ 1, got ${String(options.maxBatch)}`);
   return { intervalMs: duration('interval', 1000), maxBatch, dedupWindowMs: duration('dedupWindow', 86_400_000) };
 }

@@ -211,7 +211,7 @@ export interface BufferOptions {
 export interface LandOptions {
   /** How often buffered events are landed. Default `'1s'`. */
   interval?: Duration;
-  /** Most events landed in one batch. Default 50,000. */
+  /** Most events landed in one batch (bigger batches make fewer files, smaller ones shorter pauses for the collector). Default 10,000. */
   maxBatch?: number;
   /** How long a messageId is remembered to drop duplicates. Default `'24h'`. */
   dedupWindow?: Duration;

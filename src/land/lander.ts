@@ -137,7 +137,12 @@ export class Lander {
     }
     const batches = new Map<string, StreamBatch>();
     for (const [namespace, list] of byNamespace) {
-      const landed = await this.ctx.state.landedMessages(namespace, list.map((e) => e.messageId));
+      // Looked up in slices, each a short synchronous stretch on SQLite, so requests are served in between.
+      const landed = new Set<string>();
+      for (let i = 0; i < list.length; i += YIELD_EVERY) {
+        for (const id of await this.ctx.state.landedMessages(namespace, list.slice(i, i + YIELD_EVERY).map((e) => e.messageId))) landed.add(id);
+        await yieldToRequests();
+      }
       const seen = new Set<string>();
       for (let i = 0; i < list.length; i++) {
         const e = list[i] as Envelope;
