@@ -103,6 +103,7 @@ export function resolveBuffer(config: ConfigDefinition, dir: string, where: (fie
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 256) fail(where('buffer.partitions'), `must be a whole number from 1 to 256, got ${String(options.partitions)}`);
   const maxBytes = options.maxSize === undefined ? 1024 ** 3 : parseSize(options.maxSize);
   if (maxBytes === undefined) fail(where('buffer.maxSize'), `"${String(options.maxSize)}" is not a size`, "write it like '512mb' or '4gb'");
+  if ((maxBytes as number) < 1024 ** 2) fail(where('buffer.maxSize'), `${String(options.maxSize)} is too small`, 'give the buffer at least 1mb; a few hundred mb absorb minutes of a landing outage');
   return { dir: path.resolve(dir, '.pond/buffer'), partitions, maxBytes: maxBytes as number };
 }
 

@@ -201,20 +201,28 @@ export class Lander {
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
+      const started = Date.now();
+      const before = this.pending();
       const sinceNow = [...this.offsets].map(([p, offset]) => this.ctx.log.waitFor(this.topic, p, offset + Math.max(0, this.ctx.log.endOffset(this.topic, p) - offset), timeoutMs, stop.signal));
       await Promise.race(sinceNow);
+      // A closed or failed buffer answers at once: wait on a timer instead of spinning.
+      if (Date.now() - started < 5 && this.pending() === before && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, 100)));
     } finally {
       stop.abort();
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  /** Once a minute: forget messageIds past the dedup window, and free consumed buffer segments. */
+  /**
+   * After every batch, free the buffer segments every group has consumed (the
+   * buffer's bound counts what it holds, so consumed segments must go soon);
+   * once a minute, forget messageIds past the dedup window.
+   */
   private async housekeeping(): Promise<void> {
+    await this.ctx.log.applyRetention();
     const now = Date.now();
     if (now - this.lastHousekeeping < 60_000) return;
     this.lastHousekeeping = now;
     await this.ctx.state.forgetLandedMessages(now - this.settings.dedupWindowMs);
-    await this.ctx.log.applyRetention();
   }
 }

@@ -32,7 +32,8 @@ export interface Platform {
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { project } = options.ctx;
-  const log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes });
+  // Segments of an eighth of the bound (at most 64 MiB): consumed ones are deleted whole, so the buffer drains well before it is full.
+  const log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes, segmentBytes: Math.min(64 * 1024 ** 2, Math.floor(project.buffer.maxBytes / 8)) });
   try {
     await log.ensureTopic(EVENTS_TOPIC, project.buffer.partitions);
     const lander = new Lander({ ...options.ctx, log });
