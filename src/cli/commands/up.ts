@@ -5,6 +5,7 @@
  * second. With --demo, the project's generator sends live events through the
  * collector too.
  */
+import * as path from 'node:path';
 import { Executor, sleep } from '../../orchestrate/index.ts';
 import { startPlatform } from '../../serve/index.ts';
 import type { LandSummary } from '../../land/index.ts';
@@ -42,6 +43,8 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
           await backfill(ctx, ctx.project, end - 24 * 3_600_000, end, 200, 1);
         }
         const eventsPerHour = Number(options.eventsPerHour ?? 36_000);
+        const someStream = [...ctx.project.streams.keys()][0] ?? 'events';
+        log(`demo: sending about ${Math.round(eventsPerHour / 1800)} events every 2 s; they are queryable within about a second (pond --project ${path.relative(process.cwd(), ctx.project.dir) || '.'} query "select count(*) from ${someStream}"), and datasets take them in once their window is complete`);
         demo = (async () => {
           let last = Date.now();
           while (!controller.signal.aborted) {
