@@ -28,6 +28,7 @@ import autocannon, { type Result } from 'autocannon';
 import { fmt, log, WORK } from './lib.ts';
 import { pacedLoad } from './paced-load.ts';
 import { ServerProcess } from './server-process.ts';
+import { COLLECT_EVENTS_SCHEMA } from '../test/helpers/collect-project.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
@@ -44,17 +45,6 @@ const ID_LENGTH = 33;
 const MARKER_EVERY_MS = 200;
 const FRESHNESS_WAIT_MS = 15_000;
 
-const SCHEMA = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  type: 'object',
-  required: ['user_id', 'time_utc', 'amount'],
-  properties: {
-    messageId: { type: 'string' },
-    user_id: { type: 'string' },
-    time_utc: { type: 'string', format: 'date-time' },
-    amount: { type: 'number' },
-  },
-};
 
 /** The collect test project's `events` stream and `app` source, with Pond's default buffer and land settings. */
 function makeIngestProject(name: string): string {
@@ -73,7 +63,7 @@ export default defineConfig({
 });
 `,
   );
-  writeFileSync(path.join(dir, 'schemas', 'events.json'), JSON.stringify(SCHEMA, null, 2));
+  writeFileSync(path.join(dir, 'schemas', 'events.json'), COLLECT_EVENTS_SCHEMA);
   writeFileSync(
     path.join(dir, 'pipelines', 'streams.ts'),
     `import { stream } from 'pond';

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PondError } from '../../errors/index.ts';
 import type { LogRecord } from '../log.ts';
 import { LocalLog } from './local-log.ts';
+import { tempDir } from './temp-dir.fixture.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'pond-buffer-'));
-  dirs.push(dir);
-  return dir;
-}
 
 function record(i: number): LogRecord {
   return { key: 'k', value: Buffer.from(`value-${String(i).padStart(40, '0')}`), timestamp: i };

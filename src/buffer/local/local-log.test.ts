@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PondError } from '../../errors/index.ts';
 import { BufferFullError, BufferUnavailableError, type LogRecord, type RecordPosition, type StoredRecord } from '../log.ts';
 import { partitionFor } from '../murmur2.ts';
 import { LocalLog } from './local-log.ts';
 import { Segment } from './segment.ts';
+import { tempDir } from './temp-dir.fixture.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'pond-buffer-'));
-  dirs.push(dir);
-  return dir;
-}
 
 function record(key: string | null, value: string, timestamp = 1_700_000_000_000): LogRecord {
   return { key, value: Buffer.from(value), timestamp };
