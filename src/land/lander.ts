@@ -71,6 +71,10 @@ export class Lander {
         this.offsets.set(p, Math.max(found, start));
       }
     }
+    // The buffer's copy of the offsets may lag the state's (a crash between the two commits): bring
+    // it up to date, and free what was consumed, so a buffer that was full when Pond stopped takes writes again.
+    await this.ctx.log.commit(this.group, [...this.offsets].map(([partition, offset]) => ({ topic: this.topic, partition, offset })));
+    await this.ctx.log.applyRetention();
     return reset;
   }
 
