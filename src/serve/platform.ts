@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { LocalLog, type Log } from '../buffer/index.ts';
 import { EVENTS_TOPIC, Lander, type LandContext, type LandSummary } from '../land/index.ts';
 import type { Project } from '../config/index.ts';
+import { PondError } from '../errors/index.ts';
 import { createServer } from './server.ts';
 
 export interface PlatformOptions {
@@ -47,6 +48,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     } catch (error) {
       stop.abort();
       await landing;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        const port = options.port ?? project.collect.port;
+        throw new PondError('BAD_ARGUMENT', `cannot listen on ${project.collect.host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}`, {
+          hint: 'pick another port with --port, POND_PORT or collect.port in pond.config.ts (0 picks a free one)',
+        });
+      }
       throw error;
     }
     const address = server.server.address();

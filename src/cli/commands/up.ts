@@ -7,12 +7,17 @@
  */
 import * as path from 'node:path';
 import { Executor, sleep } from '../../orchestrate/index.ts';
+import { PondError } from '../../errors/index.ts';
 import { startPlatform } from '../../serve/index.ts';
 import type { LandSummary } from '../../land/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
 export async function upCommand(options: GlobalOptions & { demo?: boolean; eventsPerHour?: string; port?: string }): Promise<number> {
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new PondError('BAD_ARGUMENT', `--port ${options.port} is not a port`, { hint: 'use a whole number from 0 to 65535 (0 picks a free one)' });
+  }
   const ctx = await openContext(options);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -23,7 +28,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   try {
     const platform = await startPlatform({
       ctx,
-      port: options.port === undefined ? undefined : Number(options.port),
+      port,
       onLanded: (summary) => landed.add(summary),
       onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
       onWarning: (message) => log(`warning: ${message}`),
