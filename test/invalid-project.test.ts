@@ -45,4 +45,24 @@ export const h = dataset({ name: 'h', partition: 'hour', inputs: { d }, sql: 'se
     assert.equal(r.status, 2);
     assert.match(r.stderr, /no pond.config.ts/);
   });
+  it('collection settings: an unknown stream for a source, a short write key, a bad size', () => {
+    const withConfig = (collect: string) => {
+      const dir = makeProject({
+        'pipelines/p.ts': STREAM,
+        'schemas/events.json': EVENTS_SCHEMA,
+        'pond.config.ts': `import { defineConfig } from 'pond';\nexport default defineConfig({ collect: ${collect} });\n`,
+      });
+      return pond(dir, 'status');
+    };
+    const unknown = withConfig(`{ sources: { app: { writeKey: 'key-0123456789', streams: ['clicks'] } } }`);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /pond.config.ts: field collect.sources.app.streams: unknown stream "clicks"/);
+    assert.match(unknown.stderr, /known streams: events/);
+    const short = withConfig(`{ sources: { app: { writeKey: 'abc', streams: ['events'] } } }`);
+    assert.equal(short.status, 2);
+    assert.match(short.stderr, /field collect.sources.app.writeKey: must be a string of at least 8 characters/);
+    const size = withConfig(`{ maxEventSize: '32 kilobytes' }`);
+    assert.equal(size.status, 2);
+    assert.match(size.stderr, /field collect.maxEventSize: "32 kilobytes" is not a size/);
+  });
 });
