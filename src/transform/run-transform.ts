@@ -30,10 +30,19 @@ export interface TransformJob {
 
 export async function runTransform(engine: Engine, job: TransformJob): Promise<BuildOutput> {
   const session = await engine.acquire();
-  const interrupt = () => session.interrupt();
-  job.signal?.addEventListener('abort', interrupt, { once: true });
+  // An interrupt reaches only the statement running at that moment; one that lands between two
+  // statements (or just before the query starts) would be lost, so it is repeated until the build ends.
+  let repeat: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    session.interrupt();
+    repeat ??= setInterval(() => session.interrupt(), 200);
+  };
+  if (job.signal?.aborted) interrupt();
+  else job.signal?.addEventListener('abort', interrupt, { once: true });
   try {
+    if (job.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
     await createInputViews(session, job.inputs, job.window);
+    if (job.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
     if (job.sql !== undefined) return await runSql(session, job, job.sql);
     if (job.transform) return await runTs(session, job, job.transform);
     throw new PondError('INTERNAL', `dataset "${job.dataset}" has no transformation`);
@@ -41,6 +50,7 @@ export async function runTransform(engine: Engine, job: TransformJob): Promise<B
     if (job.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled', { cause: error });
     throw error;
   } finally {
+    clearInterval(repeat);
     job.signal?.removeEventListener('abort', interrupt);
     await engine.release(session);
   }
