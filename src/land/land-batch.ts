@@ -109,7 +109,7 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
   for (const r of raw) {
     for (const { row, error } of r.rejected) {
       const letter: DeadLetter = { stream: r.request.stateName, reason: `DuckDB cannot store it as the stream's columns: ${error}`, raw: row.raw, source: row.source, messageId: row.messageId, receivedAt: row.receivedAt };
-      moved.set(letter.stream, [...(moved.get(letter.stream) ?? []), letter]);
+      pushTo(moved, letter.stream, letter);
     }
   }
   const deadRequests: AppendRequest[] = [];
@@ -120,7 +120,7 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
     const byDay = new Map<number, DeadLetter[]>();
     for (const letter of letters) {
       const day = GRAINS.day.index(letter.receivedAt);
-      byDay.set(day, [...(byDay.get(day) ?? []), letter]);
+      pushTo(byDay, day, letter);
     }
     for (const [idx, list] of byDay) {
       deadRequests.push({
@@ -161,6 +161,13 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
     partitions: raw.map((r) => `${r.request.stateName} ${r.version.key}`),
     versions: written.map((w) => w.version),
   };
+}
+
+/** Appends to the list under `key`, creating it; one list per key, however many items (no copy per item). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function deadLetterRow(d: DeadLetter): Record<string, unknown> {
