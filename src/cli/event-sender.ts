@@ -5,6 +5,41 @@
  * retried with backoff — honouring Retry-After — until it is a 200. A batch
  * answered 413 is split until the event that is too large stands alone.
  */
+import type { Project } from '../config/index.ts';
+
+/** A write key, and whether the stream takes it as Segment calls (`/v1/batch`) rather than through its own endpoint. */
+export interface StreamAccess {
+  readonly writeKey: string;
+  readonly segment: boolean;
+}
+
+/**
+ * The first source that may write `stream` through its own endpoint, else
+ * the first whose Segment calls go to it; undefined when none may.
+ */
+export function accessFor(project: Project, stream: string, options: { segmentOnly?: boolean } = {}): StreamAccess | undefined {
+  const native = options.segmentOnly ? undefined : project.collect.sources.find((s) => s.streams.has(stream));
+  if (native) return { writeKey: native.writeKey, segment: false };
+  const viaSegment = project.collect.sources.find((s) => Object.values(s.segment).includes(stream));
+  return viaSegment && { writeKey: viaSegment.writeKey, segment: true };
+}
+
+/** One request carrying `lines` (events as JSON text) to a collector: NDJSON to the stream's endpoint, or a Segment batch. */
+export function postEvents(url: string, stream: string, access: StreamAccess, lines: readonly string[]): Promise<Response> {
+  if (access.segment) {
+    return fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${access.writeKey}:`).toString('base64')}` },
+      body: `{"batch":[${lines.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`,
+    });
+  }
+  return fetch(`${url}/v1/streams/${encodeURIComponent(stream)}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': access.writeKey },
+    body: `${lines.join('\n')}\n`,
+  });
+}
+
 export interface SendOptions {
   readonly url: string;
   readonly stream: string;
@@ -87,13 +122,7 @@ export class EventSender {
       let retryAfter = 0;
       try {
         this.totals.requests++;
-        const response = await fetch(this.options.segment ? `${this.options.url}/v1/batch` : `${this.options.url}/v1/streams/${encodeURIComponent(this.options.stream)}/events`, {
-          method: 'POST',
-          headers: this.options.segment
-            ? { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${this.options.writeKey}:`).toString('base64')}` }
-            : { 'content-type': 'application/x-ndjson', 'x-pond-write-key': this.options.writeKey },
-          body: this.options.segment ? `{"batch":[${lines.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}` : `${lines.join('\n')}\n`,
-        });
+        const response = await postEvents(this.options.url, this.options.stream, { writeKey: this.options.writeKey, segment: this.options.segment === true }, lines);
         status = response.status;
         answer = (await response.json().catch(() => ({}))) as Answer;
         retryAfter = Number(response.headers.get('retry-after') ?? 0) * 1000;

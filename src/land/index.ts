@@ -13,5 +13,5 @@ export {
   type RawRow,
   type DeadLetter,
 } from './land-batch.ts';
-export { loadFile, type LoadSummary } from './load-file.ts';
+export { loadFile, readHead, type LoadSummary } from './load-file.ts';
 export { Lander, EVENTS_TOPIC, LAND_GROUP, type LanderContext, type LandSummary } from './lander.ts';

@@ -80,7 +80,8 @@ export async function loadFile(
   return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons };
 }
 
-async function readHead(file: string): Promise<string> {
+/** The first KB of a file as text: enough to tell a JSON array from NDJSON without reading the rest. */
+export async function readHead(file: string): Promise<string> {
   const stream = createReadStream(file, { start: 0, end: 1023, encoding: 'utf8' });
   let text = '';
   for await (const chunk of stream) text += chunk;

@@ -11,6 +11,7 @@ import type { Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { loadFile, type LandContext } from '../../land/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
+import { accessFor, postEvents } from '../event-sender.ts';
 import { printJson } from '../output.ts';
 import { parseTime } from './parse-time.ts';
 
@@ -57,25 +58,6 @@ export async function backfill(ctx: LandContext, project: Project, from: number,
   }
 }
 
-/** Through the native API with a source that may write the stream, else as Segment calls with a source whose Segment stream it is. */
-function post(url: string, project: Project, stream: string, lines: readonly string[]): Promise<Response> {
-  const native = project.collect.sources.find((s) => s.streams.has(stream));
-  if (native) {
-    return fetch(`${url}/v1/streams/${stream}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': native.writeKey },
-      body: `${lines.join('\n')}\n`,
-    });
-  }
-  const segment = project.collect.sources.find((s) => Object.values(s.segment).includes(stream));
-  if (!segment) throw new PondError('BAD_ARGUMENT', `no source may write stream "${stream}"`, { hint: 'declare one under collect.sources in pond.config.ts' });
-  return fetch(`${url}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${segment.writeKey}:`).toString('base64')}` },
-    body: `{"batch":[${lines.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`,
-  });
-}
-
 /**
  * Sends the events the generator makes for [from, to) to a running collector
  * as live traffic, with the write key of a source that may write each stream.
@@ -91,7 +73,9 @@ export async function sendLive(url: string, project: Project, generator: Generat
   for (const [name, lines] of byStream) {
     for (let i = 0; i < lines.length; i += 200) {
       const chunk = lines.slice(i, i + 200);
-      const response = await post(url, project, name, chunk);
+      const access = accessFor(project, name);
+      if (!access) throw new PondError('BAD_ARGUMENT', `no source may write stream "${name}"`, { hint: 'declare one under collect.sources in pond.config.ts' });
+      const response = await postEvents(url, name, access, chunk);
       if (response.status !== 200) throw new PondError('STORAGE_UNAVAILABLE', `the collector answered ${response.status} for ${name}: ${await response.text()}`);
       sent += chunk.length;
     }

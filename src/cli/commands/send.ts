@@ -9,8 +9,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadProject } from '../../config/index.ts';
+import { readHead } from '../../land/index.ts';
 import { PondError } from '../../errors/index.ts';
-import { EventSender } from '../event-sender.ts';
+import { accessFor, EventSender } from '../event-sender.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson, Progress } from '../output.ts';
 
@@ -21,12 +22,10 @@ export async function sendCommand(stream: string, file: string, options: GlobalO
     const project = await loadProject(projectDir(options));
     url ??= `http://${project.collect.host === '0.0.0.0' ? '127.0.0.1' : project.collect.host}:${project.collect.port}`;
     if (key === undefined) {
-      const native = segment ? undefined : project.collect.sources.find((s) => s.streams.has(stream));
-      const viaSegment = native ? undefined : project.collect.sources.find((s) => Object.values(s.segment).includes(stream));
-      const source = native ?? viaSegment;
-      if (!source) throw new PondError('BAD_ARGUMENT', `no source in ${project.configFile} may write stream "${stream}"`, { hint: 'pass --key, or add the stream to a source under collect.sources' });
-      key = source.writeKey;
-      segment = viaSegment !== undefined;
+      const access = accessFor(project, stream, { segmentOnly: segment });
+      if (!access) throw new PondError('BAD_ARGUMENT', `no source in ${project.configFile} may write stream "${stream}"`, { hint: 'pass --key, or add the stream to a source under collect.sources' });
+      key = access.writeKey;
+      segment = access.segment;
     }
   }
   const size = await stat(file).then((s) => s.size).catch(() => {
@@ -36,7 +35,7 @@ export async function sendCommand(stream: string, file: string, options: GlobalO
   const progress = new Progress(`sending ${stream}`);
   const started = Date.now();
   let bytes = 0;
-  const head = (await readFile(file, { encoding: 'utf8', flag: 'r' }).then((t) => t.slice(0, 64))).trimStart();
+  const head = (await readHead(file)).trimStart();
   if (head.startsWith('[')) {
     const events = JSON.parse(await readFile(file, 'utf8')) as unknown[];
     for (const e of events) await sender.add(JSON.stringify(e));
