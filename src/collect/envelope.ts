@@ -34,10 +34,6 @@ interface Head {
   ua?: string | null;
 }
 
-export function encodeEnvelope(e: Envelope): Buffer {
-  return receiptEncoder(e)(e.stream, e.messageId, e.eventTime, e.deadLetter, e.raw);
-}
-
 /**
  * An encoder for the events of one request: what they share (receipt time,
  * source, IP, user agent) is written as JSON once, so each event costs only
