@@ -58,6 +58,13 @@ function unrepresentableNumber(value: unknown, path: string): string | undefined
   return undefined;
 }
 
+/** The event's own `messageId` (its identity for dedup), when it is a non-empty string. */
+export function messageIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id = (value as Record<string, unknown>).messageId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 function readTime(value: unknown, path: readonly string[]): number | undefined {
   let current = value;
   for (const part of path) {

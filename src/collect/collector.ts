@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { Log, LogRecord } from '../buffer/index.ts';
 import { BufferFullError } from '../buffer/index.ts';
 import type { Project, SegmentType, SourceModel } from '../config/index.ts';
-import { classifyEvent, type Verdict } from './classify-event.ts';
+import { classifyEvent, messageIdOf, type Verdict } from './classify-event.ts';
 import { receiptEncoder } from './envelope.ts';
 import { isSegmentType, normalizeSegmentMessage } from './segment.ts';
 import { BodyError, splitBody, type BodyFormat } from './split-body.ts';
@@ -86,9 +86,7 @@ export class Collector {
     const outcome = this.outcome(receivedAt, key.source, request);
     const skew = this.options.project.collect.maxClockSkewMs;
     for (const event of events) {
-      const value = event.value as Record<string, unknown> | undefined;
-      const given = !event.notObject && typeof value?.messageId === 'string' && value.messageId !== '' ? value.messageId : undefined;
-      this.add(outcome, event.index, stream.name, given ?? this.newMessageId(), event.raw, classifyEvent(stream, event.value, receivedAt, skew));
+      this.add(outcome, event.index, stream.name, messageIdOf(event.value) ?? this.newMessageId(), event.raw, classifyEvent(stream, event.value, receivedAt, skew));
     }
     return this.store(outcome, events.length);
   }

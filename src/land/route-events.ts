@@ -5,7 +5,7 @@
  * others go to the dead letters with the reason; none is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { classifyEvent } from '../collect/index.ts';
+import { classifyEvent, messageIdOf } from '../collect/index.ts';
 import type { StreamModel } from '../config/index.ts';
 import type { StreamBatch } from './land-batch.ts';
 import type { ParsedEvent } from './parse-events.ts';
@@ -32,10 +32,4 @@ export function addRow(batch: StreamBatch, row: ReturnType<typeof rawRow>): void
   let rows = batch.partitions.get(index);
   if (!rows) batch.partitions.set(index, (rows = []));
   rows.push(row);
-}
-
-function messageIdOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as Record<string, unknown>).messageId;
-  return typeof id === 'string' && id !== '' ? id : undefined;
 }
