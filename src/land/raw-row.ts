@@ -29,24 +29,25 @@ export interface RowShape {
   readonly select: string;
 }
 
-const shapes = new WeakMap<readonly Column[], RowShape>();
+const rawShapes = new WeakMap<readonly Column[], RowShape>();
+const plainShapes = new WeakMap<readonly Column[], RowShape>();
 
 /** The shape of a stream's raw rows. */
 export function rawRowShape(columns: readonly Column[]): RowShape {
-  let shape = shapes.get(columns);
+  let shape = rawShapes.get(columns);
   if (shape) return shape;
   const projected = columns.filter((c) => !c.name.startsWith('_'));
   const meta = columns.filter((c) => c.name.startsWith('_'));
   const jsonColumns = projected.length === 0 ? meta : [...meta, { name: 'e', type: `STRUCT(${projected.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})` }];
   const select = columns.map((c) => (c.name.startsWith('_') ? quoteIdent(c.name) : `e.${quoteIdent(c.name)} as ${quoteIdent(c.name)}`)).join(', ');
-  shapes.set(columns, (shape = { jsonColumns, select }));
+  rawShapes.set(columns, (shape = { jsonColumns, select }));
   return shape;
 }
 
 /** Rows whose lines hold exactly the columns, in order. */
 export function plainRowShape(columns: readonly Column[]): RowShape {
-  let shape = shapes.get(columns);
-  if (!shape) shapes.set(columns, (shape = { jsonColumns: columns, select: columns.map((c) => quoteIdent(c.name)).join(', ') }));
+  let shape = plainShapes.get(columns);
+  if (!shape) plainShapes.set(columns, (shape = { jsonColumns: columns, select: columns.map((c) => quoteIdent(c.name)).join(', ') }));
   return shape;
 }
 
