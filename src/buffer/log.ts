@@ -69,7 +69,12 @@ export interface Log {
    * the log start (removed by retention) reads from the log start.
    */
   read(topic: string, partition: number, offset: number, limits?: { maxRecords?: number; maxBytes?: number }): Promise<StoredRecord[]>;
-  /** Resolves when the partition has a durable record at or past `offset`, when `timeoutMs` passes, or on abort. */
+  /**
+   * Resolves when the partition has a durable record at or past `offset`, when
+   * `timeoutMs` passes, on abort, or when the log closes while waiting; rejects
+   * with `BufferUnavailableError` when the log is already closed (so a consumer
+   * looping on it backs off instead of spinning).
+   */
   waitFor(topic: string, partition: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** The offset the next appended record will get (high watermark). */
   endOffset(topic: string, partition: number): number;

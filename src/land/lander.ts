@@ -205,12 +205,10 @@ export class Lander {
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const started = Date.now();
-      const before = this.pending();
       const sinceNow = [...this.offsets].map(([p, offset]) => this.ctx.log.waitFor(this.topic, p, offset + Math.max(0, this.ctx.log.endOffset(this.topic, p) - offset), timeoutMs, stop.signal));
+      // A closed buffer rejects every wait; the first rejection is `run`'s to back off on, the others are the same news.
+      for (const wait of sinceNow) wait.catch(() => undefined);
       await Promise.race(sinceNow);
-      // A closed or failed buffer answers at once: wait on a timer instead of spinning.
-      if (Date.now() - started < 5 && this.pending() === before && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, 100)));
     } finally {
       stop.abort();
       signal.removeEventListener('abort', onAbort);

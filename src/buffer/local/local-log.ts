@@ -276,7 +276,7 @@ export class LocalLog implements Log {
 
   waitFor(topic: string, partition: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     try {
-      if (this.closing) return Promise.resolve();
+      this.assertOpen();
       return this.partition(topic, partition).waitFor(offset, timeoutMs, signal);
     } catch (error) {
       return Promise.reject(error as Error);
