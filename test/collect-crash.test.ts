@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ChildProcess } from 'node:child_process';
 import { APP_KEY, makeCollectProject } from './helpers/collect-project.ts';
-import { pondJson, spawnPond } from './helpers/project.ts';
+import { pondJson, startUp } from './helpers/project.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -20,29 +19,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function start(dir: string, port: number): { proc: ChildProcess; ready: Promise<void>; output: () => string } {
-  const proc = spawnPond(dir, 'up', '--port', String(port));
-  let text = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (/collecting on/.test(text)) resolve();
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    proc.on('exit', (code) => reject(new Error(`pond up exited ${code}: ${text}`)));
-  });
-  ready.catch(() => undefined);
-  return { proc, ready, output: () => text };
-}
-
 describe('collection survives kill -9', () => {
   it('keeps every acknowledged event exactly once across two crashes', { timeout: 180_000 }, async () => {
     const dir = makeCollectProject();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/v1/streams/events/events`;
-    let server = start(dir, port);
-    await server.ready;
+    let server = startUp(dir, '--port', String(port));
+    await server.url;
 
     const acked = new Set<string>();
     const sent = new Set<string>();
@@ -77,8 +60,8 @@ describe('collection survives kill -9', () => {
         server.proc.kill('SIGKILL');
         await new Promise((resolve) => server.proc.once('exit', resolve));
         assert.ok(before > 0, 'the client got 200s before the crash');
-        server = start(dir, port);
-        await server.ready;
+        server = startUp(dir, '--port', String(port));
+        await server.url;
       }
       await new Promise((resolve) => setTimeout(resolve, 1500));
       stopSending = true;

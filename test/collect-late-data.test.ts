@@ -6,17 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { APP_KEY, makeCollectProject } from './helpers/collect-project.ts';
-import { pond, spawnPond, until } from './helpers/project.ts';
+import { pond, startUp, until } from './helpers/project.ts';
 
 describe('late events sent to the collector', () => {
   it('add a version of their old partition and rebuild exactly what depends on it', { timeout: 120_000 }, async () => {
     const dir = makeCollectProject();
-    const up = spawnPond(dir, 'up');
-    let output = '';
-    up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { proc: up, url: listening } = startUp(dir);
     try {
-      const url = await until('the collector', () => /collecting on (http:\/\/[^/]+)/.exec(output)?.[1], 30_000);
+      const url = await listening;
       const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       const at = (hoursAgo: number, minute: number) => new Date(hourStart - hoursAgo * 3_600_000 + minute * 60_000).toISOString();
       const send = async (events: object[]) => {

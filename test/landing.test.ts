@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openContext, type Context } from '../src/cli/context.ts';
-import { COMPACT_AT, landBatches, rawRow, type StreamBatch } from '../src/land/index.ts';
+import { addRow, COMPACT_AT, landBatches, rawRow, type StreamBatch } from '../src/land/index.ts';
 import { makeCollectProject } from './helpers/collect-project.ts';
 import { pondJson } from './helpers/project.ts';
 
@@ -21,15 +21,8 @@ describe('landing raw partitions', () => {
   after(async () => ctx.close());
 
   const batchOf = (events: Array<{ id: string; raw: string; time: number }>): StreamBatch => {
-    const stream = ctx.project.streams.get('events')!;
-    const grain = stream.partitioning.kind === 'time' ? stream.partitioning.grain : undefined;
-    const batch: StreamBatch = { stream, partitions: new Map(), deadLetters: [], receivedAt: Date.now() };
-    for (const e of events) {
-      const idx = grain!.index(e.time);
-      const rows = batch.partitions.get(idx) ?? [];
-      rows.push(rawRow({ raw: e.raw, eventTime: e.time, receivedAt: Date.now(), messageId: e.id, source: 'test', ip: null, userAgent: null }));
-      batch.partitions.set(idx, rows);
-    }
+    const batch: StreamBatch = { stream: ctx.project.streams.get('events')!, partitions: new Map(), deadLetters: [], receivedAt: Date.now() };
+    for (const e of events) addRow(batch, rawRow({ raw: e.raw, eventTime: e.time, receivedAt: Date.now(), messageId: e.id, source: 'test', ip: null, userAgent: null }));
     return batch;
   };
 

@@ -30,6 +30,23 @@ export function spawnPond(project: string, ...args: string[]): ChildProcess {
   return spawn(process.execPath, [POND, '--project', project, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POND_PORT: process.env.POND_PORT ?? '0' } });
 }
 
+/** `pond up` in the background: `url` resolves with the collector's base URL once it listens, and rejects if the process exits first. */
+export function startUp(project: string, ...args: string[]): { proc: ChildProcess; url: Promise<string>; output: () => string } {
+  const proc = spawnPond(project, 'up', ...args);
+  let text = '';
+  const url = new Promise<string>((resolve, reject) => {
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = /collecting on (http:\/\/[^/\s]+)/.exec(text)?.[1];
+      if (found) resolve(found);
+    });
+    proc.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    proc.on('exit', (code) => reject(new Error(`pond up exited ${code}: ${text}`)));
+  });
+  url.catch(() => undefined);
+  return { proc, url, output: () => text };
+}
+
 /** A project folder with the given files (paths relative to it). */
 export function makeProject(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pond-test-'));
