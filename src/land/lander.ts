@@ -134,7 +134,7 @@ export class Lander {
         continue;
       }
       // A message dead-lettered once may come back fixed: dead letters dedup on their own.
-      const namespace = e.deadLetter === undefined ? stream.name : stream.deadLetter;
+      const namespace = isDeadLetter(e) ? stream.deadLetter : stream.name;
       let list = byNamespace.get(namespace);
       if (!list) byNamespace.set(namespace, (list = []));
       list.push(e);
@@ -160,10 +160,10 @@ export class Lander {
         let batch = batches.get(stream.name);
         if (!batch) batches.set(stream.name, (batch = { stream, partitions: new Map(), deadLetters: [], receivedAt: e.receivedAt }));
         if (e.receivedAt > batch.receivedAt) (batch as { receivedAt: number }).receivedAt = e.receivedAt;
-        if (e.deadLetter !== undefined || e.eventTime === undefined) {
+        if (isDeadLetter(e)) {
           batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
         } else {
-          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
+          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
         }
       }
     }
@@ -227,4 +227,9 @@ export class Lander {
     this.lastHousekeeping = now;
     await this.ctx.state.forgetLandedMessages(now - this.settings.dedupWindowMs);
   }
+}
+
+/** Bound for the dead letters: the collector said why, or (never from the collector) there is no event time to route by. */
+function isDeadLetter(e: Envelope): boolean {
+  return e.deadLetter !== undefined || e.eventTime === undefined;
 }
