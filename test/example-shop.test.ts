@@ -40,6 +40,11 @@ describe('examples/shop', () => {
       assert.equal(Number(sums.daily), Number(sums.items));
       const dead = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from dead_letters');
       assert.ok((dead[0]?.n ?? 0) > 0, 'the malformed sample events are in the dead letters');
+      // Every transformation of the example is deterministic: rebuilding reproduces every partition.
+      const verify = pond(dir, 'verify', '--json');
+      assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+      const report = JSON.parse(verify.stdout) as { total: number; same: number };
+      assert.ok(report.total > 0 && report.same === report.total, `${report.same} of ${report.total} partitions reproduce`);
     } finally {
       rmSync(path.dirname(dir), { recursive: true, force: true });
     }

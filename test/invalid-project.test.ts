@@ -40,6 +40,25 @@ export const h = dataset({ name: 'h', partition: 'hour', inputs: { d }, sql: 'se
     assert.match(r.stderr, /dataset "a" field inputs.e.map.last: "7 days" is not a duration/);
   });
 
+  it('checks: a column the stream lacks, an unknown relationship target, a duplicate name, a bad contract', () => {
+    const withStreamChecks = (checks: string) => statusOf(`import { check } from 'pond';\nexport const s2 = stream({ name: 's2', schema: 'schemas/events.json', time: 'time_utc', checks: ${checks} });`);
+    const column = withStreamChecks(`[check.notNull(['user_id', 'nope'])]`);
+    assert.equal(column.status, 2);
+    assert.match(column.stderr, /pipelines\/p.ts: stream "s2" field checks\[0\].columns\[1\]: "nope" is not a column of s2/);
+    const target = withStreamChecks(`[check.relationships('user_id', { to: 'people', field: 'id' })]`);
+    assert.equal(target.status, 2);
+    assert.match(target.stderr, /field checks\[0\].to: unknown stream or dataset "people"/);
+    const twice = withStreamChecks(`[check.unique('user_id'), check.unique('user_id')]`);
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /field checks\[1\].name: the name "unique\(user_id\)" is already used by checks\[0\]/);
+    const contract = statusOf(`export const a = dataset({ name: 'a', inputs: { events }, sql: 'select 1', contract: { id: 42 } as never });`);
+    assert.equal(contract.status, 2);
+    assert.match(contract.stderr, /dataset "a" field contract.id: must be a DuckDB type name, got 42/);
+    const notCheck = statusOf(`export const b = dataset({ name: 'b', inputs: { events }, sql: 'select 1', checks: [{ kind: 'not_null' }] as never });`);
+    assert.equal(notCheck.status, 2);
+    assert.match(notCheck.stderr, /dataset "b" field checks\[0\]: is not a check/);
+  });
+
   it('a missing project', () => {
     const r = pond('/nonexistent-pond-project', 'status');
     assert.equal(r.status, 2);

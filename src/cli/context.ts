@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { loadProject, type Project } from '../config/index.ts';
 import { Lake, LocalObjectStore } from '../lake/index.ts';
+import { registerProjectSchemas, type Registration } from '../schema/index.ts';
 import { openStateStore, type StateStore } from '../state/index.ts';
 import { openEngine, type Engine } from '../transform/index.ts';
 
@@ -18,16 +19,37 @@ export interface Context {
   readonly state: StateStore;
   readonly lake: Lake;
   readonly engine: Engine;
+  /** Stream schemas this start registered as new versions (none when nothing changed, or read-only). */
+  readonly registeredSchemas: readonly Registration[];
   close(): Promise<void>;
+}
+
+export interface OpenContextOptions {
+  /**
+   * The command only reads (status, query, runs, gc): the stream schemas are
+   * left alone. Every other command registers changed schemas in the schema
+   * registry first, and refuses to start (exit 2) on a change that a stream's
+   * compatibility mode does not allow — before anything is written under it.
+   */
+  readonly readOnly?: boolean;
 }
 
 export function projectDir(options: GlobalOptions): string {
   return path.resolve(options.project ?? process.cwd());
 }
 
-export async function openContext(options: GlobalOptions): Promise<Context> {
+export async function openContext(options: GlobalOptions, open: OpenContextOptions = {}): Promise<Context> {
   const project = await loadProject(projectDir(options));
   const state = await openStateStore({ url: project.stateUrl, sqlitePath: project.sqlitePath });
+  let registeredSchemas: readonly Registration[] = [];
+  if (!open.readOnly) {
+    try {
+      registeredSchemas = await registerProjectSchemas(project.streams.values(), state);
+    } catch (error) {
+      await state.close();
+      throw error;
+    }
+  }
   const lake = new Lake(new LocalObjectStore(project.lakeDir));
   let engine: Engine | undefined;
   const lazyEngine: Engine = {
@@ -41,6 +63,7 @@ export async function openContext(options: GlobalOptions): Promise<Context> {
     state,
     lake,
     engine: lazyEngine,
+    registeredSchemas,
     async close() {
       lazyEngine.close();
       await state.close();

@@ -32,7 +32,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--dry-run', 'print what would be built and why, and build nothing')
     .option('--force', 'rebuild partitions in scope even when they are fresh')
     .action(run((names: string[], _o, cmd: Command) => import('./commands/build.ts').then((m) => m.buildCommand(names, globals(cmd)))));
+  program
+    .command('verify [datasets...]')
+    .description('rebuild built partitions from the input versions they recorded and report those whose rows differ (all datasets when none is named)')
+    .option('--from <time>', 'only partitions whose window ends after this time')
+    .option('--to <time>', 'only partitions whose window starts before this time')
+    .action(run((names: string[], _o, cmd: Command) => import('./commands/verify.ts').then((m) => m.verifyCommand(names, globals(cmd)))));
   program.command('status [name]').description('partitions of every stream and dataset: fresh, stale and why, failed').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/status.ts').then((m) => m.statusCommand(name, globals(cmd)))));
+  program
+    .command('checks [name]')
+    .description('check results of every version of a stream or dataset, newest first; --failed shows the failing rows')
+    .option('--failed', 'only failed checks (either severity), each with a sample of its failing rows')
+    .option('--partition <key>', 'only this partition (needs a name)')
+    .option('--version <id>', 'only this version')
+    .option('--limit <n>', 'how many results (default 50)')
+    .action(run((name: string | undefined, _o, cmd: Command) => import('./commands/checks.ts').then((m) => m.checksCommand(name, globals(cmd)))));
   program
     .command('runs [runId]')
     .description('recent runs; with a run id, its log')
@@ -56,6 +70,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/send.ts').then((m) => m.sendCommand(stream, file, globals(cmd)))));
   program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
   program
+    .command('test [filters...]')
+    .description("run the project's pipeline tests (the *.test.ts files in tests/) with Node's test runner; filters pick files by path")
+    .option('--name <pattern>', 'only tests whose name matches this regular expression')
+    .action(run((filters: string[], _o, cmd: Command) => import('./commands/test.ts').then((m) => m.testCommand(filters, globals(cmd)))));
+  program
     .command('gc')
     .description('delete lake files that no committed version references')
     .option('--dry-run', 'only list what would be deleted')
@@ -76,6 +95,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--demo', "also send live events from the project's generator through the collector")
     .option('--events-per-hour <n>', 'demo rate', '36000')
     .action(run((_o, cmd: Command) => import('./commands/up.ts').then((m) => m.upCommand(globals(cmd)))));
+  program
+    .command('check')
+    .description("the CI gate: the project loads and typechecks, schema changes are allowed, the plan is valid, pipeline tests pass (exit 0 only when all pass)")
+    .option('--base <ref>', 'check stream schemas against their files at this git ref (e.g. origin/main) instead of the registry')
+    .action(run((_o, cmd: Command) => import('./commands/check.ts').then((m) => m.checkCommand(globals(cmd)))));
+  const schema = program.command('schema').description('the schema registry: versions of each stream\'s schema and whether a change is allowed');
+  schema
+    .command('diff [streams...]')
+    .description("what changed in each stream's schema since its registered version, and whether its compatibility mode allows it (exit 1 when not)")
+    .option('--base <ref>', 'compare with the schema files at this git ref instead of the registry')
+    .action(run((names: string[], _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaDiffCommand(names, globals(cmd)))));
+  schema.command('versions <stream>').description("the registered versions of a stream's schema").action(run((name: string, _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaVersionsCommand(name, globals(cmd)))));
+  schema.command('show <stream> [version]').description('a registered version of a stream\'s schema (default: the latest)').action(run((name: string, version: string | undefined, _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaShowCommand(name, version, globals(cmd)))));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,6 @@
 /** Loading and validating a project; the model the rest of Pond works on. */
 export { loadProject, CONFIG_FILE } from './load-project.ts';
+export { registerPondResolver } from './pond-resolver.ts';
 export { resolveProject, type Declarations } from './resolve-project.ts';
 export { findCycle } from './find-cycle.ts';
 export {
@@ -8,6 +9,7 @@ export {
   DEAD_LETTER_PREFIX,
   type Project,
   type StreamModel,
+  type CheckModel,
   type DatasetModel,
   type NodeModel,
   type ResolvedInput,

@@ -3,7 +3,7 @@
  * resolved inputs and code fingerprints, in dependency order. Everything past
  * `config/` works on this model, never on what the user wrote.
  */
-import type { Partitioning, Row, TransformFunction } from '../define/index.ts';
+import type { CheckValue, CompatibilityMode, Partitioning, Row, Severity, TransformFunction } from '../define/index.ts';
 import type { Column } from '../state/index.ts';
 import type { EventValidator } from '../schema/index.ts';
 
@@ -23,6 +23,25 @@ export interface RetryPolicy {
   readonly maxBackoffMs: number;
 }
 
+/** A validated check: what it tests, by kind, with its severity and a name unique in its stream or dataset. */
+export type CheckModel = {
+  readonly name: string;
+  readonly severity: Severity;
+  readonly description: string | undefined;
+} & (
+  | { readonly kind: 'not_null'; readonly columns: readonly string[] }
+  | { readonly kind: 'unique'; readonly columns: readonly string[] }
+  | { readonly kind: 'accepted_values'; readonly column: string; readonly values: readonly CheckValue[] }
+  | { readonly kind: 'range'; readonly column: string; readonly min: CheckValue | undefined; readonly max: CheckValue | undefined }
+  | { readonly kind: 'row_count'; readonly min: number | undefined; readonly max: number | undefined }
+  | { readonly kind: 'freshness'; readonly column: string; readonly withinMs: number }
+  | { readonly kind: 'relationships'; readonly column: string; readonly to: string; readonly field: string }
+  | { readonly kind: 'sql'; readonly sql: string }
+  | { readonly kind: 'volume'; readonly history: number; readonly minHistory: number; readonly deviations: number }
+  /** A dataset's declared contract: columns every version must have, with their types. */
+  | { readonly kind: 'contract'; readonly columns: readonly Column[] }
+);
+
 export interface StreamModel {
   readonly kind: 'stream';
   readonly name: string;
@@ -39,6 +58,11 @@ export interface StreamModel {
   readonly startMs: number | null;
   /** The id of its dead-letter dataset in the state store. */
   readonly deadLetter: string;
+  /** Which schema changes the registry accepts (the stream's, else the project's, else BACKWARD). */
+  readonly compatibility: CompatibilityMode;
+  readonly checks: readonly CheckModel[];
+  /** Columns that identify an event, shown beside failing rows. */
+  readonly key: readonly string[];
 }
 
 export interface DatasetModel {
@@ -59,6 +83,10 @@ export interface DatasetModel {
   readonly codeFingerprint: string;
   /** Longest path from a stream: streams are 0, their direct dependants 1 … */
   readonly depth: number;
+  /** Its checks, the contract (if declared) among them. */
+  readonly checks: readonly CheckModel[];
+  /** Columns that identify a row, shown beside failing rows (may be empty). */
+  readonly key: readonly string[];
   readonly description: string | undefined;
 }
 
@@ -72,6 +100,8 @@ export interface Project {
   /** A `postgres://` URL, or undefined for the embedded SQLite store. */
   readonly stateUrl: string | undefined;
   readonly sqlitePath: string;
+  /** The folder whose `*.test.ts` files `pond test` runs (`tests` in pond.config.ts). */
+  readonly testsDir: string;
   readonly concurrency: number;
   readonly streams: ReadonlyMap<string, StreamModel>;
   readonly datasets: ReadonlyMap<string, DatasetModel>;

@@ -21,8 +21,9 @@ import {
   type StreamDefinition,
 } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
-import { compileEventSchema, projectColumns, RAW_META_COLUMNS } from '../schema/index.ts';
+import { COMPATIBILITY_MODES, compileEventSchema, projectColumns, RAW_META_COLUMNS, type CompatibilityMode } from '../schema/index.ts';
 import { findCycle } from './find-cycle.ts';
+import { resolveChecks, resolveContract, resolveKey, type CheckScope } from './resolve-checks.ts';
 import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
 
@@ -51,6 +52,7 @@ export function resolveProject(decl: Declarations): Project {
   const concurrency = config.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) fail(configWhere('concurrency'), `must be a whole number ≥ 1, got ${String(config.concurrency)}`);
   const defaultRetries = resolveRetries(config.retries, { attempts: 3, backoffMs: 1000, maxBackoffMs: 300_000 }, configWhere, fail);
+  const defaultCompatibility = resolveCompatibility(config.schemaCompatibility, 'BACKWARD', configWhere('schemaCompatibility'), fail);
 
   // Names first: everything else refers to them.
   const names = new Map<string, string>();
@@ -86,6 +88,8 @@ export function resolveProject(decl: Declarations): Project {
     if (typeof def.time !== 'string' || def.time === '') fail(where('time'), 'is required: the event-time field, such as "time_utc"');
     const partitioning = resolveGrain(def.partition ?? 'hour', where('partition'), fail);
     if (partitioning.kind === 'none') fail(where('partition'), 'a stream must be partitioned by time', "use 'minute', 'hour', 'day', 'month' or { every: '10s' }");
+    const columns = [...projectColumns(schema), ...RAW_META_COLUMNS];
+    const checkScope: CheckScope = { owner: `${file}: stream "${def.name}"`, self: def.name, columns, names: new Set(names.keys()), fail };
     streams.set(def.name, {
       kind: 'stream',
       name: def.name,
@@ -93,12 +97,15 @@ export function resolveProject(decl: Declarations): Project {
       schemaFile: def.schema,
       schema,
       validate,
-      columns: [...projectColumns(schema), ...RAW_META_COLUMNS],
+      columns,
       timeField: def.time.split('.'),
       partitioning,
       latenessMs: resolveDuration(def.lateness ?? '10m', where('lateness'), fail),
       startMs: def.start === undefined ? null : resolveInstant(def.start, where('start'), fail),
       deadLetter: `${DEAD_LETTER_PREFIX}${def.name}`,
+      compatibility: resolveCompatibility(def.compatibility, defaultCompatibility, where('compatibility'), fail),
+      checks: resolveChecks(def.checks, checkScope),
+      key: resolveKey(def.key, ['_message_id'], checkScope),
     });
   }
 
@@ -123,6 +130,11 @@ export function resolveProject(decl: Declarations): Project {
       }
       inputs.push({ alias, source: source as string, map });
     }
+    const declaredColumns = hasTs && def.columns ? Object.entries(def.columns).map(([name, type]) => ({ name, type })) : undefined;
+    const checkScope: CheckScope = { owner: `${file}: dataset "${def.name}"`, self: def.name, columns: declaredColumns, names: new Set(names.keys()), fail };
+    const contract = resolveContract(def.contract, checkScope);
+    const checks = [...(contract ? [contract] : []), ...resolveChecks(def.checks, checkScope)];
+    const firstUnique = checks.find((c) => c.kind === 'unique');
     partial.set(def.name, {
       kind: 'dataset',
       name: def.name,
@@ -138,6 +150,8 @@ export function resolveProject(decl: Declarations): Project {
       concurrency: def.concurrency ?? concurrency,
       retries: resolveRetries(def.retries, defaultRetries, (f) => where(f), fail),
       description: def.description,
+      checks,
+      key: resolveKey(def.key, firstUnique?.kind === 'unique' ? firstUnique.columns : [], checkScope),
       fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
     });
     if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
@@ -190,6 +204,7 @@ export function resolveProject(decl: Declarations): Project {
     lakeDir: path.resolve(decl.dir, config.lake ?? '.pond/lake'),
     stateUrl: process.env.POND_STATE_URL || (config.state && config.state !== 'sqlite' ? config.state : undefined),
     sqlitePath: path.resolve(decl.dir, '.pond/state.db'),
+    testsDir: path.resolve(decl.dir, config.tests === undefined ? 'tests' : typeof config.tests === 'string' && config.tests !== '' ? config.tests : fail(configWhere('tests'), `must be a folder path, got ${JSON.stringify(config.tests)}`)),
     concurrency,
     streams,
     datasets,
@@ -244,6 +259,12 @@ function resolveRetries(options: RetryOptions | undefined, base: RetryPolicy, wh
     backoffMs: options.backoff === undefined ? base.backoffMs : resolveDuration(options.backoff, where('retries.backoff'), fail),
     maxBackoffMs: options.maxBackoff === undefined ? base.maxBackoffMs : resolveDuration(options.maxBackoff, where('retries.maxBackoff'), fail),
   };
+}
+
+function resolveCompatibility(value: unknown, base: CompatibilityMode, where: string, fail: Fail): CompatibilityMode {
+  if (value === undefined) return base;
+  if (typeof value === 'string' && (COMPATIBILITY_MODES as readonly string[]).includes(value)) return value as CompatibilityMode;
+  return fail(where, `${JSON.stringify(value)} is not a compatibility mode`, `use one of ${COMPATIBILITY_MODES.map((m) => `'${m}'`).join(', ')}`);
 }
 
 function resolveMapping(raw: unknown, output: Partitioning, input: Partitioning, source: string, where: string, fail: Fail): ResolvedMapping {

@@ -5,6 +5,7 @@
  */
 import type { Duration } from './duration.ts';
 import type { GrainSpec } from './grain.ts';
+import type { CheckDefinition } from './checks.ts';
 
 /** One row as TypeScript transformations see it. */
 export type Row = Record<string, unknown>;
@@ -40,8 +41,29 @@ export interface StreamOptions {
   lateness?: Duration;
   /** The first window; events before it go to the dead letters. ISO date or time. */
   start?: string;
+  /**
+   * Which changes of `schema` are allowed, checked against the versions in
+   * the schema registry when Pond starts and by `pond check`. Default: the
+   * project's `schemaCompatibility`, else `'BACKWARD'` (as Confluent Schema
+   * Registry): the new schema must accept every event the previous one did.
+   */
+  compatibility?: CompatibilityMode;
+  /** Quality checks run on every new raw version (see `check`). */
+  checks?: readonly CheckDefinition[];
+  /** Columns that identify an event, shown beside failing rows. Default `['_message_id']`. */
+  key?: readonly string[];
   description?: string;
 }
+
+/**
+ * Confluent Schema Registry's compatibility modes, applied to JSON Schema.
+ * BACKWARD: the new schema reads data written with the previous version
+ * (consumers upgrade first). FORWARD: the previous version reads data written
+ * with the new one (producers upgrade first). FULL: both. The `_TRANSITIVE`
+ * forms check against every earlier version, not only the latest. NONE: any
+ * change.
+ */
+export type CompatibilityMode = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
 
 export interface StreamDefinition extends Readonly<StreamOptions> {
   readonly kind: 'stream';
@@ -104,6 +126,15 @@ interface DatasetCommon<I extends Record<string, InputSpec>> {
   /** Partitions of this dataset built at once. Default: the project's concurrency. */
   concurrency?: number;
   retries?: RetryOptions;
+  /** Quality checks run on every new version before it becomes current (see `check`). */
+  checks?: readonly CheckDefinition[];
+  /** Columns that identify a row, shown beside failing rows. Default: the columns of the first `unique` check, if any. */
+  key?: readonly string[];
+  /**
+   * Columns every version must have, with their DuckDB types: a version that
+   * lacks one or has another type is quarantined, like a failed `error` check.
+   */
+  contract?: Readonly<Record<string, string>>;
   description?: string;
 }
 
@@ -145,6 +176,8 @@ export interface PondConfig {
   name?: string;
   /** Folders or files (relative to the project) whose exported streams and datasets make the project. Default `['pipelines']`. */
   pipelines?: string[];
+  /** The folder (relative to the project) whose `.test.ts` files, subfolders included, `pond test` runs. Default `'tests'`. */
+  tests?: string;
   /** Where the lake lives. Default `.pond/lake`. */
   lake?: string;
   /** `'sqlite'` (default, `.pond/state.db`) or a `postgres://` URL. `POND_STATE_URL` overrides it. */
@@ -153,6 +186,8 @@ export interface PondConfig {
   concurrency?: number;
   /** Default retry settings for every dataset. */
   retries?: RetryOptions;
+  /** Default compatibility mode of every stream's schema (see `StreamOptions.compatibility`). Default `'BACKWARD'`. */
+  schemaCompatibility?: CompatibilityMode;
   /** The HTTP collector that `pond up` serves. */
   collect?: CollectOptions;
   /** The durable buffer between the collector and the lake. */

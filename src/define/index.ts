@@ -3,10 +3,12 @@
  * files import as `pond`. Pure: no file system, no DuckDB, no server.
  */
 export { stream, dataset, defineConfig } from './definitions.ts';
+export { check, type CheckDefinition, type CheckOptions, type CheckSpec, type CheckValue, type Severity } from './checks.ts';
 export { RetryableError } from './retryable-error.ts';
 export type {
   StreamOptions,
   StreamDefinition,
+  CompatibilityMode,
   DatasetOptions,
   DatasetDefinition,
   SqlDatasetOptions,

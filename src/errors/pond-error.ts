@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   BAD_INPUT: { exit: 2, http: 400, retryable: false },
   /** A transformation failed because of its own code (SQL error, thrown error). */
   TRANSFORM_FAILED: { exit: 1, http: 500, retryable: false },
+  /** A new version failed an `error`-severity check and was quarantined; the data, not the code, must change. */
+  CHECK_FAILED: { exit: 1, http: 422, retryable: false },
   /** Inputs were not ready or changed under a build; trying later can help. */
   INPUT_NOT_READY: { exit: 1, http: 409, retryable: true },
   /** Storage (lake or state) failed in a way that may pass: I/O, locks, connections. */

@@ -15,7 +15,8 @@ import type { StreamModel } from '../config/index.ts';
 import { GRAINS, partitionKey, partitionPath, type Partitioning } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
-import type { Column, ConsumerOffset, LandingCommit, NewVersion, StateStore, VersionFile } from '../state/index.ts';
+import { checkVersion, describeFailure } from '../quality/index.ts';
+import type { Column, ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, StateStore, VersionFile } from '../state/index.ts';
 import type { Engine } from '../transform/index.ts';
 import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
 import { writePartitionFile } from './write-partition-file.ts';
@@ -77,6 +78,8 @@ export interface LandResult {
   /** `stream key` of the raw partitions that got a new version. */
   readonly partitions: readonly string[];
   readonly versions: readonly NewVersion[];
+  /** Raw versions whose `error` checks failed: kept, quarantined, not current; their partitions are marked failed. */
+  readonly quarantined: readonly { readonly stream: string; readonly key: string; readonly versionId: string; readonly error: string }[];
 }
 
 /** What goes into the landing transaction besides the versions. */
@@ -139,8 +142,21 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
   const dead = await appendAll(ctx, deadRequests);
   const written = [...raw, ...dead];
 
+  // The streams' checks, on each new raw version before it becomes current.
+  const checks: NewCheckResult[] = [];
+  const quarantined = new Map<Appended, string>();
+  for (const r of raw) {
+    const stream = batches.find((b) => b.stream.name === r.request.stateName)?.stream;
+    if (!stream || stream.checks.length === 0) continue;
+    const outcome = await checkVersion(ctx, stream, r.version, createdAt);
+    checks.push(...outcome.results);
+    if (outcome.blocking.length > 0) quarantined.set(r, `${outcome.blocking.map(describeFailure).join('; ')}; raw version ${r.version.id} quarantined (see \`pond checks ${stream.name} --failed\`)`);
+  }
+
   const commit: LandingCommit = {
-    versions: written.map((w) => ({ version: w.version, replaces: w.replaces })),
+    versions: written.filter((w) => !quarantined.has(w)).map((w) => ({ version: w.version, replaces: w.replaces })),
+    quarantined: [...quarantined].map(([w, error]) => ({ version: w.version, error })),
+    checks,
     offsets: extras.offsets ?? [],
     messages: extras.rememberMessages ? written.flatMap((w) => w.request.rows.map((row) => ({ stream: w.request.stateName, messageId: row.messageId, receivedAt: createdAt }))) : [],
     activity: batches.map((b) => {
@@ -158,8 +174,9 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
   return {
     accepted: commit.activity.reduce((n, a) => n + a.events, 0),
     deadLetters: allDead,
-    partitions: raw.map((r) => `${r.request.stateName} ${r.version.key}`),
-    versions: written.map((w) => w.version),
+    partitions: raw.filter((r) => !quarantined.has(r)).map((r) => `${r.request.stateName} ${r.version.key}`),
+    versions: written.filter((w) => !quarantined.has(w)).map((w) => w.version),
+    quarantined: [...quarantined].map(([w, error]) => ({ stream: w.request.stateName, key: w.version.key, versionId: w.version.id, error })),
   };
 }
 

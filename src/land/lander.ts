@@ -11,7 +11,7 @@ import type { LandSettings, Project } from '../config/index.ts';
 import { decodeEnvelope, type Envelope } from '../collect/index.ts';
 import type { Log, StoredRecord } from '../buffer/index.ts';
 import type { ConsumerOffset } from '../state/index.ts';
-import { landBatches, type LandContext, type StreamBatch } from './land-batch.ts';
+import { landBatches, type LandContext, type LandResult, type StreamBatch } from './land-batch.ts';
 import { rawRow } from './raw-row.ts';
 import { addRow } from './route-events.ts';
 
@@ -35,6 +35,8 @@ export interface LandSummary {
   readonly unknown: number;
   /** `stream key` of each raw partition that got a new version. */
   readonly partitions: readonly string[];
+  /** Raw versions the streams' `error` checks quarantined. */
+  readonly quarantined: LandResult['quarantined'];
   /** Oldest receipt in the batch, for landing lag. */
   readonly oldestReceivedAt: number | null;
   readonly ms: number;
@@ -117,6 +119,7 @@ export class Lander {
       duplicates,
       unknown,
       partitions: result.partitions,
+      quarantined: result.quarantined,
       oldestReceivedAt: oldest,
       ms: Date.now() - started,
     };

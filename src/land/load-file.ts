@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import type { StreamModel } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
-import { landBatches, type LandContext } from './land-batch.ts';
+import { landBatches, type LandContext, type LandResult } from './land-batch.ts';
 import { parseEvents, type ParsedEvent } from './parse-events.ts';
 import { routeEvents } from './route-events.ts';
 
@@ -21,6 +21,8 @@ export interface LoadSummary {
   /** Raw partitions that got a new version. */
   readonly partitions: number;
   readonly reasons: readonly string[];
+  /** Raw versions the stream's `error` checks kept out of use. */
+  readonly quarantined: LandResult['quarantined'];
 }
 
 export async function loadFile(
@@ -34,6 +36,7 @@ export async function loadFile(
   const source = path.basename(file);
   const touched = new Set<string>();
   const reasons: string[] = [];
+  const quarantined: Array<LandResult['quarantined'][number]> = [];
   let events = 0;
   let accepted = 0;
   let dead = 0;
@@ -46,6 +49,7 @@ export async function loadFile(
     dead += result.deadLetters.length;
     for (const key of result.partitions) touched.add(key);
     for (const d of result.deadLetters) if (reasons.length < 20) reasons.push(d.reason);
+    quarantined.push(...result.quarantined);
     options.onProgress?.(events);
   };
   try {
@@ -77,7 +81,7 @@ export async function loadFile(
     if (code === 'ENOENT') throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
     throw error;
   }
-  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons };
+  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons, quarantined };
 }
 
 /** The first KB of a file as text: enough to tell a JSON array from NDJSON without reading the rest. */

@@ -4,14 +4,17 @@
  * output into a new version folder, writes the manifest and makes the version
  * current in one state transaction. Nothing is visible before that commit,
  * which the caller makes (with the run and the task, see Executor).
+ *
+ * `transformPartition` is the part a rebuild shares with `pond verify`
+ * (verify.ts): the same transformation over given inputs into a given file.
  */
 import type { DatasetModel, Project } from '../config/index.ts';
 import { partitionPath, windowBounds } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
-import type { Cause, InputVersion, NewVersion, StateStore, VersionFile } from '../state/index.ts';
-import { runTransform, type Engine, type InputBinding } from '../transform/index.ts';
-import { inputRange } from './input-mapping.ts';
+import type { Cause, NewVersion, StateStore } from '../state/index.ts';
+import { runTransform, type BuildOutput, type Engine, type InputBinding } from '../transform/index.ts';
+import { currentInputs } from './partition-inputs.ts';
 
 export interface BuildContext {
   readonly project: Project;
@@ -30,55 +33,27 @@ export interface BuildRequest {
   readonly signal?: AbortSignal;
 }
 
+/** One run of a dataset's transformation for one partition, over inputs already resolved. */
+export interface TransformRequest {
+  readonly model: DatasetModel;
+  readonly idx: number;
+  readonly key: string;
+  readonly bindings: readonly InputBinding[];
+  /** Where the Parquet output goes (a staging path: nothing there is visible). */
+  readonly outputPath: string;
+  readonly log: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
 /** Builds the partition's files and manifest; returns the version to commit. */
 export async function buildPartition(ctx: BuildContext, req: BuildRequest): Promise<NewVersion> {
   const started = Date.now();
   const { model } = req;
-  const bindings: InputBinding[] = [];
-  const inputs: InputVersion[] = [];
-  let inputSeq = 0;
-  for (const input of model.inputs) {
-    const stream = ctx.project.streams.get(input.source);
-    const source = stream ?? ctx.project.datasets.get(input.source);
-    if (!source) throw new PondError('INTERNAL', `input ${input.source} of ${model.name} is not in the project`);
-    const { from, to } = inputRange(model.partitioning, source.partitioning, input.mapping, req.idx);
-    const versions = await ctx.state.currentVersions(input.source, from, to);
-    if (!stream && source.partitioning.kind === 'time' && input.mapping.kind !== 'all') {
-      // Derived inputs are dense: every mapped partition inside the input's data must exist.
-      const present = new Set(versions.map((v) => v.idx));
-      const missing = versions.length === 0 ? undefined : [...rangeOf(from, to)].find((i) => i >= (versions[0]?.idx ?? 0) && !present.has(i));
-      if (missing !== undefined) {
-        throw new PondError('INPUT_NOT_READY', `input ${input.source} has no current version for a mapped partition`, { where: `dataset "${model.name}" partition ${req.key}` });
-      }
-    }
-    for (const v of versions) {
-      inputSeq = Math.max(inputSeq, v.currentSeq);
-      inputs.push({ dataset: input.source, key: v.key, version: v.versionId });
-    }
-    bindings.push({
-      alias: input.alias,
-      files: versions.flatMap((v) => v.files.map((f) => ctx.lake.locate(f.path))),
-      columns: stream ? stream.columns : (versions[versions.length - 1]?.schema ?? []),
-      sameSchema: sameColumns(versions.flatMap((v) => v.files)),
-    });
-  }
+  const { bindings, inputs, inputSeq } = await currentInputs(ctx, model, req.idx, req.key);
   req.log(`inputs: ${inputs.length} partition versions, seq ≤ ${inputSeq}`);
   const draft = ctx.lake.draft('datasets', model.name, req.key, partitionPath(model.partitioning, req.idx), started);
   const staged = ctx.lake.stagingPath();
-  const bounds = windowBounds(model.partitioning, req.idx);
-  const output = await runTransform(ctx.engine, {
-    dataset: model.name,
-    file: model.file,
-    window: { key: req.key, start: Number.isFinite(bounds.start) ? bounds.start : null, end: Number.isFinite(bounds.end) ? bounds.end : null },
-    inputs: bindings,
-    sql: model.sql,
-    transform: model.transform,
-    columns: model.columns,
-    outputPath: staged,
-    scratchPath: ctx.lake.stagingPath(''),
-    log: req.log,
-    signal: req.signal,
-  });
+  const output = await transformPartition(ctx, { model, idx: req.idx, key: req.key, bindings, outputPath: staged, log: req.log, signal: req.signal });
   if (req.signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
   const file = await ctx.lake.addFile(draft, 0, staged, output.rows, output.schema);
   const createdAt = Date.now();
@@ -104,12 +79,29 @@ export async function buildPartition(ctx: BuildContext, req: BuildRequest): Prom
   return version;
 }
 
-/** Whether every file is known to have the same columns in the same order (then files can be read by position). */
-function sameColumns(files: readonly VersionFile[]): boolean {
-  const first = files[0]?.columns;
-  return first !== undefined && files.every((f) => f.columns === first);
-}
-
-function* rangeOf(from: number, to: number): Iterable<number> {
-  for (let i = from; i < to; i++) yield i;
+/**
+ * Runs the dataset's transformation (SQL or TypeScript) for one partition
+ * over the given inputs into `outputPath`, with the partition's window bound
+ * as `pond_partition`.
+ *
+ * @example
+ * const { bindings } = await recordedInputs(ctx, model, idx, key, version.inputs);
+ * const output = await transformPartition(ctx, { model, idx, key, bindings, outputPath: ctx.lake.stagingPath(), log: () => {} });
+ */
+export async function transformPartition(ctx: Pick<BuildContext, 'engine' | 'lake'>, req: TransformRequest): Promise<BuildOutput> {
+  const { model } = req;
+  const bounds = windowBounds(model.partitioning, req.idx);
+  return runTransform(ctx.engine, {
+    dataset: model.name,
+    file: model.file,
+    window: { key: req.key, start: Number.isFinite(bounds.start) ? bounds.start : null, end: Number.isFinite(bounds.end) ? bounds.end : null },
+    inputs: req.bindings,
+    sql: model.sql,
+    transform: model.transform,
+    columns: model.columns,
+    outputPath: req.outputPath,
+    scratchPath: ctx.lake.stagingPath(''),
+    log: req.log,
+    signal: req.signal,
+  });
 }

@@ -14,6 +14,7 @@ import type { LogLine, NewTask, StateStore, Task, Cause } from '../state/index.t
 import { retryDelay } from './backoff.ts';
 import { sleep } from './sleep.ts';
 import { buildPartition, type BuildContext } from './build-partition.ts';
+import { checkVersion, describeFailure } from '../quality/index.ts';
 import { describeReason, keyOf, plan as makePlan, reasonOf, type Plan, type PlanOptions } from './plan.ts';
 
 export type BuildEvent =
@@ -212,10 +213,39 @@ export class Executor {
         });
       }
       const version = await buildPartition(this.ctx, { model, idx: task.idx, key: task.key, cause: task.cause, runId, log, signal: abort.signal });
+      const checked = await checkVersion(this.ctx, model, version);
+      for (const r of checked.results) if (r.status !== 'pass') log(`${describeFailure(r)}${r.severity === 'warn' ? ' (warning)' : ''}`, r.severity === 'warn' ? 'warn' : 'error');
+      if (checked.results.length > 0) log(`checks: ${checked.results.filter((r) => r.status === 'pass').length} of ${checked.results.length} passed`);
+      if (checked.blocking.length > 0) {
+        // The version is kept for inspection but never made current; the partition fails, and its dependants wait.
+        const error = new PondError('CHECK_FAILED', `${checked.blocking.map(describeFailure).join('; ')}; version ${version.id} quarantined`, {
+          where: `dataset "${model.name}" partition ${task.key}`,
+          hint: `see the failing rows with \`pond checks ${model.name} --failed\`; fix the input (or the checks) and build again`,
+        });
+        log(error.describe(), 'error');
+        const { held } = await state.completeBuild({
+          quarantine: version,
+          checks: checked.results,
+          runId,
+          run: { status: 'failed', error: error.describe(), retryable: false, finishedAt: Date.now() },
+          taskId: task.id,
+          owner: this.workerId,
+          task: { state: 'failed', error: error.describe() },
+          logs: logs.splice(0),
+          markFailed: { dataset: task.dataset, idx: task.idx, key: task.key, error: error.describe() },
+        });
+        if (held) {
+          failures.push({ dataset: task.dataset, key: task.key, error });
+          failedHere.add(`${task.dataset}\u0000${task.idx}`);
+        }
+        options.onEvent?.({ type: 'failed', task, runId, error, willRetry: false });
+        return false;
+      }
       log(`committing version ${version.id}: ${version.rows} rows, ${version.bytes} bytes in ${version.buildMs} ms`);
-      // The version, the run, the task and the log in one transaction; only while the lease is held.
+      // The version, its checks, the run, the task and the log in one transaction; only while the lease is held.
       const { held } = await state.completeBuild({
         version,
+        checks: checked.results,
         runId,
         run: { status: 'succeeded', finishedAt: Date.now() },
         taskId: task.id,

@@ -20,6 +20,8 @@ export function inputRange(output: Partitioning, input: Partitioning, mapping: R
     case 'all':
       // Everything known by the end of the output window ("as of" semantics):
       // late data in an old input partition touches outputs from then on only.
-      return { from: NO_LOWER_BOUND, to: input.grain.index(end) };
+      // A coarser input partition that starts inside the window is read too
+      // (an hour reads its day of profiles), so same-day records are seen.
+      return { from: NO_LOWER_BOUND, to: input.grain.index(end - 1) + 1 };
   }
 }

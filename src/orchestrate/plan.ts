@@ -40,6 +40,8 @@ export interface StreamPlan {
   readonly frontier: number;
   readonly watermark: number | null;
   readonly currentSeq: Float64Array;
+  /** Per window offset: 1 when the partition's last raw version failed an `error` check (its dependants wait). */
+  readonly failed: Uint8Array;
   readonly columns: PartitionColumns;
 }
 
@@ -92,9 +94,14 @@ export async function plan(project: Project, state: StateStore, options: PlanOpt
     const n = columns.idx.length;
     const span = n === 0 ? null : { start: columns.idx[0] as number, end: (columns.idx[n - 1] as number) + 1 };
     const currentSeq = new Float64Array(span ? span.end - span.start : 0);
-    for (let i = 0; i < n; i++) currentSeq[(columns.idx[i] as number) - (span as { start: number }).start] = columns.currentSeq[i] as number;
+    const failed = new Uint8Array(currentSeq.length);
+    for (let i = 0; i < n; i++) {
+      const k = (columns.idx[i] as number) - (span as { start: number }).start;
+      currentSeq[k] = columns.currentSeq[i] as number;
+      failed[k] = columns.failed[i] as number;
+    }
     const frontier = watermark === null || !grain ? -Infinity : grain.index(watermark);
-    streams.set(stream.name, { kind: 'stream', name: stream.name, partitioning: stream.partitioning, span, frontier, watermark, currentSeq, columns });
+    streams.set(stream.name, { kind: 'stream', name: stream.name, partitioning: stream.partitioning, span, frontier, watermark, currentSeq, failed, columns });
   }
   const datasets = new Map<string, DatasetPlan>();
   for (const name of project.order) {
@@ -153,7 +160,8 @@ function planDataset(
     for (let k = 0; k < size; k++) {
       const { from, to } = inputRange(out, node.partitioning, input.mapping, span.start + k);
       const window = sweep.window(from, to);
-      if (window.maxSeq > inputSeq[k]! && reason[k] === R.fresh) {
+      // A failed partition's inputSeq is the seq of its failure: an input committed since may fix it.
+      if (window.maxSeq > inputSeq[k]! && (reason[k] === R.fresh || (reason[k] === R['failed-earlier'] && failed[k]))) {
         reason[k] = R['input-changed'];
         reasonInput[k] = inputIndex;
       }
@@ -262,8 +270,9 @@ class InputSweep {
     this.notReadyPrefix = new Int32Array(n + 1);
     for (let k = 0; k < n; k++) {
       const planned = node.kind === 'dataset' ? node.planned[k]! : 0;
-      // Streams: an empty window is a complete, empty input. Datasets: every desired partition must be built and fresh.
-      const notReady = node.kind === 'dataset' ? (!node.built[k] || node.reason[k] !== 0 ? 1 : 0) : 0;
+      // Streams: an empty window is a complete, empty input, a window whose raw version failed its checks is not.
+      // Datasets: every desired partition must be built and fresh.
+      const notReady = node.kind === 'dataset' ? (!node.built[k] || node.reason[k] !== 0 ? 1 : 0) : node.failed[k]!;
       this.plannedPrefix[k + 1] = this.plannedPrefix[k]! + planned;
       this.notReadyPrefix[k + 1] = this.notReadyPrefix[k]! + notReady;
     }

@@ -6,6 +6,7 @@
  * version, not only the latest) and NONE. The content-model rules are in
  * schema-superset.ts.
  */
+import type { CompatibilityMode as DeclaredMode } from '../define/index.ts';
 import { isSuperset, type SchemaDifference } from './schema-superset.ts';
 
 export type { DifferenceKind, SchemaDifference, SideLabels } from './schema-superset.ts';
@@ -23,6 +24,8 @@ export const COMPATIBILITY_MODES = Object.freeze([
   'NONE',
 ] as const);
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
+// define/ declares the same union for user projects (it cannot import this list): fails to compile if the two drift apart.
+const _sameModes: [CompatibilityMode, DeclaredMode] extends [DeclaredMode, CompatibilityMode] ? true : false = true;
 
 export interface CompatibilityDifference extends SchemaDifference {
   /** Index into `previous` of the version this difference is against. */
@@ -37,6 +40,20 @@ export interface CompatibilityResult {
   readonly differences: readonly CompatibilityDifference[];
 }
 
+/** What a mode checks: which directions, against the latest version only or every earlier one. */
+export function directionsOf(mode: CompatibilityMode): { readonly backward: boolean; readonly forward: boolean; readonly transitive: boolean } {
+  return {
+    backward: mode.startsWith('BACKWARD') || mode.startsWith('FULL'),
+    forward: mode.startsWith('FORWARD') || mode.startsWith('FULL'),
+    transitive: mode.endsWith('_TRANSITIVE'),
+  };
+}
+
+export interface CheckCompatibilityOptions {
+  /** How messages name `previous[against]`; default `version ${against + 1}`. */
+  readonly label?: (against: number) => string;
+}
+
 /**
  * Checks a candidate schema against the versions registered before it
  * (oldest first). With no previous versions, or under NONE, it is compatible.
@@ -46,16 +63,16 @@ export interface CompatibilityResult {
  * const v2 = { type: 'object', properties: { amount: { type: 'number' } } };
  * checkCompatibility('BACKWARD', v2, [v1]).compatible // true: number reads integers
  * checkCompatibility('FORWARD', v2, [v1]).differences[0]?.kind // 'TYPE_NARROWED'
+ * checkCompatibility('FORWARD', v2, [v1], { label: () => 'origin/main' }).differences[0]?.message
+ * // 'property "amount": the new schema allows number, but origin/main accepts only integer (type narrowed)'
  */
-export function checkCompatibility(mode: CompatibilityMode, candidate: object, previous: readonly object[]): CompatibilityResult {
+export function checkCompatibility(mode: CompatibilityMode, candidate: object, previous: readonly object[], options: CheckCompatibilityOptions = {}): CompatibilityResult {
   const differences: CompatibilityDifference[] = [];
   if (mode !== 'NONE' && previous.length > 0) {
-    const transitive = mode.endsWith('_TRANSITIVE');
-    const backward = mode.startsWith('BACKWARD') || mode.startsWith('FULL');
-    const forward = mode.startsWith('FORWARD') || mode.startsWith('FULL');
+    const { transitive, backward, forward } = directionsOf(mode);
     for (let against = transitive ? 0 : previous.length - 1; against < previous.length; against++) {
       const old = previous[against] as Schema;
-      const oldLabel = `version ${against + 1}`;
+      const oldLabel = options.label?.(against) ?? `version ${against + 1}`;
       if (backward) {
         for (const d of isSuperset(candidate as Schema, old, '#', { reader: 'the new schema', writer: oldLabel })) differences.push({ ...d, against, direction: 'backward' });
       }

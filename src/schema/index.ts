@@ -1,14 +1,38 @@
-/** Stream schemas: validation of events, and the columns projected from a schema. */
+/**
+ * Stream schemas: validation of events, the columns projected from a schema,
+ * compatibility between versions, and the registry of versions.
+ */
 export { compileEventSchema, type EventValidator } from './event-validator.ts';
 export { projectColumns, quoteIdent, RAW_META_COLUMNS } from './json-schema-columns.ts';
 export {
   COMPATIBILITY_MODES,
   checkCompatibility,
+  directionsOf,
   describeDifference,
   isSuperset,
   type CompatibilityMode,
   type CompatibilityResult,
+  type CheckCompatibilityOptions,
   type CompatibilityDifference,
   type SchemaDifference,
   type DifferenceKind,
 } from './compatibility.ts';
+export { canonicalJson, schemaFingerprint } from './canonical-json.ts';
+export {
+  compareProjectSchemas,
+  compareStreamSchema,
+  describeMode,
+  incompatibleSchemas,
+  previousOf,
+  registerProjectSchemas,
+  registryHistory,
+  type PreviousSchema,
+  type Registration,
+  type RegistryStore,
+  type RegistryStream,
+  type SchemaChange,
+  type SchemaHistory,
+  type SchemaStatus,
+  type StreamSchemaReport,
+} from './registry.ts';
+export { gitSchemaHistory } from './git-schema-history.ts';

@@ -18,6 +18,19 @@ export interface Database {
   meta: MetaTable;
   consumer_offsets: ConsumerOffsetsTable;
   landed_messages: LandedMessagesTable;
+  check_results: CheckResultsTable;
+  schema_versions: SchemaVersionsTable;
+}
+
+/** The schema registry: versions of each stream's JSON Schema, numbered from 1 per stream (see migration 005). */
+export interface SchemaVersionsTable {
+  stream: string;
+  version: number;
+  fingerprint: string;
+  /** The schema as canonical JSON (sorted keys, no whitespace). */
+  schema_json: string;
+  compatibility: string;
+  registered_at: number;
 }
 
 /** Where each consumer group is in each buffer partition: the next offset it reads. */
@@ -37,6 +50,25 @@ export interface LandedMessagesTable {
 }
 
 /** Facts about the database itself; `store_id` is its random identity (see migration 002). */
+export interface CheckResultsTable {
+  version_id: string;
+  check_name: string;
+  dataset: string;
+  idx: number;
+  key: string;
+  kind: string;
+  severity: string;
+  status: string;
+  observed: string | null;
+  threshold: string | null;
+  failing_rows: number;
+  sample_json: string;
+  key_columns_json: string;
+  message: string | null;
+  run_id: string | null;
+  checked_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;

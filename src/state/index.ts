@@ -5,6 +5,10 @@
  */
 export type {
   Cause,
+  CheckFilter,
+  CheckResult,
+  CheckStatus,
+  NewCheckResult,
   Column,
   CompleteBuildRequest,
   ConsumerOffset,
@@ -19,8 +23,10 @@ export type {
   PartitionColumns,
   PartitionState,
   PartitionStatus,
+  NewSchemaVersion,
   Run,
   RunFilter,
+  SchemaVersion,
   RunStatus,
   StateStore,
   StatusRun,

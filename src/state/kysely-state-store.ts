@@ -13,19 +13,25 @@ import { migrate } from './migrations/index.ts';
 import { kyselySource } from './partition-cache/kysely-source.ts';
 import { PartitionColumnsCache } from './partition-cache/partition-columns-cache.ts';
 import type { CacheOptions } from './partition-cache/partition-columns-cache.ts';
-import { chunks, toCurrentVersion, toPartition, toTask, toVersion, versionRow } from './rows.ts';
+import { checkResultRow, chunks, toCheckResult, toCurrentVersion, toPartition, toTask, toVersion, versionRow } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
 import * as history from './run-history.ts';
+import * as schemas from './schema-versions.ts';
 import * as queue from './task-queue.ts';
 import type {
+  CheckFilter,
+  CheckResult,
+  NewCheckResult,
   CurrentVersion,
   LogLine,
+  NewSchemaVersion,
   NewTask,
   NewVersion,
   PartitionColumns,
   PartitionState,
   Run,
   RunFilter,
+  SchemaVersion,
   StateStore,
   StatusRun,
   StreamActivity,
@@ -189,28 +195,33 @@ export class KyselyStateStore implements StateStore {
   }
 
   quarantineVersion(version: NewVersion): Promise<void> {
-    return this.guard('record a quarantined version', () =>
-      this.tx(async (trx) => {
-        // It takes a sequence number too, so listVersions orders it among the others.
-        const seq = await this.takeSeqs(trx, 1);
-        await trx.insertInto('versions').values(versionRow(version, seq, 'quarantined')).execute();
-      }),
-    );
+    return this.guard('record a quarantined version', () => this.tx((trx) => this.quarantineIn(trx, version)));
+  }
+
+  private async quarantineIn(trx: Kysely<Database>, version: NewVersion): Promise<void> {
+    // It takes a sequence number too, so listVersions orders it among the others.
+    const seq = await this.takeSeqs(trx, 1);
+    await trx.insertInto('versions').values(versionRow(version, seq, 'quarantined')).execute();
   }
 
   markFailed(dataset: string, idx: number, key: string, error: string): Promise<void> {
     return this.guard('mark a partition failed', () => this.tx((trx) => this.markFailedIn(trx, { dataset, idx, key, error })));
   }
 
-  /** markFailed inside `trx`: the row takes a fresh seq as its change_seq, like every write to partitions. */
+  /**
+   * markFailed inside `trx`: the row takes a fresh seq as its change_seq, like
+   * every write to partitions, and as its input_seq: inputs committed after
+   * the failure make it stale again.
+   */
   private async markFailedIn(trx: Kysely<Database>, p: { dataset: string; idx: number; key: string; error: string }): Promise<void> {
     const seq = await this.takeSeqs(trx, 1);
     await trx
       .insertInto('partitions')
-      .values({ dataset: p.dataset, idx: p.idx, key: p.key, version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, code_ref: null, status: 'failed', error: p.error, updated_at: Date.now(), change_seq: seq })
+      .values({ dataset: p.dataset, idx: p.idx, key: p.key, version_id: null, current_seq: 0, input_seq: seq, code_fingerprint: null, code_ref: null, status: 'failed', error: p.error, updated_at: Date.now(), change_seq: seq })
       .onConflict((oc) =>
         oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
           status: 'failed',
+          input_seq: eb.ref('excluded.input_seq'),
           error: eb.ref('excluded.error'),
           updated_at: eb.ref('excluded.updated_at'),
           change_seq: eb.ref('excluded.change_seq'),
@@ -352,6 +363,55 @@ export class KyselyStateStore implements StateStore {
     });
   }
 
+  // Checks ----------------------------------------------------------------------------
+
+  recordCheckResults(results: readonly NewCheckResult[]): Promise<void> {
+    if (results.length === 0) return Promise.resolve();
+    return this.guard('record check results', () => this.tx((trx) => this.insertCheckResultsIn(trx, results)));
+  }
+
+  private async insertCheckResultsIn(trx: Kysely<Database>, results: readonly NewCheckResult[]): Promise<void> {
+    for (const chunk of chunks(results.map(checkResultRow), 16, this.adapter.maxParams)) {
+      await trx.insertInto('check_results').values(chunk).execute();
+    }
+  }
+
+  checkResults(filter: CheckFilter = {}): Promise<CheckResult[]> {
+    return this.guard('read check results', async () => {
+      const rows = await this.db
+        .selectFrom('check_results as c')
+        .leftJoin('versions as v', 'v.id', 'c.version_id')
+        .leftJoin('partitions as p', (join) => join.onRef('p.dataset', '=', 'c.dataset').onRef('p.idx', '=', 'c.idx'))
+        .selectAll('c')
+        .select(['v.state as version_state', 'p.version_id as current_version'])
+        .$if(filter.dataset !== undefined, (qb) => qb.where('c.dataset', '=', filter.dataset ?? ''))
+        .$if(filter.idx !== undefined, (qb) => qb.where('c.idx', '=', filter.idx ?? 0))
+        .$if(filter.versionId !== undefined, (qb) => qb.where('c.version_id', '=', filter.versionId ?? ''))
+        .$if(filter.failed === true, (qb) => qb.where('c.status', 'in', ['fail', 'error']))
+        .orderBy('c.checked_at', 'desc')
+        .orderBy('c.dataset')
+        .orderBy('c.idx', 'desc')
+        .orderBy('c.check_name')
+        .limit(filter.limit ?? 100)
+        .execute();
+      return rows.map(toCheckResult);
+    });
+  }
+
+  // Schema registry -------------------------------------------------------------------
+
+  schemaVersions(stream: string): Promise<SchemaVersion[]> {
+    return this.guard('read schema versions', () => schemas.schemaVersions(this.db, stream));
+  }
+
+  latestSchemaVersions(): Promise<Map<string, SchemaVersion>> {
+    return this.guard('read the latest schema versions', () => schemas.latestSchemaVersions(this.db));
+  }
+
+  registerSchemaVersion(version: NewSchemaVersion): Promise<{ version: SchemaVersion; created: boolean }> {
+    return this.guard('register a schema version', () => this.tx((trx) => schemas.registerSchemaVersionIn(trx, version)));
+  }
+
   // Landing ---------------------------------------------------------------------------
 
   commitLanding(commit: LandingCommit): Promise<number[]> {
@@ -374,6 +434,11 @@ export class KyselyStateStore implements StateStore {
           await trx.insertInto('landed_messages').values(chunk).onConflict((oc) => oc.columns(['stream', 'message_id']).doUpdateSet({ received_at: (eb) => eb.ref('excluded.received_at') })).execute();
         }
         await this.recordActivityIn(trx, commit.activity);
+        for (const q of commit.quarantined ?? []) {
+          await this.quarantineIn(trx, q.version);
+          await this.markFailedIn(trx, { dataset: q.version.dataset, idx: q.version.idx, key: q.version.key, error: q.error });
+        }
+        await this.insertCheckResultsIn(trx, commit.checks ?? []);
         return committed;
       });
       for (const [f, ref] of refs) this.codeRefs.set(f, ref);
@@ -523,7 +588,10 @@ export class KyselyStateStore implements StateStore {
       // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
       run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
     }
-    await history.finishRunIn(trx, request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
+    if (held && request.quarantine) await this.quarantineIn(trx, request.quarantine);
+    if (held && request.checks) await this.insertCheckResultsIn(trx, request.checks);
+    const versionId = seq !== null ? request.version?.id : held ? request.quarantine?.id : undefined;
+    await history.finishRunIn(trx, request.runId, { ...run, versionId });
     if (request.logs.length > 0) await history.appendLogsIn(trx, request.logs, this.adapter.maxParams);
     if (held && request.markFailed) await this.markFailedIn(trx, request.markFailed);
     return { held, seq, refs };

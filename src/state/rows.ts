@@ -3,8 +3,8 @@
  * are parsed here, and 0/1 integers become booleans.
  */
 import type { Selectable } from 'kysely';
-import type { PartitionsTable, RunsTable, TasksTable, VersionsTable } from './database.ts';
-import type { Cause, Column, CurrentVersion, LogLine, NewVersion, PartitionState, PartitionStatus, Run, RunStatus, Task, TaskState, Version, VersionFile } from './state-store.ts';
+import type { CheckResultsTable, PartitionsTable, RunsTable, TasksTable, VersionsTable } from './database.ts';
+import type { Cause, CheckResult, CheckStatus, Column, NewCheckResult, CurrentVersion, LogLine, NewVersion, PartitionState, PartitionStatus, Run, RunStatus, Task, TaskState, Version, VersionFile } from './state-store.ts';
 
 export function versionRow(v: NewVersion, seq: number, state: Version['state']): Selectable<VersionsTable> {
   return {
@@ -140,4 +140,48 @@ export function chunks<T>(items: readonly T[], columns: number, maxParams: numbe
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+export function checkResultRow(c: NewCheckResult): Selectable<CheckResultsTable> {
+  return {
+    version_id: c.versionId,
+    check_name: c.check,
+    dataset: c.dataset,
+    idx: c.idx,
+    key: c.key,
+    kind: c.kind,
+    severity: c.severity,
+    status: c.status,
+    observed: c.observed,
+    threshold: c.threshold,
+    failing_rows: c.failingRows,
+    sample_json: JSON.stringify(c.sample),
+    key_columns_json: JSON.stringify(c.keyColumns),
+    message: c.message,
+    run_id: c.runId,
+    checked_at: c.checkedAt,
+  };
+}
+
+export function toCheckResult(r: Selectable<CheckResultsTable> & { version_state: string | null; current_version: string | null }): CheckResult {
+  return {
+    dataset: r.dataset,
+    idx: Number(r.idx),
+    key: r.key,
+    versionId: r.version_id,
+    check: r.check_name,
+    kind: r.kind,
+    severity: r.severity as CheckResult['severity'],
+    status: r.status as CheckStatus,
+    observed: r.observed,
+    threshold: r.threshold,
+    failingRows: Number(r.failing_rows),
+    sample: JSON.parse(r.sample_json) as CheckResult['sample'],
+    keyColumns: JSON.parse(r.key_columns_json) as string[],
+    message: r.message,
+    runId: r.run_id,
+    checkedAt: Number(r.checked_at),
+    versionState: r.version_state === 'committed' || r.version_state === 'quarantined' ? r.version_state : 'unknown',
+    current: r.current_version === r.version_id,
+  };
 }

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PartitionColumnsBuilder } from './partition-columns-builder.ts';
-import type { NewTask, NewVersion, PartitionColumns, StateStore, TaskState } from './state-store.ts';
+import type { NewCheckResult, NewTask, NewVersion, PartitionColumns, StateStore, TaskState } from './state-store.ts';
 
 let counter = 0;
 /** A name no other test (or earlier run against the same database) uses. */
@@ -40,6 +40,28 @@ function version(dataset: string, idx: number, overrides: Partial<NewVersion> = 
     cause: 'missing',
     createdAt: 1_700_000_000_000,
     buildMs: 42,
+    ...overrides,
+  };
+}
+
+function checkResult(v: NewVersion, check: string, overrides: Partial<NewCheckResult> = {}): NewCheckResult {
+  return {
+    dataset: v.dataset,
+    idx: v.idx,
+    key: v.key,
+    versionId: v.id,
+    check,
+    kind: 'not_null',
+    severity: 'error',
+    status: 'pass',
+    observed: '0 rows',
+    threshold: 'no nulls',
+    failingRows: 0,
+    sample: [],
+    keyColumns: ['id'],
+    message: null,
+    runId: v.runId,
+    checkedAt: 1_700_000_000_000,
     ...overrides,
   };
 }
@@ -149,10 +171,13 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(p?.currentSeq, seq);
         assert.equal(p?.codeFingerprint, 'code-a');
 
+        // The failure's seq becomes its inputSeq: inputs committed after it make the partition stale again.
+        assert.equal(p?.inputSeq, await store.currentSeq());
+
         await store.markFailed(ds, 4, 'k4', 'never built');
         const q = await store.getPartition(ds, 4);
         assert.deepEqual({ ...q, updatedAt: 0 }, {
-          dataset: ds, idx: 4, key: 'k4', versionId: null, currentSeq: 0, inputSeq: 0,
+          dataset: ds, idx: 4, key: 'k4', versionId: null, currentSeq: 0, inputSeq: await store.currentSeq(),
           codeFingerprint: null, status: 'failed', error: 'never built', updatedAt: 0,
         });
 
@@ -188,13 +213,15 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
           version(ds, 3, { codeFingerprint: 'fa', inputSeq: 30 }),
         ]);
         await store.markFailed(ds, 3, 'k3', 'boom');
+        const failedAt3 = await store.currentSeq();
         await store.markFailed(ds, 7, 'k7', 'boom');
+        const failedAt7 = await store.currentSeq();
 
         const c = await store.partitionColumns(ds);
         assert.ok(c.idx instanceof Float64Array && c.failed instanceof Uint8Array && c.codeRef instanceof Int32Array);
         assert.deepEqual([...c.idx], [1, 3, 5, 7]);
         assert.deepEqual([...c.currentSeq], [seqs[1], seqs[2], seqs[0], 0]);
-        assert.deepEqual([...c.inputSeq], [10, 30, 50, 0]);
+        assert.deepEqual([...c.inputSeq], [10, failedAt3, 50, failedAt7]);
         assert.deepEqual([...c.failed], [0, 1, 0, 1]);
         assert.deepEqual([...c.built], [1, 1, 1, 0]);
         assert.equal(c.codeRef[3], -1);
@@ -337,6 +364,40 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.commitLanding({ versions: [{ version: second, replaces: first.id }], offsets: [{ group, topic: 'events', partition: 0, offset: 12 }], messages: [], activity: [] });
         assert.equal((await store.getPartition(d, 1))?.versionId, second.id);
         assert.equal((await store.consumerOffsets(group))[0]?.offset, 12);
+      });
+
+      it('quarantines raw versions whose checks failed, in the same transaction', async () => {
+        const d = unique('raw-checked');
+        const first = version(d, 1);
+        await store.commitLanding({ versions: [{ version: first, replaces: null }], offsets: [], messages: [], activity: [], checks: [checkResult(first, 'sql')] });
+        const bad = version(d, 1);
+        const other = version(d, 2);
+        await store.commitLanding({
+          versions: [{ version: other, replaces: null }],
+          quarantined: [{ version: bad, error: 'check sql failed' }],
+          offsets: [],
+          messages: [{ stream: d, messageId: 'q1', receivedAt: 1 }],
+          activity: [],
+          checks: [checkResult(bad, 'sql', { status: 'fail' }), checkResult(other, 'sql')],
+        });
+        const p1 = await store.getPartition(d, 1);
+        assert.equal(p1?.versionId, first.id);
+        assert.equal(p1?.status, 'failed');
+        assert.equal(p1?.error, 'check sql failed');
+        assert.equal((await store.getPartition(d, 2))?.versionId, other.id);
+        assert.equal((await store.getVersion(bad.id))?.state, 'quarantined');
+        assert.deepEqual([...(await store.landedMessages(d, ['q1']))], ['q1']);
+        // History is kept per version: partition 1 has two results for the same check.
+        const history = await store.checkResults({ dataset: d, idx: 1 });
+        assert.deepEqual(history.map((r) => [r.versionId, r.status, r.current]).sort(), [
+          [bad.id, 'fail', false],
+          [first.id, 'pass', true],
+        ].sort());
+        // A later good version clears the failure.
+        const fixed = version(d, 1);
+        await store.commitLanding({ versions: [{ version: fixed, replaces: first.id }], offsets: [], messages: [], activity: [] });
+        assert.equal((await store.getPartition(d, 1))?.status, 'ok');
+        assert.deepEqual(await store.partitionColumns(d), await fullRead(store, d));
       });
 
       it('commits nothing when a replaced version is no longer current', async () => {
@@ -594,6 +655,44 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual(await store.partitionColumns(ds), await fullRead(store, ds));
       });
 
+      it('quarantines a version whose checks failed: kept with its results, never current, partition failed', async () => {
+        const ds = unique('complete-quarantine');
+        const good = version(ds, 4);
+        await store.commitVersions([good]);
+        const { t, runId } = await lease(ds, 'w1');
+        const bad = version(ds, 4, { runId });
+        const failing = checkResult(bad, 'not_null(id)', { status: 'fail', observed: '2 rows', failingRows: 2, sample: [{ id: null, at: '2026-11-23T19:00:00.000Z' }] });
+        const passing = checkResult(bad, 'unique(id)', { kind: 'unique' });
+        const result = await store.completeBuild({
+          quarantine: bad,
+          checks: [failing, passing],
+          runId,
+          run: { status: 'failed', error: 'check not_null(id) failed', retryable: false, finishedAt: 2_000 },
+          taskId: t.id,
+          owner: 'w1',
+          task: { state: 'failed', error: 'check not_null(id) failed' },
+          logs: [],
+          markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'check not_null(id) failed' },
+        });
+        assert.deepEqual(result, { held: true, seq: null });
+        const p = await store.getPartition(ds, 4);
+        assert.equal(p?.versionId, good.id, 'the previous version stays current');
+        assert.equal(p?.status, 'failed');
+        assert.ok((p?.inputSeq ?? 0) > good.inputSeq, 'inputs committed after the failure make it stale again');
+        assert.equal((await store.getVersion(bad.id))?.state, 'quarantined');
+        assert.equal((await store.getRun(runId))?.versionId, bad.id);
+        const results = await store.checkResults({ dataset: ds });
+        assert.deepEqual(results.map((r) => [r.check, r.status, r.versionState, r.current]).sort(), [
+          ['not_null(id)', 'fail', 'quarantined', false],
+          ['unique(id)', 'pass', 'quarantined', false],
+        ]);
+        const [failed] = await store.checkResults({ dataset: ds, failed: true });
+        assert.deepEqual(failed?.sample, failing.sample);
+        assert.deepEqual(failed?.keyColumns, ['id']);
+        assert.equal(failed?.failingRows, 2);
+        assert.deepEqual(await store.partitionColumns(ds), await fullRead(store, ds));
+      });
+
       it('writes nothing when one of its statements fails', async () => {
         const ds = unique('complete-rollback');
         const taken = version(ds, 9);
@@ -669,6 +768,66 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal((await store.runLogs(runId)).length, 1);
         const [still] = await store.listTasks({ dataset: ds });
         assert.deepEqual([still?.state, still?.leaseOwner], ['leased', 'w2']);
+      });
+    });
+
+    describe('schema registry', () => {
+      const schema = (n: number) => ({ stream: '', fingerprint: `fp-${n}`, schema: `{"n":${n}}`, compatibility: 'BACKWARD', registeredAt: 1_000 + n });
+
+      it('numbers versions per stream, returns the same version for the same fingerprint, and lists them oldest first', async () => {
+        const a = unique('stream');
+        const b = unique('stream');
+        assert.deepEqual(await store.schemaVersions(a), []);
+        const first = await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0 });
+        assert.deepEqual(first, { created: true, version: { stream: a, version: 1, fingerprint: 'fp-1', schema: '{"n":1}', compatibility: 'BACKWARD', registeredAt: 1_001 } });
+        // Registering the latest again is a no-op, whatever `after` says.
+        assert.deepEqual(await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0, registeredAt: 9_999 }), { ...first, created: false });
+        const second = await store.registerSchemaVersion({ ...schema(2), stream: a, after: 1, compatibility: 'FULL' });
+        assert.equal(second.version.version, 2);
+        assert.equal(second.version.compatibility, 'FULL');
+        await store.registerSchemaVersion({ ...schema(7), stream: b, after: 0 });
+        assert.deepEqual((await store.schemaVersions(a)).map((v) => [v.version, v.fingerprint]), [[1, 'fp-1'], [2, 'fp-2']]);
+        const latest = await store.latestSchemaVersions();
+        assert.equal(latest.get(a)?.version, 2);
+        assert.equal(latest.get(a)?.fingerprint, 'fp-2');
+        assert.equal(latest.get(b)?.version, 1);
+      });
+
+      it('refuses a registration checked against an outdated latest version, and registers a revert as a new version', async () => {
+        const a = unique('stream');
+        await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0 });
+        await store.registerSchemaVersion({ ...schema(2), stream: a, after: 1 });
+        await assert.rejects(store.registerSchemaVersion({ ...schema(3), stream: a, after: 1 }), (error: Error & { code?: string }) => error.code === 'CONFLICT' && error.message.includes(a));
+        // Data written with version 2 exists: going back to version 1's schema is a change like any other.
+        const revert = await store.registerSchemaVersion({ ...schema(1), stream: a, after: 2 });
+        assert.deepEqual([revert.created, revert.version.version], [true, 3]);
+        assert.deepEqual((await store.schemaVersions(a)).map((v) => v.fingerprint), ['fp-1', 'fp-2', 'fp-1']);
+      });
+
+      it('gives one version number to one of two processes racing for it', async () => {
+        const a = unique('stream');
+        const other = await open();
+        try {
+          const results = await Promise.allSettled([
+            store.registerSchemaVersion({ ...schema(1), stream: a, after: 0 }),
+            other.registerSchemaVersion({ ...schema(2), stream: a, after: 0 }),
+          ]);
+          const won = results.filter((r) => r.status === 'fulfilled');
+          const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+          assert.equal(won.length, 1);
+          assert.equal((lost[0]?.reason as { code?: string }).code, 'CONFLICT');
+          assert.equal((await store.schemaVersions(a)).length, 1);
+
+          // The same schema from both: both get version 2, one of them created it.
+          const same = await Promise.all([
+            store.registerSchemaVersion({ ...schema(5), stream: a, after: 1 }),
+            other.registerSchemaVersion({ ...schema(5), stream: a, after: 1 }),
+          ]);
+          assert.deepEqual(same.map((r) => r.version.version), [2, 2]);
+          assert.deepEqual(same.map((r) => r.created).sort(), [false, true]);
+        } finally {
+          await other.close();
+        }
       });
     });
 

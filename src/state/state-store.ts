@@ -192,10 +192,56 @@ export interface RunFilter {
   readonly limit?: number;
 }
 
+export type CheckStatus = 'pass' | 'fail' | 'error';
+
+/** The result of one check on one version; kept for good, never overwritten. */
+export interface NewCheckResult {
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  readonly versionId: string;
+  /** The check's name, unique within its stream or dataset. */
+  readonly check: string;
+  readonly kind: string;
+  readonly severity: 'error' | 'warn';
+  /** `error`: the check could not run (bad SQL, missing column); it counts as a failure. */
+  readonly status: CheckStatus;
+  readonly observed: string | null;
+  readonly threshold: string | null;
+  /** Rows that fail it (0 for checks on the whole version, such as row count). */
+  readonly failingRows: number;
+  /** Some failing rows (JSON values), their key columns first. */
+  readonly sample: readonly Readonly<Record<string, unknown>>[];
+  readonly keyColumns: readonly string[];
+  readonly message: string | null;
+  readonly runId: string | null;
+  readonly checkedAt: number;
+}
+
+export interface CheckResult extends NewCheckResult {
+  /** What became of the version: committed (maybe since replaced), quarantined, or unknown when its commit never happened. */
+  readonly versionState: 'committed' | 'quarantined' | 'unknown';
+  /** Whether the version is its partition's current version. */
+  readonly current: boolean;
+}
+
+export interface CheckFilter {
+  readonly dataset?: string;
+  readonly idx?: number;
+  readonly versionId?: string;
+  /** Only failures (status `fail` or `error`, either severity). */
+  readonly failed?: boolean;
+  readonly limit?: number;
+}
+
 /** Everything that ends one build, for `StateStore.completeBuild`. */
 export interface CompleteBuildRequest {
   /** The built version, committed as `commitVersions` does (only while the lease is held). */
   readonly version?: NewVersion;
+  /** A built version whose `error` checks failed: recorded as quarantined, never current (only while the lease is held). */
+  readonly quarantine?: NewVersion;
+  /** Check results of the version (only while the lease is held). */
+  readonly checks?: readonly NewCheckResult[];
   readonly runId: string;
   readonly run: { readonly status: Exclude<RunStatus, 'running'>; readonly error?: string; readonly retryable?: boolean; readonly finishedAt: number };
   readonly taskId: string;
@@ -227,6 +273,10 @@ export interface LandingCommit {
   /** MessageIds landed, remembered for dedup; `stream` is the stream or dead-letter dataset. */
   readonly messages: readonly { readonly stream: string; readonly messageId: string; readonly receivedAt: number }[];
   readonly activity: readonly ({ readonly stream: string } & StreamActivityUpdate)[];
+  /** Raw versions whose `error` checks failed: recorded as quarantined, and their partition marked failed with `error`. */
+  readonly quarantined?: readonly { readonly version: NewVersion; readonly error: string }[];
+  /** Check results of the batch's versions. */
+  readonly checks?: readonly NewCheckResult[];
 }
 
 export interface StreamActivityUpdate {
@@ -234,6 +284,26 @@ export interface StreamActivityUpdate {
   readonly receivedAt: number;
   readonly events: number;
   readonly deadLetters: number;
+}
+
+/** One version of a stream's JSON Schema in the registry. */
+export interface SchemaVersion {
+  readonly stream: string;
+  /** 1, 2, … per stream, in the order they were registered. */
+  readonly version: number;
+  /** sha256 of the schema's canonical JSON: equal schemas have equal fingerprints, whatever their layout. */
+  readonly fingerprint: string;
+  /** The schema as canonical JSON (sorted keys, no whitespace). */
+  readonly schema: string;
+  /** The compatibility mode the schema was checked under when it was registered. */
+  readonly compatibility: string;
+  readonly registeredAt: number;
+}
+
+/** A schema to register with `StateStore.registerSchemaVersion`. */
+export interface NewSchemaVersion extends Omit<SchemaVersion, 'version'> {
+  /** The latest version the caller checked the schema against: 0 when the stream had none. */
+  readonly after: number;
 }
 
 export interface StateStore {
@@ -254,7 +324,11 @@ export interface StateStore {
   commitVersions(versions: readonly NewVersion[]): Promise<number[]>;
   /** Records a version whose checks failed: kept and inspectable, never current. */
   quarantineVersion(version: NewVersion): Promise<void>;
-  /** Marks a partition failed with the reason; its current version (if any) stays current. */
+  /**
+   * Marks a partition failed with the reason; its current version (if any)
+   * stays current. The partition's inputSeq becomes the seq of the failure, so
+   * that an input committed after it (a fix) makes the partition stale again.
+   */
   markFailed(dataset: string, idx: number, key: string, error: string): Promise<void>;
   getPartition(dataset: string, idx: number): Promise<PartitionState | undefined>;
   /** Partitions with idx in [from, to), ascending; all when the bounds are left out. */
@@ -272,11 +346,33 @@ export interface StateStore {
   /** Highest global sequence number given so far. */
   currentSeq(): Promise<number>;
 
+  // Checks ----------------------------------------------------------------------------
+
+  recordCheckResults(results: readonly NewCheckResult[]): Promise<void>;
+  /** Newest first (default limit 100). */
+  checkResults(filter?: CheckFilter): Promise<CheckResult[]>;
+
   // Streams ---------------------------------------------------------------------------
 
   /** Adds to a stream's counters and moves its max event time and last receipt forward. */
   recordStreamActivity(stream: string, update: StreamActivityUpdate): Promise<void>;
   getStreamActivity(stream: string): Promise<StreamActivity | undefined>;
+
+  // Schema registry -------------------------------------------------------------------
+
+  /** Every registered version of a stream's schema, oldest first. */
+  schemaVersions(stream: string): Promise<SchemaVersion[]>;
+  /** The latest version of each stream that has one, in one read (what every start compares against). */
+  latestSchemaVersions(): Promise<Map<string, SchemaVersion>>;
+  /**
+   * Registers a schema as version `after + 1` of its stream, atomically.
+   * Idempotent: when the stream's latest version has the same fingerprint,
+   * nothing is written and that version is returned with `created: false`.
+   * When the latest version is no longer `after` (another process registered
+   * one since the caller read them), nothing is written and the call fails
+   * with CONFLICT: read the versions again, check again, retry.
+   */
+  registerSchemaVersion(version: NewSchemaVersion): Promise<{ version: SchemaVersion; created: boolean }>;
 
   // Landing ---------------------------------------------------------------------------
 

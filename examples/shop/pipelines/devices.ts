@@ -2,7 +2,7 @@
  * Device health: clean readings (SQL) and per-device hourly temperature
  * statistics, written as a TypeScript transformation.
  */
-import { dataset, type Row } from 'pond';
+import { check, dataset, type Row } from 'pond';
 import { deviceEvents } from './streams.ts';
 
 /** Readings a sensor can really take: glitches (−196.6 °F, 999.9 °F …) and unknown statuses are dropped. */
@@ -10,6 +10,11 @@ export const cleanDeviceEvents = dataset({
   name: 'clean_device_events',
   description: 'Device readings within −40…150 °F with a known status, with the temperature also in °C.',
   inputs: { device_events: deviceEvents },
+  checks: [
+    check.acceptedValues('status', ['ok', 'warning', 'error']),
+    check.range('degrees_fahrenheit', { min: -40, max: 150 }),
+    check.notNull(['device_id', 'time_utc']),
+  ],
   sql: `
     select
       device_id,
@@ -57,6 +62,7 @@ export const deviceHourly = dataset({
   name: 'device_hourly',
   description: 'Per device and hour: readings, min/max/mean/median °F, warnings, errors and the lowest battery level.',
   inputs: { readings: cleanDeviceEvents },
+  checks: [check.unique('device_id'), check.range('min_battery_pct', { min: 0, max: 100 })],
   columns: {
     hour: 'TIMESTAMPTZ',
     device_id: 'VARCHAR',

@@ -5,7 +5,7 @@
  * Money is DECIMAL, not DOUBLE: sums of decimals do not depend on the order
  * DuckDB adds the rows in, so a rebuild gives the same numbers to the cent.
  */
-import { dataset } from 'pond';
+import { check, dataset } from 'pond';
 import { userEvents, users } from './streams.ts';
 
 /** One-click purchases whose every item has a SKU, a positive price and a positive quantity. */
@@ -13,6 +13,10 @@ export const cleanPurchases = dataset({
   name: 'clean_purchases',
   description: 'One-click purchases with valid items; a purchase with a free or negative price is dropped whole.',
   inputs: { user_events: userEvents },
+  checks: [
+    check.unique('purchase_id'),
+    check.notNull(['purchase_id', 'user_id', 'time_utc']),
+  ],
   sql: `
     select
       _message_id as purchase_id,
@@ -45,6 +49,26 @@ export const purchaseItems = dataset({
     purchases: cleanPurchases,
     users: { from: users, map: 'all' },
   },
+  key: ['purchase_id', 'line_no'],
+  // What the sinks and dashboards downstream rely on.
+  contract: {
+    purchase_id: 'VARCHAR',
+    line_no: 'BIGINT',
+    time_utc: 'TIMESTAMP WITH TIME ZONE',
+    user_id: 'VARCHAR',
+    sku: 'VARCHAR',
+    quantity: 'BIGINT',
+    unit_price: 'DECIMAL(12,2)',
+    revenue: 'DECIMAL(14,2)',
+  },
+  checks: [
+    check.unique(['purchase_id', 'line_no']),
+    check.range('quantity', { min: 1 }),
+    check.range('unit_price', { min: 0.01 }),
+    check.acceptedValues('plan', ['free', 'plus', 'pro', 'unknown']),
+    // Buyers without a profile yet get country and plan 'unknown': counted, not stopped.
+    check.relationships('user_id', { to: users, field: 'user_id' }, { severity: 'warn' }),
+  ],
   sql: `
     with profiles as (
       select user_id, country, plan, time_utc as valid_from
@@ -91,6 +115,10 @@ export const hourlySales = dataset({
   name: 'hourly_sales',
   description: 'Orders, units, revenue and distinct buyers per SKU and country, per hour.',
   inputs: { items: purchaseItems },
+  checks: [
+    check.unique(['sku', 'country']),
+    check.sql('units_cover_orders', 'select * from hourly_sales where units < orders or revenue < 0'),
+  ],
   sql: `
     select
       p.start as hour,
@@ -114,6 +142,12 @@ export const dailySales = dataset({
   description: 'Orders, units and revenue per SKU and country, per day (UTC).',
   partition: 'day',
   inputs: { hourly: { from: hourlySales, map: 'window' } },
+  checks: [
+    check.unique(['sku', 'country']),
+    check.range('hours_with_sales', { min: 1, max: 24 }),
+    // A day with far fewer or far more rows than the weeks before it: worth a look, not a stop.
+    check.volume({ history: 28, minHistory: 7, deviations: 4 }, { severity: 'warn' }),
+  ],
   sql: `
     select
       cast(timezone('UTC', p.start) as date) as day,

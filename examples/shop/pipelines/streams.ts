@@ -3,7 +3,7 @@
  * with one column per top-level schema property, plus `_event_time`,
  * `_received_at`, `_message_id` and `_raw`.
  */
-import { stream } from 'pond';
+import { check, stream } from 'pond';
 
 export const deviceEvents = stream({
   name: 'device_events',
@@ -13,6 +13,10 @@ export const deviceEvents = stream({
   partition: 'hour',
   lateness: '10m',
   start: '2026-11-20',
+  checks: [
+    // Devices report every few minutes: an hour whose newest reading is older than that is missing data.
+    check.freshness('time_utc', { within: '30m' }, { severity: 'warn' }),
+  ],
 });
 
 export const userEvents = stream({
@@ -33,6 +37,13 @@ export const users = stream({
   partition: 'day',
   lateness: '10m',
   start: '2026-11-20',
+  key: ['user_id', 'time_utc'],
+  checks: [
+    // What the JSON Schema cannot say: a profile is emitted at or after its signup. A batch
+    // that breaks it (an app release with a clock bug) is quarantined, and purchases wait for a fix.
+    check.sql('signed_up_before_emitted', 'select user_id, signup_time_utc, time_utc from users where signup_time_utc > time_utc'),
+    check.unique(['user_id', 'time_utc'], { severity: 'warn' }),
+  ],
 });
 
 export const webEvents = stream({

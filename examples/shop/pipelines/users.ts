@@ -2,7 +2,7 @@
  * User activity: clean logins (hourly) and weekly active users (daily, over a
  * rolling seven-day window of hourly logins).
  */
-import { dataset } from 'pond';
+import { check, dataset } from 'pond';
 import { userEvents } from './streams.ts';
 
 /** One row per login; a double-submitted login (same user, device and second) counts once. */
@@ -10,6 +10,7 @@ export const cleanLogins = dataset({
   name: 'clean_logins',
   description: 'Logins with a user, a device and a method, without duplicates.',
   inputs: { user_events: userEvents },
+  checks: [check.notNull(['user_id', 'device_id', 'time_utc', 'method'])],
   sql: `
     select distinct
       user_id,
@@ -38,6 +39,7 @@ export const weeklyActiveUsers = dataset({
   description: 'Users, devices and logins in the seven days ending with each day (UTC).',
   partition: 'day',
   inputs: { logins: { from: cleanLogins, map: { last: '7d' } } },
+  checks: [check.rowCount({ min: 1, max: 1 }), check.range('active_users', { min: 0 })],
   sql: `
     select
       cast(timezone('UTC', p.start) as date) as day,

@@ -2,13 +2,14 @@
  * The website, as a Segment library reports it: page views and tracked
  * actions per hour, by page or event name.
  */
-import { dataset } from 'pond';
+import { check, dataset } from 'pond';
 import { webEvents } from './streams.ts';
 
 export const webActivityHourly = dataset({
   name: 'web_activity_hourly',
   description: 'Page views and tracked events per hour: how many, and how many distinct visitors (userId, else anonymousId).',
   inputs: { web_events: webEvents },
+  checks: [check.acceptedValues('type', ['page', 'track', 'screen'])],
   sql: `
     select
       type,

@@ -8,7 +8,7 @@ import { printJson } from '../output.ts';
 export async function gcCommand(options: GlobalOptions & { dryRun?: boolean; grace?: string }): Promise<number> {
   const grace = parseDuration(options.grace ?? '1h');
   if (grace === undefined) throw new PondError('BAD_ARGUMENT', `--grace ${options.grace} is not a duration`, { hint: "such as '0s', '10m' or '1h'" });
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { readOnly: true });
   try {
     const report = await collectGarbage(ctx.lake, { knownPrefixes: await ctx.state.versionPrefixes(), keepNewerThan: Date.now() - grace, dryRun: options.dryRun });
     if (options.json) printJson(report);

@@ -23,8 +23,13 @@ export async function loadCommand(streamName: string, file: string, options: Glo
         console.log(`${summary.deadLetters} went to the dead letters (see \`pond query "select * from dead_letters"\`):`);
         for (const r of summary.reasons.slice(0, 10)) console.log(`  ${r}`);
       }
+      if (summary.quarantined.length > 0) {
+        console.log(`${summary.quarantined.length} new raw version${summary.quarantined.length === 1 ? '' : 's'} failed the stream's checks and ${summary.quarantined.length === 1 ? 'was' : 'were'} quarantined (kept, not in use; their partitions are marked failed and their dependants wait):`);
+        for (const q of summary.quarantined.slice(0, 10)) console.log(`  ${q.key}: ${q.error}`);
+      }
     }
-    return 0;
+    // The events are kept, but not in use: the work did not do what was asked.
+    return summary.quarantined.length > 0 ? 1 : 0;
   } finally {
     await ctx.close();
   }

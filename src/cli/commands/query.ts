@@ -7,7 +7,7 @@ import { formatCsv, formatTable, printJson } from '../output.ts';
 export async function queryCommand(sql: string, options: GlobalOptions & { format?: string }): Promise<number> {
   const format = options.json ? 'json' : (options.format ?? 'table');
   if (!['table', 'json', 'csv'].includes(format)) throw new PondError('BAD_ARGUMENT', `--format ${format} is not one of table, json, csv`);
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { readOnly: true });
   try {
     const session = await ctx.engine.connect();
     try {

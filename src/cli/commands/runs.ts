@@ -4,7 +4,7 @@ import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
 export async function runsCommand(runId: string | undefined, options: GlobalOptions & { failed?: boolean; dataset?: string; limit?: string }): Promise<number> {
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { readOnly: true });
   try {
     if (runId) {
       const run = await ctx.state.getRun(runId);

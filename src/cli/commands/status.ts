@@ -2,11 +2,12 @@
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, plan } from '../../orchestrate/index.ts';
 import { partitionKey } from '../../define/index.ts';
+import type { CheckResult, StateStore } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
 export async function statusCommand(name: string | undefined, options: GlobalOptions): Promise<number> {
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { readOnly: true });
   try {
     const { project, state } = ctx;
     if (name !== undefined && !project.datasets.has(name) && !project.streams.has(name)) {
@@ -24,6 +25,7 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
         last: s.span ? partitionKey(s.partitioning, s.span.end - 1) : null,
         events: activity?.events ?? 0,
         dead_letters: activity?.deadLetters ?? 0,
+        checks: await checkSummary(state, s.name),
         watermark: s.watermark === null ? null : new Date(s.watermark).toISOString(),
       });
     }
@@ -47,6 +49,7 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
         fresh,
         stale,
         failed,
+        checks: await checkSummary(state, d.name),
         first: d.span ? keyOf(d, d.span.start) : null,
         last: d.span ? keyOf(d, d.span.end - 1) : null,
         waiting_for: d.waitingFor,
@@ -54,8 +57,9 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
       });
     }
     const failures = name ? (await state.listPartitions(name)).filter((x) => x.status === 'failed').slice(0, 20) : [];
+    const failedChecks = name ? await state.checkResults({ dataset: name, failed: true, limit: 10 }) : [];
     if (options.json) {
-      printJson({ project: project.name, streams, datasets, failures });
+      printJson({ project: project.name, streams, datasets, failures, failedChecks });
       return 0;
     }
     console.log(`Project ${project.name} (${project.dir})\n`);
@@ -67,8 +71,32 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
       if (datasets[0].ranges.length > 50) console.log(`  … ${datasets[0].ranges.length - 50} more ranges (use --json)`);
       for (const f of failures) console.log(`\n  failed ${f.key}:\n    ${f.error?.replaceAll('\n', '\n    ')}`);
     }
+    if (failedChecks.length > 0) {
+      console.log(`\nRecent check failures of ${name} (\`pond checks ${name} --failed\` shows the failing rows):`);
+      for (const c of failedChecks) console.log(`  ${c.key}  ${c.check} [${c.severity}]: ${c.observed ?? c.message ?? ''}${c.threshold ? ` (expected ${c.threshold})` : ''}`);
+    }
     return 0;
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * The checks of a stream or dataset at a glance: how many (partition, check)
+ * pairs fail in their latest result, among the most recent results.
+ */
+async function checkSummary(state: StateStore, name: string): Promise<string> {
+  const recent = await state.checkResults({ dataset: name, limit: 1000 });
+  if (recent.length === 0) return '-';
+  const latest = new Map<string, CheckResult>();
+  for (const r of recent) if (!latest.has(`${r.idx}\u0000${r.check}`)) latest.set(`${r.idx}\u0000${r.check}`, r);
+  let errors = 0;
+  let warnings = 0;
+  for (const r of latest.values()) {
+    if (r.status === 'pass') continue;
+    if (r.severity === 'error') errors++;
+    else warnings++;
+  }
+  if (errors === 0 && warnings === 0) return 'passing';
+  return [errors ? `${errors} failing` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
 }

@@ -36,6 +36,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
       log(`collecting on ${platform.url}/v1/streams/:stream/events and the Segment API at ${platform.url}/v1/batch`);
+      for (const r of ctx.registeredSchemas) if (r.created) log(`schema registry: stream ${r.stream} is at schema version ${r.version} now`);
       if (platform.recoveredBytes > 0) log(`buffer: cut a torn tail of ${platform.recoveredBytes} bytes left by a crash (those writes were never acknowledged)`);
       if (ctx.project.collect.sources.length === 0) log('no write keys are declared (collect.sources in pond.config.ts): every event will be refused with 401');
       let demo: Promise<void> = Promise.resolve();
@@ -126,6 +127,8 @@ class LandingReport {
     this.dead += s.deadLetters;
     this.duplicates += s.duplicates;
     this.batches++;
+    // Rare and important: said at once, not in the next summary.
+    for (const q of s.quarantined) this.log(`stream ${q.stream} ${q.key}: ${q.error}`);
     if (s.oldestReceivedAt !== null) this.lagMs = Math.max(this.lagMs, Date.now() - s.oldestReceivedAt);
   }
 

@@ -11,12 +11,14 @@ import type { StoreAdapter } from '../store-adapter.ts';
 import { initial } from './001-initial.ts';
 import { changeSeq } from './002-change-seq.ts';
 import { landing } from './003-landing.ts';
+import { checks } from './004-checks.ts';
+import { schemaRegistry } from './005-schema-registry.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** In version order; append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {
   await sql`create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)`.execute(trx);

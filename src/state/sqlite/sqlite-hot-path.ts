@@ -13,9 +13,9 @@
 import type Sqlite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
-import { toCurrentVersion, versionRow } from '../rows.ts';
+import { checkResultRow, toCurrentVersion, versionRow } from '../rows.ts';
 import type { HotPath } from '../store-adapter.ts';
-import type { CompleteBuildRequest, LandingCommit, LogLine, NewVersion, StateStore } from '../state-store.ts';
+import type { CompleteBuildRequest, LandingCommit, LogLine, NewCheckResult, NewVersion, StateStore } from '../state-store.ts';
 import { landingConflict } from '../landing-conflict.ts';
 import { withFileLock } from './file-lock.ts';
 import { leaseTasksSync } from './sqlite-lease-tasks.ts';
@@ -37,8 +37,10 @@ const SQL = {
       input_seq = excluded.input_seq, code_fingerprint = excluded.code_fingerprint, code_ref = excluded.code_ref, status = 'ok', error = null,
       updated_at = excluded.updated_at, change_seq = excluded.change_seq`,
   upsertFailed: `insert into partitions (dataset, idx, "key", version_id, current_seq, input_seq, code_fingerprint, code_ref, status, error, updated_at, change_seq)
-    values (?, ?, ?, null, 0, 0, null, null, 'failed', ?, ?, ?)
-    on conflict (dataset, idx) do update set status = 'failed', error = excluded.error, updated_at = excluded.updated_at, change_seq = excluded.change_seq`,
+    values (?, ?, ?, null, 0, ?, null, null, 'failed', ?, ?, ?)
+    on conflict (dataset, idx) do update set status = 'failed', input_seq = excluded.input_seq, error = excluded.error, updated_at = excluded.updated_at, change_seq = excluded.change_seq`,
+  insertCheckResult: `insert into check_results (version_id, check_name, dataset, idx, "key", kind, severity, status, observed, threshold, failing_rows, sample_json, key_columns_json, message, run_id, checked_at)
+    values (@version_id, @check_name, @dataset, @idx, @key, @kind, @severity, @status, @observed, @threshold, @failing_rows, @sample_json, @key_columns_json, @message, @run_id, @checked_at)`,
   // Owner-checked: a task whose lease expired and was taken over is left alone.
   finishDone: `update tasks set state = 'done', lease_expires = null, updated_at = ? where id = ? and lease_owner = ? and state = 'leased'`,
   finishFailed: `update tasks set state = 'failed', lease_expires = null, last_error = ?, updated_at = ? where id = ? and lease_owner = ? and state = 'leased'`,
@@ -158,10 +160,21 @@ class Statements {
     }
   }
 
-  /** As `markFailedIn` in kysely-state-store.ts: the row takes a fresh seq as its change_seq. */
+  /** As `markFailedIn` in kysely-state-store.ts: the row takes a fresh seq as its change_seq and input_seq. */
   markFailed(p: { dataset: string; idx: number; key: string; error: string }): void {
     const seq = this.takeSeqs(1);
-    this.stmt(SQL.upsertFailed).run(p.dataset, p.idx, p.key, p.error, Date.now(), seq);
+    this.stmt(SQL.upsertFailed).run(p.dataset, p.idx, p.key, seq, p.error, Date.now(), seq);
+  }
+
+  /** As `quarantineIn` in kysely-state-store.ts. */
+  quarantine(version: NewVersion): void {
+    this.stmt(SQL.insertVersion).run(versionRow(version, this.takeSeqs(1), 'quarantined'));
+  }
+
+  /** As `insertCheckResultsIn` in kysely-state-store.ts. */
+  insertCheckResults(results: readonly NewCheckResult[]): void {
+    const insert = this.stmt(SQL.insertCheckResult);
+    for (const r of results) insert.run(checkResultRow(r));
   }
 
   startRun(run: Parameters<StateStore['startRun']>[0]): void {
@@ -183,6 +196,11 @@ class Statements {
     for (const m of commit.messages) message.run(m.stream, m.messageId, m.receivedAt);
     const activity = this.stmt(SQL.recordActivity);
     for (const a of commit.activity) activity.run(a.stream, a.maxEventTime, a.receivedAt, a.events, a.deadLetters);
+    for (const q of commit.quarantined ?? []) {
+      this.quarantine(q.version);
+      this.markFailed({ dataset: q.version.dataset, idx: q.version.idx, key: q.version.key, error: q.error });
+    }
+    this.insertCheckResults(commit.checks ?? []);
     return committed;
   }
 
@@ -249,7 +267,10 @@ export function sqliteHotPath(file: Sqlite.Database, db: Kysely<Database>, path:
           // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
           run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
         }
-        s.finishRun(request.runId, { ...run, versionId: seq === null ? undefined : request.version?.id });
+        if (held && request.quarantine) s.quarantine(request.quarantine);
+        if (held && request.checks) s.insertCheckResults(request.checks);
+        const versionId = seq !== null ? request.version?.id : held ? request.quarantine?.id : undefined;
+        s.finishRun(request.runId, { ...run, versionId });
         if (request.logs.length > 0) s.appendLogs(request.logs);
         if (held && request.markFailed) s.markFailed(request.markFailed);
         return { held, seq, refs };
