@@ -33,11 +33,37 @@ const SCHEMA = {
   additionalProperties: false,
 };
 
+const ROWS_SQL = 'select time_utc, user_id, sku, amount from events';
+
 // partition 'none': one build over all 48 raw partitions is the same single
 // query bare DuckDB runs, so the comparison is one query against one query.
-const PIPELINE = `import { dataset, stream } from 'pond';
+// The _checked twins run the same SQL with five checks each: the price of
+// checks on the core benchmark's dataset (1,000 rows out) and on a dataset
+// as large as its input (2,000,000 rows out).
+const PIPELINE = `import { check, dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'hour', lateness: '10m' });
 export const sku_totals = dataset({ name: 'sku_totals', inputs: { events }, partition: 'none', sql: ${JSON.stringify(SQL)} });
+export const sku_totals_checked = dataset({
+  name: 'sku_totals_checked', inputs: { events }, partition: 'none', sql: ${JSON.stringify(SQL)},
+  checks: [
+    check.notNull(['sku', 'n', 'amount']),
+    check.unique('sku'),
+    check.range('amount', { min: 0 }),
+    check.rowCount({ min: 1 }),
+    check.sql('counted', 'select * from sku_totals_checked where n <= 0'),
+  ],
+});
+export const event_rows = dataset({ name: 'event_rows', inputs: { events }, partition: 'none', sql: ${JSON.stringify(ROWS_SQL)} });
+export const event_rows_checked = dataset({
+  name: 'event_rows_checked', inputs: { events }, partition: 'none', sql: ${JSON.stringify(ROWS_SQL)},
+  checks: [
+    check.notNull(['time_utc', 'user_id', 'sku']),
+    check.unique(['time_utc', 'user_id', 'sku', 'amount']),
+    check.range('amount', { min: 0, max: 1000 }),
+    check.rowCount({ min: 1 }),
+    check.sql('sku_format', "select * from event_rows_checked where sku not like 'sku-%'"),
+  ],
+});
 `;
 
 async function generate(file: string): Promise<void> {
@@ -84,25 +110,31 @@ export async function run(): Promise<Record<string, number>> {
 
   // Pond CLI: first build, then --force rebuilds.
   const cliTimes: number[] = [];
-  const first = cli(dir, ['build', '--json']);
+  const first = cli(dir, ['build', 'sku_totals', '--json']);
   log(`pond build (CLI, first): ${fmt(first.ms)} ms ${first.stdout.trim().slice(0, 120)}`);
-  for (let i = 0; i < REPEAT; i++) cliTimes.push(cli(dir, ['build', '--force', '--json']).ms);
+  for (let i = 0; i < REPEAT; i++) cliTimes.push(cli(dir, ['build', 'sku_totals', '--force', '--json']).ms);
   const cliBuild = median(cliTimes);
 
   // Pond in-process: the Executor on an open context (no process start, no project load).
+  // Each dataset and its checked twin alternate, so drift hits both alike.
   const ctx = await openContext({ project: dir });
-  const inproc: number[] = [];
+  const times: Record<string, number[]> = { sku_totals: [], sku_totals_checked: [], event_rows: [], event_rows_checked: [] };
+  const buildOne = async (name: string) => {
+    const r = await time(() => new Executor(ctx).build({ force: true, scope: new Set([name]) }));
+    if (r.value.succeeded !== 1) throw new Error(`expected 1 partition of ${name} built, got ${JSON.stringify(r.value)}`);
+    return r.ms;
+  };
   try {
-    await new Executor(ctx).build({ force: true }); // warm-up: opens the DuckDB engine
-    for (let i = 0; i < REPEAT; i++) {
-      const r = await time(() => new Executor(ctx).build({ force: true }));
-      if (r.value.succeeded !== 1) throw new Error(`expected 1 partition built, got ${JSON.stringify(r.value)}`);
-      inproc.push(r.ms);
-    }
+    for (const name of Object.keys(times)) await buildOne(name); // warm-up: opens the DuckDB engine
+    for (let i = 0; i < REPEAT; i++) for (const name of Object.keys(times)) times[name]?.push(await buildOne(name));
   } finally {
     await ctx.close();
   }
+  const inproc = times.sku_totals as number[];
   const pondInProc = median(inproc);
+  const med = (name: string) => median(times[name] as number[]);
+  const checksSmall = med('sku_totals_checked') / pondInProc;
+  const checksLarge = med('event_rows_checked') / med('event_rows');
 
   // Baseline: bare DuckDB, one process, same SQL over the same files, zstd Parquet out.
   const instance = await DuckDBInstance.create(':memory:');
@@ -123,7 +155,9 @@ export async function run(): Promise<Record<string, number>> {
   log(`bare DuckDB (baseline): ${fmt(duck)} ms  [${base.map((x) => fmt(x)).join(', ')}]`);
   log(`pond in-process Executor: ${fmt(pondInProc)} ms  [${inproc.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(pondInProc / duck, 2)}x (target <= 1.2x)`);
   log(`pond build CLI wall:      ${fmt(cliBuild)} ms  [${cliTimes.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(cliBuild / duck, 2)}x`);
-  return { duckMs: duck, pondInProcMs: pondInProc, pondCliMs: cliBuild, ratioInProc: pondInProc / duck, ratioCli: cliBuild / duck, loadMs: load.ms };
+  log(`checks, baseline sku_totals in-process: sku_totals_checked (5 checks, 1,000 rows) ${fmt(med('sku_totals_checked'))} ms  [${(times.sku_totals_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksSmall, 2)}x (target <= 1.25x)`);
+  log(`checks, baseline event_rows ${fmt(med('event_rows'))} ms  [${(times.event_rows as number[]).map((x) => fmt(x)).join(', ')}]: event_rows_checked (5 checks, ${EVENTS.toLocaleString('en')} rows) ${fmt(med('event_rows_checked'))} ms  [${(times.event_rows_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksLarge, 2)}x`);
+  return { duckMs: duck, pondInProcMs: pondInProc, pondCliMs: cliBuild, ratioInProc: pondInProc / duck, ratioCli: cliBuild / duck, loadMs: load.ms, checksRatio: checksSmall, checksRatioLarge: checksLarge };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -135,17 +135,19 @@ describe('checks', () => {
       assert.equal(failure?.failingRows, 2);
       assert.deepEqual(failure?.sample.map((r) => r.user_id).sort(), [profiles[0]?.user_id, profiles[2]?.user_id].sort());
 
-      // The dependants wait: the purchases of 2026-11-21 are cleaned, but nothing that reads that day of users runs.
+      // The dependants wait: the purchases of 2026-11-21 are cleaned, but from 08:00, when the
+      // quarantined profiles were emitted, nothing that looks profiles up is built.
       const runsBefore = pondJson<unknown[]>(dir, 'runs', '--limit', '10000').length;
       const waiting = pond(dir, 'build', 'purchase_items', 'hourly_sales', '--to', '2026-11-22');
       assert.equal(waiting.status, 0, waiting.stderr);
       const whileFailed = pondJson<Array<{ dataset: string; key: string }>>(dir, 'runs', '--limit', '10000').slice(0, -runsBefore);
-      assert.ok(whileFailed.some((r) => r.dataset === 'clean_purchases' && r.key.startsWith('2026-11-21')), 'clean_purchases ran');
-      const onUsers = whileFailed.filter((r) => r.dataset !== 'clean_purchases' && r.key.startsWith('2026-11-21'));
-      assert.deepEqual(onUsers, [], 'nothing that reads the failed day of users ran');
+      assert.ok(whileFailed.some((r) => r.dataset === 'clean_purchases' && r.key >= '2026-11-21T08'), 'clean_purchases ran');
+      assert.ok(whileFailed.some((r) => r.dataset === 'purchase_items' && r.key < '2026-11-21T08'), 'purchase_items ran before the failed hour');
+      const onUsers = whileFailed.filter((r) => r.dataset !== 'clean_purchases' && r.key >= '2026-11-21T08');
+      assert.deepEqual(onUsers, [], 'nothing that reads the failed hour of users ran');
       const purchaseStatus = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status').datasets.find((d) => d.dataset === 'purchase_items');
-      assert.equal(purchaseStatus?.fresh, 24, 'the hours of 2026-11-20 are built');
-      assert.ok((purchaseStatus?.stale ?? 0) >= 23, 'the hours of 2026-11-21 wait');
+      assert.equal(purchaseStatus?.fresh, 32, 'the hours before 2026-11-21T08:00 are built');
+      assert.ok((purchaseStatus?.stale ?? 0) >= 15, 'the hours from 2026-11-21T08:00 wait');
 
       // The corrected batch lands, passes, and what depends on users is rebuilt with it.
       const fixed = bad.map((p, i) => ({ ...p, signup_time_utc: profiles[i]?.signup_time_utc }));
@@ -156,9 +158,10 @@ describe('checks', () => {
       const runsAfterWait = pondJson<unknown[]>(dir, 'runs', '--limit', '10000').length;
       const rebuilt = pond(dir, 'build', 'purchase_items', 'hourly_sales', '--to', '2026-11-22');
       assert.equal(rebuilt.status, 0, rebuilt.stderr);
-      const runs = pondJson<Array<{ dataset: string; status: string }>>(dir, 'runs', '--limit', '10000').slice(0, -runsAfterWait);
-      assert.ok(runs.some((r) => r.dataset === 'purchase_items' && r.status === 'succeeded'), 'purchase_items ran');
-      assert.ok(runs.some((r) => r.dataset === 'hourly_sales' && r.status === 'succeeded'), 'hourly_sales ran');
+      const runs = pondJson<Array<{ dataset: string; key: string; status: string }>>(dir, 'runs', '--limit', '10000').slice(0, -runsAfterWait);
+      assert.ok(runs.some((r) => r.dataset === 'purchase_items' && r.key >= '2026-11-21T08' && r.status === 'succeeded'), 'purchase_items ran');
+      assert.ok(runs.some((r) => r.dataset === 'hourly_sales' && r.key >= '2026-11-21T08' && r.status === 'succeeded'), 'hourly_sales ran');
+      assert.ok(runs.every((r) => r.status === 'succeeded'));
       const usersStatus = pondJson<{ streams: Array<{ stream: string; checks: string }> }>(dir, 'status').streams.find((s) => s.stream === 'users');
       assert.equal(usersStatus?.checks, 'passing');
     } finally {

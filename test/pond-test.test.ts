@@ -26,6 +26,10 @@ describe('pond test', () => {
 
   it("passes the example project's tests, one file per pipeline file", { timeout: 120_000 }, () => {
     const r = pond(path.join(ROOT, 'examples/shop'), 'test', '--json');
+    // and the whole gate passes on the example.
+    const gate = pond(path.join(ROOT, 'examples/shop'), 'check');
+    assert.equal(gate.status, 0, gate.stdout + gate.stderr);
+    assert.match(gate.stdout, /✓ pipeline tests pass: \d+ passed, 0 failed/);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const report = JSON.parse(r.stdout) as TestReport;
     assert.deepEqual(report.files, ['tests/devices.test.ts', 'tests/sales.test.ts', 'tests/users.test.ts', 'tests/web.test.ts']);
@@ -71,6 +75,13 @@ test('a deliberately wrong expectation', async () => {
     const chosen = pond(dir, 'test', '--name', 'sums the amounts');
     assert.equal(chosen.status, 0, chosen.stdout + chosen.stderr);
     assert.match(chosen.stdout, /ok: 1 passed, 0 failed/);
+
+    // The CI gate runs the same tests: one failing test fails it.
+    const gate = pond(dir, 'check', '--json');
+    assert.equal(gate.status, 1, gate.stdout + gate.stderr);
+    const steps = (JSON.parse(gate.stdout) as { steps: Array<{ name: string; status: string; details: string[] }> }).steps;
+    assert.deepEqual(steps.map((s) => [s.name, s.status]), [['project', 'passed'], ['typecheck', 'passed'], ['schemas', 'passed'], ['plan', 'passed'], ['tests', 'failed']]);
+    assert.deepEqual(steps.find((s) => s.name === 'tests')?.details, ['a deliberately wrong expectation']);
   });
 
   it('is bad input (exit 2) for a project without tests, or a filter that matches none', () => {

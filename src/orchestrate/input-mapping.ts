@@ -20,8 +20,9 @@ export function inputRange(output: Partitioning, input: Partitioning, mapping: R
     case 'all':
       // Everything known by the end of the output window ("as of" semantics):
       // late data in an old input partition touches outputs from then on only.
-      // A coarser input partition that starts inside the window is read too
-      // (an hour reads its day of profiles), so same-day records are seen.
-      return { from: NO_LOWER_BOUND, to: input.grain.index(end - 1) + 1 };
+      // Only input partitions that end by then: a coarser input (a day of
+      // profiles for an hour of purchases) is read once its partition is over,
+      // so give a lookup the grain of its readers to see same-hour records.
+      return { from: NO_LOWER_BOUND, to: input.grain.index(end) };
   }
 }

@@ -2,25 +2,28 @@
  * Runs the checks of one stream or dataset on one new version, in DuckDB,
  * before the version becomes current.
  *
- * Checks on single rows and on the whole version (not null, accepted values,
- * range, row count, freshness) share ONE scan of the version's files, as
- * filtered aggregates; unique, relationships and custom SQL run a query each.
- * Only a failing check reads its sample of failing rows. A check that cannot
- * run (a column it names is missing, its SQL is wrong) is an `error` result,
- * which counts as a failure: a version nobody could check is not trusted.
+ * Every check that runs SQL contributes expressions to ONE statement: the
+ * version is a CTE under the stream's or dataset's name (so custom SQL can
+ * name it), filtered aggregates answer not null, accepted values, range, row
+ * count and freshness in one scan, and scalar subqueries answer unique,
+ * relationships and custom SQL. Checks are cheap when they pass: one round
+ * trip, no views to create and drop. Only a failing check reads its sample
+ * of failing rows. A check that cannot run (a column it names is missing,
+ * its SQL is wrong) is an `error` result, which counts as a failure: a
+ * version nobody could check is not trusted.
  */
 import type { CheckModel } from '../config/index.ts';
 import { formatDuration, formatInstant, type CheckValue } from '../define/index.ts';
 import { quoteIdent } from '../schema/index.ts';
 import type { Column, NewCheckResult } from '../state/index.ts';
-import { createInputViews, sqlString, type PartitionWindow, type SqlSession } from '../transform/index.ts';
+import { inputQuery, partitionQuery, sqlString, type PartitionWindow, type SqlSession } from '../transform/index.ts';
 import { contractViolations, describeChange, schemaChanges } from './schema-changes.ts';
 import { sampleRows } from './sample-rows.ts';
 import { volumeVerdict } from './volume.ts';
 
 /** The version under check. */
 export interface CheckTarget {
-  /** The stream or dataset: the view name its checks' SQL uses. */
+  /** The stream or dataset: the name its checks' SQL uses for the version. */
   readonly name: string;
   readonly idx: number;
   readonly key: string;
@@ -88,12 +91,11 @@ export async function evaluateChecks(env: CheckEnvironment, target: CheckTarget,
   }
   if (checks.length === 0) return { results, blocking: [] };
 
-  await createInputViews(env.session, [{ alias: target.name, files: target.files, columns: target.columns, sameSchema: target.files.length <= 1 }], target.window);
-  const view = quoteIdent(target.name);
-  const scanned = await scanAggregates(env.session, view, checks);
+  const scope = await queryScope(env, target, checks);
+  const measured = await measure(env.session, scope, checks);
   for (const check of checks) {
     try {
-      record(check, await verdictOf(env, target, view, check, scanned));
+      record(check, await verdictOf(env, target, scope, check, measured));
     } catch (error) {
       record(check, { status: 'error', observed: null, threshold: null, failingRows: 0, message: `the check could not run: ${(error as Error).message.split('\n')[0]}` });
     }
@@ -101,9 +103,35 @@ export async function evaluateChecks(env: CheckEnvironment, target: CheckTarget,
   return { results, blocking: results.filter((r) => r.severity === 'error' && r.status !== 'pass') };
 }
 
-/** The aggregate expressions of the checks answered by the shared scan, by check name. */
-function aggregatesOf(check: CheckModel): Record<string, string> | undefined {
+/** The CTEs every check query starts with: the version under its own name, `pond_partition`, and the keys of related datasets. */
+interface QueryScope {
+  readonly with: string;
+  readonly view: string;
+  /** CTE name of the keys a relationships check compares with, by check name. */
+  readonly relations: ReadonlyMap<string, string>;
+}
+
+async function queryScope(env: CheckEnvironment, target: CheckTarget, checks: readonly CheckModel[]): Promise<QueryScope> {
+  const view = quoteIdent(target.name);
+  const ctes = [
+    `${view} as (${inputQuery({ files: target.files, columns: target.columns, sameSchema: target.files.length <= 1 })})`,
+    `pond_partition as (${partitionQuery(target.window)})`,
+  ];
+  const relations = new Map<string, string>();
+  for (const check of checks) {
+    if (check.kind !== 'relationships') continue;
+    const name = `_pond_relation_${relations.size}`;
+    const other = await env.relation(check.to);
+    ctes.push(`${name} as (${relationQuery(other.files, other.columns, check.field)})`);
+    relations.set(check.name, name);
+  }
+  return { with: `with ${ctes.join(',\n')}`, view, relations };
+}
+
+/** The SQL expressions (over the version's rows) that measure a check, by field. */
+function expressionsOf(check: CheckModel, scope: QueryScope): Record<string, string> | undefined {
   const q = quoteIdent;
+  const { view } = scope;
   switch (check.kind) {
     case 'not_null':
       return { failing: `count(*) filter (where ${check.columns.map((c) => `${q(c)} is null`).join(' or ')})` };
@@ -116,23 +144,30 @@ function aggregatesOf(check: CheckModel): Record<string, string> | undefined {
       return { rows: 'count(*)' };
     case 'freshness':
       return { newest: `epoch_ms(max(try_cast(${q(check.column)} as timestamptz)))`, present: `count(${q(check.column)})` };
-    default:
+    case 'unique':
+      // One grouping answers both: how many keys repeat, in how many rows.
+      return { duplicates: `(select {'keys': count(*), 'rows': coalesce(sum(_pond_count), 0)} from (${duplicatesQuery(check.columns, view)}))` };
+    case 'relationships':
+      return { failing: `count(*) filter (where ${orphanFilter(check.column, scope.relations.get(check.name) as string)})` };
+    case 'sql':
+      return { failing: `(select count(*) from (${check.sql}))` };
+    case 'contract':
       return undefined;
   }
 }
 
-type Scan = Map<string, Record<string, unknown> | Error>;
+type Measured = Map<string, Record<string, unknown> | Error>;
 
-/** One scan for every check it can answer; a check whose expression fails gets its own error. */
-async function scanAggregates(session: SqlSession, view: string, checks: readonly CheckModel[]): Promise<Scan> {
+/** One statement for every check; when it fails to bind, one statement per check, to tell which check is broken. */
+async function measure(session: SqlSession, scope: QueryScope, checks: readonly CheckModel[]): Promise<Measured> {
   const parts: Array<{ check: string; field: string; expr: string }> = [];
   for (const check of checks) {
-    for (const [field, expr] of Object.entries(aggregatesOf(check) ?? {})) parts.push({ check: check.name, field, expr });
+    for (const [field, expr] of Object.entries(expressionsOf(check, scope) ?? {})) parts.push({ check: check.name, field, expr });
   }
-  const out: Scan = new Map();
+  const out: Measured = new Map();
   if (parts.length === 0) return out;
   const run = async (subset: typeof parts) => {
-    const [row] = await session.rows(`select ${subset.map((p, i) => `${p.expr} as a${i}`).join(', ')} from ${view}`);
+    const [row] = await session.rows(`${scope.with}\nselect ${subset.map((p, i) => `${p.expr} as a${i}`).join(',\n  ')}\nfrom ${scope.view}`);
     subset.forEach((p, i) => {
       const into = out.get(p.check);
       const values = into instanceof Error || into === undefined ? {} : into;
@@ -143,7 +178,6 @@ async function scanAggregates(session: SqlSession, view: string, checks: readonl
   try {
     await run(parts);
   } catch {
-    // Some expression does not bind (a column is missing): find which, check by check.
     for (const name of new Set(parts.map((p) => p.check))) {
       try {
         await run(parts.filter((p) => p.check === name));
@@ -155,16 +189,18 @@ async function scanAggregates(session: SqlSession, view: string, checks: readonl
   return out;
 }
 
-async function verdictOf(env: CheckEnvironment, target: CheckTarget, view: string, check: CheckModel, scan: Scan): Promise<Verdict> {
+async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: QueryScope, check: CheckModel, measured: Measured): Promise<Verdict> {
   const q = quoteIdent;
-  const scanned = scan.get(check.name);
-  if (scanned instanceof Error) throw scanned;
-  const num = (field: string) => Number(scanned?.[field] ?? 0);
-  const sample = (where: string, first: readonly string[]) => sampleRows(env.session, `select * from ${view} where ${where}`, target.keyColumns, first);
+  const { view } = scope;
+  const values = measured.get(check.name);
+  if (values instanceof Error) throw values;
+  const num = (field: string) => Number(values?.[field] ?? 0);
+  const sample = (query: string, first: readonly string[]) => sampleRows(env.session, scope.with, query, target.keyColumns, first);
   const rowsVerdict = async (failing: number, threshold: string, where: string, first: readonly string[]): Promise<Verdict> =>
     failing === 0
       ? { status: 'pass', observed: '0 rows', threshold, failingRows: 0, message: null }
-      : { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: await sample(where, first) };
+      : { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: await sample(`select * from ${view} where ${where}`, first) };
+  const bounds = (min: CheckValue | undefined, max: CheckValue | undefined) => [min === undefined ? '' : `≥ ${min}`, max === undefined ? '' : `≤ ${max}`].filter(Boolean).join(' and ');
 
   switch (check.kind) {
     case 'not_null':
@@ -172,14 +208,13 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, view: strin
     case 'accepted_values':
       return rowsVerdict(num('failing'), `one of ${check.values.map((v) => JSON.stringify(v)).join(', ')}`, acceptedFilter(check.column, check.values), [check.column]);
     case 'range': {
-      const verdict = await rowsVerdict(num('failing'), [check.min === undefined ? '' : `≥ ${check.min}`, check.max === undefined ? '' : `≤ ${check.max}`].filter(Boolean).join(' and '), rangeFilter(check.column, check.min, check.max), [check.column]);
-      return verdict.status === 'pass' ? verdict : { ...verdict, observed: `${verdict.observed} (min ${String(scanned?.low)}, max ${String(scanned?.high)})` };
+      const verdict = await rowsVerdict(num('failing'), bounds(check.min, check.max), rangeFilter(check.column, check.min, check.max), [check.column]);
+      return verdict.status === 'pass' ? verdict : { ...verdict, observed: `${verdict.observed} (min ${String(values?.low)}, max ${String(values?.high)})` };
     }
     case 'row_count': {
       const rows = num('rows');
       const ok = (check.min === undefined || rows >= check.min) && (check.max === undefined || rows <= check.max);
-      const threshold = [check.min === undefined ? '' : `≥ ${check.min}`, check.max === undefined ? '' : `≤ ${check.max}`].filter(Boolean).join(' and ');
-      return { status: ok ? 'pass' : 'fail', observed: `${rows} rows`, threshold, failingRows: 0, message: null };
+      return { status: ok ? 'pass' : 'fail', observed: `${rows} rows`, threshold: bounds(check.min, check.max), failingRows: 0, message: null };
     }
     case 'freshness': {
       const threshold = `newest within ${formatDuration(check.withinMs)} of ${target.window.end === null ? 'the check' : 'the window end (or the check, while it is open)'}`;
@@ -190,35 +225,27 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, view: strin
       return { status: age <= check.withinMs ? 'pass' : 'fail', observed: `newest ${formatInstant(newest)}, ${formatDuration(Math.max(0, age))} before ${formatInstant(reference)}`, threshold, failingRows: 0, message: null };
     }
     case 'unique': {
-      const cols = check.columns.map(q).join(', ');
-      const dups = `select ${cols}, count(*) as _pond_count from ${view} group by all having count(*) > 1`;
-      const [row] = await env.session.rows(`select count(*) as keys, coalesce(sum(_pond_count), 0) as rows from (${dups})`);
-      const keys = Number(row?.keys ?? 0);
-      const rows = Number(row?.rows ?? 0);
+      const duplicates = (values?.duplicates ?? {}) as { keys?: unknown; rows?: unknown };
+      const keys = Number(duplicates.keys ?? 0);
+      const rows = Number(duplicates.rows ?? 0);
       if (keys === 0) return { status: 'pass', observed: 'no duplicates', threshold: 'no duplicates', failingRows: 0, message: null };
       const join = check.columns.map((c) => `v.${q(c)} is not distinct from d.${q(c)}`).join(' and ');
-      const failing = `select v.* from ${view} v join (${dups}) d on ${join} order by ${check.columns.map((c) => `v.${q(c)}`).join(', ')}`;
+      const failing = `select v.* from ${view} v join (${duplicatesQuery(check.columns, view)}) d on ${join} order by ${check.columns.map((c) => `v.${q(c)}`).join(', ')}`;
       return {
         status: 'fail',
         observed: `${keys} duplicated ${keys === 1 ? 'key' : 'keys'} in ${rows} rows`,
         threshold: 'no duplicates',
         failingRows: rows,
         message: null,
-        sample: await sampleRows(env.session, failing, target.keyColumns, check.columns),
+        sample: await sample(failing, check.columns),
       };
     }
-    case 'relationships': {
-      const other = await env.relation(check.to);
-      await env.session.defineViews([{ name: '_pond_relation', query: relationQuery(other.files, other.columns, check.field) }]);
-      const where = `${q(check.column)} is not null and ${q(check.column)} not in (select _pond_key from _pond_relation where _pond_key is not null)`;
-      const [row] = await env.session.rows(`select count(*) as n from ${view} where ${where}`);
-      return rowsVerdict(Number(row?.n ?? 0), `every ${check.column} in ${check.to}.${check.field}`, where, [check.column]);
-    }
+    case 'relationships':
+      return rowsVerdict(num('failing'), `every ${check.column} in ${check.to}.${check.field}`, orphanFilter(check.column, scope.relations.get(check.name) as string), [check.column]);
     case 'sql': {
-      const [row] = await env.session.rows(`select count(*) as n from (${check.sql})`);
-      const failing = Number(row?.n ?? 0);
+      const failing = num('failing');
       if (failing === 0) return { status: 'pass', observed: '0 rows', threshold: 'no rows returned', failingRows: 0, message: null };
-      return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold: 'no rows returned', failingRows: failing, message: null, sample: await sampleRows(env.session, `select * from (${check.sql})`, target.keyColumns, []) };
+      return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold: 'no rows returned', failingRows: failing, message: null, sample: await sample(check.sql, []) };
     }
     case 'volume': {
       const rows = num('rows');
@@ -238,6 +265,15 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, view: strin
       return { status: 'fail', observed, threshold, failingRows: 0, message: 'the version breaks the dataset’s contract' };
     }
   }
+}
+
+/** The key values that occur more than once, with how often. */
+function duplicatesQuery(columns: readonly string[], view: string): string {
+  return `select ${columns.map(quoteIdent).join(', ')}, count(*) as _pond_count from ${view} group by all having count(*) > 1`;
+}
+
+function orphanFilter(column: string, relation: string): string {
+  return `${quoteIdent(column)} is not null and ${quoteIdent(column)} not in (select _pond_key from ${relation} where _pond_key is not null)`;
 }
 
 /** The keys of another stream or dataset, from the files of its current versions. */

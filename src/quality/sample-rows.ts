@@ -10,8 +10,9 @@ export const SAMPLE_ROWS = 10;
 const MAX_COLUMNS = 16;
 const MAX_TEXT = 200;
 
-export async function sampleRows(session: SqlSession, query: string, keys: readonly string[], checked: readonly string[]): Promise<Record<string, unknown>[]> {
-  const rows = await session.rows(`select * from (${query}) limit ${SAMPLE_ROWS}`);
+/** The first rows of `query` (run after the `with` clause that names its tables). */
+export async function sampleRows(session: SqlSession, withClause: string, query: string, keys: readonly string[], checked: readonly string[]): Promise<Record<string, unknown>[]> {
+  const rows = await session.rows(`${withClause}\nselect * from (${query}) limit ${SAMPLE_ROWS}`);
   return rows.map((row) => {
     const present = Object.keys(row);
     const order = [...new Set([...keys, ...checked, ...present])].filter((c) => present.includes(c)).slice(0, Math.max(MAX_COLUMNS, keys.length + checked.length));

@@ -1,6 +1,6 @@
 /** Running transformations: DuckDB SQL and TypeScript functions, and writing Parquet. */
 export { openEngine, sqlString, sqlList, type Engine, type SqlSession } from './duckdb-engine.ts';
 export { runTransform, type TransformJob } from './run-transform.ts';
-export { createInputViews, inputQuery } from './input-views.ts';
+export { createInputViews, inputQuery, partitionQuery } from './input-views.ts';
 export { copyQueryToParquet, writeRowsToParquet } from './write-parquet.ts';
 export type { InputBinding, PartitionWindow, BuildOutput } from './types.ts';

@@ -8,11 +8,13 @@ import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
 import type { InputBinding, PartitionWindow } from './types.ts';
 
 export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
+  await session.defineViews([...inputs.map((input) => ({ name: input.alias, query: inputQuery(input) })), { name: 'pond_partition', query: partitionQuery(window) }]);
+}
+
+/** The one row of `pond_partition`: the key, start and end of the partition being built. */
+export function partitionQuery(window: PartitionWindow): string {
   const ts = (ms: number | null) => (ms === null ? 'null::timestamptz' : `to_timestamp(${ms / 1000})`);
-  await session.defineViews([
-    ...inputs.map((input) => ({ name: input.alias, query: inputQuery(input) })),
-    { name: 'pond_partition', query: `select ${sqlString(window.key)} as key, ${ts(window.start)} as start, ${ts(window.end)} as "end"` },
-  ]);
+  return `select ${sqlString(window.key)} as key, ${ts(window.start)} as start, ${ts(window.end)} as "end"`;
 }
 
 /** A query over an input's files; an input with no files still has its columns. */

@@ -34,7 +34,9 @@ export const users = stream({
   description: 'User profile records, emitted when a profile is created or changes: the dimension purchases join to.',
   schema: 'schemas/users.schema.json',
   time: 'time_utc',
-  partition: 'day',
+  // Hourly, as the purchases that look profiles up: an hour of purchases reads every
+  // profile partition that has ended by the end of that hour (see map: 'all').
+  partition: 'hour',
   lateness: '10m',
   start: '2026-11-20',
   key: ['user_id', 'time_utc'],

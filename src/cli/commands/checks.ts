@@ -3,6 +3,8 @@
  * first, kept for good; with `--failed`, each failure with its sample of
  * failing rows (key columns first), so the rows behind a failure can be found.
  */
+import { nodeOf } from '../../config/index.ts';
+import { parsePartitionKey, partitionKey } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { CheckResult } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
@@ -26,10 +28,12 @@ export async function checksCommand(name: string | undefined, options: ChecksOpt
     }
     let idx: number | undefined;
     if (options.partition !== undefined) {
-      if (name === undefined) throw new PondError('BAD_ARGUMENT', '--partition needs a stream or dataset name');
-      const found = (await state.checkResults({ dataset: name, limit: 100_000 })).find((r) => r.key === options.partition);
-      if (!found) throw new PondError('NOT_FOUND', `no check results for partition ${options.partition} of ${name}`, { hint: `partition keys look like 2026-11-23T19:00Z/PT1H; see \`pond checks ${name}\`` });
-      idx = found.idx;
+      const node = name === undefined ? undefined : nodeOf(project, name);
+      if (!node) throw new PondError('BAD_ARGUMENT', '--partition needs a stream or dataset name');
+      idx = parsePartitionKey(node.partitioning, options.partition);
+      if (idx === undefined) {
+        throw new PondError('BAD_ARGUMENT', `"${options.partition}" is not a partition key of ${name}`, { hint: `${name} has keys like ${partitionKey(node.partitioning, node.partitioning.kind === 'none' ? 0 : node.partitioning.grain.index(Date.now()))}` });
+      }
     }
     const results = await state.checkResults({ dataset: name, idx, versionId: options.version, failed: options.failed, limit });
     if (options.json) {
