@@ -19,6 +19,11 @@ describe('pond init', () => {
     assert.match(build.stdout, /Built \d+ partitions/);
     const [row] = pondJson<Array<{ events: number }>>(dir, 'query', 'select sum(events) as events from daily_counts');
     assert.ok((row?.events ?? 0) > 900);
+    // Its checks ran, and the CI gate passes: typecheck, schemas, plan and its pipeline test.
+    assert.equal(pondJson<Array<{ status: string }>>(dir, 'checks', 'hourly_counts', '--limit', '1000').filter((r) => r.status !== 'pass').length, 0);
+    const gate = pond(dir, 'check');
+    assert.equal(gate.status, 0, gate.stdout + gate.stderr);
+    assert.match(gate.stdout, /✓ pipeline tests pass: 1 passed/);
     assert.equal(spawnSync(process.execPath, [POND, 'init', dir], { encoding: 'utf8' }).status, 2, 'a non-empty folder is refused');
   });
 });

@@ -58,7 +58,10 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
     } else if (summary.succeeded === 0 && summary.failed === 0) {
       console.log(summary.cancelled ? 'Cancelled.' : 'Nothing to build: every partition in scope is up to date.');
     } else {
-      console.log(`Built ${summary.succeeded} partition${summary.succeeded === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${summary.failed ? `; ${summary.failed} failed (see \`pond runs --failed\`)` : ''}.`);
+      const quarantined = summary.failures.filter((f) => f.error.code === 'CHECK_FAILED').length;
+      const where = quarantined === 0 ? '`pond runs --failed`' : quarantined === summary.failed ? '`pond checks --failed`' : '`pond runs --failed`, `pond checks --failed`';
+      const failed = summary.failed ? `; ${summary.failed} failed${quarantined ? `, ${quarantined} of them quarantined by their checks` : ''} (see ${where})` : '';
+      console.log(`Built ${summary.succeeded} partition${summary.succeeded === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${failed}.`);
     }
     return summary.failed > 0 ? 1 : summary.cancelled ? 1 : 0;
   } finally {

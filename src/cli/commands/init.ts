@@ -1,4 +1,4 @@
-/** `pond init DIR`: a runnable project with a stream, two datasets and sample events, loaded. */
+/** `pond init DIR`: a runnable project with a stream, two checked datasets, a pipeline test and sample events, loaded. */
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ export default defineConfig({
 });
 `;
 
-const PIPELINE = `import { dataset, stream } from 'pond';
+const PIPELINE = `import { check, dataset, stream } from 'pond';
 
 /** Events as the app sends them; event time is \`time_utc\`. */
 export const events = stream({
@@ -29,6 +29,12 @@ export const events = stream({
 export const hourly_counts = dataset({
   name: 'hourly_counts',
   inputs: { events },
+  // Run on every new version before it is used; a failed 'error' check keeps the version out.
+  checks: [
+    check.unique('event_type'),
+    check.acceptedValues('event_type', ['login', 'view', 'purchase']),
+    check.range('amount', { min: 0 }),
+  ],
   sql: \`
     select event_type, count(*) as events, count(distinct user_id) as users, coalesce(sum(amount), 0) as amount
     from events
@@ -46,6 +52,31 @@ export const daily_counts = dataset({
     from hourly
     group by event_type
   \`,
+});
+`;
+
+const TEST = `import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runDataset } from 'pond/testing';
+import { hourly_counts } from '../pipelines/events.ts';
+
+// Run with \`npx pond test\`: the real SQL, in memory, on the rows given here.
+test('hourly_counts counts events and users per type, and sums amounts', async () => {
+  const rows = await runDataset(hourly_counts, {
+    partition: '2026-11-23T19:00Z',
+    orderBy: ['event_type'],
+    inputs: {
+      events: [
+        { event_type: 'view', user_id: 'u1', time_utc: '2026-11-23T19:05:00Z' },
+        { event_type: 'view', user_id: 'u1', time_utc: '2026-11-23T19:06:00Z' },
+        { event_type: 'purchase', user_id: 'u2', time_utc: '2026-11-23T19:07:00Z', amount: 12.5 },
+      ],
+    },
+  });
+  assert.deepEqual(rows, [
+    { event_type: 'purchase', events: 1, users: 1, amount: 12.5 },
+    { event_type: 'view', events: 2, users: 1, amount: 0 },
+  ]);
 });
 `;
 
@@ -70,8 +101,10 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
   mkdirSync(path.join(root, 'pipelines'), { recursive: true });
   mkdirSync(path.join(root, 'schemas'), { recursive: true });
   mkdirSync(path.join(root, 'data'), { recursive: true });
+  mkdirSync(path.join(root, 'tests'), { recursive: true });
   writeFileSync(path.join(root, 'pond.config.ts'), CONFIG.replace('__NAME__', path.basename(root)));
   writeFileSync(path.join(root, 'pipelines', 'events.ts'), PIPELINE);
+  writeFileSync(path.join(root, 'tests', 'hourly_counts.test.ts'), TEST);
   writeFileSync(path.join(root, 'schemas', 'events.schema.json'), `${JSON.stringify(SCHEMA, null, 2)}\n`);
   writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: path.basename(root), private: true, type: 'module' }, null, 2)}\n`);
   writeFileSync(path.join(root, '.gitignore'), '.pond/\nnode_modules/\n');
@@ -94,7 +127,7 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
       console.log(JSON.stringify({ project: root, loaded: summary }));
     } else {
       console.log(`Created ${root} and loaded ${summary.accepted} sample events (${summary.deadLetters} invalid ones went to the dead letters).`);
-      console.log(`\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"`);
+      console.log(`\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"\n  npx pond check     # what CI runs: typecheck, schemas, plan, the tests in tests/`);
     }
     return 0;
   } finally {
