@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
 import { ROOT, pond, pondJson, spawnPond } from './helpers/project.ts';
 
 describe('examples/shop', () => {
@@ -38,6 +39,13 @@ describe('examples/shop', () => {
       assert.ok(sums && sums.items > 0);
       assert.equal(Number(sums.hourly), Number(sums.items));
       assert.equal(Number(sums.daily), Number(sums.items));
+      // daily_sales is published to the SQLite serving file as it builds: exactly the current versions' rows.
+      const [lake] = pondJson<Array<{ n: number; revenue: number | string }>>(dir, 'query', 'select count(*) as n, sum(revenue) as revenue from daily_sales');
+      const served = new Sqlite(path.join(dir, '.pond/serve.db'), { readonly: true });
+      const published = served.prepare('select count(*) as n, sum(revenue) as revenue from daily_sales').get() as { n: number; revenue: number };
+      served.close();
+      assert.equal(published.n, lake?.n);
+      assert.ok(Math.abs(published.revenue - Number(lake?.revenue)) < 0.01);
       const dead = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from dead_letters');
       assert.ok((dead[0]?.n ?? 0) > 0, 'the malformed sample events are in the dead letters');
       // Every transformation of the example is deterministic: rebuilding reproduces every partition.

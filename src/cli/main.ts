@@ -55,6 +55,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--limit <n>', 'how many (default 50)')
     .action(run((id: string | undefined, _o, cmd: Command) => import('./commands/runs.ts').then((m) => m.runsCommand(id, globals(cmd)))));
   program
+    .command('publish [datasets...]')
+    .description('publish to their sinks the partitions whose current version a sink does not hold yet, retrying failed publishes now (all datasets with sinks when none is named)')
+    .option('--force', 'publish every partition again, whatever the sinks hold (after a serving database was wiped or replaced)')
+    .action(run((names: string[], _o, cmd: Command) => import('./commands/publish.ts').then((m) => m.publishCommand(names, globals(cmd)))));
+  program.command('sinks [dataset]').description('the state of each sink: partitions published, behind and failed, with errors').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/sinks.ts').then((m) => m.sinksCommand(name, globals(cmd)))));
+  program
     .command('query <sql>')
     .description('SQL over the current versions of every stream and dataset (and dead_letters)')
     .option('--format <format>', 'table, json or csv', 'table')

@@ -11,6 +11,7 @@ export {
   type StreamModel,
   type CheckModel,
   type DatasetModel,
+  type SinkModel,
   type NodeModel,
   type ResolvedInput,
   type ResolvedMapping,
@@ -20,5 +21,7 @@ export {
   type CollectSettings,
   type BufferSettings,
   type LandSettings,
+  type ApiSettings,
 } from './project.ts';
 export { SEGMENT_TYPES, parseSize } from './resolve-collect.ts';
+export { resolveApi } from './resolve-api.ts';

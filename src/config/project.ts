@@ -87,8 +87,17 @@ export interface DatasetModel {
   readonly checks: readonly CheckModel[];
   /** Columns that identify a row, shown beside failing rows (may be empty). */
   readonly key: readonly string[];
+  /** Where its committed partitions are published. */
+  readonly sinks: readonly SinkModel[];
   readonly description: string | undefined;
 }
+
+/** A validated sink; `name` is unique within its dataset. Paths are absolute. */
+export type SinkModel =
+  | { readonly kind: 'postgres'; readonly name: string; readonly url: string; readonly table: string; readonly schema: string }
+  | { readonly kind: 'sqlite'; readonly name: string; readonly file: string; readonly table: string }
+  | { readonly kind: 'webhook'; readonly name: string; readonly url: string; readonly secret: string; readonly batchRows: number }
+  | { readonly kind: 'files'; readonly name: string; readonly dir: string; readonly format: 'csv' | 'parquet' };
 
 export type NodeModel = StreamModel | DatasetModel;
 
@@ -110,6 +119,7 @@ export interface Project {
   readonly collect: CollectSettings;
   readonly buffer: BufferSettings;
   readonly land: LandSettings;
+  readonly api: ApiSettings;
 }
 
 export type SegmentType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
@@ -140,6 +150,14 @@ export interface BufferSettings {
   readonly dir: string;
   readonly partitions: number;
   readonly maxBytes: number;
+}
+
+export interface ApiSettings {
+  /** Bearer tokens; empty means the API is open (allowed only on loopback). */
+  readonly tokens: readonly string[];
+  readonly queryTimeoutMs: number;
+  readonly defaultRows: number;
+  readonly maxRows: number;
 }
 
 export interface LandSettings {

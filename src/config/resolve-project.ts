@@ -25,6 +25,8 @@ import { COMPATIBILITY_MODES, compileEventSchema, projectColumns, RAW_META_COLUM
 import { findCycle } from './find-cycle.ts';
 import { resolveChecks, resolveContract, resolveKey, type CheckScope } from './resolve-checks.ts';
 import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts';
+import { resolveApi } from './resolve-api.ts';
+import { resolveSinks } from './resolve-sinks.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -152,6 +154,7 @@ export function resolveProject(decl: Declarations): Project {
       description: def.description,
       checks,
       key: resolveKey(def.key, firstUnique?.kind === 'unique' ? firstUnique.columns : [], checkScope),
+      sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail),
       fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
     });
     if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
@@ -212,6 +215,7 @@ export function resolveProject(decl: Declarations): Project {
     collect: resolveCollect(config, streams, configWhere, fail),
     buffer: resolveBuffer(config, decl.dir, configWhere, fail),
     land: resolveLand(config, configWhere, fail),
+    api: resolveApi(config, configWhere, fail),
   };
 }
 

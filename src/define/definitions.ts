@@ -6,6 +6,7 @@
 import type { Duration } from './duration.ts';
 import type { GrainSpec } from './grain.ts';
 import type { CheckDefinition } from './checks.ts';
+import type { SinkDefinition } from './sinks.ts';
 
 /** One row as TypeScript transformations see it. */
 export type Row = Record<string, unknown>;
@@ -135,6 +136,8 @@ interface DatasetCommon<I extends Record<string, InputSpec>> {
    * lacks one or has another type is quarantined, like a failed `error` check.
    */
   contract?: Readonly<Record<string, string>>;
+  /** Where each committed partition is published (see `sink`): PostgreSQL, SQLite, a webhook, files. */
+  sinks?: readonly SinkDefinition[];
   description?: string;
 }
 
@@ -194,6 +197,25 @@ export interface PondConfig {
   buffer?: BufferOptions;
   /** Landing buffered events in the lake. */
   land?: LandOptions;
+  /** The data API (`/api`) and `/metrics` that `pond up` serves beside the collector. */
+  api?: ApiOptions;
+}
+
+/** Who may use the data API, and how much one query may cost. */
+export interface ApiOptions {
+  /**
+   * Bearer tokens that may call `/api` and `/metrics` (`Authorization: Bearer <token>`),
+   * at least 16 characters each; `POND_API_TOKEN` adds one. Required when
+   * `collect.host` is not a loopback address. Keep them out of the code,
+   * e.g. `[process.env.POND_API_TOKEN ?? 'dev-token-only-on-my-laptop']`.
+   */
+  tokens?: string[];
+  /** A query running longer is interrupted and answered 408. Default `'30s'`. */
+  queryTimeout?: Duration;
+  /** Rows a query or rows request answers when it does not ask for fewer. Default 10,000. */
+  defaultRows?: number;
+  /** Most rows one answer may hold (`limit` above it is refused). Default 1,000,000. */
+  maxRows?: number;
 }
 
 /** A sender of events (an app, a site, a device fleet) and what its write key may do. */

@@ -5,6 +5,7 @@
 export { stream, dataset, defineConfig } from './definitions.ts';
 export { check, type CheckDefinition, type CheckOptions, type CheckSpec, type CheckValue, type Severity } from './checks.ts';
 export { RetryableError } from './retryable-error.ts';
+export { sink, type SinkDefinition, type PostgresSinkOptions, type SqliteSinkOptions, type WebhookSinkOptions, type FilesSinkOptions } from './sinks.ts';
 export type {
   StreamOptions,
   StreamDefinition,
@@ -28,6 +29,7 @@ export type {
   CollectOptions,
   BufferOptions,
   LandOptions,
+  ApiOptions,
   ConfigDefinition,
 } from './definitions.ts';
 export { parseDuration, formatDuration, type Duration } from './duration.ts';

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   CONFLICT: { exit: 1, http: 409, retryable: true },
   /** The work was cancelled on request. */
   CANCELLED: { exit: 1, http: 409, retryable: false },
+  /** The work took longer than it may (a query past the API's timeout); a cheaper request can succeed. */
+  TIMED_OUT: { exit: 1, http: 408, retryable: false },
   /** A bug or a state Pond did not expect. */
   INTERNAL: { exit: 1, http: 500, retryable: false },
 } as const satisfies Record<string, { exit: number; http: number; retryable: boolean }>;

@@ -15,6 +15,7 @@ import { retryDelay } from './backoff.ts';
 import { sleep } from './sleep.ts';
 import { buildPartition, type BuildContext } from './build-partition.ts';
 import { checkVersion, describeFailure } from '../quality/index.ts';
+import { Publisher } from '../sink/index.ts';
 import { describeReason, keyOf, plan as makePlan, reasonOf, type Plan, type PlanOptions } from './plan.ts';
 
 export type BuildEvent =
@@ -53,6 +54,8 @@ export class Executor {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /** Running builds by task id, so that a lost or cancelled task stops. */
   private readonly aborts = new Map<string, AbortController>();
+  /** Publishes each committed partition to its dataset's sinks; made when a dataset with sinks first builds. */
+  private publisher: Publisher | undefined;
 
   constructor(private readonly ctx: BuildContext & { state: StateStore; project: Project }) {}
 
@@ -154,6 +157,8 @@ export class Executor {
         await state.cancelTasks(datasets);
       }
       await Promise.allSettled(running.values());
+      await this.publisher?.close();
+      this.publisher = undefined;
     }
     return { succeeded, failed: failures.length, cancelled: options.signal?.aborted ?? false, failures };
   }
@@ -255,6 +260,13 @@ export class Executor {
       });
       if (!held) return false; // another worker took the task over; its build counts
       options.onEvent?.({ type: 'succeeded', task, runId, rows: version.rows, ms: Date.now() - startedAt });
+      if (model.sinks.length > 0) {
+        // After the commit, never before: a sink only ever sees committed, checked versions. A failed
+        // publish is recorded in the sink state and retried by `pond publish` and `pond up`; the build stands.
+        this.publisher ??= new Publisher(this.ctx);
+        const published = await this.publisher.publishPartition(model.name, task.idx).catch((e: unknown) => [{ sink: '*', error: asPondError(e) }]);
+        for (const r of published) log(r.error ? `sink ${r.sink}: ${r.error.describe()}` : `published to sink ${r.sink}`, r.error ? 'warn' : 'info');
+      }
       return true;
     } catch (thrown) {
       const error = asPondError(thrown);

@@ -13,7 +13,7 @@ import { inputQuery, type SqlSession } from '../transform/index.ts';
 const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */
-export async function createLakeViews(session: SqlSession, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
+export async function createLakeViews(session: Pick<SqlSession, 'run'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
   const unbuilt: string[] = [];
   const filesOf = async (dataset: string) => {
     const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
@@ -35,6 +35,6 @@ export async function createLakeViews(session: SqlSession, project: Project, sta
   return unbuilt;
 }
 
-async function view(session: SqlSession, name: string, files: readonly string[], columns: readonly Column[]): Promise<void> {
+async function view(session: Pick<SqlSession, 'run'>, name: string, files: readonly string[], columns: readonly Column[]): Promise<void> {
   await session.run(`create or replace temp view ${quoteIdent(name)} as ${inputQuery({ files, columns })}`);
 }

@@ -9,6 +9,8 @@ import { LocalLog, type Log } from '../buffer/index.ts';
 import { EVENTS_TOPIC, Lander, type LandContext, type LandSummary } from '../land/index.ts';
 import type { Project } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
+import { assertApiExposure } from './api/index.ts';
+import { PondMetrics } from './metrics.ts';
 import { createServer } from './server.ts';
 
 export interface PlatformOptions {
@@ -26,6 +28,8 @@ export interface Platform {
   readonly log: Log;
   readonly lander: Lander;
   readonly server: FastifyInstance;
+  /** What `/metrics` serves; the orchestrator reports its builds to it. */
+  readonly metrics: PondMetrics;
   /** Buffer recovery on open: bytes of a torn tail cut off. */
   readonly recoveredBytes: number;
   close(): Promise<void>;
@@ -33,6 +37,8 @@ export interface Platform {
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { project } = options.ctx;
+  // Before anything starts: an API open to the network is refused outright.
+  assertApiExposure(project.collect.host, project.api.tokens);
   // Segments of an eighth of the bound (at most 64 MiB): consumed ones are deleted whole, so the buffer drains well before it is full.
   const log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes, segmentBytes: Math.min(64 * 1024 ** 2, Math.floor(project.buffer.maxBytes / 8)) });
   try {
@@ -41,11 +47,24 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const reset = await lander.init();
     if (reset.length > 0) options.onWarning?.(`the buffer holds fewer records than the state says were landed (partitions ${reset.join(', ')}): the buffer folder was replaced; reading it from its start`);
     const stop = new AbortController();
-    const landing = lander.run(stop.signal, { landed: options.onLanded, failed: options.onLandFailed });
-    const server = await createServer({ project, log, topic: EVENTS_TOPIC });
+    const metrics = new PondMetrics(project, options.ctx.state);
+    const landed = (summary: LandSummary) => {
+      metrics.observeLanding(summary);
+      options.onLanded?.(summary);
+    };
+    const landing = lander.run(stop.signal, { landed, failed: options.onLandFailed });
+    let server: FastifyInstance;
+    try {
+      server = await createServer({ project, log, topic: EVENTS_TOPIC, api: { state: options.ctx.state, lake: options.ctx.lake, metrics } });
+    } catch (error) {
+      stop.abort();
+      await landing;
+      throw error;
+    }
     try {
       await server.listen({ port: options.port ?? project.collect.port, host: project.collect.host });
     } catch (error) {
+      await server.close().catch(() => undefined);
       stop.abort();
       await landing;
       const code = (error as NodeJS.ErrnoException).code;
@@ -65,6 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log,
       lander,
       server,
+      metrics,
       recoveredBytes: log.recovery.truncatedBytes,
       async close() {
         await server.close();

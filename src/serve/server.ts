@@ -1,21 +1,29 @@
 /**
  * Pond's one HTTP server: collection under `/v1`, health under `/healthz`
- * (the process answers) and `/readyz` (the buffer takes writes). Errors are
- * JSON with a reason, never an HTML page or a stack.
+ * (the process answers) and `/readyz` (the buffer takes writes), and, when
+ * given the state and the lake, the data API under `/api` and `/metrics`.
+ * Errors are JSON with a reason, never an HTML page or a stack.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
 import { Collector, collectRoutes } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
+import type { Lake } from '../lake/index.ts';
+import type { StateStore } from '../state/index.ts';
+import { apiRoutes, assertApiExposure } from './api/index.ts';
+import type { PondMetrics } from './metrics.ts';
 
 export interface ServerOptions {
   readonly project: Project;
   readonly log: Log;
   readonly topic: string;
+  /** The data API and `/metrics`; left out, the server only collects. */
+  readonly api?: { readonly state: StateStore; readonly lake: Lake; readonly metrics?: PondMetrics };
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const settings = options.project.collect;
+  if (options.api) assertApiExposure(settings.host, options.project.api.tokens);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.maxRequestBytes,
@@ -43,5 +51,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   const collector = new Collector({ project: options.project, log: options.log, topic: options.topic });
   await app.register(collectRoutes(collector, settings));
+  if (options.api) await app.register(await apiRoutes({ project: options.project, ...options.api }));
   return app;
 }

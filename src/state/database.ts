@@ -20,6 +20,22 @@ export interface Database {
   landed_messages: LandedMessagesTable;
   check_results: CheckResultsTable;
   schema_versions: SchemaVersionsTable;
+  sink_state: SinkStateTable;
+}
+
+/** What each sink published of each partition, and its last failure (see migration 006). */
+export interface SinkStateTable {
+  dataset: string;
+  sink: string;
+  idx: number;
+  key: string;
+  version_id: string | null;
+  published_at: number | null;
+  attempted_version: string | null;
+  error: string | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  updated_at: number;
 }
 
 /** The schema registry: versions of each stream's JSON Schema, numbered from 1 per stream (see migration 005). */

@@ -27,6 +27,7 @@ export type {
   Run,
   RunFilter,
   SchemaVersion,
+  SinkState,
   RunStatus,
   StateStore,
   StatusRun,

@@ -17,6 +17,7 @@ import { checkResultRow, chunks, toCheckResult, toCurrentVersion, toPartition, t
 import type { StoreAdapter } from './store-adapter.ts';
 import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
+import * as sinkState from './sink-states.ts';
 import * as queue from './task-queue.ts';
 import type {
   CheckFilter,
@@ -32,6 +33,7 @@ import type {
   Run,
   RunFilter,
   SchemaVersion,
+  SinkState,
   StateStore,
   StatusRun,
   StreamActivity,
@@ -410,6 +412,17 @@ export class KyselyStateStore implements StateStore {
 
   registerSchemaVersion(version: NewSchemaVersion): Promise<{ version: SchemaVersion; created: boolean }> {
     return this.guard('register a schema version', () => this.tx((trx) => schemas.registerSchemaVersionIn(trx, version)));
+  }
+
+  // Sinks -----------------------------------------------------------------------------
+
+  sinkStates(dataset: string, filter: { sink?: string; idx?: number } = {}): Promise<SinkState[]> {
+    return this.guard('read sink states', () => sinkState.sinkStates(this.db, dataset, filter));
+  }
+
+  recordSinkStates(states: readonly SinkState[]): Promise<void> {
+    if (states.length === 0) return Promise.resolve();
+    return this.guard('record sink states', () => this.tx((trx) => sinkState.recordSinkStatesIn(trx, states, this.adapter.maxParams)));
   }
 
   // Landing ---------------------------------------------------------------------------

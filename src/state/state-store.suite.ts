@@ -771,6 +771,37 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       });
     });
 
+    describe('sink state', () => {
+      it('records, replaces and lists the state of each sink per partition', async () => {
+        const ds = unique('ds');
+        const base = { dataset: ds, publishedAt: null, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: 1 };
+        assert.deepEqual(await store.sinkStates(ds), []);
+        await store.recordSinkStates([
+          { ...base, sink: 'pg', idx: 2, key: 'k2', versionId: 'v2', publishedAt: 100 },
+          { ...base, sink: 'pg', idx: 1, key: 'k1', versionId: 'v1', publishedAt: 100 },
+          { ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 500', attempts: 1, nextAttemptAt: 2_000 },
+        ]);
+        assert.deepEqual((await store.sinkStates(ds)).map((s) => [s.sink, s.idx, s.versionId, s.error]), [['hook', 1, null, 'HTTP 500'], ['pg', 1, 'v1', null], ['pg', 2, 'v2', null]]);
+        // A later attempt replaces the row: the failure is counted, then cleared by a success.
+        await store.recordSinkStates([{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 502', attempts: 2, nextAttemptAt: 4_000, updatedAt: 2 }]);
+        const failed = await store.sinkStates(ds, { sink: 'hook' });
+        assert.deepEqual(failed, [{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 502', attempts: 2, nextAttemptAt: 4_000, updatedAt: 2 }]);
+        await store.recordSinkStates([{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: 'v1', publishedAt: 5_000, updatedAt: 3 }]);
+        assert.deepEqual((await store.sinkStates(ds, { sink: 'hook' })).map((s) => [s.versionId, s.publishedAt, s.error, s.attempts, s.nextAttemptAt]), [['v1', 5_000, null, 0, null]]);
+        assert.deepEqual((await store.sinkStates(ds, { idx: 2 })).map((s) => [s.sink, s.key]), [['pg', 'k2']]);
+        assert.equal((await store.sinkStates(unique('other'))).length, 0);
+      });
+
+      it('records thousands of partitions in one call', async () => {
+        const ds = unique('ds');
+        const many = Array.from({ length: 3_000 }, (_, i) => ({ dataset: ds, sink: 's', idx: i, key: `k${i}`, versionId: `v${i}`, publishedAt: i, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: i }));
+        await store.recordSinkStates(many);
+        const read = await store.sinkStates(ds, { sink: 's' });
+        assert.equal(read.length, 3_000);
+        assert.equal(read[2_999]?.versionId, 'v2999');
+      });
+    });
+
     describe('schema registry', () => {
       const schema = (n: number) => ({ stream: '', fingerprint: `fp-${n}`, schema: `{"n":${n}}`, compatibility: 'BACKWARD', registeredAt: 1_000 + n });
 

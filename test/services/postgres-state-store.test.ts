@@ -3,11 +3,10 @@
  * POND_TEST_POSTGRES_URL (a role allowed to create databases); each run
  * creates a fresh database `pond_test_<random>` and drops it afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { after, it } from 'node:test';
-import pg from 'pg';
 import { openStateStore } from '../../src/state/index.ts';
 import { stateStoreSuite } from '../../src/state/state-store.suite.ts';
+import { scratchDatabase } from '../helpers/postgres.ts';
 
 const adminUrl = process.env.POND_TEST_POSTGRES_URL;
 
@@ -20,28 +19,15 @@ if (!adminUrl) {
     );
   });
 } else {
-  const name = `pond_test_${randomBytes(6).toString('hex')}`;
-  const testUrl = new URL(adminUrl);
-  testUrl.pathname = `/${name}`;
-
-  const admin = async (statement: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-
+  const db = scratchDatabase(adminUrl, 'pond_test');
   let created: Promise<void> | undefined;
   after(async () => {
-    if (created) await admin(`drop database if exists ${name} with (force)`);
+    if (created) await db.drop();
   });
 
   stateStoreSuite('postgres', async () => {
-    created ??= admin(`create database ${name}`);
+    created ??= db.create();
     await created;
-    return openStateStore({ url: testUrl.toString(), sqlitePath: '/nonexistent/unused.db' });
+    return openStateStore({ url: db.url, sqlitePath: '/nonexistent/unused.db' });
   });
 }

@@ -5,7 +5,7 @@
  * Money is DECIMAL, not DOUBLE: sums of decimals do not depend on the order
  * DuckDB adds the rows in, so a rebuild gives the same numbers to the cent.
  */
-import { check, dataset } from 'pond';
+import { check, dataset, sink } from 'pond';
 import { userEvents, users } from './streams.ts';
 
 /** One-click purchases whose every item has a SKU, a positive price and a positive quantity. */
@@ -148,6 +148,9 @@ export const dailySales = dataset({
     // A day with far fewer or far more rows than the weeks before it: worth a look, not a stop.
     check.volume({ history: 28, minHistory: 7, deviations: 4 }, { severity: 'warn' }),
   ],
+  // Each committed day replaces that day's rows in the tables (in one transaction).
+  // The SQLite file always; PostgreSQL when SHOP_PG_URL is set, e.g. postgres://pond:pond@127.0.0.1:5432/pond.
+  sinks: [sink.sqlite({ file: '.pond/serve.db' }), ...(process.env.SHOP_PG_URL ? [sink.postgres({ url: process.env.SHOP_PG_URL })] : [])],
   sql: `
     select
       cast(timezone('UTC', p.start) as date) as day,

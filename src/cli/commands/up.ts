@@ -6,9 +6,10 @@
  * collector too.
  */
 import * as path from 'node:path';
-import { Executor, sleep } from '../../orchestrate/index.ts';
+import { Executor, sleep, type BuildEvent } from '../../orchestrate/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { startPlatform } from '../../serve/index.ts';
+import { Publisher } from '../../sink/index.ts';
 import type { LandSummary } from '../../land/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
@@ -36,6 +37,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
       log(`collecting on ${platform.url}/v1/streams/:stream/events and the Segment API at ${platform.url}/v1/batch`);
+      log(`data API on ${platform.url}/api (${ctx.project.api.tokens.length > 0 ? 'bearer tokens required' : 'open: loopback only, no tokens'}; ${platform.url}/api/openapi.json describes it), Prometheus metrics on ${platform.url}/metrics`);
       for (const r of ctx.registeredSchemas) if (r.created) log(`schema registry: stream ${r.stream} is at schema version ${r.version} now`);
       if (platform.recoveredBytes > 0) log(`buffer: cut a torn tail of ${platform.recoveredBytes} bytes left by a crash (those writes were never acknowledged)`);
       if (ctx.project.collect.sources.length === 0) log('no write keys are declared (collect.sources in pond.config.ts): every event will be refused with 401');
@@ -66,7 +68,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
           }
         })();
       }
-      await orchestrate(ctx, controller.signal, log, landed);
+      await orchestrate(ctx, controller.signal, log, landed, (event) => platform.metrics.observeBuild(event));
       await demo;
     } finally {
       await platform.close();
@@ -82,32 +84,50 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
 }
 
 /** Builds whenever anything landed or was built, and at least every 5 s (watermarks move with the clock). */
-async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal: AbortSignal, log: (message: string) => void, landed: LandingReport): Promise<void> {
+async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal: AbortSignal, log: (message: string) => void, landed: LandingReport, observe: (event: BuildEvent) => void): Promise<void> {
   const executor = new Executor(ctx);
+  // Builds publish what they commit; this catches up what is behind: failed publishes after their backoff, sinks added later.
+  const publisher = new Publisher(ctx);
+  const hasSinks = [...ctx.project.datasets.values()].some((d) => d.sinks.length > 0);
+  let lastPublish = 0;
   let seenSeq = -1;
   let lastPlan = 0;
-  while (!signal.aborted) {
-    landed.maybeFlush();
-    const seq = await ctx.state.currentSeq();
-    if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
-      seenSeq = seq;
-      lastPlan = Date.now();
-      const built = new Map<string, number>();
-      const summary = await executor.build({
-        retryFailed: false,
-        signal,
-        onEvent: (event) => {
-          if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
-          if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
-        },
-      });
-      if (summary.succeeded > 0 || summary.failed > 0) {
-        const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
-        log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
+  try {
+    while (!signal.aborted) {
+      if (hasSinks && Date.now() - lastPublish > 5000) {
+        lastPublish = Date.now();
+        const published = await publisher.catchUp({ signal }).catch((error: Error) => {
+          log(`publishing failed: ${error.message}`);
+          return undefined;
+        });
+        for (const r of published?.results ?? []) if (r.error) log(`sink ${r.dataset}/${r.sink} ${r.key}: ${r.error.message} (retried later; pond sinks shows it)`);
+        if (published && published.published > 0) log(`published ${published.published} partition${published.published === 1 ? '' : 's'} to sinks`);
       }
-      seenSeq = await ctx.state.currentSeq();
+      landed.maybeFlush();
+      const seq = await ctx.state.currentSeq();
+      if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
+        seenSeq = seq;
+        lastPlan = Date.now();
+        const built = new Map<string, number>();
+        const summary = await executor.build({
+          retryFailed: false,
+          signal,
+          onEvent: (event) => {
+            observe(event);
+            if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
+            if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
+          },
+        });
+        if (summary.succeeded > 0 || summary.failed > 0) {
+          const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
+          log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
+        }
+        seenSeq = await ctx.state.currentSeq();
+      }
+      await sleep(200, signal);
     }
-    await sleep(200, signal);
+  } finally {
+    await publisher.close();
   }
 }
 

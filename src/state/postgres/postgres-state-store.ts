@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PondError } from '../../errors/index.ts';
+import { PondError, redactUrl } from '../../errors/index.ts';
 import type { Database } from '../database.ts';
 import { KyselyStateStore } from '../kysely-state-store.ts';
 import type { StoreAdapter } from '../store-adapter.ts';
@@ -20,17 +20,6 @@ const OID_INT8 = 20;
 /** Connection-level failures: network codes, and SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown), 28 (auth), 3D000 (no database). */
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
 const SQLSTATE = /^(08|53|57P|28|3D000|40001|40P01)/;
-
-/** The URL with its password replaced, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
 
 function unavailable(where: string, error: unknown, doing: string): PondError | undefined {
   const code = (error as { code?: unknown } | null)?.code;

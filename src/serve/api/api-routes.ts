@@ -1,0 +1,66 @@
+/**
+ * The data API (`/api/…`) and `/metrics` as one fastify plugin: bearer
+ * tokens first, then the routes, one file per concept. Errors are JSON with
+ * a reason (`error`), Pond's code and a hint, at the status of the code's row
+ * in the error table: unknown names 404, bad SQL or parameters 400, a query
+ * past its timeout 408.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Project } from '../../config/index.ts';
+import { PondError } from '../../errors/index.ts';
+import type { Lake } from '../../lake/index.ts';
+import type { StateStore } from '../../state/index.ts';
+import type { PondMetrics } from '../metrics.ts';
+import { bearerAuth } from './bearer-auth.ts';
+import { checkRoutes } from './check-routes.ts';
+import { datasetRoutes } from './dataset-routes.ts';
+import { OPENAPI_DOCUMENT } from './openapi.ts';
+import { queryRoute } from './query-route.ts';
+import { ReadOnlySql } from './read-only-sql.ts';
+import { runRoutes } from './run-routes.ts';
+import { schemaRoutes } from './schema-routes.ts';
+import { StreamRates } from './stream-rates.ts';
+import { streamRoutes } from './stream-routes.ts';
+
+export interface ApiRoutesOptions {
+  readonly project: Project;
+  readonly state: StateStore;
+  readonly lake: Lake;
+  /** Served at `/metrics` when given. */
+  readonly metrics?: PondMetrics;
+}
+
+export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
+  const { project, state, lake } = options;
+  const sql = await ReadOnlySql.open(project, state, lake);
+  const ctx = { project, state, lake, sql };
+  const rates = new StreamRates(state, [...project.streams.keys()]);
+  return async (app) => {
+    app.addHook('onClose', async () => {
+      rates.stop();
+      sql.close();
+    });
+    app.setErrorHandler((error: FastifyError | PondError, _request, reply) => {
+      if (error instanceof PondError) {
+        const status = error.httpStatus;
+        return reply.code(status).send({ error: status >= 500 ? `internal error: ${error.message}` : error.message, code: error.code, hint: error.hint });
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}`, code: 'INTERNAL' });
+      return reply.code(status).send({ error: error.message, code: 'BAD_ARGUMENT' });
+    });
+    app.get('/api/openapi.json', async () => OPENAPI_DOCUMENT);
+    await app.register(async (secured) => {
+      secured.addHook('onRequest', bearerAuth(project.api.tokens));
+      await secured.register(queryRoute(ctx));
+      await secured.register(datasetRoutes(ctx));
+      await secured.register(runRoutes(ctx));
+      await secured.register(checkRoutes(ctx));
+      await secured.register(schemaRoutes(ctx));
+      await secured.register(streamRoutes(ctx, rates));
+      const metrics = options.metrics;
+      if (metrics) secured.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));
+    });
+    rates.start();
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * `GET /api/datasets`, `/api/datasets/:name` and `/api/datasets/:name/rows`:
+ * what `pond status` and `pond checks` show, as JSON. Partitions are given
+ * as ranges of one state each (a million partitions in a few ranges), never
+ * one entry per partition. Streams are datasets too: `:name` may be either.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DatasetModel, NodeModel, StreamModel } from '../../config/index.ts';
+import { dependantsOf } from '../../config/index.ts';
+import { parsePartitionKey, partitionKey, type Partitioning } from '../../define/index.ts';
+import { PondError } from '../../errors/index.ts';
+import { describeReason, groupRuns, keyOf, plan, type DatasetPlan } from '../../orchestrate/index.ts';
+import { quoteIdent } from '../../schema/index.ts';
+import type { Column, StateStore, Version } from '../../state/index.ts';
+import { inputQuery } from '../../transform/index.ts';
+import { findNode, type ApiContext } from './api-context.ts';
+import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
+
+const MAX_RANGES = 10_000;
+
+export function datasetRoutes(ctx: ApiContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/datasets', async () => {
+      const p = await plan(ctx.project, ctx.state, { now: Date.now() });
+      const datasets = [];
+      for (const d of p.datasets.values()) datasets.push({ ...summary(d.model), partitions: counts(d) });
+      return { datasets };
+    });
+
+    app.get<{ Params: { name: string }; Querystring: { versions?: string; ranges?: string } }>('/api/datasets/:name', async (request) => {
+      const node = findNode(ctx.project, request.params.name);
+      const versionLimit = rowLimit(request.query.versions, 20, 1000);
+      const rangeLimit = rowLimit(request.query.ranges, 1000, MAX_RANGES);
+      const versions = await ctx.state.listVersions(node.name, { limit: versionLimit });
+      const partitions = node.kind === 'dataset' ? await datasetPartitions(ctx, node, rangeLimit) : await streamPartitions(ctx.state, node, rangeLimit);
+      const recent = await ctx.state.checkResults({ dataset: node.name, limit: 50 });
+      return {
+        ...summary(node),
+        schema: schemaOf(node, versions),
+        partitions,
+        versions: versions.map(versionJson),
+        checks: {
+          declared: node.checks.map((c) => ({ name: c.name, kind: c.kind, severity: c.severity, description: c.description ?? null })),
+          recent: recent.map(({ sample: _s, ...r }) => ({ ...r, checkedAt: new Date(r.checkedAt).toISOString() })),
+        },
+        lineage: {
+          inputs: node.kind === 'dataset' ? node.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })) : [],
+          dependants: dependantsOf(ctx.project, node.name).map((d) => d.name),
+          sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
+        },
+      };
+    });
+
+    app.get<{ Params: { name: string }; Querystring: { partition?: string; format?: string; limit?: string } }>('/api/datasets/:name/rows', async (request, reply) => {
+      const node = findNode(ctx.project, request.params.name);
+      const format = answerFormat(request, request.query.format);
+      const limit = rowLimit(request.query.limit, ctx.project.api.defaultRows, ctx.project.api.maxRows);
+      let sql = `select * from ${quoteIdent(node.name)}`;
+      let filename = node.name;
+      if (request.query.partition !== undefined) {
+        const key = request.query.partition;
+        const idx = parsePartitionKey(node.partitioning, key);
+        if (idx === undefined) throw new PondError('BAD_ARGUMENT', `"${key}" is not a partition key of ${node.name}`, { hint: `${node.name} has keys like ${exampleKey(node.partitioning)}` });
+        const [current] = await ctx.state.currentVersions(node.name, idx, idx + 1);
+        if (!current) throw new PondError('NOT_FOUND', `partition ${key} of ${node.name} has no current version`, { hint: `GET /api/datasets/${node.name} lists its partitions` });
+        sql = inputQuery({ files: current.files.map((f) => ctx.lake.locate(f.path)), columns: current.schema });
+        filename = `${node.name}-${key.replace(/[^\w.-]+/g, '_')}`;
+      }
+      return sendAnswer(reply, await ctx.sql.run(sql, { format, limit, trusted: true }), filename);
+    });
+  };
+}
+
+function summary(node: NodeModel) {
+  return {
+    name: node.name,
+    kind: node.kind,
+    file: node.file,
+    description: node.kind === 'dataset' ? (node.description ?? null) : null,
+    grain: node.partitioning.kind === 'none' ? 'none' : node.partitioning.grain.name,
+    partitionKey: node.partitioning.kind === 'none' ? 'all' : node.partitioning.grain.iso,
+  };
+}
+
+function counts(d: DatasetPlan) {
+  const size = d.span ? d.span.end - d.span.start : 0;
+  let fresh = 0;
+  let failed = 0;
+  for (let k = 0; k < size; k++) {
+    if (d.failed[k]) failed++;
+    if (d.reason[k] === 0) fresh++;
+  }
+  return { count: size, fresh, stale: size - fresh, failed, first: d.span ? keyOf(d, d.span.start) : null, last: d.span ? keyOf(d, d.span.end - 1) : null, waitingFor: d.waitingFor };
+}
+
+async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: number) {
+  const p = await plan(ctx.project, ctx.state, { now: Date.now() });
+  const d = p.datasets.get(model.name) as DatasetPlan;
+  const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
+  return { ...counts(d), ranges: runs.slice(0, limit).map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })), rangesTruncated: runs.length > limit };
+}
+
+async function streamPartitions(state: StateStore, stream: StreamModel, limit: number) {
+  const runs = await state.statusRuns(stream.name);
+  const key = (idx: number) => partitionKey(stream.partitioning, idx);
+  const count = runs.reduce((n, r) => n + (r.end - r.start), 0);
+  const failed = runs.filter((r) => r.status === 'failed').reduce((n, r) => n + (r.end - r.start), 0);
+  return {
+    count,
+    failed,
+    first: runs[0] ? key(runs[0].start) : null,
+    last: runs.at(-1) ? key((runs.at(-1)?.end ?? 1) - 1) : null,
+    ranges: runs.slice(0, limit).map((r) => ({ from: key(r.start), to: key(r.end - 1), partitions: r.end - r.start, state: r.status })),
+    rangesTruncated: runs.length > limit,
+  };
+}
+
+function schemaOf(node: NodeModel, versions: readonly Version[]): readonly Column[] {
+  const built = versions.find((v) => v.state === 'committed')?.schema;
+  if (built && built.length > 0) return built;
+  if (node.kind === 'stream') return node.columns;
+  return Object.entries(node.columns ?? {}).map(([name, type]) => ({ name, type }));
+}
+
+function versionJson(v: Version) {
+  return {
+    id: v.id,
+    partition: v.key,
+    state: v.state,
+    rows: v.rows,
+    bytes: v.bytes,
+    files: v.files.length,
+    cause: v.cause,
+    runId: v.runId,
+    inputs: v.inputs,
+    codeFingerprint: v.codeFingerprint,
+    createdAt: new Date(v.createdAt).toISOString(),
+    buildMs: v.buildMs,
+  };
+}
+
+function exampleKey(p: Partitioning): string {
+  return partitionKey(p, p.kind === 'none' ? 0 : p.grain.index(Date.now()));
+}

@@ -1,0 +1,120 @@
+/**
+ * The OpenAPI 3.1 document served at `/api/openapi.json`, written by hand
+ * beside the routes; a test fails when a route is registered that it does
+ * not describe.
+ */
+
+type Schema = Record<string, unknown>;
+
+const error: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string', description: 'What was wrong, and where' }, code: { type: 'string' }, hint: { type: 'string' } } };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+const ERROR_TEXT: Record<number, string> = { 400: 'Bad request (bad SQL, forbidden statement, bad parameter)', 401: 'No valid bearer token', 404: 'Unknown name', 408: 'The query ran past the timeout' };
+const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const obj: Schema = { type: 'object' };
+const table = (description: string) => ({
+  description,
+  headers: {
+    'Pond-Rows': { schema: { type: 'integer' }, description: 'Rows in the answer' },
+    'Pond-Truncated': { schema: { type: 'boolean' }, description: 'Whether the row limit cut the answer' },
+  },
+  content: {
+    'application/json': { schema: { $ref: '#/components/schemas/Table' } },
+    'text/csv': { schema: { type: 'string' } },
+    'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
+  },
+});
+const q = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const p = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const format = q('format', 'json, csv or parquet (else the Accept header decides; default json)', { type: 'string', enum: ['json', 'csv', 'parquet'] });
+const limit = q('limit', 'Most rows to answer', { type: 'integer', minimum: 1 });
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Pond data API',
+    version: '1',
+    description:
+      'Read-only SQL over the lake, datasets with their partitions, versions, checks and lineage, runs and their logs, the schema registry and streams. ' +
+      'Every request needs `Authorization: Bearer <token>` when tokens are configured (always when the server is not on loopback).',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: error,
+      Table: {
+        type: 'object',
+        required: ['columns', 'rows', 'truncated'],
+        properties: {
+          columns: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, type: { type: 'string', description: 'DuckDB type' } } } },
+          rows: { type: 'array', items: { type: 'object' } },
+          rowCount: { type: 'integer' },
+          truncated: { type: 'boolean', description: 'True when the query had more rows than the limit' },
+          ms: { type: 'integer' },
+        },
+      },
+    },
+  },
+  paths: {
+    '/api/query': {
+      post: {
+        summary: 'Run one read-only SQL statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) over the views of every stream, dataset and dead_letters',
+        parameters: [format, limit],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['sql'], properties: { sql: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv', 'parquet'] }, limit: { type: 'integer', minimum: 1 } } },
+            },
+            'text/plain': { schema: { type: 'string', description: 'The SQL itself' } },
+          },
+        },
+        responses: { '200': table('The answer'), ...errors(400, 401, 408) },
+      },
+    },
+    '/api/datasets': { get: { summary: 'Every dataset with its partition counts', responses: { '200': json(obj), ...errors(401) } } },
+    '/api/datasets/{name}': {
+      get: {
+        summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage',
+        parameters: [p('name', 'Dataset or stream'), q('versions', 'Newest versions to list (default 20)', { type: 'integer' }), q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' })],
+        responses: { '200': json(obj), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/datasets/{name}/rows': {
+      get: {
+        summary: 'Rows of the current version of one partition, or of every partition',
+        parameters: [p('name', 'Dataset or stream'), q('partition', 'A partition key, e.g. 2026-11-23T00:00Z/P1D or all'), format, limit],
+        responses: { '200': table('The rows'), ...errors(400, 401, 404, 408) },
+      },
+    },
+    '/api/runs': {
+      get: {
+        summary: 'Recent runs, newest first',
+        parameters: [q('dataset', 'Only this dataset'), q('status', 'running, succeeded, failed or cancelled'), limit],
+        responses: { '200': json(obj), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/runs/{id}': { get: { summary: 'One run and its log', parameters: [p('id', 'Run id')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/checks': {
+      get: {
+        summary: 'Check results, newest first, with samples of failing rows',
+        parameters: [q('dataset', 'Only this stream or dataset'), q('partition', 'Only this partition (needs dataset)'), q('version', 'Only this version'), q('failed', 'true: only failures'), limit],
+        responses: { '200': json(obj), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/schemas': { get: { summary: "Every stream's schema in the registry", responses: { '200': json(obj), ...errors(401) } } },
+    '/api/schemas/{stream}': { get: { summary: "A stream's registered schema versions", parameters: [p('stream', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/schemas/{stream}/{version}': {
+      get: { summary: 'One registered schema version (or latest)', parameters: [p('stream', 'Stream'), p('version', 'Version number or latest')], responses: { '200': json(obj), ...errors(400, 401, 404) } },
+    },
+    '/api/streams': { get: { summary: 'Every stream: counts, watermark, rates', responses: { '200': json(obj), ...errors(401) } } },
+    '/api/streams/{name}': { get: { summary: 'One stream: counts, watermark, rates', parameters: [p('name', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/streams/{name}/dead-letters': {
+      get: { summary: "A stream's dead letters with reasons and payloads, newest first", parameters: [p('name', 'Stream'), format, limit], responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) } },
+    },
+    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json(obj) } } },
+    '/metrics': { get: { summary: 'Prometheus metrics (text format)', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401) } } },
+  },
+} as const;

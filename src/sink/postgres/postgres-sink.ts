@@ -1,0 +1,127 @@
+/**
+ * A PostgreSQL table sink. The table is created from the dataset's schema
+ * (plus `_pond_partition` and `_pond_version`), grows a column when the schema
+ * does, and each partition is published in ONE transaction: delete the
+ * partition's rows, insert the version's rows. Readers at read committed see
+ * the old partition or the new one, never half; publishing the same version
+ * again leaves the same rows.
+ *
+ * Rows go in as multi-row INSERTs with bound parameters, a few thousand
+ * values per statement, not COPY: `pg` has no COPY support of its own, and at
+ * the size of a partition (thousands to a few hundred thousand rows) the
+ * difference does not earn a second driver dependency (`pg-copy-streams`).
+ */
+import pg from 'pg';
+import { PondError, redactUrl } from '../../errors/index.ts';
+import { quoteIdent } from '../../schema/index.ts';
+import type { Sink, PartitionPayload } from '../sink.ts';
+import { PARTITION_COLUMN, VERSION_COLUMN } from '../sink-columns.ts';
+import { missingColumns, rebatch, tableColumns } from '../table-plan.ts';
+
+/** The smallest shape of a pool this sink needs (pg.Pool has it). */
+export interface PostgresPool {
+  connect(): Promise<pg.PoolClient>;
+  end(): Promise<void>;
+}
+
+/** Bound parameters per INSERT (PostgreSQL allows 65,535). */
+const MAX_PARAMS = 30_000;
+
+export interface PostgresSinkOptions {
+  readonly url: string;
+  readonly schema: string;
+  readonly table: string;
+  /** Names the sink in errors: `dataset "d" sink "postgres"`. */
+  readonly where: string;
+}
+
+export class PostgresSink implements Sink {
+  readonly target: string;
+  /** Made on first publish, so describing a sink opens nothing. */
+  private pool: PostgresPool | undefined;
+
+  constructor(
+    private readonly options: PostgresSinkOptions,
+    pool?: PostgresPool,
+  ) {
+    this.target = `${redactUrl(options.url)} table ${options.schema}.${options.table}`;
+    this.pool = pool;
+  }
+
+  private connect(): Promise<pg.PoolClient> {
+    if (!this.pool) {
+      const pool = new pg.Pool({ connectionString: this.options.url, max: 2, connectionTimeoutMillis: 10_000 });
+      // An idle client losing its connection must not crash the process; the next publish reports it.
+      pool.on('error', () => {});
+      this.pool = pool;
+    }
+    return this.pool.connect();
+  }
+
+  async publish(payload: PartitionPayload): Promise<void> {
+    const { schema, table, where } = this.options;
+    const columns = tableColumns(payload.columns, 'postgres', where);
+    const qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+    let client: pg.PoolClient;
+    try {
+      client = await this.connect();
+    } catch (error) {
+      throw new PondError('STORAGE_UNAVAILABLE', `cannot connect to PostgreSQL: ${(error as Error).message}`, { where, cause: error });
+    }
+    try {
+      await client.query('begin');
+      // One publisher per table at a time: creating the table, adding columns
+      // and replacing a partition must not interleave with another process's.
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`pond-sink:${schema}.${table}`]);
+      if (schema !== 'public') await client.query(`create schema if not exists ${quoteIdent(schema)}`);
+      const existing = await client.query<{ column_name: string }>('select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [schema, table]);
+      if (existing.rows.length === 0) {
+        const defs = [`${quoteIdent(PARTITION_COLUMN)} text not null`, `${quoteIdent(VERSION_COLUMN)} text not null`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`)];
+        await client.query(`create table ${qualified} (${defs.join(', ')})`);
+        await client.query(`create index ${quoteIdent(`${table.slice(0, 40)}_pond_partition_idx`)} on ${qualified} (${quoteIdent(PARTITION_COLUMN)})`);
+      } else {
+        const have = new Set(existing.rows.map((r) => r.column_name.toLowerCase()));
+        for (const c of missingColumns(columns, have)) await client.query(`alter table ${qualified} add column ${quoteIdent(c.name)} ${c.sqlType}`);
+      }
+      // A newer version already there (published by a racing publisher) is kept.
+      const there = await client.query<{ v: string | null }>(`select max(${quoteIdent(VERSION_COLUMN)}) as v from ${qualified} where ${quoteIdent(PARTITION_COLUMN)} = $1`, [payload.key]);
+      const newer = there.rows[0]?.v;
+      if (newer != null && newer > payload.versionId) {
+        await client.query('rollback');
+        return;
+      }
+      await client.query(`delete from ${qualified} where ${quoteIdent(PARTITION_COLUMN)} = $1`, [payload.key]);
+      const names = [PARTITION_COLUMN, VERSION_COLUMN, ...columns.map((c) => c.name)];
+      const perStatement = Math.max(1, Math.min(5_000, Math.floor(MAX_PARAMS / names.length)));
+      const head = `insert into ${qualified} (${names.map(quoteIdent).join(', ')}) values `;
+      for await (const batch of rebatch(payload.rows('postgres'), perStatement)) {
+        const params: unknown[] = [];
+        const tuples = batch.map((row) => {
+          const start = params.length;
+          params.push(payload.key, payload.versionId, ...columns.map((c) => bindable(row[c.name])));
+          return `(${names.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+        });
+        await client.query(head + tuples.join(', '), params);
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      if (error instanceof PondError) throw error;
+      throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+}
+
+function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return value;
+}

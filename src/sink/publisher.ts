@@ -1,0 +1,279 @@
+/**
+ * The publisher: keeps every sink of every dataset at the partitions'
+ * current versions. It compares what each sink last published of each
+ * partition (the sink state) with the partition's current version, and
+ * publishes the differences — so publishing is idempotent and catches up
+ * after a crash, a failed publish or a sink added later. A current version is
+ * always committed with its `error` checks passed (quarantined versions never
+ * become current), so only those are ever published.
+ *
+ * A failed publish is recorded with its error and tried again after an
+ * exponential backoff (5 s doubling to 5 min); a new version of the partition
+ * is tried at once.
+ */
+import type { DatasetModel, Project, SinkModel } from '../config/index.ts';
+import { partitionPath, type Row } from '../define/index.ts';
+import { asPondError, PondError } from '../errors/index.ts';
+import type { Lake } from '../lake/index.ts';
+import { quoteIdent } from '../schema/index.ts';
+import type { CurrentVersion, SinkState, StateStore } from '../state/index.ts';
+import { inputQuery, sqlString, type Engine } from '../transform/index.ts';
+import { openSink, sinkWhere } from './open-sink.ts';
+import type { PartitionPayload, Sink } from './sink.ts';
+import { sinkColumn, type SinkDialect } from './sink-columns.ts';
+
+export interface PublishContext {
+  readonly project: Project;
+  readonly state: StateStore;
+  readonly lake: Lake;
+  readonly engine: Engine;
+}
+
+export interface PublishResult {
+  readonly dataset: string;
+  readonly sink: string;
+  readonly key: string;
+  readonly versionId: string;
+  readonly rows: number;
+  readonly ms: number;
+  /** Absent when the publish succeeded. */
+  readonly error?: PondError;
+}
+
+export interface PublishSummary {
+  readonly published: number;
+  readonly failed: number;
+  /** Partitions behind whose failed publish waits for its backoff. */
+  readonly waiting: number;
+  readonly results: readonly PublishResult[];
+}
+
+export interface SinkStatus {
+  readonly dataset: string;
+  readonly sink: string;
+  readonly kind: SinkModel['kind'];
+  readonly target: string;
+  /** Partitions with a current version. */
+  readonly partitions: number;
+  /** Of those, published at their current version. */
+  readonly published: number;
+  /** Not published at their current version, and not failing. */
+  readonly behind: number;
+  /** Whose last attempt at their current version failed. */
+  readonly failed: number;
+  readonly lastPublishedAt: number | null;
+  readonly errors: ReadonlyArray<{ key: string; version: string; error: string; attempts: number; nextAttemptAt: number | null }>;
+}
+
+export interface PublisherOptions {
+  /** Makes the sink for a model (tests swap in failing ones). */
+  readonly openSink?: (dataset: string, model: SinkModel) => Sink;
+  readonly now?: () => number;
+}
+
+/** The wait after `attempts` failed publishes in a row. */
+export function publishBackoff(attempts: number): number {
+  return Math.min(300_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+interface Partition {
+  readonly idx: number;
+  readonly key: string;
+  readonly versionId: string;
+}
+
+export class Publisher {
+  private readonly sinks = new Map<string, Sink>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ctx: PublishContext,
+    private readonly options: PublisherOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Publishes one partition's current version to each sink of its dataset that does not hold it yet (right after a build). */
+  async publishPartition(dataset: string, idx: number): Promise<PublishResult[]> {
+    const model = this.ctx.project.datasets.get(dataset);
+    if (!model || model.sinks.length === 0) return [];
+    const current = (await this.ctx.state.currentVersions(dataset, idx, idx + 1))[0];
+    if (!current) return [];
+    const states = await this.ctx.state.sinkStates(dataset, { idx });
+    const results: PublishResult[] = [];
+    for (const sink of model.sinks) {
+      const previous = states.find((s) => s.sink === sink.name);
+      if (previous?.versionId === current.versionId) continue;
+      results.push(await this.publishOne(model, sink, current, previous));
+    }
+    return results;
+  }
+
+  /**
+   * Publishes every partition whose sink is behind its current version, for
+   * the named datasets (all with sinks when none is named). Failed publishes
+   * wait for their backoff unless `ignoreBackoff`; `force` publishes every
+   * partition again (a serving database that was wiped or replaced).
+   */
+  async catchUp(
+    options: { datasets?: readonly string[]; ignoreBackoff?: boolean; force?: boolean; onResult?: (result: PublishResult) => void; signal?: AbortSignal } = {},
+  ): Promise<PublishSummary> {
+    const results: PublishResult[] = [];
+    let waiting = 0;
+    for (const model of this.scope(options.datasets)) {
+      const partitions = await this.partitionsOf(model);
+      const states = await this.ctx.state.sinkStates(model.name);
+      for (const sink of model.sinks) {
+        const bySink = new Map(states.filter((s) => s.sink === sink.name).map((s) => [s.idx, s]));
+        for (const p of partitions) {
+          if (options.signal?.aborted) break;
+          const previous = bySink.get(p.idx);
+          if (previous?.versionId === p.versionId && !options.force) continue;
+          const backingOff = previous?.error != null && previous.attemptedVersion === p.versionId && (previous.nextAttemptAt ?? 0) > this.now();
+          if (backingOff && !options.ignoreBackoff) {
+            waiting++;
+            continue;
+          }
+          const current = (await this.ctx.state.currentVersions(model.name, p.idx, p.idx + 1))[0];
+          if (!current) continue;
+          const result = await this.publishOne(model, sink, current, previous);
+          results.push(result);
+          options.onResult?.(result);
+        }
+      }
+    }
+    const failed = results.filter((r) => r.error).length;
+    return { published: results.length - failed, failed, waiting, results };
+  }
+
+  /** Each sink's state: partitions published, behind and failed, with the errors. */
+  async status(datasets?: readonly string[]): Promise<SinkStatus[]> {
+    const out: SinkStatus[] = [];
+    for (const model of this.scope(datasets)) {
+      const partitions = await this.partitionsOf(model);
+      const states = await this.ctx.state.sinkStates(model.name);
+      for (const sink of model.sinks) {
+        const bySink = new Map(states.filter((s) => s.sink === sink.name).map((s) => [s.idx, s]));
+        let published = 0;
+        let failed = 0;
+        let lastPublishedAt: number | null = null;
+        const errors: Array<SinkStatus['errors'][number]> = [];
+        for (const p of partitions) {
+          const s = bySink.get(p.idx);
+          if (s?.publishedAt != null) lastPublishedAt = Math.max(lastPublishedAt ?? 0, s.publishedAt);
+          if (s?.versionId === p.versionId) published++;
+          else if (s?.error != null && s.attemptedVersion === p.versionId) {
+            failed++;
+            errors.push({ key: p.key, version: p.versionId, error: s.error, attempts: s.attempts, nextAttemptAt: s.nextAttemptAt });
+          }
+        }
+        const target = openSink(model.name, sink).target;
+        out.push({ dataset: model.name, sink: sink.name, kind: sink.kind, target, partitions: partitions.length, published, behind: partitions.length - published - failed, failed, lastPublishedAt, errors });
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    const sinks = [...this.sinks.values()];
+    this.sinks.clear();
+    await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
+  }
+
+  private scope(datasets: readonly string[] | undefined): DatasetModel[] {
+    const { project } = this.ctx;
+    if (!datasets || datasets.length === 0) return project.order.map((n) => project.datasets.get(n)).filter((d): d is DatasetModel => d !== undefined && d.sinks.length > 0);
+    return datasets.map((name) => {
+      const model = project.datasets.get(name);
+      if (!model) {
+        const known = [...project.datasets.values()].filter((d) => d.sinks.length > 0).map((d) => d.name);
+        throw new PondError('NOT_FOUND', `unknown dataset "${name}"`, { hint: `datasets with sinks: ${known.join(', ') || '(none)'}` });
+      }
+      if (model.sinks.length === 0) throw new PondError('BAD_ARGUMENT', `dataset "${name}" has no sinks`, { where: model.file, hint: 'declare them with sinks: [sink.sqlite({ … })] on the dataset' });
+      return model;
+    });
+  }
+
+  private async partitionsOf(model: DatasetModel): Promise<Partition[]> {
+    const all = await this.ctx.state.listPartitions(model.name);
+    return all.filter((p) => p.versionId !== null).map((p) => ({ idx: p.idx, key: p.key, versionId: p.versionId as string }));
+  }
+
+  private sinkFor(dataset: string, model: SinkModel): Sink {
+    const id = `${dataset}\u0000${model.name}`;
+    let sink = this.sinks.get(id);
+    if (!sink) {
+      sink = (this.options.openSink ?? openSink)(dataset, model);
+      this.sinks.set(id, sink);
+    }
+    return sink;
+  }
+
+  private async publishOne(model: DatasetModel, sinkModel: SinkModel, current: CurrentVersion, previous: SinkState | undefined): Promise<PublishResult> {
+    const started = this.now();
+    const base = { dataset: model.name, sink: sinkModel.name, idx: current.idx, key: current.key };
+    try {
+      await this.sinkFor(model.name, sinkModel).publish(this.payload(model, current));
+      const at = this.now();
+      await this.ctx.state.recordSinkStates([{ ...base, versionId: current.versionId, publishedAt: at, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: at }]);
+      return { dataset: model.name, sink: sinkModel.name, key: current.key, versionId: current.versionId, rows: current.rows, ms: at - started };
+    } catch (thrown) {
+      const cause = asPondError(thrown);
+      const error =
+        cause.where === undefined
+          ? new PondError(cause.code, cause.message, { where: `${sinkWhere(model.name, sinkModel)} partition ${current.key}`, cause: thrown, retryable: cause.retryable, hint: cause.hint })
+          : cause;
+      const at = this.now();
+      const attempts = previous?.attemptedVersion === current.versionId ? previous.attempts + 1 : 1;
+      await this.ctx.state.recordSinkStates([
+        {
+          ...base,
+          versionId: previous?.versionId ?? null,
+          publishedAt: previous?.publishedAt ?? null,
+          attemptedVersion: current.versionId,
+          error: error.describe(),
+          attempts,
+          nextAttemptAt: at + publishBackoff(attempts),
+          updatedAt: at,
+        },
+      ]);
+      return { dataset: model.name, sink: sinkModel.name, key: current.key, versionId: current.versionId, rows: 0, ms: at - started, error };
+    }
+  }
+
+  private payload(model: DatasetModel, current: CurrentVersion): PartitionPayload {
+    const { engine, lake } = this.ctx;
+    const files = current.files.map((f) => lake.locate(f.path));
+    const sameSchema = current.files.every((f) => f.columns !== undefined && f.columns === current.files[0]?.columns);
+    const source = inputQuery({ files, columns: current.schema, sameSchema });
+    const columns = current.schema;
+    return {
+      dataset: model.name,
+      idx: current.idx,
+      key: current.key,
+      path: partitionPath(model.partitioning, current.idx),
+      versionId: current.versionId,
+      rowCount: current.rows,
+      columns,
+      async *rows(dialect: SinkDialect): AsyncIterable<Row[]> {
+        if (columns.length === 0) return;
+        const select = columns.map((c) => `${sinkColumn(c, dialect).select} as ${quoteIdent(c.name)}`).join(', ');
+        const session = await engine.connect();
+        try {
+          yield* session.batches(`select ${select} from (${source})`);
+        } finally {
+          session.close();
+        }
+      },
+      async copyTo(file: string, format: 'csv' | 'parquet'): Promise<void> {
+        const session = await engine.connect();
+        try {
+          const options = format === 'csv' ? '(format csv, header true)' : "(format parquet, compression 'zstd')";
+          await session.run(`copy (${source}) to ${sqlString(file)} ${options}`);
+        } finally {
+          session.close();
+        }
+      },
+    };
+  }
+}

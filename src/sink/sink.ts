@@ -1,0 +1,40 @@
+/**
+ * The sink interface: one implementation per kind of target (postgres/,
+ * sqlite/, webhook/, files/), each publishing one partition version at a
+ * time. The publisher (publisher.ts) decides what to publish and records the
+ * outcome; a sink only moves rows.
+ */
+import type { Row } from '../define/index.ts';
+import type { Column } from '../state/index.ts';
+import type { SinkDialect } from './sink-columns.ts';
+
+/** One version of one partition, as a sink reads it. */
+export interface PartitionPayload {
+  readonly dataset: string;
+  readonly idx: number;
+  /** The partition key, e.g. `2026-11-23T00:00Z/P1D` or `all`. */
+  readonly key: string;
+  /** Hive-style folder of the partition (`date=2026-11-23`, or `all`). */
+  readonly path: string;
+  readonly versionId: string;
+  readonly rowCount: number;
+  /** The version's columns and DuckDB types. */
+  readonly columns: readonly Column[];
+  /** The rows in batches of about `size`, each column read as `sinkColumn(…, dialect)` says. */
+  rows(dialect: SinkDialect, size?: number): AsyncIterable<Row[]>;
+  /** Writes the rows to a local file with DuckDB. */
+  copyTo(file: string, format: 'csv' | 'parquet'): Promise<void>;
+}
+
+export interface Sink {
+  /**
+   * Makes the target hold exactly this version's rows for the partition —
+   * atomically where the target can (a table: delete and insert in one
+   * transaction) — or fails with an error saying why. Publishing the same
+   * version again must leave the same result.
+   */
+  publish(payload: PartitionPayload): Promise<void>;
+  /** Where it publishes, for people (no passwords or secrets). */
+  readonly target: string;
+  close(): Promise<void>;
+}
