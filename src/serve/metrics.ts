@@ -36,7 +36,7 @@ export class PondMetrics {
    */
   constructor(project: Project, state: StateStore) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'pond_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'pond_' });
     this.landedEvents = new Counter({ name: 'pond_landed_events_total', help: 'Events landed in the lake by this process', registers });
     this.landedDead = new Counter({ name: 'pond_landed_dead_letters_total', help: 'Events landed as dead letters by this process', registers });
     this.landedDuplicates = new Counter({ name: 'pond_landed_duplicates_total', help: 'Duplicate events (same messageId) dropped by this process', registers });
