@@ -12,7 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { EVENTS_SCHEMA, makeProject, ndjson, pond, pondJson, startUp, until } from './helpers/project.ts';
+import { EVENTS_SCHEMA, eventsOfDay, makeProject, ndjson, pond, pondJson, startUp, until } from './helpers/project.ts';
 import { WebhookSink } from '../src/sink/webhook/webhook-sink.ts';
 import { webhookSignature, type PartitionPayload } from '../src/sink/index.ts';
 
@@ -32,10 +32,6 @@ export const daily = dataset({
   ],
 });
 `;
-
-function events(day: string, hours: number[], amount = 1): Array<Record<string, unknown>> {
-  return hours.map((h, i) => ({ user_id: `u${i % 3}`, time_utc: `${day}T${String(h).padStart(2, '0')}:15:00Z`, amount: amount + h }));
-}
 
 interface SinkStatus {
   dataset: string;
@@ -69,7 +65,7 @@ describe('sinks', () => {
   };
 
   it('publishes each committed partition as it builds: the table holds exactly the current versions', () => {
-    load('a.ndjson', [...events('2026-11-20', [...Array(24).keys()]), ...events('2026-11-21', [...Array(24).keys()]), ...events('2026-11-22', [1])]);
+    load('a.ndjson', [...eventsOfDay('2026-11-20', [...Array(24).keys()]), ...eventsOfDay('2026-11-21', [...Array(24).keys()]), ...eventsOfDay('2026-11-22', [1])]);
     const build = pond(dir, 'build');
     assert.equal(build.status, 0, build.stderr);
     const rows = table();
@@ -114,7 +110,7 @@ describe('sinks', () => {
 
   it('late data rebuilds one day and replaces exactly that day\'s rows', () => {
     const before = table();
-    load('late.ndjson', events('2026-11-20', [5], 100));
+    load('late.ndjson', eventsOfDay('2026-11-20', [5], 100));
     assert.equal(pond(dir, 'build').status, 0);
     const afterRows = table();
     const day = (rows: TableRow[], d: string) => rows.filter((r) => r._pond_partition.startsWith(d));
@@ -168,7 +164,7 @@ export const totals = dataset({ name: 'totals', partition: 'day', inputs: { even
       'schemas/events.json': EVENTS_SCHEMA,
     });
     writeFileSync(path.join(dir, 'blocked'), 'not a folder');
-    writeFileSync(path.join(dir, 'a.ndjson'), ndjson([...events('2026-11-20', [1, 2]), ...events('2026-11-22', [1])]));
+    writeFileSync(path.join(dir, 'a.ndjson'), ndjson([...eventsOfDay('2026-11-20', [1, 2]), ...eventsOfDay('2026-11-22', [1])]));
     pondJson(dir, 'load', 'events', path.join(dir, 'a.ndjson'));
     assert.equal(pond(dir, 'build').status, 0);
     assert.equal(pondJson<SinkStatus[]>(dir, 'sinks')[0]?.failed, 2);

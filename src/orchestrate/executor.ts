@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Project } from '../config/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
-import type { LogLine, NewTask, StateStore, Task, Cause } from '../state/index.ts';
+import type { LogLine, NewCheckResult, NewTask, NewVersion, StateStore, Task, Cause } from '../state/index.ts';
 import { retryDelay } from './backoff.ts';
 import { sleep } from './sleep.ts';
 import { buildPartition, type BuildContext } from './build-partition.ts';
@@ -208,6 +208,8 @@ export class Executor {
     this.aborts.set(task.id, abort);
     const onAbort = () => abort.abort();
     options.signal?.addEventListener('abort', onAbort);
+    // A built version whose `error` checks failed: recorded as quarantined, with its check results.
+    let rejected: { version: NewVersion; checks: NewCheckResult[] } | undefined;
     try {
       if (!model) throw new PondError('NOT_FOUND', `dataset ${task.dataset} is no longer in the project`);
       // A task whose workers keep dying (leases expiring mid-build) uses up its attempts too.
@@ -222,29 +224,12 @@ export class Executor {
       for (const r of checked.results) if (r.status !== 'pass') log(`${describeFailure(r)}${r.severity === 'warn' ? ' (warning)' : ''}`, r.severity === 'warn' ? 'warn' : 'error');
       if (checked.results.length > 0) log(`checks: ${checked.results.filter((r) => r.status === 'pass').length} of ${checked.results.length} passed`);
       if (checked.blocking.length > 0) {
-        // The version is kept for inspection but never made current; the partition fails, and its dependants wait.
-        const error = new PondError('CHECK_FAILED', `${checked.blocking.map(describeFailure).join('; ')}; version ${version.id} quarantined`, {
+        // Failed like any build (the partition fails, its dependants wait), but the version is kept, quarantined.
+        rejected = { version, checks: checked.results };
+        throw new PondError('CHECK_FAILED', `${checked.blocking.map(describeFailure).join('; ')}; version ${version.id} quarantined`, {
           where: `dataset "${model.name}" partition ${task.key}`,
           hint: `see the failing rows with \`pond checks ${model.name} --failed\`; fix the input (or the checks) and build again`,
         });
-        log(error.describe(), 'error');
-        const { held } = await state.completeBuild({
-          quarantine: version,
-          checks: checked.results,
-          runId,
-          run: { status: 'failed', error: error.describe(), retryable: false, finishedAt: Date.now() },
-          taskId: task.id,
-          owner: this.workerId,
-          task: { state: 'failed', error: error.describe() },
-          logs: logs.splice(0),
-          markFailed: { dataset: task.dataset, idx: task.idx, key: task.key, error: error.describe() },
-        });
-        if (held) {
-          failures.push({ dataset: task.dataset, key: task.key, error });
-          failedHere.add(`${task.dataset}\u0000${task.idx}`);
-        }
-        options.onEvent?.({ type: 'failed', task, runId, error, willRetry: false });
-        return false;
       }
       log(`committing version ${version.id}: ${version.rows} rows, ${version.bytes} bytes in ${version.buildMs} ms`);
       // The version, its checks, the run, the task and the log in one transaction; only while the lease is held.
@@ -276,6 +261,7 @@ export class Executor {
       const delay = retryDelay(task.attempts, model?.retries.backoffMs ?? 1000, model?.retries.maxBackoffMs ?? 300_000);
       if (willRetry) log(`retrying in ${delay} ms (attempt ${task.attempts + 1} of ${task.maxAttempts})`, 'warn');
       const { held } = await state.completeBuild({
+        ...(rejected && !cancelled ? { quarantine: rejected.version, checks: rejected.checks } : {}),
         runId,
         run: { status: cancelled ? 'cancelled' : 'failed', error: error.describe(), retryable: error.retryable, finishedAt: Date.now() },
         taskId: task.id,

@@ -21,8 +21,9 @@ export interface CheckVersionContext {
 
 /** Checks `version` of `model` (a dataset, or a stream's raw version); `now` is the time results are recorded at. */
 export async function checkVersion(ctx: CheckVersionContext, model: DatasetModel | StreamModel, version: NewVersion, now = Date.now()): Promise<CheckOutcome> {
-  const [previous] = await ctx.state.currentVersions(model.name, version.idx, version.idx + 1);
-  const previousColumns = model.kind === 'dataset' && previous && previous.versionId !== version.id ? previous.schema : undefined;
+  // Only a dataset's columns can change from one version to the next (a raw version has its stream's).
+  const [previous] = model.kind === 'dataset' ? await ctx.state.currentVersions(model.name, version.idx, version.idx + 1) : [];
+  const previousColumns = previous && previous.versionId !== version.id ? previous.schema : undefined;
   if (model.checks.length === 0 && previousColumns === undefined) return { results: [], blocking: [] };
   const bounds = windowBounds(model.partitioning, version.idx);
   const session = await ctx.engine.acquire();

@@ -132,13 +132,14 @@ async function queryScope(env: CheckEnvironment, target: CheckTarget, checks: re
 function expressionsOf(check: CheckModel, scope: QueryScope): Record<string, string> | undefined {
   const q = quoteIdent;
   const { view } = scope;
+  const failing = `count(*) filter (where ${failingRowFilter(check, scope)})`;
   switch (check.kind) {
     case 'not_null':
-      return { failing: `count(*) filter (where ${check.columns.map((c) => `${q(c)} is null`).join(' or ')})` };
     case 'accepted_values':
-      return { failing: `count(*) filter (where ${acceptedFilter(check.column, check.values)})` };
+    case 'relationships':
+      return { failing };
     case 'range':
-      return { failing: `count(*) filter (where ${rangeFilter(check.column, check.min, check.max)})`, low: `min(${q(check.column)})::varchar`, high: `max(${q(check.column)})::varchar` };
+      return { failing, low: `min(${q(check.column)})::varchar`, high: `max(${q(check.column)})::varchar` };
     case 'row_count':
     case 'volume':
       return { rows: 'count(*)' };
@@ -147,8 +148,6 @@ function expressionsOf(check: CheckModel, scope: QueryScope): Record<string, str
     case 'unique':
       // One grouping answers both: how many keys repeat, in how many rows.
       return { duplicates: `(select {'keys': count(*), 'rows': coalesce(sum(_pond_count), 0)} from (${duplicatesQuery(check.columns, view)}))` };
-    case 'relationships':
-      return { failing: `count(*) filter (where ${orphanFilter(check.column, scope.relations.get(check.name) as string)})` };
     case 'sql':
       return { failing: `(select count(*) from (${check.sql}))` };
     case 'contract':
@@ -196,19 +195,22 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
   if (values instanceof Error) throw values;
   const num = (field: string) => Number(values?.[field] ?? 0);
   const sample = (query: string, first: readonly string[]) => sampleRows(env.session, scope.with, query, target.keyColumns, first);
-  const rowsVerdict = async (failing: number, threshold: string, where: string, first: readonly string[]): Promise<Verdict> =>
-    failing === 0
-      ? { status: 'pass', observed: '0 rows', threshold, failingRows: 0, message: null }
-      : { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: await sample(`select * from ${view} where ${where}`, first) };
+  // Checks of single rows: the rows matching the check's filter fail.
+  const rowsVerdict = async (threshold: string, first: readonly string[]): Promise<Verdict> => {
+    const failing = num('failing');
+    if (failing === 0) return { status: 'pass', observed: '0 rows', threshold, failingRows: 0, message: null };
+    const sampled = await sample(`select * from ${view} where ${failingRowFilter(check, scope)}`, first);
+    return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: sampled };
+  };
   const bounds = (min: CheckValue | undefined, max: CheckValue | undefined) => [min === undefined ? '' : `≥ ${min}`, max === undefined ? '' : `≤ ${max}`].filter(Boolean).join(' and ');
 
   switch (check.kind) {
     case 'not_null':
-      return rowsVerdict(num('failing'), 'no nulls', check.columns.map((c) => `${q(c)} is null`).join(' or '), check.columns);
+      return rowsVerdict('no nulls', check.columns);
     case 'accepted_values':
-      return rowsVerdict(num('failing'), `one of ${check.values.map((v) => JSON.stringify(v)).join(', ')}`, acceptedFilter(check.column, check.values), [check.column]);
+      return rowsVerdict(`one of ${check.values.map((v) => JSON.stringify(v)).join(', ')}`, [check.column]);
     case 'range': {
-      const verdict = await rowsVerdict(num('failing'), bounds(check.min, check.max), rangeFilter(check.column, check.min, check.max), [check.column]);
+      const verdict = await rowsVerdict(bounds(check.min, check.max), [check.column]);
       return verdict.status === 'pass' ? verdict : { ...verdict, observed: `${verdict.observed} (min ${String(values?.low)}, max ${String(values?.high)})` };
     }
     case 'row_count': {
@@ -241,7 +243,7 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
       };
     }
     case 'relationships':
-      return rowsVerdict(num('failing'), `every ${check.column} in ${check.to}.${check.field}`, orphanFilter(check.column, scope.relations.get(check.name) as string), [check.column]);
+      return rowsVerdict(`every ${check.column} in ${check.to}.${check.field}`, [check.column]);
     case 'sql': {
       const failing = num('failing');
       if (failing === 0) return { status: 'pass', observed: '0 rows', threshold: 'no rows returned', failingRows: 0, message: null };
@@ -272,9 +274,6 @@ function duplicatesQuery(columns: readonly string[], view: string): string {
   return `select ${columns.map(quoteIdent).join(', ')}, count(*) as _pond_count from ${view} group by all having count(*) > 1`;
 }
 
-function orphanFilter(column: string, relation: string): string {
-  return `${quoteIdent(column)} is not null and ${quoteIdent(column)} not in (select _pond_key from ${relation} where _pond_key is not null)`;
-}
 
 /** The keys of another stream or dataset, from the files of its current versions. */
 function relationQuery(files: readonly string[], columns: readonly Column[], field: string): string {
@@ -290,15 +289,24 @@ function literal(value: CheckValue): string {
   return String(value);
 }
 
-function acceptedFilter(column: string, values: readonly CheckValue[]): string {
-  return `${quoteIdent(column)} is not null and ${quoteIdent(column)} not in (${values.map(literal).join(', ')})`;
-}
-
-function rangeFilter(column: string, min: CheckValue | undefined, max: CheckValue | undefined): string {
-  const parts: string[] = [];
-  if (min !== undefined) parts.push(`${quoteIdent(column)} < ${literal(min)}`);
-  if (max !== undefined) parts.push(`${quoteIdent(column)} > ${literal(max)}`);
-  return parts.join(' or ');
+/**
+ * For the checks of single rows, the condition a failing row meets: counted
+ * in the shared statement, and the same condition reads the sample.
+ */
+function failingRowFilter(check: CheckModel, scope: QueryScope): string {
+  const q = quoteIdent;
+  switch (check.kind) {
+    case 'not_null':
+      return check.columns.map((c) => `${q(c)} is null`).join(' or ');
+    case 'accepted_values':
+      return `${q(check.column)} is not null and ${q(check.column)} not in (${check.values.map(literal).join(', ')})`;
+    case 'range':
+      return [check.min === undefined ? '' : `${q(check.column)} < ${literal(check.min)}`, check.max === undefined ? '' : `${q(check.column)} > ${literal(check.max)}`].filter(Boolean).join(' or ');
+    case 'relationships':
+      return `${q(check.column)} is not null and ${q(check.column)} not in (select _pond_key from ${scope.relations.get(check.name) as string} where _pond_key is not null)`;
+    default:
+      return 'false';
+  }
 }
 
 function round(n: number): string {

@@ -4,3 +4,4 @@ export { runTransform, type TransformJob } from './run-transform.ts';
 export { createInputViews, inputQuery, partitionQuery } from './input-views.ts';
 export { copyQueryToParquet, writeRowsToParquet } from './write-parquet.ts';
 export type { InputBinding, PartitionWindow, BuildOutput } from './types.ts';
+export { jsonValue, type JsonLimits } from './json-value.ts';

@@ -69,6 +69,11 @@ export const EVENTS_SCHEMA = JSON.stringify({
   properties: { user_id: { type: 'string' }, time_utc: { type: 'string', format: 'date-time' }, amount: { type: 'number' } },
 });
 
+/** Events of EVENTS_SCHEMA on `day` (YYYY-MM-DD), one at :15 of each hour given, for users u0, u1 and u2 in turn; the amount is `amount` plus the hour. */
+export function eventsOfDay(day: string, hours: number[], amount = 1): Array<Record<string, unknown>> {
+  return hours.map((h, i) => ({ user_id: `u${i % 3}`, time_utc: `${day}T${String(h).padStart(2, '0')}:15:00Z`, amount: amount + h }));
+}
+
 /** Events, one NDJSON line each, at the given ISO times. */
 export function ndjson(events: ReadonlyArray<Record<string, unknown>>): string {
   return `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { scratchDatabase } from '../helpers/postgres.ts';
-import { EVENTS_SCHEMA, makeProject, ndjson, pond, pondJson } from '../helpers/project.ts';
+import { EVENTS_SCHEMA, eventsOfDay, makeProject, ndjson, pond, pondJson } from '../helpers/project.ts';
 
 const adminUrl = process.env.POND_TEST_POSTGRES_URL;
 
@@ -28,10 +28,6 @@ export const daily = dataset({
   sinks: [sink.postgres({ url: process.env.SINK_PG_URL!, schema: 'serving', table: 'daily_sales' })],
 });
 `;
-
-function events(day: string, hours: number[], amount = 1): Array<Record<string, unknown>> {
-  return hours.map((h, i) => ({ user_id: `u${i % 3}`, time_utc: `${day}T${String(h).padStart(2, '0')}:15:00Z`, amount: amount + h }));
-}
 
 interface PgRow {
   _pond_partition: string;
@@ -78,7 +74,7 @@ if (!adminUrl) {
     after(() => db.drop());
 
     it('creates the table from the schema and holds exactly the current versions\' rows', async () => {
-      load('a.ndjson', [...events('2026-11-20', [...Array(24).keys()]), ...events('2026-11-21', [...Array(24).keys()]), ...events('2026-11-22', [1])]);
+      load('a.ndjson', [...eventsOfDay('2026-11-20', [...Array(24).keys()]), ...eventsOfDay('2026-11-21', [...Array(24).keys()]), ...eventsOfDay('2026-11-22', [1])]);
       const build = pond(dir, 'build');
       assert.equal(build.status, 0, build.stderr);
       const list = await rows();
@@ -111,7 +107,7 @@ if (!adminUrl) {
 
     it('late data replaces exactly its partition\'s rows, in one transaction', async () => {
       const before = await rows();
-      load('late.ndjson', events('2026-11-20', [5], 100));
+      load('late.ndjson', eventsOfDay('2026-11-20', [5], 100));
       assert.equal(pond(dir, 'build').status, 0);
       const now = await rows();
       const day = (list: PgRow[], d: string) => list.filter((r) => r._pond_partition.startsWith(d));

@@ -22,8 +22,7 @@ import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { createLakeViews } from '../../query/index.ts';
 import type { StateStore } from '../../state/index.ts';
-import { sqlList, sqlString } from '../../transform/index.ts';
-import { jsonValue } from './json-value.ts';
+import { jsonValue, sqlList, sqlString } from '../../transform/index.ts';
 
 export type AnswerFormat = 'json' | 'csv' | 'parquet';
 

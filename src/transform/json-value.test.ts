@@ -14,3 +14,8 @@ it('writes times as ISO text, bytes as base64, non-finite numbers as text, and r
   assert.equal(jsonValue(Number.POSITIVE_INFINITY), 'Infinity');
   assert.deepEqual(jsonValue({ a: [1n, undefined], b: { c: new Date(0) } }), { a: [1, null], b: { c: '1970-01-01T00:00:00.000Z' } });
 });
+
+it('cuts long texts and lists when given limits', () => {
+  assert.deepEqual(jsonValue({ s: 'abcdef', l: [1, 2, 3], n: ['abcdef'] }, { maxText: 3, maxItems: 2 }), { s: 'abc…', l: [1, 2], n: ['abc…'] });
+  assert.equal(jsonValue('abcdef'), 'abcdef');
+});
