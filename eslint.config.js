@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -29,5 +30,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'define/ is imported by user projects: no node:*, DuckDB or database drivers.' }] }],
     },
+  },
+  {
+    files: ['ui/src/**'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
 );

@@ -10,61 +10,21 @@
  */
 import Database from 'better-sqlite3';
 import { loadProject } from '../src/config/index.ts';
-import { partitionKey } from '../src/define/index.ts';
 import { plan } from '../src/orchestrate/index.ts';
-import { openStateStore, type NewVersion } from '../src/state/index.ts';
+import { openStateStore } from '../src/state/index.ts';
+import { HOURLY_PIPELINE, HOURLY_SCHEMA, fillHourly } from '../test/helpers/fill-partitions.ts';
 import { cli, fmt, log, makeProject, median, time } from './lib.ts';
 
 const N = Number(process.env.BENCH_PLAN_PARTITIONS ?? 1_000_000);
 const BATCH = 50_000;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
-const SCHEMA = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  type: 'object',
-  required: ['time_utc'],
-  properties: { time_utc: { type: 'string', format: 'date-time' } },
-};
-const PIPELINE = `import { dataset, stream } from 'pond';
-export const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'hour', lateness: '10m' });
-export const hourly = dataset({ name: 'hourly', inputs: { events }, sql: 'select count(*) as n from events' });
-`;
-
 export async function run(): Promise<Record<string, number>> {
   log(`== planning: ${N.toLocaleString('en')} raw partitions + ${N.toLocaleString('en')} dataset partitions, all fresh`);
-  const dir = makeProject({ name: 'planning', schema: SCHEMA, pipeline: PIPELINE });
+  const dir = makeProject({ name: 'planning', schema: HOURLY_SCHEMA, pipeline: HOURLY_PIPELINE });
   const project = await loadProject(dir);
-  const streamModel = project.streams.get('events')!;
-  const model = project.datasets.get('hourly')!;
   const state = await openStateStore({ url: project.stateUrl, sqlitePath: project.sqlitePath });
-  const HOUR = 3_600_000;
-  const fill = await time(async () => {
-    const now = Date.now();
-    for (let from = 0; from < N; from += BATCH) {
-      const to = Math.min(N, from + BATCH);
-      const raw: NewVersion[] = [];
-      for (let idx = from; idx < to; idx++) {
-        const key = partitionKey(streamModel.partitioning, idx);
-        raw.push({
-          id: `r${idx}`, dataset: 'events', idx, key, prefix: `raw/events/${idx}/r${idx}`,
-          files: [{ path: `raw/events/${idx}/r${idx}/part-0.parquet`, rows: 1, bytes: 100 }], rows: 1, bytes: 100,
-          schema: [{ name: 'time_utc', type: 'TIMESTAMP WITH TIME ZONE' }], codeFingerprint: 'raw', inputSeq: 0, inputs: [],
-          runId: null, cause: 'new-data', createdAt: now, buildMs: 0,
-        });
-      }
-      const seqs = await state.commitVersions(raw);
-      const derived: NewVersion[] = raw.map((r, i) => ({
-        ...r, id: `d${r.idx}`, dataset: 'hourly', key: partitionKey(model.partitioning, r.idx), prefix: `datasets/hourly/${r.idx}/d${r.idx}`,
-        files: [{ path: `datasets/hourly/${r.idx}/d${r.idx}/part-0.parquet`, rows: 1, bytes: 100 }],
-        codeFingerprint: model.codeFingerprint, inputSeq: seqs[i]!, inputs: [{ dataset: 'events', key: r.key, version: r.id }], cause: 'missing',
-      }));
-      await state.commitVersions(derived);
-    }
-    // Keep the stream "active" (last received in the future, so never idle): its
-    // watermark is then newest event - lateness = N * HOUR exactly, and the
-    // desired span is exactly windows [0, N), all built and fresh.
-    await state.recordStreamActivity('events', { maxEventTime: N * HOUR + 10 * 60_000, receivedAt: now + 365 * 86_400_000, events: N, deadLetters: 0 });
-  });
+  const fill = await time(() => fillHourly(project, state, N, BATCH));
   log(`filled state store in ${fmt(fill.ms / 1000)} s`);
 
   const plans: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [name]`: runs every benchmark, or the one named
- * (transform, orchestration, planning, ingest). Each prints its figures and its ratio
+ * (transform, orchestration, planning, ingest, ui). Each prints its figures and its ratio
  * against a baseline measured in the same run.
  */
 import { mkdirSync } from 'node:fs';
@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Record<string, 
   orchestration: () => import('./orchestration.ts'),
   planning: () => import('./planning.ts'),
   ingest: () => import('./ingest.ts'),
+  ui: () => import('./ui.ts'),
 };
 
 const wanted = process.argv.slice(2);

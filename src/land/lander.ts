@@ -39,6 +39,10 @@ export interface LandSummary {
   readonly quarantined: LandResult['quarantined'];
   /** Oldest receipt in the batch, for landing lag. */
   readonly oldestReceivedAt: number | null;
+  /** Per stream of the project: records of the batch (dead letters and duplicates too) and the oldest receipt among them. */
+  readonly streams: Readonly<Record<string, { readonly records: number; readonly oldestReceivedAt: number }>>;
+  /** When the batch was committed (ms): receipt to this is the landing latency. */
+  readonly landedAt: number;
   readonly ms: number;
 }
 
@@ -111,7 +115,15 @@ export class Lander {
     // The buffer's own copy of the offsets only allows retention; the state's copy is the truth.
     await this.ctx.log.commit(this.group, next.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
     let oldest: number | null = null;
-    for (const e of envelopes) if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
+    const streams = new Map<string, { records: number; oldestReceivedAt: number }>();
+    for (const e of envelopes) {
+      if (oldest === null || e.receivedAt < oldest) oldest = e.receivedAt;
+      if (!this.ctx.project.streams.has(e.stream)) continue;
+      let s = streams.get(e.stream);
+      if (!s) streams.set(e.stream, (s = { records: 0, oldestReceivedAt: e.receivedAt }));
+      s.records++;
+      if (e.receivedAt < s.oldestReceivedAt) s.oldestReceivedAt = e.receivedAt;
+    }
     return {
       records: envelopes.length,
       accepted: result.accepted,
@@ -121,6 +133,8 @@ export class Lander {
       partitions: result.partitions,
       quarantined: result.quarantined,
       oldestReceivedAt: oldest,
+      streams: Object.fromEntries(streams),
+      landedAt: this.lastLanded,
       ms: Date.now() - started,
     };
   }

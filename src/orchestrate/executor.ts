@@ -90,6 +90,17 @@ export class Executor {
         })
         .catch(() => undefined);
     }, Math.max(1000, leaseMs / 3));
+    // A cancel (the data API's, or `cancelTasks` from any process) should stop a build within about a second, not at the
+    // next renewal: the running tasks' states are cheap to read by id.
+    const cancelPoll = setInterval(() => {
+      if (running.size === 0) return;
+      void state
+        .taskStates([...running.keys()])
+        .then((states) => {
+          for (const [id, s] of states) if (s === 'cancelled') this.aborts.get(id)?.abort();
+        })
+        .catch(() => undefined);
+    }, 1000);
     try {
       for (;;) {
         if (options.signal?.aborted) break;
@@ -151,6 +162,7 @@ export class Executor {
       }
     } finally {
       clearInterval(renew);
+      clearInterval(cancelPoll);
       // Leased but never started (the build was stopped): back to the queue at once.
       for (const t of buffered.splice(0)) await state.finishTask(t.id, this.workerId, { state: 'queued', notBefore: 0, error: 'released unstarted' }).catch(() => undefined);
       if (options.signal?.aborted) {

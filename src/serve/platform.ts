@@ -10,6 +10,7 @@ import { EVENTS_TOPIC, Lander, type LandContext, type LandSummary } from '../lan
 import type { Project } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { assertApiExposure } from './api/index.ts';
+import { LandingLatency } from './landing-latency.ts';
 import { PondMetrics } from './metrics.ts';
 import { createServer } from './server.ts';
 
@@ -48,14 +49,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (reset.length > 0) options.onWarning?.(`the buffer holds fewer records than the state says were landed (partitions ${reset.join(', ')}): the buffer folder was replaced; reading it from its start`);
     const stop = new AbortController();
     const metrics = new PondMetrics(project, options.ctx.state);
+    const latency = new LandingLatency();
     const landed = (summary: LandSummary) => {
       metrics.observeLanding(summary);
+      latency.observe(summary);
       options.onLanded?.(summary);
     };
     const landing = lander.run(stop.signal, { landed, failed: options.onLandFailed });
     let server: FastifyInstance;
     try {
-      server = await createServer({ project, log, topic: EVENTS_TOPIC, api: { state: options.ctx.state, lake: options.ctx.lake, metrics } });
+      server = await createServer({ project, log, topic: EVENTS_TOPIC, api: { state: options.ctx.state, lake: options.ctx.lake, metrics, landing: latency } });
     } catch (error) {
       stop.abort();
       await landing;

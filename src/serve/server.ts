@@ -1,7 +1,8 @@
 /**
  * Pond's one HTTP server: collection under `/v1`, health under `/healthz`
  * (the process answers) and `/readyz` (the buffer takes writes), and, when
- * given the state and the lake, the data API under `/api` and `/metrics`.
+ * given the state and the lake, the data API under `/api`, `/metrics` and
+ * the web UI at `/`.
  * Errors are JSON with a reason, never an HTML page or a stack.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -12,13 +13,14 @@ import type { Lake } from '../lake/index.ts';
 import type { StateStore } from '../state/index.ts';
 import { apiRoutes, assertApiExposure } from './api/index.ts';
 import type { PondMetrics } from './metrics.ts';
+import { webUi } from './web-ui.ts';
 
 export interface ServerOptions {
   readonly project: Project;
   readonly log: Log;
   readonly topic: string;
   /** The data API and `/metrics`; left out, the server only collects. */
-  readonly api?: { readonly state: StateStore; readonly lake: Lake; readonly metrics?: PondMetrics };
+  readonly api?: { readonly state: StateStore; readonly lake: Lake; readonly metrics?: PondMetrics; readonly landing?: Parameters<typeof apiRoutes>[0]['landing'] };
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -51,6 +53,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   const collector = new Collector({ project: options.project, log: options.log, topic: options.topic });
   await app.register(collectRoutes(collector, settings));
-  if (options.api) await app.register(await apiRoutes({ project: options.project, ...options.api }));
+  if (options.api) {
+    await app.register(await apiRoutes({ project: options.project, ...options.api }));
+    await app.register(webUi());
+  }
   return app;
 }

@@ -21,6 +21,7 @@ import { inputQuery, sqlString, type Engine } from '../transform/index.ts';
 import { openSink, sinkWhere } from './open-sink.ts';
 import type { PartitionPayload, Sink } from './sink.ts';
 import { sinkColumn, type SinkDialect } from './sink-columns.ts';
+import { currentPartitions, sinkStatus, type CurrentPartition, type SinkStatus } from './sink-status.ts';
 
 export interface PublishContext {
   readonly project: Project;
@@ -48,23 +49,6 @@ export interface PublishSummary {
   readonly results: readonly PublishResult[];
 }
 
-export interface SinkStatus {
-  readonly dataset: string;
-  readonly sink: string;
-  readonly kind: SinkModel['kind'];
-  readonly target: string;
-  /** Partitions with a current version. */
-  readonly partitions: number;
-  /** Of those, published at their current version. */
-  readonly published: number;
-  /** Not published at their current version, and not failing. */
-  readonly behind: number;
-  /** Whose last attempt at their current version failed. */
-  readonly failed: number;
-  readonly lastPublishedAt: number | null;
-  readonly errors: ReadonlyArray<{ key: string; version: string; error: string; attempts: number; nextAttemptAt: number | null }>;
-}
-
 export interface PublisherOptions {
   /** Makes the sink for a model (tests swap in failing ones). */
   readonly openSink?: (dataset: string, model: SinkModel) => Sink;
@@ -74,12 +58,6 @@ export interface PublisherOptions {
 /** The wait after `attempts` failed publishes in a row. */
 export function publishBackoff(attempts: number): number {
   return Math.min(300_000, 5_000 * 2 ** Math.max(0, attempts - 1));
-}
-
-interface Partition {
-  readonly idx: number;
-  readonly key: string;
-  readonly versionId: string;
 }
 
 export class Publisher {
@@ -146,32 +124,9 @@ export class Publisher {
     return { published: results.length - failed, failed, waiting, results };
   }
 
-  /** Each sink's state: partitions published, behind and failed, with the errors. */
-  async status(datasets?: readonly string[]): Promise<SinkStatus[]> {
-    const out: SinkStatus[] = [];
-    for (const model of this.scope(datasets)) {
-      const partitions = await this.partitionsOf(model);
-      const states = await this.ctx.state.sinkStates(model.name);
-      for (const sink of model.sinks) {
-        const bySink = new Map(states.filter((s) => s.sink === sink.name).map((s) => [s.idx, s]));
-        let published = 0;
-        let failed = 0;
-        let lastPublishedAt: number | null = null;
-        const errors: Array<SinkStatus['errors'][number]> = [];
-        for (const p of partitions) {
-          const s = bySink.get(p.idx);
-          if (s?.publishedAt != null) lastPublishedAt = Math.max(lastPublishedAt ?? 0, s.publishedAt);
-          if (s?.versionId === p.versionId) published++;
-          else if (s?.error != null && s.attemptedVersion === p.versionId) {
-            failed++;
-            errors.push({ key: p.key, version: p.versionId, error: s.error, attempts: s.attempts, nextAttemptAt: s.nextAttemptAt });
-          }
-        }
-        const target = openSink(model.name, sink).target;
-        out.push({ dataset: model.name, sink: sink.name, kind: sink.kind, target, partitions: partitions.length, published, behind: partitions.length - published - failed, failed, lastPublishedAt, errors });
-      }
-    }
-    return out;
+  /** Each sink's state: partitions published, behind and failed, with the errors (see sink-status.ts). */
+  status(datasets?: readonly string[]): Promise<SinkStatus[]> {
+    return sinkStatus(this.ctx.state, this.scope(datasets));
   }
 
   async close(): Promise<void> {
@@ -194,9 +149,8 @@ export class Publisher {
     });
   }
 
-  private async partitionsOf(model: DatasetModel): Promise<Partition[]> {
-    const all = await this.ctx.state.listPartitions(model.name);
-    return all.filter((p) => p.versionId !== null).map((p) => ({ idx: p.idx, key: p.key, versionId: p.versionId as string }));
+  private partitionsOf(model: DatasetModel): Promise<CurrentPartition[]> {
+    return currentPartitions(this.ctx.state, model.name);
   }
 
   private sinkFor(dataset: string, model: SinkModel): Sink {

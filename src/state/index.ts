@@ -26,6 +26,7 @@ export type {
   NewSchemaVersion,
   Run,
   RunFilter,
+  SchemaSpan,
   SchemaVersion,
   SinkState,
   RunStatus,

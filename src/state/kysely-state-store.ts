@@ -19,6 +19,7 @@ import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
 import * as sinkState from './sink-states.ts';
 import * as queue from './task-queue.ts';
+import { schemaHistory } from './schema-history.ts';
 import type {
   CheckFilter,
   CheckResult,
@@ -32,6 +33,7 @@ import type {
   PartitionState,
   Run,
   RunFilter,
+  SchemaSpan,
   SchemaVersion,
   SinkState,
   StateStore,
@@ -313,6 +315,10 @@ export class KyselyStateStore implements StateStore {
     });
   }
 
+  schemaHistory(dataset: string): Promise<SchemaSpan[]> {
+    return this.guard('read the schema history', () => schemaHistory(this.db, dataset));
+  }
+
   versionPrefixes(): Promise<Set<string>> {
     return this.guard('list version prefixes', async () => {
       const rows = await this.db.selectFrom('versions').select('prefix').execute();
@@ -523,6 +529,21 @@ export class KyselyStateStore implements StateStore {
     return this.guard('cancel tasks', () => queue.cancelTasks(this.db, this.adapter, datasets));
   }
 
+  cancelTask(taskId: string): Promise<boolean> {
+    return this.guard('cancel a task', () => queue.cancelTask(this.db, this.adapter, taskId));
+  }
+
+  taskStates(taskIds: readonly string[]): Promise<Map<string, TaskState>> {
+    return this.guard('read task states', async () => {
+      const states = new Map<string, TaskState>();
+      for (const chunk of chunks(taskIds, 1, this.adapter.maxParams)) {
+        const rows = await this.db.selectFrom('tasks').select(['id', 'state']).where('id', 'in', chunk).execute();
+        for (const r of rows) states.set(r.id, r.state as TaskState);
+      }
+      return states;
+    });
+  }
+
   isCancelled(taskId: string): Promise<boolean> {
     return this.guard('read a task', async () => {
       const row = await this.db.selectFrom('tasks').select('state').where('id', '=', taskId).executeTakeFirst();
@@ -530,7 +551,7 @@ export class KyselyStateStore implements StateStore {
     });
   }
 
-  listTasks(filter: { states?: readonly TaskState[]; dataset?: string; limit?: number } = {}): Promise<Task[]> {
+  listTasks(filter: { states?: readonly TaskState[]; dataset?: string; idx?: number; limit?: number } = {}): Promise<Task[]> {
     return this.guard('list tasks', async () => {
       if (filter.states?.length === 0) return [];
       const rows = await this.db
@@ -538,6 +559,7 @@ export class KyselyStateStore implements StateStore {
         .selectAll()
         .$if(filter.states !== undefined, (qb) => qb.where('state', 'in', filter.states ?? []))
         .$if(filter.dataset !== undefined, (qb) => qb.where('dataset', '=', filter.dataset ?? ''))
+        .$if(filter.idx !== undefined, (qb) => qb.where('idx', '=', filter.idx ?? 0))
         .orderBy('priority')
         .orderBy('id')
         .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))

@@ -67,11 +67,15 @@ export async function getRun(db: Kysely<Database>, id: string): Promise<Run | un
 
 /** Newest first. */
 export async function listRuns(db: Kysely<Database>, filter: RunFilter): Promise<Run[]> {
+  if (filter.ids?.length === 0) return [];
   const rows = await db
     .selectFrom('runs')
     .selectAll()
     .$if(filter.dataset !== undefined, (qb) => qb.where('dataset', '=', filter.dataset ?? ''))
+    .$if(filter.idx !== undefined, (qb) => qb.where('idx', '=', filter.idx ?? 0))
     .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status ?? 'running'))
+    .$if(filter.cause !== undefined, (qb) => qb.where('cause', '=', filter.cause ?? 'manual'))
+    .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', filter.ids ?? []))
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .$if(filter.limit !== undefined, (qb) => qb.limit(filter.limit ?? 0))

@@ -285,6 +285,25 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         ]);
       });
 
+      it('schemaHistory groups committed versions by schema, oldest first', async () => {
+        const ds = unique('schemas');
+        const a = [{ name: 'id', type: 'VARCHAR' }];
+        const b = [...a, { name: 'n', type: 'BIGINT' }];
+        const v1 = version(ds, 1, { schema: a, createdAt: 1_000 });
+        const v2 = version(ds, 2, { schema: a, createdAt: 2_000 });
+        const v3 = version(ds, 1, { schema: b, createdAt: 3_000 });
+        const v4 = version(ds, 3, { schema: a, createdAt: 4_000 });
+        await store.commitVersions([v1, v2]);
+        await store.commitVersions([v3]);
+        await store.commitVersions([v4]);
+        await store.quarantineVersion(version(ds, 4, { schema: [{ name: 'x', type: 'DOUBLE' }], createdAt: 5_000 }));
+        assert.deepEqual(await store.schemaHistory(ds), [
+          { schema: a, firstVersion: v1.id, firstSeen: 1_000, lastSeen: 4_000, versions: 3 },
+          { schema: b, firstVersion: v3.id, firstSeen: 3_000, lastSeen: 3_000, versions: 1 },
+        ]);
+        assert.deepEqual(await store.schemaHistory(unique('none')), []);
+      });
+
       it('currentVersions returns files and schema of current versions in a range', async () => {
         const ds = unique('current');
         const v1 = version(ds, 1, { files: [{ path: 'a/part-0.parquet', rows: 3, bytes: 30 }, { path: 'a/part-1.parquet', rows: 4, bytes: 40 }], rows: 7 });
@@ -578,6 +597,26 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(await store.cancelTasks([ds, other]), 2);
       });
 
+      it('cancels one task by id, queued or leased, and reports task states', async () => {
+        const ds = unique('cancel-one');
+        await store.enqueueTasks([task(ds, 1), task(ds, 2), task(ds, 3)]);
+        const [leased, done] = await store.leaseTasks({ owner: 'w1', limit: 2, leaseMs: 60_000, now: Date.now(), datasets: [ds] });
+        assert.ok(leased && done);
+        await store.finishTask(done.id, 'w1', { state: 'done' });
+        const queued = (await store.listTasks({ dataset: ds, states: ['queued'] }))[0];
+        assert.ok(queued);
+        assert.equal(await store.cancelTask(leased.id), true);
+        assert.equal(await store.cancelTask(leased.id), false);
+        assert.equal(await store.cancelTask(done.id), false);
+        assert.equal(await store.cancelTask('no-such-task'), false);
+        assert.equal(await store.isCancelled(leased.id), true);
+        assert.equal(await store.finishTask(leased.id, 'w1', { state: 'done' }), false);
+        assert.deepEqual(await store.taskStates([]), new Map());
+        assert.deepEqual(await store.taskStates([leased.id, done.id, queued.id, 'no-such-task']), new Map([[leased.id, 'cancelled'], [done.id, 'done'], [queued.id, 'queued']]));
+        assert.equal(await store.cancelTask(queued.id), true);
+        assert.deepEqual((await store.listTasks({ dataset: ds, states: ['queued', 'leased'] })).length, 0);
+      });
+
       it('listTasks filters and taskCounts counts by state', async () => {
         const ds = unique('counts');
         const before = await store.taskCounts();
@@ -592,6 +631,7 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual([delta('queued'), delta('leased'), delta('done'), delta('failed'), delta('cancelled')], [1, 1, 1, 1, 0]);
         assert.deepEqual((await store.listTasks({ dataset: ds, states: ['leased'] })).map((t) => t.id), [c!.id]);
         assert.equal((await store.listTasks({ dataset: ds, limit: 2 })).length, 2);
+        assert.deepEqual((await store.listTasks({ dataset: ds, idx: 3 })).map((t) => t.id), [c!.id]);
         assert.deepEqual(await store.listTasks({ dataset: ds, states: [] }), []);
         await store.cancelTasks([ds]);
       });
@@ -893,6 +933,20 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual((await store.listRuns({ dataset: ds, limit: 1 })).map((r) => r.id), [r2]);
         const all = (await store.listRuns()).map((r) => r.id);
         assert.ok(all.indexOf(r3) < all.indexOf(r2) && all.indexOf(r2) < all.indexOf(r1));
+      });
+
+      it('lists runs of one partition, one cause or given ids', async () => {
+        const ds = unique('runs-filter');
+        const base = { taskId: null, dataset: ds, key: 'k', reason: 'asked', attempt: 1, worker: 'w1' };
+        const [a, b, c] = [unique('run'), unique('run'), unique('run')];
+        await store.startRun({ ...base, id: a, idx: 1, cause: 'missing', startedAt: 1_000 });
+        await store.startRun({ ...base, id: b, idx: 2, cause: 'retry', startedAt: 2_000 });
+        await store.startRun({ ...base, id: c, idx: 1, cause: 'retry', startedAt: 3_000 });
+        assert.deepEqual((await store.listRuns({ dataset: ds, idx: 1 })).map((r) => r.id), [c, a]);
+        assert.deepEqual((await store.listRuns({ dataset: ds, cause: 'retry' })).map((r) => r.id), [c, b]);
+        assert.deepEqual((await store.listRuns({ dataset: ds, idx: 1, cause: 'missing' })).map((r) => r.id), [a]);
+        assert.deepEqual((await store.listRuns({ ids: [a, b, 'no-such-run'] })).map((r) => r.id), [b, a]);
+        assert.deepEqual(await store.listRuns({ ids: [] }), []);
       });
 
       it('appends logs and reads them back in order', async () => {

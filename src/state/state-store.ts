@@ -188,8 +188,23 @@ export interface StatusRun {
 
 export interface RunFilter {
   readonly dataset?: string;
+  /** One partition's runs (with `dataset`). */
+  readonly idx?: number;
   readonly status?: RunStatus;
+  readonly cause?: Cause;
+  /** Only these runs (e.g. the runs that made a page of versions). */
+  readonly ids?: readonly string[];
   readonly limit?: number;
+}
+
+/** One distinct schema a dataset's committed versions had, for its schema history. */
+export interface SchemaSpan {
+  readonly schema: readonly Column[];
+  /** The first version with it (lowest seq). */
+  readonly firstVersion: string;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly versions: number;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'error';
@@ -361,6 +376,8 @@ export interface StateStore {
   getVersion(id: string): Promise<Version | undefined>;
   /** Versions of a dataset (or one partition), newest first. */
   listVersions(dataset: string, options?: { idx?: number; limit?: number }): Promise<Version[]>;
+  /** The distinct schemas of a dataset's committed versions, oldest first (grouped in the database). */
+  schemaHistory(dataset: string): Promise<SchemaSpan[]>;
   /** Every version prefix the state knows (committed or quarantined): what GC must keep. */
   versionPrefixes(): Promise<Set<string>>;
   /** Highest global sequence number given so far. */
@@ -449,9 +466,14 @@ export interface StateStore {
   ): Promise<boolean>;
   /** Cancels queued and leased tasks (of some datasets, or all); returns how many. */
   cancelTasks(datasets?: readonly string[]): Promise<number>;
+  /** Cancels one task if it is queued or leased; returns whether it was. Its worker stops within seconds. */
+  cancelTask(taskId: string): Promise<boolean>;
   /** Whether a task was cancelled while leased, so its worker stops. */
   isCancelled(taskId: string): Promise<boolean>;
-  listTasks(filter?: { states?: readonly TaskState[]; dataset?: string; limit?: number }): Promise<Task[]>;
+  /** The state of each of these tasks (unknown ids are left out): a cheap poll for cancellations. */
+  taskStates(taskIds: readonly string[]): Promise<Map<string, TaskState>>;
+  /** Lowest priority first; `idx` (with `dataset`) narrows to one partition. */
+  listTasks(filter?: { states?: readonly TaskState[]; dataset?: string; idx?: number; limit?: number }): Promise<Task[]>;
   /** Counts of tasks by state. */
   taskCounts(): Promise<Record<TaskState, number>>;
 

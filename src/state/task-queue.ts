@@ -203,3 +203,10 @@ export async function cancelTasks(db: Kysely<Database>, adapter: StoreAdapter, d
   );
   return Number(result.numUpdatedRows);
 }
+
+export async function cancelTask(db: Kysely<Database>, adapter: StoreAdapter, taskId: string): Promise<boolean> {
+  const result = await adapter.exclusive(() =>
+    db.updateTable('tasks').set({ state: 'cancelled', lease_expires: null, updated_at: Date.now() }).where(OPEN).where('id', '=', taskId).executeTakeFirst(),
+  );
+  return Number(result.numUpdatedRows) > 0;
+}

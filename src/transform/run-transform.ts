@@ -114,11 +114,19 @@ function reader(session: SqlSession, input: InputBinding): InputReader {
   };
 }
 
-/** Turns what a transform yields (rows or arrays of rows) into batches. */
+/**
+ * Turns what a transform yields (rows or arrays of rows) into batches. A
+ * cancel ends it at once, even while the transform awaits something that
+ * ignores the signal (a long sleep, a slow fetch): the pending step is left
+ * to settle on its own, its outcome ignored.
+ */
 async function* batched(source: AsyncIterable<Row | Row[]> | Iterable<Row | Row[]>, signal?: AbortSignal): AsyncIterable<Row[]> {
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<Row | Row[]>)[Symbol.iterator]();
   let pending: Row[] = [];
-  for await (const item of source) {
-    if (signal?.aborted) throw new PondError('CANCELLED', 'the build was cancelled');
+  for (;;) {
+    const step = await untilAborted(Promise.resolve(iterator.next()), signal);
+    if (step.done) break;
+    const item = step.value;
     if (Array.isArray(item)) {
       yield item;
     } else {
@@ -130,6 +138,33 @@ async function* batched(source: AsyncIterable<Row | Row[]> | Iterable<Row | Row[
     }
   }
   if (pending.length > 0) yield pending;
+}
+
+/** `step`, or CANCELLED as soon as `signal` aborts; a step left behind may reject later without harm. */
+function untilAborted<T>(step: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  const cancelled = () => new PondError('CANCELLED', 'the build was cancelled');
+  if (!signal) return step;
+  if (signal.aborted) {
+    step.catch(() => undefined);
+    return Promise.reject(cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      step.catch(() => undefined);
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    step.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 export { inputQuery };

@@ -80,10 +80,10 @@ export function ndjson(events: ReadonlyArray<Record<string, unknown>>): string {
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs` naming `what`. */
-export async function until<T>(what: string, check: () => T | undefined, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));

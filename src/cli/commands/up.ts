@@ -80,6 +80,9 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await ctx.close();
+    // Everything Pond opened is closed. A transformation cancelled mid-await may
+    // have left a timer or socket behind: it must not keep a stopped server alive.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }
 

@@ -10,15 +10,20 @@ import type { Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import type { StateStore } from '../../state/index.ts';
+import type { LandingLatency } from '../landing-latency.ts';
 import type { PondMetrics } from '../metrics.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { checkRoutes } from './check-routes.ts';
 import { datasetRoutes } from './dataset-routes.ts';
 import { OPENAPI_DOCUMENT } from './openapi.ts';
+import { partitionRoutes } from './partition-routes.ts';
+import { PlanCache } from './plan-cache.ts';
 import { queryRoute } from './query-route.ts';
 import { ReadOnlySql } from './read-only-sql.ts';
 import { runRoutes } from './run-routes.ts';
+import { schemaHistoryRoute } from './schema-history-route.ts';
 import { schemaRoutes } from './schema-routes.ts';
+import { sinkRoutes } from './sink-routes.ts';
 import { StreamRates } from './stream-rates.ts';
 import { streamRoutes } from './stream-routes.ts';
 
@@ -28,12 +33,14 @@ export interface ApiRoutesOptions {
   readonly lake: Lake;
   /** Served at `/metrics` when given. */
   readonly metrics?: PondMetrics;
+  /** Per-stream landing latency, from the lander running beside the server (absent: streams show none). */
+  readonly landing?: LandingLatency;
 }
 
 export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
   const { project, state, lake } = options;
   const sql = await ReadOnlySql.open(project, state, lake);
-  const ctx = { project, state, lake, sql };
+  const ctx = { project, state, lake, sql, plans: new PlanCache(project, state) };
   const rates = new StreamRates(state, [...project.streams.keys()]);
   return async (app) => {
     app.addHook('onClose', async () => {
@@ -57,7 +64,10 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
       await secured.register(runRoutes(ctx));
       await secured.register(checkRoutes(ctx));
       await secured.register(schemaRoutes(ctx));
-      await secured.register(streamRoutes(ctx, rates));
+      await secured.register(streamRoutes(ctx, rates, options.landing));
+      await secured.register(partitionRoutes(ctx));
+      await secured.register(schemaHistoryRoute(ctx));
+      await secured.register(sinkRoutes(ctx));
       const metrics = options.metrics;
       if (metrics) secured.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));
     });

@@ -3,17 +3,20 @@
  * what `pond status` and `pond checks` show, as JSON. Partitions are given
  * as ranges of one state each (a million partitions in a few ranges), never
  * one entry per partition. Streams are datasets too: `:name` may be either.
+ * The list gives each dataset's inputs, sinks, health and freshness (from
+ * one plan); versions carry the reason of the run that built them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { DatasetModel, NodeModel, StreamModel } from '../../config/index.ts';
 import { dependantsOf } from '../../config/index.ts';
-import { parsePartitionKey, partitionKey, type Partitioning } from '../../define/index.ts';
+import { partitionKey } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
-import { describeReason, groupRuns, keyOf, plan, type DatasetPlan } from '../../orchestrate/index.ts';
+import { describeReason, groupRuns, keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
 import { quoteIdent } from '../../schema/index.ts';
 import type { Column, StateStore, Version } from '../../state/index.ts';
 import { inputQuery } from '../../transform/index.ts';
-import { findNode, type ApiContext } from './api-context.ts';
+import { findNode, partitionIdx, type ApiContext } from './api-context.ts';
+import { freshnessOf, healthOf } from './dataset-health.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 
 const MAX_RANGES = 10_000;
@@ -21,24 +24,35 @@ const MAX_RANGES = 10_000;
 export function datasetRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/datasets', async () => {
-      const p = await plan(ctx.project, ctx.state, { now: Date.now() });
-      const datasets = [];
-      for (const d of p.datasets.values()) datasets.push({ ...summary(d.model), partitions: counts(d) });
+      const p = await ctx.plans.current();
+      const now = p.at;
+      const datasets = await Promise.all(
+        [...p.datasets.values()].map(async (d) => ({
+          ...summary(d.model),
+          inputs: d.model.inputs.map((i) => i.source),
+          sinks: d.model.sinks.map((s) => ({ name: s.name, kind: s.kind })),
+          partitions: counts(d),
+          health: await healthOf(ctx.state, d),
+          freshness: await freshnessOf(ctx.project, ctx.state, d, now),
+        })),
+      );
       return { datasets };
     });
 
-    app.get<{ Params: { name: string }; Querystring: { versions?: string; ranges?: string } }>('/api/datasets/:name', async (request) => {
+    app.get<{ Params: { name: string }; Querystring: { versions?: string; ranges?: string; partition?: string } }>('/api/datasets/:name', async (request) => {
       const node = findNode(ctx.project, request.params.name);
       const versionLimit = rowLimit(request.query.versions, 20, 1000);
       const rangeLimit = rowLimit(request.query.ranges, 1000, MAX_RANGES);
-      const versions = await ctx.state.listVersions(node.name, { limit: versionLimit });
+      // The latest versions, or those of one partition.
+      const idx = request.query.partition === undefined ? undefined : partitionIdx(node, request.query.partition);
+      const versions = await ctx.state.listVersions(node.name, { idx, limit: versionLimit });
       const partitions = node.kind === 'dataset' ? await datasetPartitions(ctx, node, rangeLimit) : await streamPartitions(ctx.state, node, rangeLimit);
       const recent = await ctx.state.checkResults({ dataset: node.name, limit: 50 });
       return {
         ...summary(node),
         schema: schemaOf(node, versions),
         partitions,
-        versions: versions.map(versionJson),
+        versions: await versionsJson(ctx.state, versions),
         checks: {
           declared: node.checks.map((c) => ({ name: c.name, kind: c.kind, severity: c.severity, description: c.description ?? null })),
           recent: recent.map(({ sample: _s, ...r }) => ({ ...r, checkedAt: new Date(r.checkedAt).toISOString() })),
@@ -59,8 +73,7 @@ export function datasetRoutes(ctx: ApiContext) {
       let filename = node.name;
       if (request.query.partition !== undefined) {
         const key = request.query.partition;
-        const idx = parsePartitionKey(node.partitioning, key);
-        if (idx === undefined) throw new PondError('BAD_ARGUMENT', `"${key}" is not a partition key of ${node.name}`, { hint: `${node.name} has keys like ${exampleKey(node.partitioning)}` });
+        const idx = partitionIdx(node, key);
         const [current] = await ctx.state.currentVersions(node.name, idx, idx + 1);
         if (!current) throw new PondError('NOT_FOUND', `partition ${key} of ${node.name} has no current version`, { hint: `GET /api/datasets/${node.name} lists its partitions` });
         sql = inputQuery({ files: current.files.map((f) => ctx.lake.locate(f.path)), columns: current.schema });
@@ -94,7 +107,7 @@ function counts(d: DatasetPlan) {
 }
 
 async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: number) {
-  const p = await plan(ctx.project, ctx.state, { now: Date.now() });
+  const p = await ctx.plans.current();
   const d = p.datasets.get(model.name) as DatasetPlan;
   const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
   return { ...counts(d), ranges: runs.slice(0, limit).map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })), rangesTruncated: runs.length > limit };
@@ -122,6 +135,13 @@ function schemaOf(node: NodeModel, versions: readonly Version[]): readonly Colum
   return Object.entries(node.columns ?? {}).map(([name, type]) => ({ name, type }));
 }
 
+/** Versions with the reason of the run that made each (one query for the page), or `landed` for raw data. */
+async function versionsJson(state: StateStore, versions: readonly Version[]) {
+  const ids = [...new Set(versions.map((v) => v.runId).filter((id): id is string => id !== null))];
+  const runs = new Map((ids.length > 0 ? await state.listRuns({ ids, limit: ids.length }) : []).map((r) => [r.id, r.reason]));
+  return versions.map((v) => ({ ...versionJson(v), reason: v.runId !== null ? (runs.get(v.runId) ?? null) : v.cause === 'new-data' ? 'landed' : v.cause }));
+}
+
 function versionJson(v: Version) {
   return {
     id: v.id,
@@ -137,8 +157,4 @@ function versionJson(v: Version) {
     createdAt: new Date(v.createdAt).toISOString(),
     buildMs: v.buildMs,
   };
-}
-
-function exampleKey(p: Partitioning): string {
-  return partitionKey(p, p.kind === 'none' ? 0 : p.grain.index(Date.now()));
 }

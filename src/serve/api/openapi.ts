@@ -9,9 +9,33 @@ type Schema = Record<string, unknown>;
 const error: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string', description: 'What was wrong, and where' }, code: { type: 'string' }, hint: { type: 'string' } } };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
-const ERROR_TEXT: Record<number, string> = { 400: 'Bad request (bad SQL, forbidden statement, bad parameter)', 401: 'No valid bearer token', 404: 'Unknown name', 408: 'The query ran past the timeout' };
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad request (bad SQL, forbidden statement, bad parameter)',
+  401: 'No valid bearer token',
+  404: 'Unknown name',
+  408: 'The query ran past the timeout',
+  409: 'Conflict with the current state (the reason says which)',
+};
 const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const obj: Schema = { type: 'object' };
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const object = (properties: Record<string, Schema>): Schema => ({ type: 'object', required: Object.keys(properties), properties });
+const array = (items: Schema): Schema => ({ type: 'array', items });
+const column = object({ name: str, type: str });
+const bucket = object({ from: str, to: str, fromTime: nullable(str), toTime: nullable(str), partitions: int, fresh: int, stale: int, missing: int, failed: int });
+const streamSchema: Schema = {
+  type: 'object',
+  properties: {
+    name: str,
+    landing: {
+      ...object({ lastLagMs: nullable(int), p50LagMs: nullable(int), p95LagMs: nullable(int), batches: int }),
+      description: 'Receipt-to-lake latency of the batches landed in the last 5 minutes (each batch counts once, by its oldest event)',
+    },
+  },
+};
+const accepted = (schema: Schema) => ({ description: 'Accepted', content: { 'application/json': { schema } } });
 const table = (description: string) => ({
   description,
   headers: {
@@ -35,7 +59,7 @@ export const OPENAPI_DOCUMENT = {
     title: 'Pond data API',
     version: '1',
     description:
-      'Read-only SQL over the lake, datasets with their partitions, versions, checks and lineage, runs and their logs, the schema registry and streams. ' +
+      'Read-only SQL over the lake, datasets with their partitions, versions, checks, lineage, health and schema history, runs and their logs (retry, cancel), sinks, the schema registry and streams. ' +
       'Every request needs `Authorization: Bearer <token>` when tokens are configured (always when the server is not on loopback).',
   },
   servers: [{ url: '/' }],
@@ -74,11 +98,113 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': table('The answer'), ...errors(400, 401, 408) },
       },
     },
-    '/api/datasets': { get: { summary: 'Every dataset with its partition counts', responses: { '200': json(obj), ...errors(401) } } },
+    '/api/datasets': {
+      get: {
+        summary: 'Every dataset with its partition counts, inputs, sinks, health and freshness',
+        responses: {
+          '200': json(
+            object({
+              datasets: array({
+                type: 'object',
+                properties: {
+                  name: str,
+                  inputs: array(str),
+                  sinks: array(object({ name: str, kind: str })),
+                  partitions: obj,
+                  health: { type: 'string', enum: ['ok', 'stale', 'failed', 'warn', 'empty'] },
+                  freshness: object({ latest: nullable(str), latestEnd: nullable(str), lagMs: nullable(int), expectedLagMs: int, onTime: { type: 'boolean' } }),
+                },
+              }),
+            }),
+          ),
+          ...errors(401),
+        },
+      },
+    },
+    '/api/datasets/{name}/partitions': {
+      get: {
+        summary: 'The partition timeline of a dataset or stream: a window of partitions cut into buckets with counts by state (never one entry per partition)',
+        parameters: [
+          p('name', 'Dataset or stream'),
+          q('from', 'First partition shown: a partition key or an ISO time (default: the first of the span)'),
+          q('to', 'Last partition shown: a partition key (inclusive) or an ISO time (exclusive) (default: the last of the span)'),
+          q('buckets', 'Most buckets (default 200, at most 2000)', { type: 'integer', minimum: 1, maximum: 2000 }),
+        ],
+        responses: {
+          '200': json(
+            object({
+              name: str,
+              grain: str,
+              count: int,
+              first: nullable(str),
+              last: nullable(str),
+              from: nullable(str),
+              to: nullable(str),
+              fromTime: nullable(str),
+              toTime: nullable(str),
+              partitionsPerBucket: int,
+              buckets: array(bucket),
+            }),
+          ),
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    '/api/datasets/{name}/schema-history': {
+      get: {
+        summary: 'The distinct schemas of the committed versions of a dataset or stream, oldest first, with what changed from the one before',
+        parameters: [p('name', 'Dataset or stream')],
+        responses: {
+          '200': json(
+            object({
+              name: str,
+              schemas: array(
+                object({
+                  columns: array(column),
+                  firstVersion: str,
+                  firstSeen: str,
+                  lastSeen: str,
+                  versions: int,
+                  changes: object({ added: array(column), removed: array(column), retyped: array(object({ name: str, from: str, to: str })) }),
+                }),
+              ),
+            }),
+          ),
+          ...errors(401, 404),
+        },
+      },
+    },
+    '/api/sinks': {
+      get: {
+        summary: 'Every sink of every dataset: partitions published, behind and failing, last publish, first error, next retry',
+        responses: {
+          '200': json(
+            object({
+              sinks: array(
+                object({
+                  dataset: str,
+                  sink: str,
+                  kind: str,
+                  target: str,
+                  partitions: int,
+                  published: int,
+                  behind: int,
+                  failing: int,
+                  lastPublishedAt: nullable(str),
+                  lastError: nullable(object({ partition: str, version: str, error: str, attempts: int })),
+                  nextAttemptAt: nullable(str),
+                }),
+              ),
+            }),
+          ),
+          ...errors(401),
+        },
+      },
+    },
     '/api/datasets/{name}': {
       get: {
         summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage',
-        parameters: [p('name', 'Dataset or stream'), q('versions', 'Newest versions to list (default 20)', { type: 'integer' }), q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' })],
+        parameters: [p('name', 'Dataset or stream'), q('versions', 'Newest versions to list (default 20)', { type: 'integer' }), q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' }), q('partition', 'Only the versions of this partition (a key)')],
         responses: { '200': json(obj), ...errors(400, 401, 404) },
       },
     },
@@ -92,11 +218,31 @@ export const OPENAPI_DOCUMENT = {
     '/api/runs': {
       get: {
         summary: 'Recent runs, newest first',
-        parameters: [q('dataset', 'Only this dataset'), q('status', 'running, succeeded, failed or cancelled'), limit],
+        parameters: [
+          q('dataset', 'Only this dataset'),
+          q('partition', 'Only this partition (needs dataset)'),
+          q('status', 'running, succeeded, failed or cancelled'),
+          q('cause', 'new-data, missing, input-changed, code-changed, failed-earlier, forced, retry, backfill or manual'),
+          limit,
+        ],
         responses: { '200': json(obj), ...errors(400, 401, 404) },
       },
     },
     '/api/runs/{id}': { get: { summary: 'One run and its log', parameters: [p('id', 'Run id')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/runs/{id}/retry': {
+      post: {
+        summary: "Queue the run's partition to build again (cause retry); a running `pond up` leases it within seconds",
+        parameters: [p('id', 'Run id')],
+        responses: { '202': accepted(object({ task: object({ id: str, dataset: str, key: str, cause: { const: 'retry' }, reason: str }) })), ...errors(401, 404, 409) },
+      },
+    },
+    '/api/runs/{id}/cancel': {
+      post: {
+        summary: "Cancel a running run (its build stops within about a second and the run ends cancelled), or a queued task by the task's id",
+        parameters: [p('id', 'Run id, or the id of a queued task')],
+        responses: { '202': accepted(object({ cancelled: { const: true } })), ...errors(401, 404, 409) },
+      },
+    },
     '/api/checks': {
       get: {
         summary: 'Check results, newest first, with samples of failing rows',
@@ -109,8 +255,8 @@ export const OPENAPI_DOCUMENT = {
     '/api/schemas/{stream}/{version}': {
       get: { summary: 'One registered schema version (or latest)', parameters: [p('stream', 'Stream'), p('version', 'Version number or latest')], responses: { '200': json(obj), ...errors(400, 401, 404) } },
     },
-    '/api/streams': { get: { summary: 'Every stream: counts, watermark, rates', responses: { '200': json(obj), ...errors(401) } } },
-    '/api/streams/{name}': { get: { summary: 'One stream: counts, watermark, rates', parameters: [p('name', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/streams': { get: { summary: 'Every stream: counts, watermark, rates, landing latency', responses: { '200': json(object({ streams: array(streamSchema) })), ...errors(401) } } },
+    '/api/streams/{name}': { get: { summary: 'One stream: counts, watermark, rates, landing latency', parameters: [p('name', 'Stream')], responses: { '200': json(streamSchema), ...errors(401, 404) } } },
     '/api/streams/{name}/dead-letters': {
       get: { summary: "A stream's dead letters with reasons and payloads, newest first", parameters: [p('name', 'Stream'), format, limit], responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) } },
     },

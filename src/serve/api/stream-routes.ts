@@ -1,6 +1,7 @@
 /**
  * `GET /api/streams`, `/api/streams/:name` and `/api/streams/:name/dead-letters`:
- * each stream's counts, watermark and rates, and its dead letters with
+ * each stream's counts, watermark, rates and landing latency (receipt to
+ * lake, last five minutes), and its dead letters with
  * their reasons and payloads (JSON, CSV or Parquet).
  */
 import type { FastifyInstance } from 'fastify';
@@ -8,11 +9,12 @@ import type { StreamModel } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { watermarkOf } from '../../orchestrate/index.ts';
 import { sqlString } from '../../transform/index.ts';
+import type { LandingLatency } from '../landing-latency.ts';
 import type { ApiContext } from './api-context.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 import type { StreamRates } from './stream-rates.ts';
 
-export function streamRoutes(ctx: ApiContext, rates: StreamRates) {
+export function streamRoutes(ctx: ApiContext, rates: StreamRates, landing?: LandingLatency) {
   const streamOf = (name: string): StreamModel => {
     const stream = ctx.project.streams.get(name);
     if (!stream) throw new PondError('NOT_FOUND', `no stream named "${name}"`, { hint: `streams: ${[...ctx.project.streams.keys()].join(', ') || '(none)'}` });
@@ -32,6 +34,7 @@ export function streamRoutes(ctx: ApiContext, rates: StreamRates) {
       lastReceivedAt: iso(activity?.lastReceivedAt),
       watermark: iso(watermarkOf(stream, activity, Date.now())),
       rates: rates.rate(stream.name),
+      landing: landing?.figures(stream.name) ?? { lastLagMs: null, p50LagMs: null, p95LagMs: null, batches: 0 },
     };
   };
   return async (app: FastifyInstance): Promise<void> => {

@@ -1,0 +1,146 @@
+/** Streams: rates, latency from receipt to lake, and dead letters with their reasons and payloads. */
+import { enc } from '../api.ts';
+import { Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
+import { ago, count, duration, rate, time } from '../format.ts';
+import { href } from '../router.ts';
+import type { QueryAnswer, Stream } from '../types.ts';
+import { useApi } from '../use-api.ts';
+
+const REFRESH = 5000;
+
+export function StreamsPage() {
+  const streams = useApi<{ streams: Stream[] }>('streams', REFRESH);
+  return (
+    <div className="page">
+      <h1>Streams</h1>
+      {streams.error && <ErrorBox error={streams.error} />}
+      {!streams.data && !streams.error && <Loading what="streams" />}
+      {streams.data && (
+        <Panel title="Every stream">
+          <table className="list" aria-label="streams">
+            <thead>
+              <tr>
+                <th>Stream</th>
+                <th>Grain</th>
+                <th className="num">Rate 1 min</th>
+                <th className="num">Rate 15 min</th>
+                <th className="num">Receipt → lake (p50 / p95)</th>
+                <th className="num">Events</th>
+                <th className="num">Dead letters</th>
+                <th>Watermark</th>
+                <th>Last received</th>
+              </tr>
+            </thead>
+            <tbody>
+              {streams.data.streams.map((s) => (
+                <tr key={s.name} data-stream={s.name}>
+                  <td>
+                    <a href={href('streams', s.name)}>{s.name}</a>
+                  </td>
+                  <td>{s.grain}</td>
+                  <td className="num">{rate(s.rates.eventsPerSecond['1m'])}</td>
+                  <td className="num">{rate(s.rates.eventsPerSecond['15m'])}</td>
+                  <td className="num">{s.landing && s.landing.batches > 0 ? `${duration(s.landing.p50LagMs)} / ${duration(s.landing.p95LagMs)}` : '–'}</td>
+                  <td className="num">{count(s.events)}</td>
+                  <td className={`num ${s.deadLetters > 0 ? 'warn' : ''}`}>{count(s.deadLetters)}</td>
+                  <td>{time(s.watermark)}</td>
+                  <td title={time(s.lastReceivedAt)}>{ago(s.lastReceivedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Panel>
+      )}
+    </div>
+  );
+}
+
+export function StreamPage({ name }: { name: string }) {
+  const stream = useApi<Stream>(`streams/${enc(name)}`, REFRESH);
+  const dead = useApi<QueryAnswer>(`streams/${enc(name)}/dead-letters?limit=100`, REFRESH);
+  const s = stream.data;
+  return (
+    <div className="page">
+      <div className="title-row">
+        <h1>
+          {name} <span className="kind">stream</span>
+        </h1>
+        <a href={href('datasets', name)}>Partitions, versions and checks →</a>
+      </div>
+      {stream.error && <ErrorBox error={stream.error} />}
+      {!s && !stream.error && <Loading what={name} />}
+      {s && (
+        <>
+          <div className="stats">
+            <Stat label="Rate, last minute" value={rate(s.rates.eventsPerSecond['1m'])} note={`${rate(s.rates.eventsPerSecond['1h'])} over the hour`} />
+            <Stat label="Receipt to lake" value={s.landing && s.landing.batches > 0 ? duration(s.landing.p50LagMs) : '–'} note={s.landing && s.landing.batches > 0 ? `p95 ${duration(s.landing.p95LagMs)}, last ${duration(s.landing.lastLagMs)} (${count(s.landing.batches)} batches in 5 min)` : 'no batch landed in the last 5 minutes'} />
+            <Stat label="Events" value={count(s.events)} note={`newest event time ${time(s.newestEventTime)}`} />
+            <Stat label="Dead letters" value={count(s.deadLetters)} note={`${rate(s.rates.deadLettersPerSecond['1m'])} in the last minute`} tone={s.deadLetters > 0 ? 'warn' : 'good'} />
+          </div>
+          <dl className="facts">
+            <dt>Schema</dt>
+            <dd>
+              <code>{s.schemaFile}</code>
+            </dd>
+            <dt>Grain</dt>
+            <dd>{s.grain}</dd>
+            <dt>Allowed lateness</dt>
+            <dd>{duration(s.latenessMs)}</dd>
+            <dt>Watermark</dt>
+            <dd>{time(s.watermark)}</dd>
+            <dt>Last received</dt>
+            <dd>{ago(s.lastReceivedAt)}</dd>
+          </dl>
+        </>
+      )}
+      <Panel title="Dead letters, newest first" actions={dead.data && <span className="muted">{count(dead.data.rowCount)} shown{dead.data.truncated ? ' (the newest 100)' : ''}</span>}>
+        {dead.error && <ErrorBox error={dead.error} />}
+        {!dead.data && !dead.error && <Loading what="dead letters" />}
+        {dead.data && dead.data.rows.length === 0 && <Empty>No dead letters: every event {name} received passed its schema.</Empty>}
+        {dead.data && dead.data.rows.length > 0 && (
+          <table className="list" aria-label="dead letters">
+            <thead>
+              <tr>
+                <th>Received</th>
+                <th>Reason</th>
+                <th>Source</th>
+                <th>Payload</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dead.data.rows.map((row, i) => (
+                <tr key={String(row._message_id ?? i)}>
+                  <td title={time(String(row._received_at))}>{ago(String(row._received_at).replace(' ', 'T'))}</td>
+                  <td className="error-text">
+                    {String(row.reason)}
+                  </td>
+                  <td>{String(row.source ?? '')}</td>
+                  <td>
+                    <Payload raw={String(row._raw ?? '')} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </div>
+  );
+}
+
+function Payload({ raw }: { raw: string }) {
+  let pretty = raw;
+  try {
+    pretty = JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    // Not JSON: shown as it came.
+  }
+  return (
+    <details className="payload">
+      <summary>
+        <code>{raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}</code>
+      </summary>
+      <pre>{pretty}</pre>
+    </details>
+  );
+}
