@@ -11,9 +11,14 @@ import type { FastifyInstance } from 'fastify';
 
 export const UI_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
+/** Whether `npm run build:ui` has written the UI that `pond up` serves. */
+export function webUiBuilt(root: string = UI_DIST): boolean {
+  return existsSync(`${root}/index.html`);
+}
+
 export function webUi(root: string = UI_DIST) {
   return async (app: FastifyInstance): Promise<void> => {
-    if (!existsSync(`${root}/index.html`)) {
+    if (!webUiBuilt(root)) {
       app.get('/', async (_request, reply) =>
         reply
           .code(503)
@@ -29,8 +34,10 @@ export function webUi(root: string = UI_DIST) {
       // Only what is in the build: no listings, no dotfiles.
       list: false,
       dotfiles: 'deny',
-      setHeaders(reply, file) {
-        reply.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // Cache-Control is set here, per file, not by the plugin's default.
+      cacheControl: false,
+      setHeaders(res, file) {
+        res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   };

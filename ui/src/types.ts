@@ -15,13 +15,17 @@ export interface Freshness {
   readonly onTime: boolean;
 }
 
-export interface DatasetSummary {
+/** What every stream and dataset answer starts with. */
+export interface NodeSummary {
   readonly name: string;
   readonly kind: 'dataset' | 'stream';
   readonly file: string;
   readonly description: string | null;
   readonly grain: string;
   readonly partitionKey: string;
+}
+
+export interface DatasetSummary extends NodeSummary {
   readonly partitions: { count: number; fresh: number; stale: number; failed: number; first: string | null; last: string | null; waitingFor: string | null };
   readonly inputs: readonly string[];
   readonly sinks: readonly { name: string; kind: string }[];
@@ -72,13 +76,7 @@ export interface CheckResult {
   readonly current: boolean;
 }
 
-export interface DatasetDetail {
-  readonly name: string;
-  readonly kind: 'dataset' | 'stream';
-  readonly file: string;
-  readonly description: string | null;
-  readonly grain: string;
-  readonly partitionKey: string;
+export interface DatasetDetail extends NodeSummary {
   readonly schema: readonly Column[];
   readonly partitions: { count: number; failed: number; first: string | null; last: string | null; ranges: readonly Range[]; rangesTruncated: boolean };
   readonly versions: readonly Version[];

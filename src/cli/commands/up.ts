@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { Executor, sleep, type BuildEvent } from '../../orchestrate/index.ts';
 import { PondError } from '../../errors/index.ts';
-import { startPlatform } from '../../serve/index.ts';
+import { startPlatform, webUiBuilt } from '../../serve/index.ts';
 import { Publisher } from '../../sink/index.ts';
 import type { LandSummary } from '../../land/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
@@ -36,6 +36,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     });
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
+      log(webUiBuilt() ? `web UI on ${platform.url}/` : 'the web UI is not built: run `npm run build:ui` in the Pond package (npm install does), then open / on this server');
       log(`collecting on ${platform.url}/v1/streams/:stream/events and the Segment API at ${platform.url}/v1/batch`);
       log(`data API on ${platform.url}/api (${ctx.project.api.tokens.length > 0 ? 'bearer tokens required' : 'open: loopback only, no tokens'}; ${platform.url}/api/openapi.json describes it), Prometheus metrics on ${platform.url}/metrics`);
       for (const r of ctx.registeredSchemas) if (r.created) log(`schema registry: stream ${r.stream} is at schema version ${r.version} now`);

@@ -46,6 +46,14 @@ function short(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
+/** A category on the x axis: ISO times shortened (`2026-11-24 07:00`), anything else as it is, cut at 16 characters. */
+function categoryLabel(value: unknown): string {
+  const text = String(value);
+  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.exec(text);
+  if (iso) return iso[2] === '00:00' ? (iso[1] as string) : `${iso[1]} ${iso[2]}`;
+  return text.length > 16 ? `${text.slice(0, 15)}…` : text;
+}
+
 function timeLabel(ms: number, span: number): string {
   const iso = new Date(ms).toISOString();
   if (span > 3 * 86_400_000) return iso.slice(0, 10);
@@ -86,6 +94,9 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
     if (values.length === 0) [lo, hi] = [0, 1];
     if (lo === hi) hi = lo + 1;
     const yTicks = ticks(lo, hi);
+    // The top tick at or above the highest value, so the tallest bar ends on a labelled line.
+    const step = yTicks.length > 1 ? (yTicks[1] as number) - (yTicks[0] as number) : 0;
+    if (step > 0 && (yTicks.at(-1) as number) < hi) yTicks.push(Number(((yTicks.at(-1) as number) + step).toFixed(10)));
     lo = Math.min(lo, yTicks[0] ?? lo);
     hi = Math.max(hi, yTicks.at(-1) ?? hi);
     const xs = axis === 'category' ? points.map((_, i) => i) : points.map((p) => xValue(p.x));
@@ -105,7 +116,7 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
   if (axis === 'category') {
     const every = Math.max(1, Math.ceil(points.length / 10));
     points.forEach((p, i) => {
-      if (i % every === 0) xLabels.push({ at: sx(0, i), text: String(p.x).replace('T', ' ').replace(/:00(\.000)?Z?$/, '').slice(0, 16) });
+      if (i % every === 0) xLabels.push({ at: sx(0, i), text: categoryLabel(p.x) });
     });
   } else if (points.length > 0) {
     const values = axis === 'time' ? ticks(xMin, xMax, 6) : ticks(xMin, xMax, 6);
@@ -137,7 +148,20 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
                 .filter(({ p }) => Number.isFinite(p.ys[s]))
                 .map(({ p, i }, j) => `${j === 0 ? 'M' : 'L'}${sx(xs[i] as number, i).toFixed(1)},${sy(p.ys[s] as number).toFixed(1)}`)
                 .join('');
-              return <path key={s} d={d} fill="none" stroke={PALETTE[s % PALETTE.length]} strokeWidth={2} className="series" />;
+              const color = PALETTE[s % PALETTE.length];
+              return (
+                <g key={s}>
+                  <path d={d} fill="none" stroke={color} strokeWidth={2} className="series" />
+                  {points.length <= 60 &&
+                    points.map((p, i) =>
+                      Number.isFinite(p.ys[s]) ? (
+                        <circle key={i} cx={sx(xs[i] as number, i)} cy={sy(p.ys[s] as number)} r={3} fill={color}>
+                          <title>{`${String(p.x)}: ${ys[s]?.name} ${p.ys[s]}`}</title>
+                        </circle>
+                      ) : null,
+                    )}
+                </g>
+              );
             })
           : points.map((p, i) =>
               p.ys.map((v, s) => {
@@ -169,10 +193,21 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
   );
 }
 
-/** Picks an x column (time first, then text, then the first column) and the numeric columns as y. */
-export function defaultChart(columns: readonly Column[]): { x: string; ys: string[]; kind: ChartKind } | null {
+/**
+ * Picks an x column and the numeric columns as y: a time column when it has
+ * more than one value (a line), else the text column with the most values
+ * (bars), else the first column.
+ */
+export function defaultChart(columns: readonly Column[], rows: readonly Record<string, unknown>[]): { x: string; ys: string[]; kind: ChartKind } | null {
   const numeric = columns.filter((c) => isNumeric(c.type));
-  const x = columns.find((c) => axisOf(c) === 'time') ?? columns.find((c) => axisOf(c) === 'category') ?? columns.find((c) => !numeric.slice(1).includes(c));
+  const distinct = (c: Column) => new Set(rows.map((r) => String(r[c.name]))).size;
+  const times = columns.filter((c) => axisOf(c) === 'time' && distinct(c) > 1);
+  const texts = columns
+    .filter((c) => axisOf(c) === 'category')
+    .map((c) => ({ c, n: distinct(c) }))
+    .filter(({ n }) => n > 1)
+    .sort((a, b) => b.n - a.n);
+  const x = times[0] ?? texts[0]?.c ?? columns.find((c) => !numeric.slice(1).includes(c));
   if (!x) return null;
   const ys = numeric.filter((c) => c.name !== x.name).slice(0, 3);
   if (ys.length === 0) return null;
@@ -180,7 +215,7 @@ export function defaultChart(columns: readonly Column[]): { x: string; ys: strin
 }
 
 export function ChartBuilder({ columns, rows }: { columns: readonly Column[]; rows: readonly Record<string, unknown>[] }) {
-  const initial = useMemo(() => defaultChart(columns), [columns]);
+  const initial = useMemo(() => defaultChart(columns, rows), [columns, rows]);
   const [choice, setChoice] = useState(initial);
   const [forColumns, setForColumns] = useState(columns);
   if (forColumns !== columns) {

@@ -1,9 +1,10 @@
 /** Overview: ingest rate, freshness of each dataset against its grain, recent failures and dead letters. */
-import { ago, count, duration, rate, time } from '../format.ts';
+import { ago, count, duration, rate } from '../format.ts';
 import { href } from '../router.ts';
 import type { CheckResult, DatasetSummary, Run, Stream } from '../types.ts';
 import { useApi } from '../use-api.ts';
 import { Badge, Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
+import { StreamsTable } from '../components/streams-table.tsx';
 
 const REFRESH = 5000;
 
@@ -96,30 +97,7 @@ export function Overview() {
         <Panel title="Streams" actions={<a href={href('streams')}>Streams</a>}>
           {streams.error && <ErrorBox error={streams.error} />}
           {streams.data && (
-            <table className="list" aria-label="streams">
-              <thead>
-                <tr>
-                  <th>Stream</th>
-                  <th className="num">Rate (1 min)</th>
-                  <th className="num">Events</th>
-                  <th className="num">Dead letters</th>
-                  <th>Last received</th>
-                </tr>
-              </thead>
-              <tbody>
-                {streams.data.streams.map((s) => (
-                  <tr key={s.name}>
-                    <td>
-                      <a href={href('streams', s.name)}>{s.name}</a>
-                    </td>
-                    <td className="num">{rate(s.rates.eventsPerSecond['1m'])}</td>
-                    <td className="num">{count(s.events)}</td>
-                    <td className={`num ${s.deadLetters > 0 ? 'warn' : ''}`}>{count(s.deadLetters)}</td>
-                    <td title={time(s.lastReceivedAt)}>{ago(s.lastReceivedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <StreamsTable streams={streams.data.streams} />
           )}
         </Panel>
       </div>

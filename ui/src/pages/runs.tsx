@@ -92,7 +92,7 @@ export function RunsPage() {
                       <Badge value={r.status} />
                     </td>
                     <td>
-                      <span className="cause">{r.cause}</span> <span className="muted">{r.reason}</span>
+                      <span className="cause">{r.cause}</span> {r.reason !== r.cause && <span className="muted">{r.reason}</span>}
                     </td>
                     <td className="num">{r.attempt}</td>
                     <td className="timing">
@@ -157,7 +157,8 @@ export function RunPage({ id }: { id: string }) {
             </dd>
             <dt>Why</dt>
             <dd>
-              {r.cause}: {r.reason}
+              {r.cause}
+              {r.reason !== r.cause && `: ${r.reason}`}
             </dd>
             <dt>Attempt</dt>
             <dd>{r.attempt}</dd>

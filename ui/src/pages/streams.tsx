@@ -1,6 +1,7 @@
 /** Streams: rates, latency from receipt to lake, and dead letters with their reasons and payloads. */
 import { enc } from '../api.ts';
 import { Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
+import { StreamsTable } from '../components/streams-table.tsx';
 import { ago, count, duration, rate, time } from '../format.ts';
 import { href } from '../router.ts';
 import type { QueryAnswer, Stream } from '../types.ts';
@@ -17,38 +18,7 @@ export function StreamsPage() {
       {!streams.data && !streams.error && <Loading what="streams" />}
       {streams.data && (
         <Panel title="Every stream">
-          <table className="list" aria-label="streams">
-            <thead>
-              <tr>
-                <th>Stream</th>
-                <th>Grain</th>
-                <th className="num">Rate 1 min</th>
-                <th className="num">Rate 15 min</th>
-                <th className="num">Receipt → lake (p50 / p95)</th>
-                <th className="num">Events</th>
-                <th className="num">Dead letters</th>
-                <th>Watermark</th>
-                <th>Last received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {streams.data.streams.map((s) => (
-                <tr key={s.name} data-stream={s.name}>
-                  <td>
-                    <a href={href('streams', s.name)}>{s.name}</a>
-                  </td>
-                  <td>{s.grain}</td>
-                  <td className="num">{rate(s.rates.eventsPerSecond['1m'])}</td>
-                  <td className="num">{rate(s.rates.eventsPerSecond['15m'])}</td>
-                  <td className="num">{s.landing && s.landing.batches > 0 ? `${duration(s.landing.p50LagMs)} / ${duration(s.landing.p95LagMs)}` : '–'}</td>
-                  <td className="num">{count(s.events)}</td>
-                  <td className={`num ${s.deadLetters > 0 ? 'warn' : ''}`}>{count(s.deadLetters)}</td>
-                  <td>{time(s.watermark)}</td>
-                  <td title={time(s.lastReceivedAt)}>{ago(s.lastReceivedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StreamsTable streams={streams.data.streams} detailed />
         </Panel>
       )}
     </div>
