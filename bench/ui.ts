@@ -11,9 +11,7 @@
  *
  * Env: BENCH_UI_PARTITIONS (default 1,000,000), BENCH_REPEAT (default 5).
  */
-import { openContext } from '../src/cli/context.ts';
-import { startPlatform } from '../src/serve/index.ts';
-import { launchBrowser } from '../test/helpers/browser.ts';
+import { serveUi } from '../test/helpers/browser.ts';
 import { HOURLY_PIPELINE, HOURLY_SCHEMA, fillHourly } from '../test/helpers/fill-partitions.ts';
 import { fmt, log, makeProject, median, time } from './lib.ts';
 
@@ -23,11 +21,11 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 async function measure(n: number): Promise<{ loads: number[]; zooms: number[] }> {
   const dir = makeProject({ name: `ui-${n}`, schema: HOURLY_SCHEMA, pipeline: HOURLY_PIPELINE });
-  const ctx = await openContext({ project: dir });
-  const fill = await time(() => fillHourly(ctx.project, ctx.state, n));
-  log(`${n.toLocaleString('en')} partitions: filled in ${fmt(fill.ms / 1000)} s`);
-  const platform = await startPlatform({ ctx, port: 0 });
-  const browser = await launchBrowser();
+  let fillMs = 0;
+  const { platform, browser, close } = await serveUi(dir, async (ctx) => {
+    fillMs = (await time(() => fillHourly(ctx.project, ctx.state, n))).ms;
+  });
+  log(`${n.toLocaleString('en')} partitions: filled in ${fmt(fillMs / 1000)} s`);
   try {
     await fetch(`${platform.url}/api/datasets`);
     const loads: number[] = [];
@@ -61,9 +59,7 @@ async function measure(n: number): Promise<{ loads: number[]; zooms: number[] }>
     log(`${n.toLocaleString('en')} partitions: page ${fmt(median(loads))} ms [${loads.map((x) => fmt(x)).join(', ')}], zoom ${fmt(median(zooms))} ms [${zooms.map((x) => fmt(x)).join(', ')}]`);
     return { loads, zooms };
   } finally {
-    await browser.close();
-    await platform.close();
-    await ctx.close();
+    await close();
   }
 }
 

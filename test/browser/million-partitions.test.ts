@@ -7,13 +7,10 @@
  * ui`, not asserted here; the time is reported as a diagnostic.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { openContext, type Context } from '../../src/cli/context.ts';
+import type { Page } from 'playwright-core';
 import { partitionKey } from '../../src/define/index.ts';
-import { startPlatform, type Platform } from '../../src/serve/index.ts';
-import { launchBrowser, openPage, screenshot } from '../helpers/browser.ts';
+import { screenshot, serveUi } from '../helpers/browser.ts';
 import { HOURLY_PIPELINE, HOURLY_SCHEMA, fillHourly } from '../helpers/fill-partitions.ts';
 import { makeProject } from '../helpers/project.ts';
 
@@ -21,43 +18,33 @@ const N = 1_000_000;
 const STALE = { from: 600_000, to: 601_000 };
 
 describe('the dataset page at 1,000,000 partitions', { timeout: 600_000 }, () => {
-  let dir: string;
-  let ctx: Context;
-  let platform: Platform;
-  let browser: Browser;
+  let ui: Awaited<ReturnType<typeof serveUi>>;
   let page: Page;
-  let errors: string[];
 
   before(async () => {
-    dir = makeProject({ 'schemas/events.schema.json': JSON.stringify(HOURLY_SCHEMA), 'pipelines/hourly.ts': HOURLY_PIPELINE });
-    ctx = await openContext({ project: dir });
-    await fillHourly(ctx.project, ctx.state, N);
-    // New raw versions under a thousand built partitions: those become stale (their input changed).
-    const [sample] = await ctx.state.currentVersions('events', 0, 1);
-    await ctx.state.commitVersions(
-      Array.from({ length: STALE.to - STALE.from }, (_, i) => {
-        const idx = STALE.from + i;
-        return { ...sample!, id: `late${idx}`, dataset: 'events', idx, key: partitionKey(ctx.project.streams.get('events')!.partitioning, idx), prefix: `raw/events/${idx}/late${idx}`, files: sample!.files, schema: sample!.schema, codeFingerprint: 'raw', inputSeq: 0, inputs: [], runId: null, cause: 'new-data' as const, createdAt: Date.now(), buildMs: 0, bytes: 100 };
-      }),
-    );
+    const dir = makeProject({ 'schemas/events.schema.json': JSON.stringify(HOURLY_SCHEMA), 'pipelines/hourly.ts': HOURLY_PIPELINE });
     // The API and the UI only: no orchestrator, so the stale stretch stays stale.
-    platform = await startPlatform({ ctx, port: 0 });
+    ui = await serveUi(dir, async (ctx) => {
+      await fillHourly(ctx.project, ctx.state, N);
+      // New raw versions under a thousand built partitions: those become stale (their input changed).
+      const [sample] = await ctx.state.currentVersions('events', 0, 1);
+      await ctx.state.commitVersions(
+        Array.from({ length: STALE.to - STALE.from }, (_, i) => {
+          const idx = STALE.from + i;
+          return { ...sample!, id: `late${idx}`, dataset: 'events', idx, key: partitionKey(ctx.project.streams.get('events')!.partitioning, idx), prefix: `raw/events/${idx}/late${idx}`, files: sample!.files, schema: sample!.schema, codeFingerprint: 'raw', inputSeq: 0, inputs: [], runId: null, cause: 'new-data' as const, createdAt: Date.now(), buildMs: 0, bytes: 100 };
+        }),
+      );
+    });
+    page = ui.page;
     // The first plan after a bulk insert writes the partition snapshot: done before the page opens, as on a running server.
-    assert.equal((await fetch(`${platform.url}/api/datasets`)).status, 200);
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser));
+    assert.equal((await fetch(`${ui.platform.url}/api/datasets`)).status, 200);
   });
 
-  after(async () => {
-    await browser?.close();
-    await platform?.close();
-    await ctx?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => ui?.close());
 
   it('draws every partition from a few hundred bucket counts', async (t) => {
     const started = Date.now();
-    await page.goto(`${platform.url}/#/datasets/hourly`);
+    await page.goto(`${ui.platform.url}/#/datasets/hourly`);
     await page.waitForSelector(`[data-testid="partition-timeline"][data-count="${N}"]`);
     await page.waitForSelector('table[aria-label="versions"] tbody tr');
     t.diagnostic(`dataset page with ${N} partitions ready in ${Date.now() - started} ms (the benchmark times it: npm run bench -- ui)`);
@@ -96,5 +83,5 @@ describe('the dataset page at 1,000,000 partitions', { timeout: 600_000 }, () =>
     await page.waitForSelector(`table[aria-label="versions"] tbody tr td:first-child >> text=${key}`);
   });
 
-  it('said nothing on the console', () => assert.deepEqual(errors, []));
+  it('said nothing on the console', () => assert.deepEqual(ui.errors, []));
 });

@@ -5,41 +5,26 @@
  * sessionStorage, never in the URL.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { openContext, type Context } from '../../src/cli/context.ts';
-import { startPlatform, type Platform } from '../../src/serve/index.ts';
+import type { Page } from 'playwright-core';
 import { apiProject } from '../helpers/api-project.ts';
-import { launchBrowser, openPage, screenshot } from '../helpers/browser.ts';
+import { screenshot, serveUi } from '../helpers/browser.ts';
 
 const TOKEN = 'browser-test-token-0123456789';
 
 describe('the web UI with API tokens', { timeout: 120_000 }, () => {
-  let dir: string;
-  let ctx: Context;
-  let platform: Platform;
-  let browser: Browser;
+  let ui: Awaited<ReturnType<typeof serveUi>>;
   let page: Page;
-  let errors: string[];
 
   before(async () => {
-    dir = apiProject('127.0.0.1', `{ tokens: ['${TOKEN}'] }`);
-    ctx = await openContext({ project: dir });
-    platform = await startPlatform({ ctx, port: 0 });
-    browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser));
+    ui = await serveUi(apiProject('127.0.0.1', `{ tokens: ['${TOKEN}'] }`));
+    page = ui.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await platform?.close();
-    await ctx?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => ui?.close());
 
   it('asks for a token, refuses a wrong one and opens with the right one', async () => {
-    await page.goto(`${platform.url}/#/`);
+    await page.goto(`${ui.platform.url}/#/`);
     await page.waitForSelector('h1 >> text=Token needed');
     await screenshot(page, 'token-needed');
     await page.fill('input[aria-label="token"]', 'not-the-token-at-all');
@@ -54,6 +39,6 @@ describe('the web UI with API tokens', { timeout: 120_000 }, () => {
   });
 
   it('logged only the refusals', () => {
-    assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), []);
+    assert.deepEqual(ui.errors.filter((e) => !/status of 401/.test(e)), []);
   });
 });

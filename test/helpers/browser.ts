@@ -3,9 +3,11 @@
  * headless, no sandbox (CI runs as root in a container), no GPU, no
  * background traffic. Screenshots go to `test-output/browser/`.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { openContext, type Context } from '../../src/cli/context.ts';
+import { startPlatform, type Platform } from '../../src/serve/index.ts';
 import { ROOT } from './project.ts';
 
 export const CHROMIUM = process.env.POND_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -32,4 +34,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * The API and the UI of a project, served in this process without the
+ * orchestrator (what is in the state stays as it is), and a page in
+ * Chromium. `close` stops all of it and removes the project folder.
+ */
+export async function serveUi(dir: string, prepare?: (ctx: Context) => Promise<void>): Promise<{ ctx: Context; platform: Platform; browser: Browser; page: Page; errors: string[]; close(): Promise<void> }> {
+  const ctx = await openContext({ project: dir });
+  let platform: Platform | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await platform?.close();
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await prepare?.(ctx);
+    platform = await startPlatform({ ctx, port: 0 });
+    browser = await launchBrowser();
+    const { page, errors } = await openPage(browser);
+    return { ctx, platform, browser, page, errors, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
