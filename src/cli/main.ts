@@ -80,11 +80,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("run the project's pipeline tests (the *.test.ts files in tests/) with Node's test runner; filters pick files by path")
     .option('--name <pattern>', 'only tests whose name matches this regular expression')
     .action(run((filters: string[], _o, cmd: Command) => import('./commands/test.ts').then((m) => m.testCommand(filters, globals(cmd)))));
+  program.command('privacy').description('which streams and datasets hold personal data: identifier and personal columns, and where each class comes from').action(run((_o, cmd: Command) => import('./commands/privacy.ts').then((m) => m.privacyCommand(globals(cmd)))));
   program
     .command('gc')
-    .description('delete lake files that no committed version references')
+    .description('delete superseded versions beyond their retention, then lake files that no version references; record what went')
     .option('--dry-run', 'only list what would be deleted')
-    .option('--grace <duration>', 'keep files younger than this (a build may be writing them)', '1h')
+    .option('--grace <duration>', 'keep versions superseded, and files written, less than this ago (default: gc.grace in pond.config.ts, or 1h)')
+    .option('--now <time>', 'evaluate retention and the grace period as of this ISO time (to preview; a later time also sweeps files of builds running now)')
+    .option('--log', 'list what earlier collections deleted, newest first')
+    .option('--limit <n>', 'rows of --log (default 1000)')
     .action(run((_o, cmd: Command) => import('./commands/gc.ts').then((m) => m.gcCommand(globals(cmd)))));
   program
     .command('demo')

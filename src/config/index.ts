@@ -13,6 +13,8 @@ export {
   type DatasetModel,
   type SinkModel,
   type NodeModel,
+  type StreamPii,
+  type DatasetPii,
   type ResolvedInput,
   type ResolvedMapping,
   type RetryPolicy,
@@ -22,6 +24,8 @@ export {
   type BufferSettings,
   type LandSettings,
   type ApiSettings,
+  type RetentionPolicy,
+  type GcSettings,
 } from './project.ts';
 export { SEGMENT_TYPES, parseSize } from './resolve-collect.ts';
 export { resolveApi } from './resolve-api.ts';

@@ -63,6 +63,10 @@ export interface StreamModel {
   readonly checks: readonly CheckModel[];
   /** Columns that identify an event, shown beside failing rows. */
   readonly key: readonly string[];
+  /** Its personal columns: the schema's `x-pond-pii` annotations merged with the stream's `pii`. */
+  readonly pii: StreamPii;
+  /** What is kept of its raw versions and dead letters. */
+  readonly retention: RetentionPolicy;
 }
 
 export interface DatasetModel {
@@ -89,6 +93,10 @@ export interface DatasetModel {
   readonly key: readonly string[];
   /** Where its committed partitions are published. */
   readonly sinks: readonly SinkModel[];
+  /** Declared classes of output columns, overriding the inferred ones (see `privacy/`). */
+  readonly pii: DatasetPii | undefined;
+  /** What is kept of its superseded versions. */
+  readonly retention: RetentionPolicy;
   readonly description: string | undefined;
 }
 
@@ -100,6 +108,17 @@ export type SinkModel =
   | { readonly kind: 'files'; readonly name: string; readonly dir: string; readonly format: 'csv' | 'parquet' };
 
 export type NodeModel = StreamModel | DatasetModel;
+
+/** A stream's top-level columns that identify the data subject, and those that are personal data about them. */
+export interface StreamPii {
+  readonly identifiers: readonly string[];
+  readonly personal: readonly string[];
+}
+
+/** A dataset's declared classes; `none` are columns that hold no personal data. */
+export interface DatasetPii extends StreamPii {
+  readonly none: readonly string[];
+}
 
 export interface Project {
   readonly dir: string;
@@ -120,6 +139,21 @@ export interface Project {
   readonly buffer: BufferSettings;
   readonly land: LandSettings;
   readonly api: ApiSettings;
+  /** The project-wide default retention (what a stream or dataset without `retention` gets). */
+  readonly retention: RetentionPolicy;
+  readonly gc: GcSettings;
+}
+
+/** Validated `retention` (see define/retention.ts); null means "no limit of this kind". */
+export interface RetentionPolicy {
+  readonly versions: { readonly keep: number | null; readonly forMs: number | null };
+}
+
+export interface GcSettings {
+  /** How often `pond up` collects garbage. */
+  readonly intervalMs: number;
+  /** Superseded versions and unreferenced files younger than this are kept. */
+  readonly graceMs: number;
 }
 
 export type SegmentType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';

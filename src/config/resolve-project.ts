@@ -27,6 +27,8 @@ import { resolveChecks, resolveContract, resolveKey, type CheckScope } from './r
 import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts';
 import { resolveApi } from './resolve-api.ts';
 import { resolveSinks } from './resolve-sinks.ts';
+import { resolveDatasetPii, resolveStreamPii } from './resolve-pii.ts';
+import { KEEP_ALL, resolveGc, resolveRetention } from './resolve-retention.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -55,6 +57,7 @@ export function resolveProject(decl: Declarations): Project {
   if (!Number.isInteger(concurrency) || concurrency < 1) fail(configWhere('concurrency'), `must be a whole number ≥ 1, got ${String(config.concurrency)}`);
   const defaultRetries = resolveRetries(config.retries, { attempts: 3, backoffMs: 1000, maxBackoffMs: 300_000 }, configWhere, fail);
   const defaultCompatibility = resolveCompatibility(config.schemaCompatibility, 'BACKWARD', configWhere('schemaCompatibility'), fail);
+  const defaultRetention = resolveRetention(config.retention, KEEP_ALL, configWhere, fail);
 
   // Names first: everything else refers to them.
   const names = new Map<string, string>();
@@ -108,6 +111,8 @@ export function resolveProject(decl: Declarations): Project {
       compatibility: resolveCompatibility(def.compatibility, defaultCompatibility, where('compatibility'), fail),
       checks: resolveChecks(def.checks, checkScope),
       key: resolveKey(def.key, ['_message_id'], checkScope),
+      pii: resolveStreamPii(def.pii, { owner: `${file}: stream "${def.name}"`, schemaFile: def.schema, schema, columns: columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name), fail }),
+      retention: resolveRetention(def.retention, defaultRetention, where, fail),
     });
   }
 
@@ -155,6 +160,8 @@ export function resolveProject(decl: Declarations): Project {
       checks,
       key: resolveKey(def.key, firstUnique?.kind === 'unique' ? firstUnique.columns : [], checkScope),
       sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail),
+      pii: resolveDatasetPii(def.pii, `${file}: dataset "${def.name}"`, declaredColumns?.map((c) => c.name), fail),
+      retention: resolveRetention(def.retention, defaultRetention, where, fail),
       fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
     });
     if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
@@ -216,6 +223,8 @@ export function resolveProject(decl: Declarations): Project {
     buffer: resolveBuffer(config, decl.dir, configWhere, fail),
     land: resolveLand(config, configWhere, fail),
     api: resolveApi(config, configWhere, fail),
+    retention: defaultRetention,
+    gc: resolveGc(config.gc, configWhere, fail),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Duration } from './duration.ts';
 import type { GrainSpec } from './grain.ts';
 import type { CheckDefinition } from './checks.ts';
 import type { SinkDefinition } from './sinks.ts';
+import type { GcOptions, RetentionOptions } from './retention.ts';
 
 /** One row as TypeScript transformations see it. */
 export type Row = Record<string, unknown>;
@@ -53,7 +54,39 @@ export interface StreamOptions {
   checks?: readonly CheckDefinition[];
   /** Columns that identify an event, shown beside failing rows. Default `['_message_id']`. */
   key?: readonly string[];
+  /**
+   * Personal data in the events, added to the schema's `"x-pond-pii"`
+   * annotations: top-level fields that identify the data subject, and fields
+   * that are personal data about them (see `PiiOptions`).
+   */
+  pii?: PiiOptions;
+  /** How many superseded raw versions are kept (see `RetentionOptions`). Default: the project's `retention`. */
+  retention?: RetentionOptions;
   description?: string;
+}
+
+/**
+ * Which columns hold personal data. `identifiers` identify the data subject
+ * (a user id, an anonymous id, a device id, an email used as id);
+ * `personal` are data about the subject (an email, a name, an IP address).
+ *
+ * @example
+ * pii: { identifiers: ['user_id'], personal: ['email', 'name'] }
+ */
+export interface PiiOptions {
+  identifiers?: readonly string[];
+  personal?: readonly string[];
+}
+
+/**
+ * A dataset's personal columns, overriding those inferred from its inputs:
+ * `none` says a column holds no personal data (such as a salted hash).
+ *
+ * @example
+ * pii: { identifiers: ['user_id'], none: ['user_hash'] }
+ */
+export interface DatasetPiiOptions extends PiiOptions {
+  none?: readonly string[];
 }
 
 /**
@@ -138,6 +171,15 @@ interface DatasetCommon<I extends Record<string, InputSpec>> {
   contract?: Readonly<Record<string, string>>;
   /** Where each committed partition is published (see `sink`): PostgreSQL, SQLite, a webhook, files. */
   sinks?: readonly SinkDefinition[];
+  /**
+   * Personal data in the output columns. SQL datasets infer it from their
+   * inputs' columns, and this overrides the inferred class of the columns it
+   * names; TypeScript datasets without it inherit classes by column name only
+   * (and `pond privacy` marks them unverified).
+   */
+  pii?: DatasetPiiOptions;
+  /** How many superseded versions are kept (see `RetentionOptions`). Default: the project's `retention`. */
+  retention?: RetentionOptions;
   description?: string;
 }
 
@@ -199,6 +241,10 @@ export interface PondConfig {
   land?: LandOptions;
   /** The data API (`/api`) and `/metrics` that `pond up` serves beside the collector. */
   api?: ApiOptions;
+  /** Default retention of every stream and dataset (see `RetentionOptions`). Default: keep every version. */
+  retention?: RetentionOptions;
+  /** Garbage collection: how often `pond up` runs it, and its grace period. */
+  gc?: GcOptions;
 }
 
 /** Who may use the data API, and how much one query may cost. */

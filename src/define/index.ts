@@ -9,6 +9,8 @@ export { sink, type SinkDefinition, type PostgresSinkOptions, type SqliteSinkOpt
 export type {
   StreamOptions,
   StreamDefinition,
+  PiiOptions,
+  DatasetPiiOptions,
   CompatibilityMode,
   DatasetOptions,
   DatasetDefinition,
@@ -33,6 +35,7 @@ export type {
   ConfigDefinition,
 } from './definitions.ts';
 export { parseDuration, formatDuration, type Duration } from './duration.ts';
+export type { RetentionOptions, VersionRetention, GcOptions } from './retention.ts';
 export { parseInstant } from './instant.ts';
 export { GRAINS, everyGrain, formatInstant, type Grain, type GrainName, type GrainSpec } from './grain.ts';
 export {

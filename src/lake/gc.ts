@@ -15,6 +15,8 @@ export interface GcReport {
   readonly deletedBytes: number;
   /** Keys deleted (or that would be, on a dry run). */
   readonly deleted: readonly string[];
+  /** The same with their sizes (staging files count 0 bytes). */
+  readonly objects: readonly { readonly key: string; readonly bytes: number }[];
 }
 
 export interface GcOptions {
@@ -37,6 +39,7 @@ export async function collectGarbage(lake: Lake, options: GcOptions): Promise<Gc
     for (const file of manifest?.files ?? []) referenced.add(file.path);
   }
   const deleted: string[] = [];
+  const objects: Array<{ key: string; bytes: number }> = [];
   let scanned = 0;
   let bytes = 0;
   for (const area of AREAS) {
@@ -44,6 +47,7 @@ export async function collectGarbage(lake: Lake, options: GcOptions): Promise<Gc
       scanned++;
       if (referenced.has(object.key) || object.modified > options.keepNewerThan) continue;
       deleted.push(object.key);
+      objects.push({ key: object.key, bytes: object.size });
       bytes += object.size;
       if (!options.dryRun) await lake.store.delete(object.key);
     }
@@ -51,8 +55,9 @@ export async function collectGarbage(lake: Lake, options: GcOptions): Promise<Gc
   if (lake.store instanceof LocalObjectStore) {
     for await (const file of lake.store.staleStaging(options.keepNewerThan)) {
       deleted.push(file);
+      objects.push({ key: file, bytes: 0 });
       if (!options.dryRun) await rm(file, { force: true });
     }
   }
-  return { scannedObjects: scanned, deletedObjects: deleted.length, deletedBytes: bytes, deleted };
+  return { scannedObjects: scanned, deletedObjects: deleted.length, deletedBytes: bytes, deleted, objects };
 }

@@ -5,6 +5,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { PII_KEYWORD } from './pii-annotations.ts';
 
 // ajv-formats is CommonJS with a default export; under ESM it sits on `.default`.
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -23,6 +24,8 @@ export function compileEventSchema(schema: Record<string, unknown>): EventValida
   const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
   const ajv = is2020 ? new Ajv2020({ allErrors: false, strict: false }) : new Ajv({ allErrors: false, strict: false });
   addFormats(ajv as Ajv);
+  // Pond's own annotation (see pii-annotations.ts): known, so that strict mode would not reject it; it validates nothing.
+  ajv.addKeyword({ keyword: PII_KEYWORD });
   const validate: ValidateFunction = ajv.compile(schema);
   return (event) => (validate(event) ? undefined : describeErrors(validate.errors ?? []));
 }

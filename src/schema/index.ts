@@ -4,6 +4,7 @@
  */
 export { compileEventSchema, type EventValidator } from './event-validator.ts';
 export { projectColumns, quoteIdent, RAW_META_COLUMNS } from './json-schema-columns.ts';
+export { piiAnnotations, PII_CLASSES, PII_KEYWORD, type PiiAnnotation, type PiiClass } from './pii-annotations.ts';
 export {
   COMPATIBILITY_MODES,
   checkCompatibility,

@@ -21,6 +21,22 @@ export interface Database {
   check_results: CheckResultsTable;
   schema_versions: SchemaVersionsTable;
   sink_state: SinkStateTable;
+  gc_log: GcLogTable;
+}
+
+/** What garbage collection deleted: versions one row each, swept files one row per dataset (see migration 007). */
+export interface GcLogTable {
+  gc_id: string;
+  n: number;
+  at: number;
+  kind: string;
+  dataset: string;
+  idx: number | null;
+  key: string | null;
+  version_id: string | null;
+  reason: string;
+  files: number;
+  bytes: number;
 }
 
 /** What each sink published of each partition, and its last failure (see migration 006). */

@@ -37,6 +37,11 @@ export type {
   TaskState,
   Version,
   VersionFile,
+  ExpiryRule,
+  ExpiredVersion,
+  DeletedVersion,
+  DeleteVersionsRequest,
+  GcLogEntry,
 } from './state-store.ts';
 export { openStateStore } from './open-state-store.ts';
 export type { OpenStateStoreOptions } from './open-state-store.ts';

@@ -18,6 +18,7 @@ import type { StoreAdapter } from './store-adapter.ts';
 import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
 import * as sinkState from './sink-states.ts';
+import * as retention from './version-retention.ts';
 import * as queue from './task-queue.ts';
 import { schemaHistory } from './schema-history.ts';
 import type {
@@ -46,6 +47,11 @@ import type {
   ConsumerOffset,
   LandingCommit,
   StreamActivityUpdate,
+  DeletedVersion,
+  DeleteVersionsRequest,
+  ExpiredVersion,
+  ExpiryRule,
+  GcLogEntry,
 } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
 
@@ -324,6 +330,26 @@ export class KyselyStateStore implements StateStore {
       const rows = await this.db.selectFrom('versions').select('prefix').execute();
       return new Set(rows.map((r) => r.prefix));
     });
+  }
+
+  // Retention and garbage collection --------------------------------------------------
+
+  expiredVersions(rule: ExpiryRule): Promise<ExpiredVersion[]> {
+    return this.guard('find expired versions', () => retention.expiredVersions(this.db, rule));
+  }
+
+  deleteVersions(request: DeleteVersionsRequest): Promise<DeletedVersion[]> {
+    if (request.versions.length === 0) return Promise.resolve([]);
+    return this.guard('delete superseded versions', () => this.tx((trx) => retention.deleteVersionsIn(trx, request, this.adapter.maxParams)));
+  }
+
+  appendGcLog(entries: readonly GcLogEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.guard('record the GC log', () => this.tx((trx) => retention.appendGcLogIn(trx, entries, this.adapter.maxParams)));
+  }
+
+  gcLog(filter: { gcId?: string; dataset?: string; limit?: number } = {}): Promise<GcLogEntry[]> {
+    return this.guard('read the GC log', () => retention.gcLog(this.db, filter));
   }
 
   currentSeq(): Promise<number> {

@@ -902,6 +902,71 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       });
     });
 
+    describe('retention and gc', () => {
+      // One partition: committed v1..v4 (v4 current), then two quarantined attempts q1, q2 (q2 the latest).
+      async function history(ds: string) {
+        const at = (n: number) => ({ createdAt: n * 1000 });
+        const v = [1, 2, 3, 4].map((n) => version(ds, 0, { id: unique(`v${n}`), ...at(n) }));
+        for (const x of v) await store.commitVersions([x]);
+        const q = [4.5, 5].map((n) => version(ds, 0, { id: unique('q'), ...at(n) }));
+        for (const x of q) await store.quarantineVersion(x);
+        await store.commitVersions([version(ds, 1, at(1))]);
+        return { v: v.map((x) => x.id), q: q.map((x) => x.id) };
+      }
+      const ids = (rows: readonly { id: string }[]) => rows.map((r) => r.id);
+
+      it('finds superseded versions beyond keep and for, in the database, sparing current and latest quarantined', async () => {
+        const ds = unique('ret');
+        const { v, q } = await history(ds);
+        const [v1, v2, v3] = v;
+        const rule = { dataset: ds, keep: null, supersededBefore: null, graceBefore: 1e15 };
+        assert.deepEqual(await store.expiredVersions(rule), [], 'no limits: keep all');
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 1 })), [v1, v2]);
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 0 })).sort(), [v1, v2, v3, q[0]].sort());
+        // Age is measured from being superseded: v1 by v2 (created at 2000), v2 by v3 (3000).
+        const byAge = await store.expiredVersions({ ...rule, supersededBefore: 3000 });
+        assert.deepEqual(ids(byAge), [v1, v2]);
+        assert.deepEqual(byAge.map((r) => [r.supersededAt, r.newer]), [[2000, 3], [3000, 2]]);
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 1, supersededBefore: 2500 })), [v1], 'beyond both limits');
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 0, graceBefore: 3500 })), [v1, v2], 'the grace period spares recent ones');
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 0, limit: 1 })), [v1]);
+        // A sink state naming a version spares it.
+        await store.recordSinkStates([{ dataset: ds, sink: 's', idx: 0, key: 'k0', versionId: v1 as string, publishedAt: 1, attemptedVersion: v2 as string, error: 'x', attempts: 1, nextAttemptAt: 2, updatedAt: 3 }]);
+        assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 1 })), []);
+      });
+
+      it('deletes versions, their check results and only files no remaining version lists, and logs them, in one transaction', async () => {
+        const ds = unique('del');
+        const file = (n: number) => ({ path: `raw/${ds}/k0/f${n}.parquet`, rows: 1, bytes: 100 * n });
+        // Raw-style: each version lists the files of the one before; v3 is compacted into one file.
+        const v1 = version(ds, 0, { files: [file(1)], createdAt: 1000 });
+        const v2 = version(ds, 0, { files: [file(1), file(2)], createdAt: 2000 });
+        const v3 = version(ds, 0, { files: [file(2), file(3)], createdAt: 3000 });
+        for (const x of [v1, v2, v3]) await store.commitVersions([x]);
+        await store.recordCheckResults([checkResult(v1, 'c1'), checkResult(v3, 'c1')]);
+        const gcId = unique('gc');
+        const request = { dataset: ds, versions: [v1, v2, v3].map((x) => ({ id: x.id, reason: `r ${x.id}` })), gcId, firstN: 5, at: 9000 };
+        const dry = await store.deleteVersions({ ...request, dryRun: true });
+        assert.ok(await store.getVersion(v1.id), 'a dry run deletes nothing');
+        assert.deepEqual(await store.gcLog({ gcId }), []);
+        const deleted = await store.deleteVersions(request);
+        assert.deepEqual(deleted, dry);
+        // v3 is current: skipped. f1 goes (only v1 and v2 listed it), f2 stays (v3 lists it).
+        assert.deepEqual(deleted.map((d) => [d.id, d.files, d.bytes]), [[v1.id, [file(1).path], 100], [v2.id, [], 0]]);
+        assert.equal(await store.getVersion(v1.id), undefined);
+        assert.equal(await store.getVersion(v2.id), undefined);
+        assert.ok(await store.getVersion(v3.id));
+        assert.equal((await store.getPartition(ds, 0))?.versionId, v3.id);
+        assert.deepEqual((await store.checkResults({ dataset: ds })).map((c) => c.versionId), [v3.id]);
+        assert.ok(!(await store.versionPrefixes()).has(v1.prefix));
+        const log = await store.gcLog({ gcId });
+        assert.deepEqual(log.map((e) => [e.n, e.kind, e.versionId, e.files, e.bytes, e.reason]), [[5, 'version', v1.id, 2, 100, `r ${v1.id}`], [6, 'version', v2.id, 1, 0, `r ${v2.id}`]]);
+        assert.deepEqual(await store.deleteVersions(request), [], 'deleting again is a no-op');
+        await store.appendGcLog([{ gcId, n: 7, at: 9001, kind: 'orphans', dataset: ds, idx: null, key: null, versionId: null, reason: 'unreferenced', files: 3, bytes: 30 }]);
+        assert.deepEqual((await store.gcLog({ dataset: ds })).map((e) => e.n), [7, 5, 6]);
+      });
+    });
+
     describe('runs and logs', () => {
       it('starts, finishes and lists runs newest first', async () => {
         const ds = unique('runs');

@@ -1,25 +1,81 @@
-/** `pond gc`: deletes lake files that no committed version references. */
-import { parseDuration } from '../../define/index.ts';
+/**
+ * `pond gc`: garbage collection. First the retention of superseded versions
+ * (`retention.versions` in the project), then the sweep of lake files that no
+ * version references. `--dry-run` shows what would go; `--now` evaluates as of
+ * another time; `--log` lists what earlier collections deleted.
+ */
+import { formatDuration, parseDuration } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
-import { collectGarbage } from '../../lake/index.ts';
+import { runGc, type GcSummary } from '../../lifecycle/index.ts';
+import type { GcLogEntry } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
-import { printJson } from '../output.ts';
+import { formatTable, printJson } from '../output.ts';
+import { parseTime } from './parse-time.ts';
 
-export async function gcCommand(options: GlobalOptions & { dryRun?: boolean; grace?: string }): Promise<number> {
-  const grace = parseDuration(options.grace ?? '1h');
-  if (grace === undefined) throw new PondError('BAD_ARGUMENT', `--grace ${options.grace} is not a duration`, { hint: "such as '0s', '10m' or '1h'" });
+export interface GcCommandOptions extends GlobalOptions {
+  dryRun?: boolean;
+  grace?: string;
+  now?: string;
+  log?: boolean;
+  limit?: string;
+}
+
+export async function gcCommand(options: GcCommandOptions): Promise<number> {
+  const graceMs = options.grace === undefined ? undefined : parseDuration(options.grace);
+  if (options.grace !== undefined && graceMs === undefined) throw new PondError('BAD_ARGUMENT', `--grace ${options.grace} is not a duration`, { hint: "such as '0s', '10m' or '1h'" });
+  const now = options.now === undefined ? undefined : parseTime(options.now, '--now');
+  const limit = options.limit === undefined ? 1000 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new PondError('BAD_ARGUMENT', `--limit ${options.limit} is not a whole number ≥ 1`);
   const ctx = await openContext(options, { readOnly: true });
   try {
-    const report = await collectGarbage(ctx.lake, { knownPrefixes: await ctx.state.versionPrefixes(), keepNewerThan: Date.now() - grace, dryRun: options.dryRun });
-    if (options.json) printJson(report);
-    else {
-      const verb = options.dryRun ? 'Would delete' : 'Deleted';
-      console.log(`${verb} ${report.deletedObjects} of ${report.scannedObjects} objects (${report.deletedBytes} bytes) that no committed version references.`);
-      for (const key of report.deleted.slice(0, 20)) console.log(`  ${key}`);
-      if (report.deleted.length > 20) console.log(`  … and ${report.deleted.length - 20} more`);
+    if (options.log) {
+      printLog(await ctx.state.gcLog({ limit }), options.json);
+      return 0;
     }
+    const summary = await runGc(ctx, { now, graceMs, dryRun: options.dryRun });
+    // The first three fields are what `pond gc --json` printed before retention existed; scripts may read them.
+    if (options.json) printJson({ scannedObjects: summary.orphans.scanned, deletedObjects: summary.totals.files, deletedBytes: summary.totals.bytes, ...summary });
+    else printSummary(summary);
     return 0;
   } finally {
     await ctx.close();
   }
+}
+
+function printSummary(s: GcSummary): void {
+  const verb = s.dryRun ? 'Would delete' : 'Deleted';
+  const asOf = `as of ${s.asOf}, grace ${formatDuration(s.graceMs)}`;
+  if (s.datasets.length === 0) {
+    console.log(`Nothing to delete (${asOf}; ${s.orphans.scanned} objects scanned).`);
+    return;
+  }
+  console.log(`${verb} ${s.totals.versions} superseded versions and ${s.totals.files} files (${s.totals.bytes} bytes), ${asOf}:`);
+  console.log(formatTable(s.datasets.map((d) => ({ dataset: d.dataset, versions: d.versions, files: d.files, bytes: d.bytes, 'unreferenced files': d.orphanFiles, 'unreferenced bytes': d.orphanBytes }))));
+  for (const v of s.versions.slice(0, 20)) console.log(`  ${v.dataset} ${v.key} ${v.id}: ${v.reason}`);
+  if (s.versions.length > 20) console.log(`  … and ${s.versions.length - 20} more versions (--json lists them all)`);
+  for (const key of s.orphans.keys.slice(0, 20)) console.log(`  unreferenced ${key}`);
+  if (s.orphans.keys.length > 20) console.log(`  … and ${s.orphans.keys.length - 20} more unreferenced files`);
+  if (!s.dryRun) console.log(`Recorded as ${s.gcId} (pond gc --log lists it).`);
+}
+
+function printLog(entries: readonly GcLogEntry[], json: boolean | undefined): void {
+  if (json) {
+    printJson(entries);
+    return;
+  }
+  if (entries.length === 0) {
+    console.log('No garbage collection has deleted anything yet.');
+    return;
+  }
+  const rows = entries.map((e) => ({
+    at: new Date(e.at).toISOString(),
+    gc: e.gcId,
+    dataset: e.dataset,
+    partition: e.key ?? '',
+    version: e.versionId ?? '(unreferenced files)',
+    files: e.files,
+    bytes: e.bytes,
+    reason: e.reason,
+  }));
+  console.log(formatTable(rows));
 }

@@ -11,6 +11,7 @@ import { PondError } from '../../errors/index.ts';
 import { startPlatform, webUiBuilt } from '../../serve/index.ts';
 import { Publisher } from '../../sink/index.ts';
 import type { LandSummary } from '../../land/index.ts';
+import { PeriodicGc } from '../../lifecycle/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
@@ -34,6 +35,9 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
       onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
       onWarning: (message) => log(`warning: ${message}`),
     });
+    // Retention and the orphan sweep, every gc.interval; never fatal.
+    const gc = new PeriodicGc(ctx, log);
+    gc.start();
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
       log(webUiBuilt() ? `web UI on ${platform.url}/` : 'the web UI is not built: run `npm run build:ui` in the Pond package (npm install does), then open / on this server');
@@ -72,6 +76,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
       await orchestrate(ctx, controller.signal, log, landed, (event) => platform.metrics.observeBuild(event));
       await demo;
     } finally {
+      await gc.stop();
       await platform.close();
     }
     landed.flush();

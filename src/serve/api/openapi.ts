@@ -15,6 +15,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Unknown name',
   408: 'The query ran past the timeout',
   409: 'Conflict with the current state (the reason says which)',
+  422: 'The project is invalid (the error names the file and the field)',
 };
 const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const obj: Schema = { type: 'object' };
@@ -203,9 +204,21 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/datasets/{name}': {
       get: {
-        summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage',
+        summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage, personal data',
+        description:
+          'personalData is null when it holds no personal data, else { identifiers: string[], personal: string[], source: { column: origin }, unverified: boolean }: ' +
+          'the columns that identify a data subject and those that are personal data about them, each with where its class comes from ' +
+          '("declared", "from users.email", or "by name (unverified)" for a TypeScript dataset that declares no pii).',
         parameters: [p('name', 'Dataset or stream'), q('versions', 'Newest versions to list (default 20)', { type: 'integer' }), q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' }), q('partition', 'Only the versions of this partition (a key)')],
-        responses: { '200': json(obj), ...errors(400, 401, 404) },
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: {
+              personalData: nullable(object({ identifiers: array(str), personal: array(str), source: { type: 'object', additionalProperties: str }, unverified: { type: 'boolean' } })),
+            },
+          }),
+          ...errors(400, 401, 404, 422),
+        },
       },
     },
     '/api/datasets/{name}/rows': {

@@ -1,0 +1,126 @@
+/**
+ * One garbage collection, as `pond gc` and `pond up` run it: the retention of
+ * superseded versions, then the sweep of files that no version references
+ * (what interrupted builds, and interrupted collections, leave behind). What
+ * it deleted is recorded in the state store's GC log, per version and per
+ * dataset of swept files.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Project } from '../config/index.ts';
+import { collectGarbage as sweepOrphans, type Lake } from '../lake/index.ts';
+import type { GcLogEntry, StateStore } from '../state/index.ts';
+import { expireVersions, retentionTargets, type ExpiredReport } from './expire-versions.ts';
+
+export interface GcDeps {
+  readonly project: Project;
+  readonly state: StateStore;
+  readonly lake: Lake;
+}
+
+export interface GcRunOptions {
+  /** The time retention and the grace period are measured from (ms). Default: now. */
+  readonly now?: number;
+  /** Default: `gc.grace` in pond.config.ts. */
+  readonly graceMs?: number;
+  readonly dryRun?: boolean;
+}
+
+/** What one collection deleted of one dataset (raw streams, dead letters and datasets alike). */
+export interface DatasetGcSummary {
+  readonly dataset: string;
+  /** Superseded versions deleted, with their files (manifests included) and bytes. */
+  readonly versions: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** Files that no version referenced. */
+  readonly orphanFiles: number;
+  readonly orphanBytes: number;
+}
+
+export interface GcSummary {
+  readonly gcId: string;
+  readonly dryRun: boolean;
+  /** When retention was evaluated (ISO). */
+  readonly asOf: string;
+  readonly graceMs: number;
+  /** Datasets where something was (or would be) deleted. */
+  readonly datasets: readonly DatasetGcSummary[];
+  /** Each version deleted, and why. */
+  readonly versions: readonly (ExpiredReport['versions'][number] & { readonly dataset: string })[];
+  readonly orphans: { readonly scanned: number; readonly files: number; readonly bytes: number; readonly keys: readonly string[] };
+  readonly totals: { readonly versions: number; readonly files: number; readonly bytes: number };
+}
+
+/** The stream or dataset a lake key belongs to, by its state-store name. */
+export function datasetOfKey(key: string): string {
+  const [area, name] = key.split('/');
+  if (name === undefined) return '(staging)';
+  if (area === 'raw' || area === 'datasets') return name;
+  if (area === 'dead-letter') return `dead-letter/${name}`;
+  return '(staging)';
+}
+
+export function newGcId(at: number): string {
+  return `gc-${new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs one collection.
+ *
+ * @example
+ * const summary = await runGc({ project, state, lake }, { dryRun: true });
+ * for (const d of summary.datasets) console.log(d.dataset, d.versions, d.files, d.bytes);
+ */
+export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<GcSummary> {
+  const now = options.now ?? Date.now();
+  const graceMs = options.graceMs ?? deps.project.gc.graceMs;
+  const dryRun = options.dryRun ?? false;
+  const gcId = newGcId(Date.now());
+  const byDataset = new Map<string, { versions: number; files: number; bytes: number; orphanFiles: number; orphanBytes: number }>();
+  const entry = (dataset: string) => {
+    let e = byDataset.get(dataset);
+    if (!e) byDataset.set(dataset, (e = { versions: 0, files: 0, bytes: 0, orphanFiles: 0, orphanBytes: 0 }));
+    return e;
+  };
+  const versions: Array<GcSummary['versions'][number]> = [];
+  let n = 0;
+  for (const target of retentionTargets(deps.project)) {
+    const report = await expireVersions(deps.state, deps.lake, target, { now, graceMs, gcId, dryRun, firstN: n });
+    n = report.nextN;
+    if (report.versions.length === 0) continue;
+    const e = entry(target.dataset);
+    e.versions += report.versions.length;
+    e.files += report.files;
+    e.bytes += report.bytes;
+    for (const v of report.versions) versions.push({ ...v, dataset: target.dataset });
+  }
+  // After the versions: their files are unreferenced now, whether or not the deletes above finished.
+  const swept = await sweepOrphans(deps.lake, { knownPrefixes: await deps.state.versionPrefixes(), keepNewerThan: now - graceMs, dryRun });
+  for (const o of swept.objects) {
+    const e = entry(datasetOfKey(o.key));
+    e.orphanFiles++;
+    e.orphanBytes += o.bytes;
+  }
+  const datasets = [...byDataset].map(([dataset, e]) => ({ dataset, ...e }));
+  if (!dryRun) {
+    const at = Date.now();
+    const log: GcLogEntry[] = datasets
+      .filter((d) => d.orphanFiles > 0)
+      .map((d, i) => ({ gcId, n: n + i, at, kind: 'orphans', dataset: d.dataset, idx: null, key: null, versionId: null, reason: 'files that no version references', files: d.orphanFiles, bytes: d.orphanBytes }));
+    await deps.state.appendGcLog(log);
+  }
+  return {
+    gcId,
+    dryRun,
+    asOf: new Date(now).toISOString(),
+    graceMs,
+    datasets,
+    versions,
+    orphans: { scanned: swept.scannedObjects, files: swept.deletedObjects, bytes: swept.deletedBytes, keys: swept.deleted },
+    totals: {
+      versions: versions.length,
+      files: datasets.reduce((s, d) => s + d.files + d.orphanFiles, 0),
+      bytes: datasets.reduce((s, d) => s + d.bytes + d.orphanBytes, 0),
+    },
+  };
+}

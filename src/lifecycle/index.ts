@@ -1,0 +1,8 @@
+/**
+ * The lake's lifecycle: what is kept and for how long. Retention of superseded
+ * versions and the sweep of unreferenced files, run by `pond gc` and, every
+ * `gc.interval`, by `pond up`.
+ */
+export { runGc, datasetOfKey, type GcDeps, type GcRunOptions, type GcSummary, type DatasetGcSummary } from './collect-garbage.ts';
+export { expireVersions, retentionTargets, type RetentionTarget, type ExpiredReport, type ExpireOptions } from './expire-versions.ts';
+export { PeriodicGc } from './periodic-gc.ts';
