@@ -19,10 +19,12 @@ export const daily = dataset({ name: 'daily', partition: 'day', inputs: { h: per
 
 const HOURS = 160;
 
-function project(): string {
+// Relative to now: an idle stream's windows are complete up to the wall clock, so fixed dates would grow the build every hour.
+// One start for both projects of a test: computed apart, an hour boundary between them would shift the days' contents.
+const START = Math.floor(Date.now() / 3_600_000) * 3_600_000 - HOURS * 3_600_000;
+
+function project(start = START): string {
   const dir = makeProject({ 'pipelines/p.ts': PIPELINE, 'schemas/events.json': EVENTS_SCHEMA });
-  // Relative to now: an idle stream's windows are complete up to the wall clock, so fixed dates would grow the build every hour.
-  const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - HOURS * 3_600_000;
   const events = [];
   for (let h = 0; h < HOURS; h++) for (let i = 0; i < 5; i++) events.push({ user_id: `u${(h + i) % 7}`, time_utc: new Date(start + h * 3_600_000 + i * 60_000).toISOString(), amount: h * 10 + i });
   writeFileSync(path.join(dir, 'events.ndjson'), ndjson(events));
