@@ -1,6 +1,6 @@
 /**
  * `npm run bench [name]`: runs every benchmark, or the one named
- * (transform, orchestration, planning, ingest, ui). Each prints its figures and its ratio
+ * (transform, orchestration, planning, ingest, ui, landing-encryption). Each prints its figures and its ratio
  * against a baseline measured in the same run.
  */
 import { mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Record<string, 
   planning: () => import('./planning.ts'),
   ingest: () => import('./ingest.ts'),
   ui: () => import('./ui.ts'),
+  'landing-encryption': () => import('./landing-encryption.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { KeyHierarchy } from '../src/privacy/index.ts';
 import { EVENTS_SCHEMA, ROOT, makeProject, ndjson, pond, pondJson } from './helpers/project.ts';
 
 interface CheckRow {
@@ -133,7 +134,9 @@ describe('checks', () => {
       assert.equal(failure?.check, 'signed_up_before_emitted');
       assert.equal(failure?.versionState, 'quarantined');
       assert.equal(failure?.failingRows, 2);
-      assert.deepEqual(failure?.sample.map((r) => r.user_id).sort(), [profiles[0]?.user_id, profiles[2]?.user_id].sort());
+      // user_id identifies the data subject: it landed as its pseudonym (the project's master key gives the same).
+      const keys = new KeyHierarchy(Buffer.from(readFileSync(path.join(dir, '.pond', 'master.key'), 'utf8').trim(), 'base64'));
+      assert.deepEqual(failure?.sample.map((r) => r.user_id).sort(), [profiles[0]?.user_id, profiles[2]?.user_id].map((id) => keys.pseudonym(String(id))).sort());
 
       // The dependants wait: the purchases of 2026-11-21 are cleaned, but from 08:00, when the
       // quarantined profiles were emitted, nothing that looks profiles up is built.

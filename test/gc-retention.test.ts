@@ -227,3 +227,116 @@ describe('kill -9 during pond gc', () => {
     assert.deepEqual(pondJson(dir, 'query', MINUTE_SNAPSHOT), before);
   });
 });
+
+const HOUR = 3_600_000;
+/** The partition key of an hour, as Pond writes it. */
+const hourKey = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z/PT1H`;
+const EXPIRING = `
+import { dataset, stream } from 'pond';
+export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', partition: 'hour', lateness: '0s', retention: { partitions: '2d' } });
+export const per_hour = dataset({ name: 'per_hour', inputs: { events }, sql: 'select user_id, count(*) as n, sum(amount) as amount from events group by user_id' });
+export const daily = dataset({ name: 'daily', partition: 'day', inputs: { h: per_hour }, sql: 'select user_id, sum(n) as n, sum(amount) as amount from h group by user_id' });
+export const recent = dataset({ name: 'recent', inputs: { events }, retention: { partitions: '1d' }, sql: 'select count(*) as n from events' });
+`;
+
+interface PartitionGcJson extends GcJson {
+  partitions: Array<{ dataset: string; key: string; versions: number; files: number }>;
+  datasets: Array<{ dataset: string; partitions: number; versions: number; files: number; bytes: number; orphanFiles: number }>;
+}
+
+describe('retention.partitions', () => {
+  it('expires exactly the partitions past the horizon, keeps what was built from them, and never builds them again', { timeout: 240_000 }, async () => {
+    const hourNow = Math.floor(Date.now() / HOUR) * HOUR;
+    const start = hourNow - 5 * DAY;
+    const hours = 5 * 24 - 2;
+    const dir = project(EXPIRING, start, hours, HOUR);
+    for (const args of [['load', 'events', path.join(dir, 'a.ndjson')], ['build']]) assert.equal(pond(dir, ...args).status, 0, args.join(' '));
+    const totals = "select (select count(*) from events) as events, (select sum(n) from per_hour) as per_hour, (select sum(n) from daily) as daily";
+    const [before] = pondJson<Array<{ events: number; per_hour: number; daily: number }>>(dir, 'query', totals);
+    assert.equal(before?.events, hours);
+
+    // The clock of the collection: the middle of this hour, and then a day later.
+    const now = hourNow + HOUR / 2;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const expiredBefore = (at: number, keep = 2 * DAY) => Array.from({ length: hours }, (_, h) => start + h * HOUR).filter((t) => t < Math.floor((at - keep) / HOUR) * HOUR).map(hourKey);
+    const expected = expiredBefore(now);
+    assert.ok(expected.length > 24, `${expected.length} hours to expire`);
+
+    const dry = pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', iso(now));
+    const keysOf = (dataset: string) => dry.partitions.filter((p) => p.dataset === dataset).map((p) => p.key).sort();
+    assert.deepEqual(keysOf('events'), expected.sort());
+    // A dataset with its own retention is never built past its horizon, so it has nothing to expire: a day of hours.
+    assert.deepEqual(keysOf('recent'), []);
+    const recent = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from recent')[0]?.n ?? 0;
+    assert.ok(recent >= 21 && recent <= 24, `recent holds the last day's hours, not all ${hours}: ${recent}`);
+    assert.deepEqual(dry.partitions.filter((p) => p.dataset === 'per_hour' || p.dataset === 'daily'), [], 'datasets without retention keep their partitions forever');
+    assert.equal(pondJson<Array<{ events: number }>>(dir, 'query', totals)[0]?.events, hours, 'a dry run deletes nothing');
+
+    const done = pondJson<PartitionGcJson>(dir, 'gc', '--now', iso(now));
+    assert.equal(done.datasets.find((d) => d.dataset === 'events')?.partitions, expected.length);
+    const [after] = pondJson<Array<{ events: number; per_hour: number; daily: number }>>(dir, 'query', totals);
+    assert.deepEqual(after, { events: hours - expected.length, per_hour: before?.per_hour, daily: before?.daily }, 'the raw hours are gone; what was built from them stays');
+    // Not a file of an expired hour is left, and every remaining version is whole.
+    const expiredFolders = expected.map((k) => `date=${k.slice(0, 10)}/hour=${k.slice(11, 13)}/`);
+    assert.deepEqual(lakeFiles(dir).filter((f) => f.startsWith('raw/events/') && expiredFolders.some((folder) => f.includes(folder))), []);
+    const referenced = await assertVersionsWhole(dir, [...DATASETS, 'recent']);
+    assert.deepEqual(lakeFiles(dir).filter((f) => !referenced.has(f)), []);
+    // The planner does not want the expired windows back: nothing before the horizon is planned
+    // (an hour that completed since the build above may be, at an hour boundary).
+    const plan = pondJson<{ datasets: Array<{ name: string; ranges: Array<{ from: string }> }> }>(dir, 'build', '--dry-run');
+    const horizon = (keep: number) => hourKey(Math.floor((Date.now() - keep) / HOUR) * HOUR);
+    assert.deepEqual(plan.datasets.flatMap((d) => d.ranges.filter((r) => r.from < horizon(d.name === 'recent' ? DAY : 2 * DAY)).map((r) => `${d.name} ${r.from}`)), []);
+    // Recorded, one row per partition.
+    const logged = await withState(dir, async (state) => (await state.gcLog({ limit: 10_000 })).filter((e) => e.kind === 'partition' && e.dataset === 'events'));
+    assert.deepEqual(logged.map((e) => e.key).sort(), expected.sort());
+    assert.match(pond(dir, 'gc', '--log').stdout, /window ended before/);
+
+    // A day later, exactly the next day of raw hours goes.
+    const next = pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', iso(now + DAY));
+    assert.deepEqual(next.partitions.filter((p) => p.dataset === 'events').map((p) => p.key).sort(), expiredBefore(now + DAY).filter((k) => !expected.includes(k)).sort());
+    assert.equal(next.partitions.filter((p) => p.dataset === 'events').length, 24);
+  });
+
+  it('refuses partition retention on an unpartitioned dataset, naming the field', { timeout: 60_000 }, () => {
+    const dir = project(`${EXPIRING}\nexport const total = dataset({ name: 'total', partition: 'none', inputs: { events }, retention: { partitions: '30d' }, sql: 'select count(*) as n from events' });\n`);
+    const r = pond(dir, 'status');
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /dataset "total" field retention\.partitions/);
+  });
+});
+
+describe('kill -9 during partition expiry', () => {
+  it('never leaves a known version without its files, and the next gc finishes the job', { timeout: 300_000 }, async (t) => {
+    const minutes = 1500;
+    const pipeline = `import { stream } from 'pond';\nexport const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', partition: 'minute', lateness: '0s', retention: { partitions: '1h' } });\n`;
+    const dir = project(pipeline, Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000, minutes, 60_000);
+    assert.equal(pond(dir, 'load', 'events', path.join(dir, 'a.ndjson')).status, 0);
+    const now = new Date().toISOString();
+    const total = pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', now).partitions.length;
+    assert.ok(total > 1000, `only ${total} partitions to expire`);
+    const expiredSoFar = () => withState(dir, async (state) => (await state.gcLog({ limit: 1_000_000 })).filter((e) => e.kind === 'partition').length);
+    let midway = 0;
+    for (let round = 0; round < 4; round++) {
+      const logged = await expiredSoFar();
+      const proc = spawnPond(dir, 'gc', '--now', now);
+      let exitCode: number | null | undefined;
+      const exited = new Promise<void>((resolve) => proc.on('exit', (code) => resolve(void (exitCode = code))));
+      // Just after a batch committed: among the deletes of its files.
+      await until('a batch of partitions expired', async () => (exitCode !== undefined || (await expiredSoFar()) > logged ? true : undefined), 60_000, 10);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
+      proc.kill('SIGKILL');
+      await exited;
+      await assertVersionsWhole(dir, ['events']);
+      const done = await expiredSoFar();
+      if (done > 0 && done < total) midway++;
+      t.diagnostic(`round ${round}: ${exitCode === null ? 'killed' : `exited ${exitCode}`}, ${done} of ${total} partitions expired`);
+    }
+    assert.ok(midway > 0, 'a pond gc was killed with part of the partitions expired');
+    // The files the killed runs left were written a moment ago: no grace, so that they are swept now.
+    assert.equal(pond(dir, 'gc', '--now', now, '--grace', '0s').status, 0);
+    const referenced = await assertVersionsWhole(dir, ['events']);
+    assert.deepEqual(lakeFiles(dir).filter((f) => !referenced.has(f)), [], 'every file left by a killed gc was swept');
+    assert.deepEqual(pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', now).partitions, []);
+    assert.equal(pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from events')[0]?.n, minutes - total);
+  });
+});

@@ -8,6 +8,8 @@ import { Lake, LocalObjectStore } from '../lake/index.ts';
 import { registerProjectSchemas, type Registration } from '../schema/index.ts';
 import { openStateStore, type StateStore } from '../state/index.ts';
 import { openEngine, type Engine } from '../transform/index.ts';
+import { openKeyRing } from './open-key-ring.ts';
+import type { SubjectKeyRing } from '../privacy/index.ts';
 
 export interface GlobalOptions {
   project?: string;
@@ -21,6 +23,8 @@ export interface Context {
   readonly engine: Engine;
   /** Stream schemas this start registered as new versions (none when nothing changed, or read-only). */
   readonly registeredSchemas: readonly Registration[];
+  /** The data subjects' keys, opened on first use (which may create the master key file, and says so). */
+  readonly keyRing: () => Promise<SubjectKeyRing>;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,7 @@ export async function openContext(options: GlobalOptions, open: OpenContextOptio
     lake,
     engine: lazyEngine,
     registeredSchemas,
+    keyRing: openKeyRing(project, state),
     async close() {
       lazyEngine.close();
       await state.close();

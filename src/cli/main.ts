@@ -64,6 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('query <sql>')
     .description('SQL over the current versions of every stream and dataset (and dead_letters)')
     .option('--format <format>', 'table, json or csv', 'table')
+    .option('--decrypt', "show personal fields decrypted (never a forgotten subject's: those show null); pseudonyms stay pseudonyms")
     .action(run((sql: string, _o, cmd: Command) => import('./commands/query.ts').then((m) => m.queryCommand(sql, globals(cmd)))));
   program
     .command('send <stream> <file>')

@@ -26,6 +26,7 @@ export {
   type ApiSettings,
   type RetentionPolicy,
   type GcSettings,
+  type PrivacySettings,
 } from './project.ts';
 export { SEGMENT_TYPES, parseSize } from './resolve-collect.ts';
 export { resolveApi } from './resolve-api.ts';

@@ -142,10 +142,19 @@ export interface Project {
   /** The project-wide default retention (what a stream or dataset without `retention` gets). */
   readonly retention: RetentionPolicy;
   readonly gc: GcSettings;
+  /** Where the master key of personal data comes from (see src/privacy/keys/). */
+  readonly privacy: PrivacySettings;
+}
+
+export interface PrivacySettings {
+  /** Absolute path of the master key file, used when POND_MASTER_KEY is not set. */
+  readonly keyFile: string;
 }
 
 /** Validated `retention` (see define/retention.ts); null means "no limit of this kind". */
 export interface RetentionPolicy {
+  /** How long a partition is kept after its window ended (null: forever). */
+  readonly partitionsMs: number | null;
   readonly versions: { readonly keep: number | null; readonly forMs: number | null };
 }
 

@@ -28,6 +28,8 @@ import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts
 import { resolveApi } from './resolve-api.ts';
 import { resolveSinks } from './resolve-sinks.ts';
 import { resolveDatasetPii, resolveStreamPii } from './resolve-pii.ts';
+import { encryptedColumns } from './encrypted-columns.ts';
+import { resolvePrivacy } from './resolve-privacy.ts';
 import { KEEP_ALL, resolveGc, resolveRetention } from './resolve-retention.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
 
@@ -95,6 +97,7 @@ export function resolveProject(decl: Declarations): Project {
     if (partitioning.kind === 'none') fail(where('partition'), 'a stream must be partitioned by time', "use 'minute', 'hour', 'day', 'month' or { every: '10s' }");
     const columns = [...projectColumns(schema), ...RAW_META_COLUMNS];
     const checkScope: CheckScope = { owner: `${file}: stream "${def.name}"`, self: def.name, columns, names: new Set(names.keys()), fail };
+    const pii = resolveStreamPii(def.pii, { owner: `${file}: stream "${def.name}"`, schemaFile: def.schema, schema, columns: columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name), fail });
     streams.set(def.name, {
       kind: 'stream',
       name: def.name,
@@ -102,7 +105,7 @@ export function resolveProject(decl: Declarations): Project {
       schemaFile: def.schema,
       schema,
       validate,
-      columns,
+      columns: encryptedColumns(columns, pii),
       timeField: def.time.split('.'),
       partitioning,
       latenessMs: resolveDuration(def.lateness ?? '10m', where('lateness'), fail),
@@ -111,13 +114,13 @@ export function resolveProject(decl: Declarations): Project {
       compatibility: resolveCompatibility(def.compatibility, defaultCompatibility, where('compatibility'), fail),
       checks: resolveChecks(def.checks, checkScope),
       key: resolveKey(def.key, ['_message_id'], checkScope),
-      pii: resolveStreamPii(def.pii, { owner: `${file}: stream "${def.name}"`, schemaFile: def.schema, schema, columns: columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name), fail }),
+      pii,
       retention: resolveRetention(def.retention, defaultRetention, where, fail),
     });
   }
 
   // Datasets: inputs, grains, mappings, then the dependency graph.
-  const partial = new Map<string, Omit<DatasetModel, 'depth' | 'codeFingerprint'> & { fingerprintSource: string; partitionSpec: GrainSpec | 'none' | undefined }>();
+  const partial = new Map<string, Omit<DatasetModel, 'depth' | 'codeFingerprint'> & { fingerprintSource: string; partitionSpec: GrainSpec | 'none' | undefined; declaresPartitionRetention: boolean }>();
   for (const def of decl.datasets) {
     const file = fileOf(def);
     const where = (field: string) => `${file}: dataset "${def.name}" field ${field}`;
@@ -162,6 +165,7 @@ export function resolveProject(decl: Declarations): Project {
       sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail),
       pii: resolveDatasetPii(def.pii, `${file}: dataset "${def.name}"`, declaredColumns?.map((c) => c.name), fail),
       retention: resolveRetention(def.retention, defaultRetention, where, fail),
+      declaresPartitionRetention: def.retention?.partitions !== undefined && def.retention.partitions !== 'forever',
       fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
     });
     if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
@@ -200,8 +204,11 @@ export function resolveProject(decl: Declarations): Project {
       .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning) }))
       .digest('hex')
       .slice(0, 16);
-    const { fingerprintSource: _source, partitionSpec: _spec, ...rest } = d;
-    datasets.set(name, { ...rest, partitioning, inputs, depth, codeFingerprint });
+    // Partitions expire by their window: an unpartitioned dataset has none (a project default does not apply to it).
+    if (partitioning.kind === 'none' && d.declaresPartitionRetention) fail(where('retention.partitions'), 'applies to time-partitioned datasets only: this one has a single partition', "remove it, or partition the dataset (partition: 'day')");
+    const retention = partitioning.kind === 'none' && d.retention.partitionsMs !== null ? { ...d.retention, partitionsMs: null } : d.retention;
+    const { fingerprintSource: _source, partitionSpec: _spec, declaresPartitionRetention: _declared, ...rest } = d;
+    datasets.set(name, { ...rest, retention, partitioning, inputs, depth, codeFingerprint });
     order.push(name);
     return depth;
   };
@@ -225,6 +232,7 @@ export function resolveProject(decl: Declarations): Project {
     api: resolveApi(config, configWhere, fail),
     retention: defaultRetention,
     gc: resolveGc(config.gc, configWhere, fail),
+    privacy: resolvePrivacy(config.privacy, decl.dir, configWhere, fail),
   };
 }
 

@@ -13,9 +13,13 @@ describe('resolveRetention', () => {
   it('keeps everything by default, and a given versions replaces the base as a whole', () => {
     assert.deepEqual(resolveRetention(undefined, KEEP_ALL, where, fail), KEEP_ALL);
     const base = resolveRetention({ versions: { keep: 3, for: '30d' } }, KEEP_ALL, where, fail);
-    assert.deepEqual(base, { versions: { keep: 3, forMs: 30 * 86_400_000 } });
-    assert.deepEqual(resolveRetention({ versions: { keep: 1 } }, base, where, fail), { versions: { keep: 1, forMs: null } });
+    assert.deepEqual(base, { partitionsMs: null, versions: { keep: 3, forMs: 30 * 86_400_000 } });
+    assert.deepEqual(resolveRetention({ versions: { keep: 1 } }, base, where, fail), { partitionsMs: null, versions: { keep: 1, forMs: null } });
     assert.deepEqual(resolveRetention({}, base, where, fail), base);
+    // Partitions and versions are inherited apart: a stream may set one and keep the default of the other.
+    const expiring = resolveRetention({ partitions: '395d' }, base, where, fail);
+    assert.deepEqual(expiring, { partitionsMs: 395 * 86_400_000, versions: base.versions });
+    assert.deepEqual(resolveRetention({ partitions: 'forever' }, expiring, where, fail).partitionsMs, null);
   });
 
   it('names the field of a bad value', () => {
@@ -24,6 +28,8 @@ describe('resolveRetention', () => {
     failsAt(() => resolveRetention({ versions: { for: 'a while' } }, KEEP_ALL, where, fail), 'retention.versions.for');
     failsAt(() => resolveRetention({ versions: { count: 2 } } as never, KEEP_ALL, where, fail), 'retention.versions.count');
     failsAt(() => resolveRetention({ partitions: { for: '13mo' } } as never, KEEP_ALL, where, fail), 'retention.partitions');
+    failsAt(() => resolveRetention({ partitions: '0d' }, KEEP_ALL, where, fail), 'retention.partitions');
+    failsAt(() => resolveRetention({ rows: 3 } as never, KEEP_ALL, where, fail), 'retention.rows');
     failsAt(() => resolveRetention('30d' as never, KEEP_ALL, where, fail), 'retention');
   });
 });

@@ -9,7 +9,7 @@ import type { GcSettings, RetentionPolicy } from './project.ts';
 type Fail = (where: string, message: string, hint?: string) => never;
 
 /** Keep everything: what a project without `retention` gets. */
-export const KEEP_ALL: RetentionPolicy = Object.freeze({ versions: Object.freeze({ keep: null, forMs: null }) });
+export const KEEP_ALL: RetentionPolicy = Object.freeze({ partitionsMs: null, versions: Object.freeze({ keep: null, forMs: null }) });
 
 const GC_DEFAULTS: GcSettings = Object.freeze({ intervalMs: 3_600_000, graceMs: 3_600_000 });
 /** A build holds a lease of a minute: a shorter grace could delete what it still reads. */
@@ -23,18 +23,21 @@ const DURATION_HINT = "write it like '12h', '7d' or '30d'";
  *
  * @example
  * resolveRetention({ versions: { keep: 3 } }, KEEP_ALL, (f) => `pipelines/p.ts: dataset "daily" field ${f}`, fail)
- * // → { versions: { keep: 3, forMs: null } }
+ * // → { partitionsMs: null, versions: { keep: 3, forMs: null } }
  */
 export function resolveRetention(raw: unknown, base: RetentionPolicy, where: (field: string) => string, fail: Fail): RetentionPolicy {
   if (raw === undefined) return base;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(where('retention'), `must be an object such as { versions: { keep: 3, for: '30d' } }, got ${JSON.stringify(raw)}`);
-  const { versions, ...rest } = raw as RetentionOptions & Record<string, unknown>;
+  const { versions, partitions, ...rest } = raw as RetentionOptions & Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) {
-    const later = unknown === 'partitions' ? ' (the expiry of whole partitions is not supported yet)' : '';
-    fail(where(`retention.${unknown}`), `is not a retention setting${later}`, 'retention takes versions: { keep?, for? }');
+  if (unknown !== undefined) fail(where(`retention.${unknown}`), 'is not a retention setting', 'retention takes partitions (a duration or forever) and versions: { keep?, for? }');
+  let partitionsMs = base.partitionsMs;
+  if (partitions !== undefined) {
+    const ms = partitions === 'forever' ? null : typeof partitions === 'string' ? parseDuration(partitions) : undefined;
+    if (ms === undefined || (ms !== null && ms <= 0)) fail(where('retention.partitions'), `${JSON.stringify(partitions)} is neither a positive duration nor 'forever'`, "write it like '30d' or '395d' (13 months), or 'forever'");
+    partitionsMs = ms as number | null;
   }
-  if (versions === undefined) return base;
+  if (versions === undefined) return partitionsMs === base.partitionsMs ? base : Object.freeze({ ...base, partitionsMs });
   if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) return fail(where('retention.versions'), `must be an object such as { keep: 3, for: '30d' }, got ${JSON.stringify(versions)}`);
   const { keep, for: forText, ...other } = versions as Record<string, unknown>;
   const extra = Object.keys(other)[0];
@@ -48,7 +51,7 @@ export function resolveRetention(raw: unknown, base: RetentionPolicy, where: (fi
     if (ms === undefined || ms < 0) fail(where('retention.versions.for'), `${JSON.stringify(forText)} is not a duration`, DURATION_HINT);
     forMs = ms as number;
   }
-  return Object.freeze({ versions: Object.freeze({ keep: (keep as number | undefined) ?? null, forMs }) });
+  return Object.freeze({ partitionsMs, versions: Object.freeze({ keep: (keep as number | undefined) ?? null, forMs }) });
 }
 
 /** `gc` in pond.config.ts. */

@@ -245,6 +245,21 @@ export interface PondConfig {
   retention?: RetentionOptions;
   /** Garbage collection: how often `pond up` runs it, and its grace period. */
   gc?: GcOptions;
+  /** Encryption of personal data: where its master key lives. */
+  privacy?: PrivacyOptions;
+}
+
+/**
+ * Where the master key of personal data lives when `POND_MASTER_KEY` (32 bytes,
+ * base64) is not set. Keep it out of the lake and out of version control, and
+ * back it up: without it, the personal data landed under it cannot be read.
+ *
+ * @example
+ * privacy: { keyFile: '/etc/pond/master.key' }
+ */
+export interface PrivacyOptions {
+  /** The key file, relative to the project. Default `.pond/master.key`, created (mode 0600) on first use. */
+  keyFile?: string;
 }
 
 /** Who may use the data API, and how much one query may cost. */

@@ -11,6 +11,7 @@ export type {
   StreamDefinition,
   PiiOptions,
   DatasetPiiOptions,
+  PrivacyOptions,
   CompatibilityMode,
   DatasetOptions,
   DatasetDefinition,

@@ -1,8 +1,8 @@
 /**
  * What a project keeps, declared per stream, per dataset and as a project-wide
- * default (`retention` in pond.config.ts). Only the retention of superseded
- * versions exists today; the expiry of whole partitions will sit beside it as
- * `retention.partitions`.
+ * default (`retention` in pond.config.ts): how long whole partitions are kept
+ * (`partitions`), and how many superseded versions of a partition and for how
+ * long (`versions`).
  */
 import type { Duration } from './duration.ts';
 
@@ -41,6 +41,16 @@ export interface VersionRetention {
  * export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time', retention: { versions: { keep: 2 } } });
  */
 export interface RetentionOptions {
+  /**
+   * How long a partition is kept after its window ended, e.g. `'395d'` (13
+   * months of raw personal data); `'forever'` (the default) keeps it. An
+   * expired partition loses every version and file, current ones included,
+   * and is never built again: datasets reading it keep what they built from
+   * it (an aggregate kept forever stays), and windows of theirs that would
+   * need it are not built any more. Only for time-partitioned streams and
+   * datasets; a stream's also applies to its dead letters.
+   */
+  partitions?: Duration | 'forever';
   versions?: VersionRetention;
 }
 

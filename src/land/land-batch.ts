@@ -18,8 +18,9 @@ import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
 import { checkVersion, describeFailure } from '../quality/index.ts';
 import type { Column, ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, StateStore, VersionFile } from '../state/index.ts';
 import type { Engine } from '../transform/index.ts';
-import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
+import { plainRowShape, rawRowShape, type Receipt, type RowShape } from './raw-row.ts';
 import { writePartitionFile } from './write-partition-file.ts';
+import { protectBatches, type KeyRingSource } from './protect-batch.ts';
 
 export const DEAD_LETTER_COLUMNS: readonly Column[] = Object.freeze([
   { name: 'stream', type: 'VARCHAR' },
@@ -41,6 +42,8 @@ export interface LandContext {
   readonly lake: Lake;
   readonly state: StateStore;
   readonly engine: Engine;
+  /** The data subjects' keys; required to land a stream with personal data (see protect-batch.ts). */
+  readonly keyRing?: KeyRingSource;
 }
 
 /** One row to land: its line of JSON for DuckDB (see raw-row.ts), and what a dead letter needs if DuckDB refuses it. */
@@ -51,6 +54,8 @@ export interface RawRow {
   readonly receivedAt: number;
   readonly source: string;
   readonly raw: string;
+  /** What the row was made of (rows of stream events): personal data is protected from it before landing. */
+  readonly receipt?: Receipt;
 }
 
 export interface DeadLetter {
@@ -80,6 +85,8 @@ export interface LandResult {
   readonly versions: readonly NewVersion[];
   /** Raw versions whose `error` checks failed: kept, quarantined, not current; their partitions are marked failed. */
   readonly quarantined: readonly { readonly stream: string; readonly key: string; readonly versionId: string; readonly error: string }[];
+  /** Events whose personal data was dropped (no data subject, or a forgotten one): never landed in clear. */
+  readonly withheld: number;
 }
 
 /** What goes into the landing transaction besides the versions. */
@@ -90,16 +97,18 @@ export interface LandExtras {
 }
 
 export async function landBatches(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras = {}): Promise<LandResult> {
+  // Once, before any attempt: nothing personal is written in clear, to the lake or the dead letters.
+  const { batches: landed, withheld } = await protectBatches(ctx.keyRing, batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await landOnce(ctx, batches, createdAt, extras);
+      return { ...(await landOnce(ctx, landed, createdAt, extras)), withheld };
     } catch (error) {
       if (!(error instanceof PondError && error.code === 'CONFLICT') || attempt >= CONFLICT_ATTEMPTS) throw error;
     }
   }
 }
 
-async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<LandResult> {
+async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<Omit<LandResult, 'withheld'>> {
   // Raw partitions first: rows DuckDB cannot store as their columns say join the dead letters.
   const rawRequests: AppendRequest[] = [];
   for (const batch of batches) {

@@ -180,7 +180,7 @@ export class Lander {
         if (isDeadLetter(e)) {
           batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
         } else {
-          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }));
+          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }, stream.pii.identifiers.length > 0));
         }
       }
     }

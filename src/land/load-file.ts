@@ -23,6 +23,8 @@ export interface LoadSummary {
   readonly reasons: readonly string[];
   /** Raw versions the stream's `error` checks kept out of use. */
   readonly quarantined: LandResult['quarantined'];
+  /** Events whose personal data was dropped: they name no data subject, or a forgotten one. */
+  readonly withheld: number;
 }
 
 export async function loadFile(
@@ -40,6 +42,7 @@ export async function loadFile(
   let events = 0;
   let accepted = 0;
   let dead = 0;
+  let withheld = 0;
   const land = async (batch: ParsedEvent[]) => {
     const receivedAt = now();
     const routed = routeEvents(stream, batch, source, receivedAt);
@@ -47,6 +50,7 @@ export async function loadFile(
     events += batch.length;
     accepted += result.accepted;
     dead += result.deadLetters.length;
+    withheld += result.withheld;
     for (const key of result.partitions) touched.add(key);
     for (const d of result.deadLetters) if (reasons.length < 20) reasons.push(d.reason);
     quarantined.push(...result.quarantined);
@@ -81,7 +85,7 @@ export async function loadFile(
     if (code === 'ENOENT') throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
     throw error;
   }
-  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons, quarantined };
+  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons, quarantined, withheld };
 }
 
 /** The first KB of a file as text: enough to tell a JSON array from NDJSON without reading the rest. */

@@ -6,7 +6,9 @@
  *
  * The row travels to DuckDB as one line of JSON in which the event is pasted
  * as it came (under `e`): JavaScript never parses it again, and DuckDB picks
- * the typed columns out of it (`RowShape.select`).
+ * the typed columns out of it (`RowShape.select`). For a stream with
+ * personal data, the event pasted there is the protected one, and `_raw` and
+ * `_ip` hold ciphertext (see protect-batch.ts).
  */
 import { parseUserAgent } from '../collect/index.ts';
 import { quoteIdent } from '../schema/index.ts';
@@ -21,6 +23,10 @@ export interface Receipt {
   readonly source: string;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The event as its typed columns take it, when not `raw` (personal data protected, see protect-batch.ts). */
+  readonly event?: string;
+  /** `raw` parsed, when the caller has it already (saves parsing it again to protect it). */
+  readonly value?: unknown;
 }
 
 /** How DuckDB reads rows' lines (`read_json` columns) and turns them into a partition's columns. */
@@ -51,16 +57,49 @@ export function plainRowShape(columns: readonly Column[]): RowShape {
   return shape;
 }
 
-export function rawRow(receipt: Receipt): RawRow {
+/**
+ * `later`: the line is made when first written, not now — for the rows of
+ * streams with personal data, which are protected before landing and never
+ * need the unprotected line. Other rows make it now, where the lander yields
+ * to the collector's requests between slices of a batch.
+ */
+export function rawRow(receipt: Receipt, later = false): RawRow {
+  const row = new ReceiptRow(receipt);
+  if (!later) void row.line;
+  return row;
+}
+
+class ReceiptRow implements RawRow {
+  readonly eventTime: number;
+  readonly messageId: string;
+  readonly receivedAt: number;
+  readonly source: string;
+  readonly raw: string;
+  private text: string | undefined;
+
+  constructor(readonly receipt: Receipt) {
+    this.eventTime = receipt.eventTime;
+    this.messageId = receipt.messageId;
+    this.receivedAt = receipt.receivedAt;
+    this.source = receipt.source;
+    this.raw = receipt.raw;
+  }
+
+  get line(): string {
+    return (this.text ??= lineOf(this.receipt));
+  }
+}
+
+function lineOf(receipt: Receipt): string {
   const ua = receipt.userAgent ? parseUserAgent(receipt.userAgent) : null;
   const parsedUa = ua && JSON.stringify({ browser: ua.browser, browser_version: ua.browserVersion, os: ua.os, os_version: ua.osVersion, device: ua.device });
   // A pretty-printed event spans lines; pasted as-is it would break the line framing.
-  const event = receipt.raw.includes('\n') || receipt.raw.includes('\r') ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw;
-  const line =
+  const event = receipt.event ?? (receipt.raw.includes('\n') || receipt.raw.includes('\r') ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw);
+  return (
     `{"_event_time":"${new Date(receipt.eventTime).toISOString()}","_received_at":"${isoOf(receipt.receivedAt)}",` +
     `"_message_id":${JSON.stringify(receipt.messageId)},"_source":${JSON.stringify(receipt.source)},"_ip":${receipt.ip === null ? 'null' : JSON.stringify(receipt.ip)},` +
-    `"_user_agent":${receipt.userAgent === null ? 'null' : JSON.stringify(receipt.userAgent)},"_ua":${parsedUa ?? 'null'},"_raw":${JSON.stringify(receipt.raw)},"e":${event}}`;
-  return { line, eventTime: receipt.eventTime, messageId: receipt.messageId, receivedAt: receipt.receivedAt, source: receipt.source, raw: receipt.raw };
+    `"_user_agent":${receipt.userAgent === null ? 'null' : JSON.stringify(receipt.userAgent)},"_ua":${parsedUa ?? 'null'},"_raw":${JSON.stringify(receipt.raw)},"e":${event}}`
+  );
 }
 
 /** The events of one request share their receipt time: its text is made once. */

@@ -20,7 +20,7 @@ export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[],
       batch.deadLetters.push({ stream: stream.name, reason: `${event.position}: ${verdict.reason}`, raw: event.raw, source, messageId, receivedAt });
       continue;
     }
-    addRow(batch, rawRow({ raw: event.raw, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }));
+    addRow(batch, rawRow({ raw: event.raw, value: event.value, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }, stream.pii.identifiers.length > 0));
   }
   return batch;
 }

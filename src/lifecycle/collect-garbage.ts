@@ -1,6 +1,7 @@
 /**
- * One garbage collection, as `pond gc` and `pond up` run it: the retention of
- * superseded versions, then the sweep of files that no version references
+ * One garbage collection, as `pond gc` and `pond up` run it: the expiry of
+ * whole partitions, the retention of superseded versions, then the sweep of
+ * files that no version references
  * (what interrupted builds, and interrupted collections, leave behind). What
  * it deleted is recorded in the state store's GC log, per version and per
  * dataset of swept files.
@@ -9,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Project } from '../config/index.ts';
 import { collectGarbage as sweepOrphans, type Lake } from '../lake/index.ts';
 import type { GcLogEntry, StateStore } from '../state/index.ts';
+import { expirePartitions, type ExpiredPartitionsReport } from './expire-partitions.ts';
 import { expireVersions, retentionTargets, type ExpiredReport } from './expire-versions.ts';
 
 export interface GcDeps {
@@ -28,6 +30,8 @@ export interface GcRunOptions {
 /** What one collection deleted of one dataset (raw streams, dead letters and datasets alike). */
 export interface DatasetGcSummary {
   readonly dataset: string;
+  /** Partitions expired, whole (their files are counted in `files` and `bytes`). */
+  readonly partitions: number;
   /** Superseded versions deleted, with their files (manifests included) and bytes. */
   readonly versions: number;
   readonly files: number;
@@ -45,10 +49,12 @@ export interface GcSummary {
   readonly graceMs: number;
   /** Datasets where something was (or would be) deleted. */
   readonly datasets: readonly DatasetGcSummary[];
+  /** Each partition expired. */
+  readonly partitions: readonly (ExpiredPartitionsReport['partitions'][number] & { readonly dataset: string; readonly before: string | null })[];
   /** Each version deleted, and why. */
   readonly versions: readonly (ExpiredReport['versions'][number] & { readonly dataset: string })[];
   readonly orphans: { readonly scanned: number; readonly files: number; readonly bytes: number; readonly keys: readonly string[] };
-  readonly totals: { readonly versions: number; readonly files: number; readonly bytes: number };
+  readonly totals: { readonly partitions: number; readonly versions: number; readonly files: number; readonly bytes: number };
 }
 
 /** The stream or dataset a lake key belongs to, by its state-store name. */
@@ -76,15 +82,29 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
   const graceMs = options.graceMs ?? deps.project.gc.graceMs;
   const dryRun = options.dryRun ?? false;
   const gcId = newGcId(Date.now());
-  const byDataset = new Map<string, { versions: number; files: number; bytes: number; orphanFiles: number; orphanBytes: number }>();
+  const byDataset = new Map<string, { partitions: number; versions: number; files: number; bytes: number; orphanFiles: number; orphanBytes: number }>();
   const entry = (dataset: string) => {
     let e = byDataset.get(dataset);
-    if (!e) byDataset.set(dataset, (e = { versions: 0, files: 0, bytes: 0, orphanFiles: 0, orphanBytes: 0 }));
+    if (!e) byDataset.set(dataset, (e = { partitions: 0, versions: 0, files: 0, bytes: 0, orphanFiles: 0, orphanBytes: 0 }));
     return e;
   };
+  const partitions: Array<GcSummary['partitions'][number]> = [];
   const versions: Array<GcSummary['versions'][number]> = [];
   let n = 0;
-  for (const target of retentionTargets(deps.project)) {
+  const targets = retentionTargets(deps.project);
+  // Whole partitions first: their versions need no version retention after.
+  for (const target of targets) {
+    if (target.policy.partitionsMs === null) continue;
+    const report = await expirePartitions(deps.state, deps.lake, { dataset: target.dataset, partitioning: target.partitioning, partitionsMs: target.policy.partitionsMs }, { now, gcId, dryRun, firstN: n });
+    n = report.nextN;
+    if (report.partitions.length === 0) continue;
+    const e = entry(target.dataset);
+    e.partitions += report.partitions.length;
+    e.files += report.files;
+    e.bytes += report.bytes;
+    for (const p of report.partitions) partitions.push({ ...p, dataset: target.dataset, before: report.before });
+  }
+  for (const target of targets) {
     const report = await expireVersions(deps.state, deps.lake, target, { now, graceMs, gcId, dryRun, firstN: n });
     n = report.nextN;
     if (report.versions.length === 0) continue;
@@ -115,9 +135,11 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
     asOf: new Date(now).toISOString(),
     graceMs,
     datasets,
+    partitions,
     versions,
     orphans: { scanned: swept.scannedObjects, files: swept.deletedObjects, bytes: swept.deletedBytes, keys: swept.deleted },
     totals: {
+      partitions: partitions.length,
       versions: versions.length,
       files: datasets.reduce((s, d) => s + d.files + d.orphanFiles, 0),
       bytes: datasets.reduce((s, d) => s + d.bytes + d.orphanBytes, 0),

@@ -6,14 +6,17 @@
  * version lists, which the orphan sweep removes; never a version whose files
  * are gone.
  */
-import { formatDuration } from '../define/index.ts';
+import { formatDuration, type Partitioning } from '../define/index.ts';
+import { DEAD_LETTER_PARTITIONING } from '../land/index.ts';
 import type { Project, RetentionPolicy } from '../config/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';
+import { deleteKeys } from './delete-keys.ts';
 import type { DeletedVersion, ExpiredVersion, StateStore } from '../state/index.ts';
 
 /** One stream, dead-letter dataset or dataset, by its name in the state store, with its retention. */
 export interface RetentionTarget {
   readonly dataset: string;
+  readonly partitioning: Partitioning;
   readonly policy: RetentionPolicy;
 }
 
@@ -41,10 +44,12 @@ export interface ExpireOptions {
 /** Every stream (and its dead letters) and dataset of the project, with its retention. */
 export function retentionTargets(project: Project): RetentionTarget[] {
   const targets: RetentionTarget[] = [];
-  for (const s of project.streams.values()) targets.push({ dataset: s.name, policy: s.retention }, { dataset: s.deadLetter, policy: s.retention });
+  for (const s of project.streams.values()) {
+    targets.push({ dataset: s.name, partitioning: s.partitioning, policy: s.retention }, { dataset: s.deadLetter, partitioning: DEAD_LETTER_PARTITIONING, policy: s.retention });
+  }
   for (const name of project.order) {
     const d = project.datasets.get(name);
-    if (d) targets.push({ dataset: d.name, policy: d.retention });
+    if (d) targets.push({ dataset: d.name, partitioning: d.partitioning, policy: d.retention });
   }
   return targets;
 }
@@ -55,13 +60,8 @@ function reasonOf(v: ExpiredVersion, policy: RetentionPolicy, now: number): stri
   return `superseded ${new Date(v.supersededAt).toISOString()} (${formatDuration(Math.max(0, Math.round((now - v.supersededAt) / 60_000) * 60_000))} before), ${newer}; retention ${limits}`;
 }
 
-async function deleteFiles(lake: Lake, deleted: readonly DeletedVersion[]): Promise<void> {
-  const keys = deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) await lake.store.delete(keys[next++] as string);
-  };
-  await Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker));
+function deleteFiles(lake: Lake, deleted: readonly DeletedVersion[]): Promise<void> {
+  return deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
 }
 
 /**

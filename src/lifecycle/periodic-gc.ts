@@ -53,9 +53,9 @@ export class PeriodicGc {
   private async once(): Promise<void> {
     try {
       const s = await runGc(this.deps);
-      if (s.totals.files > 0 || s.totals.versions > 0) {
-        const which = s.datasets.map((d) => `${d.dataset} ${d.versions}`).join(', ');
-        this.log(`gc: deleted ${s.totals.versions} superseded versions (${which}), ${s.totals.files} files, ${s.totals.bytes} bytes (pond gc --log lists them)`);
+      if (s.totals.files > 0 || s.totals.versions > 0 || s.totals.partitions > 0) {
+        const which = s.datasets.map((d) => `${d.dataset} ${d.partitions ? `${d.partitions} partitions, ` : ''}${d.versions} versions`).join('; ');
+        this.log(`gc: deleted ${s.totals.partitions} expired partitions, ${s.totals.versions} superseded versions (${which}), ${s.totals.files} files, ${s.totals.bytes} bytes (pond gc --log lists them)`);
       }
     } catch (error) {
       this.log(`gc failed, retrying in ${formatDuration(this.intervalMs)}: ${(error as Error).message}`);

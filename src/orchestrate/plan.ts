@@ -104,10 +104,11 @@ export async function plan(project: Project, state: StateStore, options: PlanOpt
     streams.set(stream.name, { kind: 'stream', name: stream.name, partitioning: stream.partitioning, span, frontier, watermark, currentSeq, failed, columns });
   }
   const datasets = new Map<string, DatasetPlan>();
+  const retentionOf = (name: string) => (project.streams.get(name) ?? project.datasets.get(name))?.retention.partitionsMs ?? null;
   for (const name of project.order) {
     const model = project.datasets.get(name) as DatasetModel;
     const columns = await state.partitionColumns(name);
-    datasets.set(name, planDataset(model, columns, streams, datasets, options));
+    datasets.set(name, planDataset(model, columns, streams, datasets, options, retentionOf));
   }
   return { at: options.now, streams, datasets };
 }
@@ -118,10 +119,11 @@ function planDataset(
   streams: ReadonlyMap<string, StreamPlan>,
   datasets: ReadonlyMap<string, DatasetPlan>,
   options: PlanOptions,
+  retentionOf: (name: string) => number | null,
 ): DatasetPlan {
   const out = model.partitioning;
   const inputs = model.inputs.map((input) => ({ input, node: (streams.get(input.source) ?? datasets.get(input.source)) as NodePlan }));
-  const { span, waitingFor } = desiredSpan(model, inputs, options.now);
+  const { span, waitingFor } = desiredSpan(model, inputs, options.now, retentionOf);
   const size = span ? span.end - span.start : 0;
   const reason = new Uint8Array(size);
   const reasonInput = new Int8Array(size).fill(-1);
@@ -189,11 +191,16 @@ function planDataset(
   return { kind: 'dataset', name: model.name, model, partitioning: out, span, reason, reasonInput, planned, ready, currentSeq, built, failed, waitingFor };
 }
 
-/** The windows a dataset should have now: from its start to the newest window whose inputs are complete. */
+/**
+ * The windows a dataset should have now: from its start to the newest window
+ * whose inputs are complete. Windows before a partition retention's horizon
+ * (its own, or an input's) are not wanted: they expired, or their inputs did.
+ */
 function desiredSpan(
   model: DatasetModel,
   inputs: ReadonlyArray<{ input: ResolvedInput; node: NodePlan }>,
   now: number,
+  retentionOf: (name: string) => number | null,
 ): { span: { start: number; end: number } | null; waitingFor: string | null } {
   const out = model.partitioning;
   if (out.kind === 'none') {
@@ -231,6 +238,9 @@ function desiredSpan(
     if (!Number.isFinite(earliestAll)) return { span: null, waitingFor: 'no input has data yet' };
     if (model.startMs === null) start = earliestAll;
     end = g.index(now) + 1;
+  }
+  for (const ms of [model.retention.partitionsMs, ...inputs.map(({ input }) => retentionOf(input.source))]) {
+    if (ms !== null) start = Math.max(start, g.index(now - ms));
   }
   if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return { span: null, waitingFor: waitingFor ?? 'no complete input window yet' };
   return { span: { start, end }, waitingFor };

@@ -1,7 +1,13 @@
 /**
  * Personal data: which columns of each stream and dataset identify a data
- * subject or hold personal data about them, and where that comes from.
+ * subject or hold personal data about them, and where that comes from; the
+ * keys (a master key, one data key per subject) and the encryption that
+ * protects them when they land.
  */
 export { classifyProject, type ColumnClass, type NodePrivacy, type SqlParser } from './classify-project.ts';
 export { duckdbSqlParser } from './duckdb-sql-parser.ts';
 export { sqlLineage, type ColumnSource, type InputColumns, type OutputLineage } from './sql-lineage.ts';
+export { encryptField, encryptText, decryptField, decryptText, ciphertextSubject, fieldAad, CIPHERTEXT_PREFIX } from './field-cipher.ts';
+export { EventProtector, withheldText, subjectId, isEventObject, type ProtectedEvent } from './event-protector.ts';
+export { decryptRows, type DecryptedRows } from './decrypt-rows.ts';
+export { openMasterKey, KeyHierarchy, SubjectKeyRing, MASTER_KEY_ENV, PSEUDONYM_PREFIX, type MasterKey, type KeyRingOptions } from './keys/index.ts';

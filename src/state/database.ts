@@ -22,6 +22,15 @@ export interface Database {
   schema_versions: SchemaVersionsTable;
   sink_state: SinkStateTable;
   gc_log: GcLogTable;
+  subject_keys: SubjectKeysTable;
+}
+
+/** Each data subject's key, wrapped, by pseudonym; `wrapped_key` is null once forgotten (see migration 008). */
+export interface SubjectKeysTable {
+  pseudonym: string;
+  wrapped_key: string | null;
+  created_at: number;
+  forgotten_at: number | null;
 }
 
 /** What garbage collection deleted: versions one row each, swept files one row per dataset (see migration 007). */

@@ -41,7 +41,11 @@ export type {
   ExpiredVersion,
   DeletedVersion,
   DeleteVersionsRequest,
+  ExpiredPartition,
+  ExpirePartitionsRequest,
   GcLogEntry,
+  NewSubjectKey,
+  SubjectKey,
 } from './state-store.ts';
 export { openStateStore } from './open-state-store.ts';
 export type { OpenStateStoreOptions } from './open-state-store.ts';

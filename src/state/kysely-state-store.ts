@@ -18,7 +18,9 @@ import type { StoreAdapter } from './store-adapter.ts';
 import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
 import * as sinkState from './sink-states.ts';
+import * as subjects from './subject-keys.ts';
 import * as retention from './version-retention.ts';
+import { expirePartitionsIn } from './partition-expiry.ts';
 import * as queue from './task-queue.ts';
 import { schemaHistory } from './schema-history.ts';
 import type {
@@ -49,9 +51,13 @@ import type {
   StreamActivityUpdate,
   DeletedVersion,
   DeleteVersionsRequest,
+  ExpiredPartition,
+  ExpirePartitionsRequest,
   ExpiredVersion,
   ExpiryRule,
   GcLogEntry,
+  NewSubjectKey,
+  SubjectKey,
 } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
 
@@ -275,7 +281,7 @@ export class KyselyStateStore implements StateStore {
         from (
           select status, idx, idx - row_number() over (partition by status order by idx) as grp
           from partitions
-          where dataset = ${dataset}
+          where dataset = ${dataset} and status <> 'expired'
         ) islands
         group by status, grp
         order by "start"`.execute(this.db);
@@ -341,6 +347,10 @@ export class KyselyStateStore implements StateStore {
   deleteVersions(request: DeleteVersionsRequest): Promise<DeletedVersion[]> {
     if (request.versions.length === 0) return Promise.resolve([]);
     return this.guard('delete superseded versions', () => this.tx((trx) => retention.deleteVersionsIn(trx, request, this.adapter.maxParams)));
+  }
+
+  expirePartitions(request: ExpirePartitionsRequest): Promise<ExpiredPartition[]> {
+    return this.guard('expire partitions', () => this.tx((trx) => expirePartitionsIn(trx, request, this.adapter.maxParams, () => this.takeSeqs(trx, 1))));
   }
 
   appendGcLog(entries: readonly GcLogEntry[]): Promise<void> {
@@ -455,6 +465,23 @@ export class KyselyStateStore implements StateStore {
   recordSinkStates(states: readonly SinkState[]): Promise<void> {
     if (states.length === 0) return Promise.resolve();
     return this.guard('record sink states', () => this.tx((trx) => sinkState.recordSinkStatesIn(trx, states, this.adapter.maxParams)));
+  }
+
+  // Data subjects' keys ---------------------------------------------------------------
+
+  subjectKeys(candidates: readonly NewSubjectKey[]): Promise<Map<string, SubjectKey>> {
+    if (candidates.length === 0) return Promise.resolve(new Map());
+    return this.guard("get or create data subjects' keys", () => this.tx((trx) => subjects.subjectKeysIn(trx, candidates, this.adapter.maxParams)));
+  }
+
+  findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>> {
+    if (pseudonyms.length === 0) return Promise.resolve(new Map());
+    return this.guard("read data subjects' keys", () => subjects.findSubjectKeys(this.db, pseudonyms, this.adapter.maxParams));
+  }
+
+  forgetSubjectKeys(pseudonyms: readonly string[], at: number): Promise<string[]> {
+    if (pseudonyms.length === 0) return Promise.resolve([]);
+    return this.guard("delete data subjects' keys", () => this.tx((trx) => subjects.forgetSubjectKeysIn(trx, pseudonyms, at, this.adapter.maxParams)));
   }
 
   // Landing ---------------------------------------------------------------------------

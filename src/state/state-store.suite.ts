@@ -811,6 +811,46 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       });
     });
 
+    describe('subject keys', () => {
+      const key = (pseudonym: string, wrappedKey = `w-${pseudonym}`, createdAt = 1) => ({ pseudonym, wrappedKey, createdAt });
+      it('creates the keys of many subjects in one call and keeps the first key of each', async () => {
+        const names = Array.from({ length: 12_000 }, (_, i) => unique(`ps_${i}`));
+        const first = await store.subjectKeys(names.map((n) => key(n)));
+        assert.equal(first.size, names.length);
+        assert.deepEqual(first.get(names[7] as string), { pseudonym: names[7], wrappedKey: `w-${names[7]}`, createdAt: 1, forgottenAt: null });
+        // Known subjects keep their key; a new one gets the candidate's.
+        const fresh = unique('ps_new');
+        const again = await store.subjectKeys([key(names[0] as string, 'other', 2), key(fresh, 'w-new', 2), key(fresh, 'w-dup', 2)]);
+        assert.equal(again.get(names[0] as string)?.wrappedKey, `w-${names[0]}`);
+        assert.equal(again.get(fresh)?.wrappedKey, 'w-new');
+        assert.equal((await store.subjectKeys([])).size, 0);
+      });
+
+      it('agrees on one key when landers race to create the same subjects', async () => {
+        const names = Array.from({ length: 300 }, (_, i) => unique(`race_${i}`));
+        const other = await open();
+        try {
+          const [a, b] = await Promise.all([store.subjectKeys(names.map((n) => key(n, `a-${n}`))), other.subjectKeys(names.map((n) => key(n, `b-${n}`)))]);
+          for (const n of names) assert.equal(a.get(n)?.wrappedKey, b.get(n)?.wrappedKey);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('forgets a subject for good: the key is deleted and never created again', async () => {
+        const [kept, gone] = [unique('ps_kept'), unique('ps_gone')];
+        await store.subjectKeys([key(kept), key(gone)]);
+        assert.deepEqual(await store.forgetSubjectKeys([gone, unique('ps_unknown')], 50), [gone]);
+        assert.deepEqual(await store.forgetSubjectKeys([gone], 60), []);
+        const found = await store.findSubjectKeys([kept, gone, unique('ps_never')]);
+        assert.deepEqual([...found.keys()].sort(), [kept, gone].sort());
+        assert.equal(found.get(gone)?.wrappedKey, null);
+        const after = await store.subjectKeys([key(kept), key(gone, 'w-again')]);
+        assert.deepEqual(after.get(gone), { pseudonym: gone, wrappedKey: null, createdAt: 1, forgottenAt: 50 });
+        assert.equal(after.get(kept)?.wrappedKey, `w-${kept}`);
+      });
+    });
+
     describe('sink state', () => {
       it('records, replaces and lists the state of each sink per partition', async () => {
         const ds = unique('ds');
@@ -964,6 +1004,47 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual(await store.deleteVersions(request), [], 'deleting again is a no-op');
         await store.appendGcLog([{ gcId, n: 7, at: 9001, kind: 'orphans', dataset: ds, idx: null, key: null, versionId: null, reason: 'unreferenced', files: 3, bytes: 30 }]);
         assert.deepEqual((await store.gcLog({ dataset: ds })).map((e) => e.n), [7, 5, 6]);
+      });
+
+      it('expires whole partitions: every version, check result and sink state, leaving a tombstone caches see', async () => {
+        const ds = unique('exp');
+        const file = (idx: number, n: number) => ({ path: `raw/${ds}/k${idx}/f${n}.parquet`, rows: 1, bytes: 10 * n });
+        // Partition 0: two versions (the second lists the first's file too) and a quarantined attempt; 1: failed, never built; 2: stays.
+        const a = version(ds, 0, { files: [file(0, 1)] });
+        const b = version(ds, 0, { files: [file(0, 1), file(0, 2)] });
+        for (const x of [a, b]) await store.commitVersions([x]);
+        const q = version(ds, 0, { files: [file(0, 3)] });
+        await store.quarantineVersion(q);
+        await store.recordCheckResults([checkResult(a, 'c'), checkResult(b, 'c')]);
+        await store.recordSinkStates([{ dataset: ds, sink: 's', idx: 0, key: 'k0', versionId: b.id, publishedAt: 1, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: 1 }]);
+        await store.markFailed(ds, 1, 'k1', 'boom');
+        const keep = version(ds, 2, { files: [file(2, 1)] });
+        await store.commitVersions([keep]);
+        const columnsBefore = await store.partitionColumns(ds);
+        const gcId = unique('gc');
+        const request = { dataset: ds, beforeIdx: 2, reason: 'too old', gcId, firstN: 0, at: 5000 };
+        const dry = await store.expirePartitions({ ...request, dryRun: true });
+        assert.deepEqual(dry.map((p) => [p.idx, p.versions, [...p.files].sort(), p.bytes]), [[0, 3, [file(0, 1).path, file(0, 2).path, file(0, 3).path], 60], [1, 0, [], 0]]);
+        assert.ok(await store.getVersion(a.id), 'a dry run deletes nothing');
+        assert.deepEqual(await store.expirePartitions(request), dry);
+        for (const id of [a.id, b.id, q.id]) assert.equal(await store.getVersion(id), undefined);
+        assert.deepEqual(await store.checkResults({ dataset: ds }), []);
+        assert.deepEqual(await store.sinkStates(ds), []);
+        assert.deepEqual(await store.currentVersions(ds, 0, 3).then((c) => c.map((v) => v.versionId)), [keep.id]);
+        assert.equal((await store.getPartition(ds, 0))?.status, 'expired');
+        assert.deepEqual((await store.statusRuns(ds)).map((r) => [r.status, r.start, r.end]), [['ok', 2, 3]]);
+        // The partition cache, read before, sees the tombstones in its next delta: nothing built there any more.
+        assert.equal(columnsBefore.built[0], 1);
+        const columnsAfter = await store.partitionColumns(ds);
+        assert.deepEqual([...columnsAfter.built], [0, 0, 1]);
+        assert.deepEqual([...columnsAfter.failed], [0, 0, 0]);
+        assert.deepEqual((await store.gcLog({ gcId })).map((e) => [e.kind, e.idx, e.files, e.bytes, e.reason]), [['partition', 0, 6, 60, 'too old'], ['partition', 1, 0, 0, 'too old']]);
+        assert.deepEqual(await store.expirePartitions(request), [], 'expiring again is a no-op');
+        // A late event brings a partition back: it is built again like any other.
+        const late = version(ds, 0, { files: [file(0, 9)] });
+        await store.commitVersions([late]);
+        assert.equal((await store.getPartition(ds, 0))?.status, 'ok');
+        assert.deepEqual([...(await store.partitionColumns(ds)).built], [1, 0, 1]);
       });
     });
 

@@ -64,7 +64,8 @@ export interface Version extends NewVersion {
   readonly state: 'committed' | 'quarantined';
 }
 
-export type PartitionStatus = 'ok' | 'failed';
+/** `expired`: its versions were deleted by a partition retention; the row stays so that caches see the change. */
+export type PartitionStatus = 'ok' | 'failed' | 'expired';
 
 export interface PartitionState {
   readonly dataset: string;
@@ -391,14 +392,58 @@ export interface GcLogEntry {
   /** Order within the collection. */
   readonly n: number;
   readonly at: number;
-  /** `version`: a superseded version and its files; `orphans`: files no version referenced, summed per dataset. */
-  readonly kind: 'version' | 'orphans';
+  /** `version`: a superseded version and its files; `partition`: an expired partition, every version and file of it; `orphans`: files no version referenced, summed per dataset. */
+  readonly kind: 'version' | 'partition' | 'orphans';
   readonly dataset: string;
   readonly idx: number | null;
   readonly key: string | null;
   readonly versionId: string | null;
   readonly reason: string;
   readonly files: number;
+  readonly bytes: number;
+}
+
+/** A data subject's key as landing creates it: 32 random bytes wrapped under the master key (see src/privacy/). */
+export interface NewSubjectKey {
+  readonly pseudonym: string;
+  readonly wrappedKey: string;
+  readonly createdAt: number;
+}
+
+/** A data subject's stored key; `wrappedKey` is null once the subject was forgotten. */
+export interface SubjectKey {
+  readonly pseudonym: string;
+  readonly wrappedKey: string | null;
+  readonly createdAt: number;
+  readonly forgottenAt: number | null;
+}
+
+/** Partitions for `StateStore.expirePartitions` to let go: those of `dataset` before window `beforeIdx`. */
+export interface ExpirePartitionsRequest {
+  readonly dataset: string;
+  /** Partitions with a smaller window number expire. */
+  readonly beforeIdx: number;
+  /** Why, as the GC log records it. */
+  readonly reason: string;
+  readonly gcId: string;
+  /** Number of the first GC log row this request writes within its collection. */
+  readonly firstN: number;
+  readonly at: number;
+  /** The most partitions to expire in this call (the oldest first). */
+  readonly limit?: number;
+  /** Only say what would expire: nothing is deleted or recorded. */
+  readonly dryRun?: boolean;
+}
+
+/** A partition that expired: how many versions it had, and the files they listed (lake keys) and their folders. */
+export interface ExpiredPartition {
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  readonly versions: number;
+  readonly files: readonly string[];
+  /** Version folders (each holds a manifest). */
+  readonly prefixes: readonly string[];
   readonly bytes: number;
 }
 
@@ -477,6 +522,15 @@ export interface StateStore {
    * unreferenced files, never a version whose files are gone.
    */
   deleteVersions(request: DeleteVersionsRequest): Promise<DeletedVersion[]>;
+  /**
+   * Expires whole partitions in one transaction: deletes every version of
+   * each (current and quarantined ones too), their check results and sink
+   * state, leaves the partition row as an `expired` tombstone without a
+   * version, and records each in the GC log. Returns what expired, with the
+   * files for the caller to delete afterwards (a crash in between leaves
+   * only unreferenced files).
+   */
+  expirePartitions(request: ExpirePartitionsRequest): Promise<ExpiredPartition[]>;
   /** Adds rows to the GC log (the orphan sweep's summaries). */
   appendGcLog(entries: readonly GcLogEntry[]): Promise<void>;
   /** The GC log, newest collection first, in order within it (default limit 1000 rows). */
@@ -516,6 +570,21 @@ export interface StateStore {
   sinkStates(dataset: string, filter?: { sink?: string; idx?: number }): Promise<SinkState[]>;
   /** Writes sink states, replacing those of the same dataset, sink and idx. */
   recordSinkStates(states: readonly SinkState[]): Promise<void>;
+
+  // Data subjects' keys ---------------------------------------------------------------
+
+  /**
+   * Gets or creates the keys of many subjects in ONE transaction: for each
+   * candidate whose pseudonym has no row, stores the candidate; then returns
+   * the stored row of every candidate's pseudonym. Race-safe: when two
+   * landers create a key for the same new subject, one insert wins and both
+   * get the winner's key. A forgotten subject keeps its tombstone (no key).
+   */
+  subjectKeys(candidates: readonly NewSubjectKey[]): Promise<Map<string, SubjectKey>>;
+  /** The stored rows of these pseudonyms (unknown ones are left out); creates nothing. */
+  findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>>;
+  /** Deletes the keys of these subjects (tombstones with `forgottenAt`); returns the pseudonyms that had a key. */
+  forgetSubjectKeys(pseudonyms: readonly string[], at: number): Promise<string[]>;
 
   // Landing ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 /**
- * `pond gc`: garbage collection. First the retention of superseded versions
+ * `pond gc`: garbage collection. First the expiry of whole partitions
+ * (`retention.partitions`), then the retention of superseded versions
  * (`retention.versions` in the project), then the sweep of lake files that no
  * version references. `--dry-run` shows what would go; `--now` evaluates as of
  * another time; `--log` lists what earlier collections deleted.
@@ -49,8 +50,11 @@ function printSummary(s: GcSummary): void {
     console.log(`Nothing to delete (${asOf}; ${s.orphans.scanned} objects scanned).`);
     return;
   }
-  console.log(`${verb} ${s.totals.versions} superseded versions and ${s.totals.files} files (${s.totals.bytes} bytes), ${asOf}:`);
-  console.log(formatTable(s.datasets.map((d) => ({ dataset: d.dataset, versions: d.versions, files: d.files, bytes: d.bytes, 'unreferenced files': d.orphanFiles, 'unreferenced bytes': d.orphanBytes }))));
+  const expired = s.totals.partitions > 0 ? `${s.totals.partitions} expired partitions, ` : '';
+  console.log(`${verb} ${expired}${s.totals.versions} superseded versions and ${s.totals.files} files (${s.totals.bytes} bytes), ${asOf}:`);
+  console.log(formatTable(s.datasets.map((d) => ({ dataset: d.dataset, 'expired partitions': d.partitions, versions: d.versions, files: d.files, bytes: d.bytes, 'unreferenced files': d.orphanFiles, 'unreferenced bytes': d.orphanBytes }))));
+  for (const p of s.partitions.slice(0, 20)) console.log(`  ${p.dataset} ${p.key}: expired (window ended before ${p.before}), ${p.versions} versions`);
+  if (s.partitions.length > 20) console.log(`  … and ${s.partitions.length - 20} more expired partitions (--json lists them all)`);
   for (const v of s.versions.slice(0, 20)) console.log(`  ${v.dataset} ${v.key} ${v.id}: ${v.reason}`);
   if (s.versions.length > 20) console.log(`  … and ${s.versions.length - 20} more versions (--json lists them all)`);
   for (const key of s.orphans.keys.slice(0, 20)) console.log(`  unreferenced ${key}`);

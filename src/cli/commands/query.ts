@@ -1,10 +1,11 @@
 /** `pond query "SQL"`: SQL over the current versions of every stream and dataset. */
 import { PondError } from '../../errors/index.ts';
+import { decryptRows } from '../../privacy/index.ts';
 import { createLakeViews } from '../../query/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatCsv, formatTable, printJson } from '../output.ts';
 
-export async function queryCommand(sql: string, options: GlobalOptions & { format?: string }): Promise<number> {
+export async function queryCommand(sql: string, options: GlobalOptions & { format?: string; decrypt?: boolean }): Promise<number> {
   const format = options.json ? 'json' : (options.format ?? 'table');
   if (!['table', 'json', 'csv'].includes(format)) throw new PondError('BAD_ARGUMENT', `--format ${format} is not one of table, json, csv`);
   const ctx = await openContext(options, { readOnly: true });
@@ -21,6 +22,11 @@ export async function queryCommand(sql: string, options: GlobalOptions & { forma
         const views = `views: ${[...ctx.project.streams.keys(), ...ctx.project.datasets.keys(), 'dead_letters'].join(', ')}`;
         const hint = unbuilt.length > 0 ? `${views}; not built yet, so without columns: ${unbuilt.join(', ')} (run \`pond build\`)` : views;
         throw new PondError('BAD_ARGUMENT', `query failed: ${(error as Error).message}`, { hint });
+      }
+      if (options.decrypt) {
+        const shown = await decryptRows(rows, ctx.project, await ctx.keyRing());
+        rows = shown.rows;
+        if (shown.forgotten > 0) console.error(`${shown.forgotten} value${shown.forgotten === 1 ? '' : 's'} of forgotten (or unknown) data subjects shown as null: their keys are gone.`);
       }
       if (format === 'json') printJson(rows);
       else if (format === 'csv') console.log(formatCsv(rows, columns));

@@ -59,9 +59,9 @@ export function datasetBuckets(d: DatasetPlan, window: IdxRange, buckets: number
 /**
  * A stream's buckets from its partition columns (sorted by idx): ok raw
  * partitions are fresh, failed ones failed, and windows without a raw
- * partition missing. A binary search finds the window's first partition.
+ * partition (none yet, or expired) missing. A binary search finds the window's first partition.
  */
-export function streamBuckets(columns: Pick<PartitionColumns, 'idx' | 'failed'>, window: IdxRange, buckets: number): BucketCounts {
+export function streamBuckets(columns: Pick<PartitionColumns, 'idx' | 'failed' | 'built'>, window: IdxRange, buckets: number): BucketCounts {
   const counts = emptyBuckets(window, buckets);
   const { per, partitions, fresh, failed, missing } = counts;
   const idx = columns.idx;
@@ -75,7 +75,8 @@ export function streamBuckets(columns: Pick<PartitionColumns, 'idx' | 'failed'>,
   for (let i = lo; i < idx.length && idx[i]! < window.end; i++) {
     const b = Math.floor((idx[i]! - window.start) / per);
     if (columns.failed[i]) failed[b]!++;
-    else fresh[b]!++;
+    // An expired partition (retention.partitions) has no version any more: it counts as missing.
+    else if (columns.built[i]) fresh[b]!++;
   }
   for (let b = 0; b < partitions.length; b++) missing[b] = partitions[b]! - fresh[b]! - failed[b]!;
   return counts;

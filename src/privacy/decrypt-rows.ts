@@ -1,0 +1,79 @@
+/**
+ * Shows personal data in query results, on explicit request (`pond query
+ * --decrypt`): every value that is a Pond ciphertext is replaced by what it
+ * holds, under the key its pseudonym names — or by null when the subject was
+ * forgotten (its key is gone) or is unknown. Pseudonyms stay pseudonyms: they
+ * cannot be reversed, by design; the clear identifiers are inside `_raw`,
+ * which decrypts to the event as it was received.
+ *
+ * A ciphertext is bound to the stream and column it landed in (its additional
+ * data), but a query may rename or derive columns: each value is tried
+ * against the result column's own name first, then against every personal
+ * column of every stream, which is a short list.
+ */
+import type { Project } from '../config/index.ts';
+import { ciphertextSubject, decryptText, fieldAad } from './field-cipher.ts';
+import type { SubjectKeyRing } from './keys/index.ts';
+
+export interface DecryptedRows {
+  readonly rows: Record<string, unknown>[];
+  /** Values shown decrypted. */
+  readonly decrypted: number;
+  /** Values of forgotten (or unknown) subjects, shown as null. */
+  readonly forgotten: number;
+}
+
+/**
+ * @example
+ * const { rows, forgotten } = await decryptRows(await session.rows(sql), project, await ctx.keyRing());
+ */
+export async function decryptRows(rows: readonly Record<string, unknown>[], project: Project, ring: Pick<SubjectKeyRing, 'existingKeysOf'>): Promise<DecryptedRows> {
+  const subjects = new Set<string>();
+  for (const row of rows) for (const value of Object.values(row)) if (typeof value === 'string') {
+    const s = ciphertextSubject(value);
+    if (s !== undefined) subjects.add(s);
+  }
+  if (subjects.size === 0) return { rows: [...rows], decrypted: 0, forgotten: 0 };
+  const keys = await ring.existingKeysOf(subjects);
+  const places: Array<{ column: string; aad: Buffer }> = [];
+  for (const stream of project.streams.values()) {
+    if (stream.pii.identifiers.length === 0) continue;
+    for (const column of [...stream.pii.personal, '_raw', '_ip']) places.push({ column, aad: fieldAad(stream.name, column) });
+  }
+  let decrypted = 0;
+  let forgotten = 0;
+  const out = rows.map((row) => {
+    const shown: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(row)) {
+      const subject = typeof value === 'string' ? ciphertextSubject(value) : undefined;
+      if (subject === undefined) {
+        shown[column] = value;
+        continue;
+      }
+      const key = keys.get(subject) ?? null;
+      const found = key === null ? undefined : tryPlaces(value as string, key, column, places);
+      if (found === undefined) {
+        forgotten++;
+        shown[column] = null;
+      } else {
+        decrypted++;
+        // `_raw` holds the event's text as received; a field holds its value's JSON.
+        shown[column] = found.column === '_raw' ? found.text : JSON.parse(found.text);
+      }
+    }
+    return shown;
+  });
+  return { rows: out, decrypted, forgotten };
+}
+
+function tryPlaces(value: string, key: Buffer, column: string, places: ReadonlyArray<{ column: string; aad: Buffer }>): { text: string; column: string } | undefined {
+  const ordered = [...places.filter((p) => p.column === column), ...places.filter((p) => p.column !== column)];
+  for (const place of ordered) {
+    try {
+      return { text: decryptText(value, key, place.aad), column: place.column };
+    } catch {
+      // Not this place: try the next.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { decryptField, decryptText, fieldAad } from './field-cipher.ts';
+import { EventProtector } from './event-protector.ts';
+import { KeyHierarchy } from './keys/index.ts';
+
+const keys = new KeyHierarchy(randomBytes(32));
+const protector = new EventProtector({ name: 'signups', pii: { identifiers: ['userId', 'anonymousId'], personal: ['email'] } }, keys);
+const key = randomBytes(32);
+
+describe('event protector', () => {
+  it('takes the first identifier with a value as the subject, in declared order', () => {
+    assert.equal(protector.subjectOf({ userId: null, anonymousId: 'anon-1' }), keys.pseudonym('anon-1'));
+    assert.equal(protector.subjectOf({ userId: 'u1', anonymousId: 'anon-1' }), keys.pseudonym('u1'));
+    assert.equal(protector.subjectOf({ userId: 42 }), keys.pseudonym('42'));
+    assert.equal(protector.subjectOf({ email: 'x@y' }), undefined);
+    assert.equal(protector.subjectOf('not an object'), undefined);
+  });
+
+  it('pseudonymises every identifier and encrypts personal fields, the IP and the event', () => {
+    const event = { userId: 'u1', anonymousId: 'anon-1', email: 'ada@example.com', plan: 'pro' };
+    const raw = JSON.stringify(event);
+    const subject = protector.subjectOf(event) as string;
+    const p = protector.protect(event, raw, '203.0.113.9', subject, key);
+    const landed = JSON.parse(p.event);
+    assert.deepEqual([landed.userId, landed.anonymousId, landed.plan], [keys.pseudonym('u1'), keys.pseudonym('anon-1'), 'pro']);
+    assert.equal(decryptField(landed.email, key, fieldAad('signups', 'email')), 'ada@example.com');
+    assert.equal(decryptText(p.raw, key, fieldAad('signups', '_raw')), raw);
+    assert.equal(decryptField(p.ip as string, key, fieldAad('signups', '_ip')), '203.0.113.9');
+    assert.equal(p.withheld, false);
+    for (const text of [p.event, p.raw, p.ip]) for (const secret of ['u1', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret));
+  });
+
+  it('drops personal data it has no key for, and says so', () => {
+    const event = { userId: null, email: 'ada@example.com', plan: 'pro' };
+    const p = protector.protect(event, JSON.stringify(event), '203.0.113.9', undefined, null);
+    assert.deepEqual(JSON.parse(p.event), { userId: null, email: null, plan: 'pro' });
+    assert.equal(p.raw, p.event);
+    assert.equal(p.ip, null);
+    assert.equal(p.withheld, true);
+    // A forgotten subject: identifiers still pseudonymised, nothing personal kept.
+    const f = protector.protect({ userId: 'u9', email: 'z@z' }, '{"userId":"u9","email":"z@z"}', null, keys.pseudonym('u9'), null);
+    assert.deepEqual(JSON.parse(f.raw), { userId: keys.pseudonym('u9'), email: null });
+    assert.equal(f.withheld, true);
+  });
+});
