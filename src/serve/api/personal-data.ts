@@ -7,7 +7,6 @@
  */
 import type { Project } from '../../config/index.ts';
 import { classifyProject, type NodePrivacy } from '../../privacy/index.ts';
-import { sqlString } from '../../transform/index.ts';
 import type { ReadOnlySql } from './read-only-sql.ts';
 
 export interface PersonalData {
@@ -26,11 +25,8 @@ export interface PersonalData {
  */
 export function personalDataOf(project: Project, sql: ReadOnlySql): (name: string) => Promise<PersonalData | null> {
   let all: Promise<Map<string, NodePrivacy>> | undefined;
-  const parse = async (text: string) => {
-    const answer = await sql.run(`select json_serialize_sql(${sqlString(text)}) as ast`, { format: 'json', limit: 1, trusted: true });
-    const ast = answer.format === 'json' ? answer.rows[0]?.ast : undefined;
-    return JSON.parse(typeof ast === 'string' ? ast : '{"error":true}') as unknown;
-  };
+  // Parsing needs no lake views: defining them costs as much as the lake is large.
+  const parse = (text: string) => sql.parseTree(text);
   return async (name) => {
     all ??= classifyProject(project, parse);
     // A failed classification (an invalid `pii` override) is reported on every request, not cached.

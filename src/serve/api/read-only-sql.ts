@@ -93,6 +93,22 @@ export class ReadOnlySql {
     return new ReadOnlySql(instance, project, state, lake, settings, outDir);
   }
 
+  /**
+   * DuckDB's parse tree of `sql` as JSON (`json_serialize_sql`), without
+   * touching the lake: no views are defined for it, so it stays cheap at any
+   * number of partitions.
+   */
+  async parseTree(sql: string): Promise<unknown> {
+    const pooled = await this.acquire();
+    try {
+      const reader = await pooled.connection.runAndReadAll(`select json_serialize_sql(${sqlString(sql)}) as ast`);
+      const ast = reader.getRowObjects()[0]?.ast;
+      return JSON.parse(typeof ast === 'string' ? ast : '{"error":true}') as unknown;
+    } finally {
+      this.release(pooled);
+    }
+  }
+
   /** Runs one statement with the timeout; refuses anything but one read-only statement with BAD_ARGUMENT. */
   async run(sql: string, options: RunOptions): Promise<Answer> {
     const started = Date.now();
