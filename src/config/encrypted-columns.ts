@@ -8,8 +8,18 @@
 import type { Column } from '../state/index.ts';
 import type { StreamPii } from './project.ts';
 
-/** Meta columns that hold personal data when the stream has a subject. */
-const ENCRYPTED_META = ['_ip', '_raw'];
+/** Meta columns that hold personal data when the stream has a subject: the event as received, and the client's IP. */
+const ENCRYPTED_META = ['_raw', '_ip'];
+
+/** Whether a stream's events are protected when they land: it names a data subject (an identifier). */
+export function protectsPersonalData(pii: StreamPii): boolean {
+  return pii.identifiers.length > 0;
+}
+
+/** The columns that land as ciphertext under the subject's key: the personal ones, `_raw` and `_ip`. */
+export function encryptedFields(pii: StreamPii): readonly string[] {
+  return [...pii.personal, ...ENCRYPTED_META];
+}
 
 /**
  * @example
@@ -17,7 +27,7 @@ const ENCRYPTED_META = ['_ip', '_raw'];
  * // [{ name: 'user_id', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }]
  */
 export function encryptedColumns(columns: readonly Column[], pii: StreamPii): readonly Column[] {
-  if (pii.identifiers.length === 0) return columns;
-  const protectedNames = new Set([...pii.identifiers, ...pii.personal, ...ENCRYPTED_META]);
+  if (!protectsPersonalData(pii)) return columns;
+  const protectedNames = new Set([...pii.identifiers, ...encryptedFields(pii)]);
   return columns.map((c) => (protectedNames.has(c.name) && c.type !== 'VARCHAR' ? { ...c, type: 'VARCHAR' } : c));
 }

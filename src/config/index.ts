@@ -30,3 +30,4 @@ export {
 } from './project.ts';
 export { SEGMENT_TYPES, parseSize } from './resolve-collect.ts';
 export { resolveApi } from './resolve-api.ts';
+export { protectsPersonalData, encryptedFields } from './encrypted-columns.ts';

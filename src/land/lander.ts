@@ -7,7 +7,7 @@
  * the committed offsets: what was written but not committed is written
  * again, and what was committed is never read twice.
  */
-import type { LandSettings, Project } from '../config/index.ts';
+import { protectsPersonalData, type LandSettings, type Project } from '../config/index.ts';
 import { decodeEnvelope, type Envelope } from '../collect/index.ts';
 import type { Log, StoredRecord } from '../buffer/index.ts';
 import type { ConsumerOffset } from '../state/index.ts';
@@ -180,7 +180,7 @@ export class Lander {
         if (isDeadLetter(e)) {
           batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
         } else {
-          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }, stream.pii.identifiers.length > 0));
+          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }, protectsPersonalData(stream.pii)));
         }
       }
     }

@@ -9,6 +9,7 @@
  * event loop now and then, as the lander does, so that a big batch does not
  * hold up the collector's requests.
  */
+import { protectsPersonalData } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { EventProtector, isEventObject, withheldText, type SubjectKeyRing } from '../privacy/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
@@ -30,7 +31,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
   let withheld = 0;
   const out: StreamBatch[] = [];
   for (const batch of batches) {
-    if (batch.stream.pii.identifiers.length === 0) {
+    if (!protectsPersonalData(batch.stream.pii)) {
       out.push(batch);
       continue;
     }
@@ -58,6 +59,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
     }
     for (const letter of batch.deadLetters) seenDead.push(await see(letter.raw));
     const keys = await ring.keysOf(subjects);
+    const keyOf = (subject: string | undefined) => (subject === undefined ? null : (keys.get(subject) ?? null));
 
     // Pass 2: each event as it lands.
     const partitions = new Map<number, RawRow[]>();
@@ -70,7 +72,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
         const { value, subject } = seen[i] as Seen;
         const receipt = row.receipt;
         if (!receipt || !isEventObject(value)) throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
-        const p = protector.protect(value, receipt.raw, receipt.ip, subject, subject === undefined ? null : (keys.get(subject) ?? null));
+        const p = protector.protect(value, receipt.raw, receipt.ip, subject, keyOf(subject));
         if (p.withheld) withheld++;
         landed[i] = rawRow({ ...receipt, raw: p.raw, event: p.event, ip: p.ip, value: undefined });
       }
@@ -83,7 +85,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
         withheld++;
         return { ...letter, reason, raw: withheldText(batch.stream.name) };
       }
-      const p = protector.protect(value, letter.raw, null, subject, subject === undefined ? null : (keys.get(subject) ?? null));
+      const p = protector.protect(value, letter.raw, null, subject, keyOf(subject));
       if (p.withheld) withheld++;
       return { ...letter, reason, raw: p.raw };
     });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { classifyEvent, messageIdOf } from '../collect/index.ts';
-import type { StreamModel } from '../config/index.ts';
+import { protectsPersonalData, type StreamModel } from '../config/index.ts';
 import type { StreamBatch } from './land-batch.ts';
 import type { ParsedEvent } from './parse-events.ts';
 import { rawRow } from './raw-row.ts';
@@ -20,7 +20,7 @@ export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[],
       batch.deadLetters.push({ stream: stream.name, reason: `${event.position}: ${verdict.reason}`, raw: event.raw, source, messageId, receivedAt });
       continue;
     }
-    addRow(batch, rawRow({ raw: event.raw, value: event.value, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }, stream.pii.identifiers.length > 0));
+    addRow(batch, rawRow({ raw: event.raw, value: event.value, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }, protectsPersonalData(stream.pii)));
   }
   return batch;
 }

@@ -15,7 +15,7 @@
  * Computed on demand (it parses each SQL dataset once with DuckDB), never at
  * project load.
  */
-import type { DatasetModel, NodeModel, Project, StreamModel } from '../config/index.ts';
+import { protectsPersonalData, type DatasetModel, type NodeModel, type Project, type StreamModel } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { PiiClass } from '../schema/index.ts';
 import { sqlLineage, type ColumnSource } from './sql-lineage.ts';
@@ -80,7 +80,7 @@ function streamClasses(stream: StreamModel): Known {
   const classes = new Map<string, ColumnClass>();
   for (const column of stream.pii.identifiers) classes.set(column, { column, class: 'identifier', source: 'declared' });
   for (const column of stream.pii.personal) classes.set(column, { column, class: 'personal', source: 'declared' });
-  if (stream.pii.identifiers.length > 0) for (const [column, cls, source] of META_CLASSES) classes.set(column, { column, class: cls, source });
+  if (protectsPersonalData(stream.pii)) for (const [column, cls, source] of META_CLASSES) classes.set(column, { column, class: cls, source });
   return { columns: stream.columns.map((c) => c.name), classes };
 }
 

@@ -11,7 +11,7 @@
  * against the result column's own name first, then against every personal
  * column of every stream, which is a short list.
  */
-import type { Project } from '../config/index.ts';
+import { encryptedFields, protectsPersonalData, type Project } from '../config/index.ts';
 import { ciphertextSubject, decryptText, fieldAad } from './field-cipher.ts';
 import type { SubjectKeyRing } from './keys/index.ts';
 
@@ -37,8 +37,8 @@ export async function decryptRows(rows: readonly Record<string, unknown>[], proj
   const keys = await ring.existingKeysOf(subjects);
   const places: Array<{ column: string; aad: Buffer }> = [];
   for (const stream of project.streams.values()) {
-    if (stream.pii.identifiers.length === 0) continue;
-    for (const column of [...stream.pii.personal, '_raw', '_ip']) places.push({ column, aad: fieldAad(stream.name, column) });
+    if (!protectsPersonalData(stream.pii)) continue;
+    for (const column of encryptedFields(stream.pii)) places.push({ column, aad: fieldAad(stream.name, column) });
   }
   let decrypted = 0;
   let forgotten = 0;

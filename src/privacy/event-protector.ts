@@ -12,7 +12,7 @@
  * Such events are counted as `withheld`. Nothing personal is ever written in
  * clear.
  */
-import type { StreamPii } from '../config/index.ts';
+import { encryptedFields, type StreamPii } from '../config/index.ts';
 import { encryptField, encryptText, fieldAad } from './field-cipher.ts';
 import type { SubjectKeyRing } from './keys/index.ts';
 
@@ -39,7 +39,7 @@ export class EventProtector {
     private readonly stream: { readonly name: string; readonly pii: StreamPii },
     private readonly ring: Pick<SubjectKeyRing, 'pseudonym'>,
   ) {
-    for (const column of [...stream.pii.personal, '_raw', '_ip']) this.aads.set(column, fieldAad(stream.name, column));
+    for (const column of encryptedFields(stream.pii)) this.aads.set(column, fieldAad(stream.name, column));
   }
 
   /** The pseudonym of the event's data subject, or undefined when it names none. */

@@ -6,7 +6,7 @@
  * own DuckDB: the project does not change while the server runs.
  */
 import type { Project } from '../../config/index.ts';
-import { classifyProject, type NodePrivacy } from '../../privacy/index.ts';
+import { classifyProject, duckdbSqlParser, type NodePrivacy } from '../../privacy/index.ts';
 import type { ReadOnlySql } from './read-only-sql.ts';
 
 export interface PersonalData {
@@ -26,7 +26,7 @@ export interface PersonalData {
 export function personalDataOf(project: Project, sql: ReadOnlySql): (name: string) => Promise<PersonalData | null> {
   let all: Promise<Map<string, NodePrivacy>> | undefined;
   // Parsing needs no lake views: defining them costs as much as the lake is large.
-  const parse = (text: string) => sql.parseTree(text);
+  const parse = duckdbSqlParser({ rows: (text) => sql.rowsWithoutLake(text) });
   return async (name) => {
     all ??= classifyProject(project, parse);
     // A failed classification (an invalid `pii` override) is reported on every request, not cached.
