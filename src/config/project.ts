@@ -3,7 +3,7 @@
  * resolved inputs and code fingerprints, in dependency order. Everything past
  * `config/` works on this model, never on what the user wrote.
  */
-import type { CheckValue, CompatibilityMode, Partitioning, Row, Severity, TransformFunction } from '../define/index.ts';
+import type { CheckValue, CompatibilityMode, ForgottenPolicy, Partitioning, Row, Severity, TransformFunction } from '../define/index.ts';
 import type { Column } from '../state/index.ts';
 import type { EventValidator } from '../schema/index.ts';
 
@@ -65,6 +65,8 @@ export interface StreamModel {
   readonly key: readonly string[];
   /** Its personal columns: the schema's `x-pond-pii` annotations merged with the stream's `pii`. */
   readonly pii: StreamPii;
+  /** What readers see, and what lands, of a forgotten subject's events (the project's `privacy.forgotten`). */
+  readonly forgotten: ForgottenPolicy;
   /** What is kept of its raw versions and dead letters. */
   readonly retention: RetentionPolicy;
 }
@@ -149,6 +151,8 @@ export interface Project {
 export interface PrivacySettings {
   /** Absolute path of the master key file, used when POND_MASTER_KEY is not set. */
   readonly keyFile: string;
+  /** What readers see, and what lands, of a forgotten subject's events. */
+  readonly forgotten: ForgottenPolicy;
 }
 
 /** Validated `retention` (see define/retention.ts); null means "no limit of this kind". */

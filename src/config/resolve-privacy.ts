@@ -1,20 +1,25 @@
 /** Validates `privacy` in pond.config.ts: where the master key file lives (see src/privacy/keys/master-key.ts). */
 import * as path from 'node:path';
-import type { PrivacyOptions } from '../define/index.ts';
+import type { ForgottenPolicy, PrivacyOptions } from '../define/index.ts';
 import type { PrivacySettings } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;
 
 export const DEFAULT_KEY_FILE = '.pond/master.key';
+const FORGOTTEN_POLICIES: readonly ForgottenPolicy[] = ['anonymize', 'drop'];
 
 /**
  * @example
  * resolvePrivacy({ keyFile: 'secrets/master.key' }, '/p', where, fail) // { keyFile: '/p/secrets/master.key' }
  */
 export function resolvePrivacy(options: PrivacyOptions | undefined, dir: string, where: (field: string) => string, fail: Fail): PrivacySettings {
-  if (options === undefined) return { keyFile: path.resolve(dir, DEFAULT_KEY_FILE) };
-  if (typeof options !== 'object' || options === null) fail(where('privacy'), 'must be { keyFile?: string }');
+  if (options === undefined) return { keyFile: path.resolve(dir, DEFAULT_KEY_FILE), forgotten: 'anonymize' };
+  if (typeof options !== 'object' || options === null) fail(where('privacy'), "must be { keyFile?: string, forgotten?: 'anonymize' | 'drop' }");
   const keyFile = options.keyFile ?? DEFAULT_KEY_FILE;
   if (typeof keyFile !== 'string' || keyFile.trim() === '') fail(where('privacy.keyFile'), `must be a file path, got ${JSON.stringify(options.keyFile)}`, `the default is ${DEFAULT_KEY_FILE}; POND_MASTER_KEY (32 bytes, base64) overrides the file`);
-  return { keyFile: path.resolve(dir, keyFile) };
+  const forgotten = options.forgotten ?? 'anonymize';
+  if (!FORGOTTEN_POLICIES.includes(forgotten)) {
+    fail(where('privacy.forgotten'), `must be 'anonymize' or 'drop', got ${JSON.stringify(options.forgotten)}`, "'anonymize' keeps a forgotten subject's events without identifiers and personal fields; 'drop' leaves them out");
+  }
+  return { keyFile: path.resolve(dir, keyFile), forgotten };
 }

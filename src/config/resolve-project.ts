@@ -60,6 +60,7 @@ export function resolveProject(decl: Declarations): Project {
   const defaultRetries = resolveRetries(config.retries, { attempts: 3, backoffMs: 1000, maxBackoffMs: 300_000 }, configWhere, fail);
   const defaultCompatibility = resolveCompatibility(config.schemaCompatibility, 'BACKWARD', configWhere('schemaCompatibility'), fail);
   const defaultRetention = resolveRetention(config.retention, KEEP_ALL, configWhere, fail);
+  const privacy = resolvePrivacy(config.privacy, decl.dir, configWhere, fail);
 
   // Names first: everything else refers to them.
   const names = new Map<string, string>();
@@ -115,6 +116,7 @@ export function resolveProject(decl: Declarations): Project {
       checks: resolveChecks(def.checks, checkScope),
       key: resolveKey(def.key, ['_message_id'], checkScope),
       pii,
+      forgotten: privacy.forgotten,
       retention: resolveRetention(def.retention, defaultRetention, where, fail),
     });
   }
@@ -232,7 +234,7 @@ export function resolveProject(decl: Declarations): Project {
     api: resolveApi(config, configWhere, fail),
     retention: defaultRetention,
     gc: resolveGc(config.gc, configWhere, fail),
-    privacy: resolvePrivacy(config.privacy, decl.dir, configWhere, fail),
+    privacy,
   };
 }
 

@@ -260,7 +260,17 @@ export interface PondConfig {
 export interface PrivacyOptions {
   /** The key file, relative to the project. Default `.pond/master.key`, created (mode 0600) on first use. */
   keyFile?: string;
+  /**
+   * What happens to the events of a forgotten data subject (`pond forget`),
+   * those already in the lake as every reader sees them and those that arrive
+   * later: `'anonymize'` (default) keeps them without identifiers and
+   * personal fields, so counts and sums stay right; `'drop'` leaves them out.
+   */
+  forgotten?: ForgottenPolicy;
 }
+
+/** See `PrivacyOptions.forgotten`. */
+export type ForgottenPolicy = 'anonymize' | 'drop';
 
 /** Who may use the data API, and how much one query may cost. */
 export interface ApiOptions {

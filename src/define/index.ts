@@ -12,6 +12,7 @@ export type {
   PiiOptions,
   DatasetPiiOptions,
   PrivacyOptions,
+  ForgottenPolicy,
   CompatibilityMode,
   DatasetOptions,
   DatasetDefinition,

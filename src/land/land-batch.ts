@@ -87,6 +87,8 @@ export interface LandResult {
   readonly quarantined: readonly { readonly stream: string; readonly key: string; readonly versionId: string; readonly error: string }[];
   /** Events whose personal data was dropped (no data subject, or a forgotten one): never landed in clear. */
   readonly withheld: number;
+  /** Events of forgotten subjects left out by the 'drop' policy. */
+  readonly dropped: number;
 }
 
 /** What goes into the landing transaction besides the versions. */
@@ -98,17 +100,17 @@ export interface LandExtras {
 
 export async function landBatches(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras = {}): Promise<LandResult> {
   // Once, before any attempt: nothing personal is written in clear, to the lake or the dead letters.
-  const { batches: landed, withheld } = await protectBatches(ctx.keyRing, batches);
+  const { batches: landed, withheld, dropped } = await protectBatches(ctx.keyRing, batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return { ...(await landOnce(ctx, landed, createdAt, extras)), withheld };
+      return { ...(await landOnce(ctx, landed, createdAt, extras)), withheld, dropped };
     } catch (error) {
       if (!(error instanceof PondError && error.code === 'CONFLICT') || attempt >= CONFLICT_ATTEMPTS) throw error;
     }
   }
 }
 
-async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<Omit<LandResult, 'withheld'>> {
+async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<Omit<LandResult, 'withheld' | 'dropped'>> {
   // Raw partitions first: rows DuckDB cannot store as their columns say join the dead letters.
   const rawRequests: AppendRequest[] = [];
   for (const batch of batches) {

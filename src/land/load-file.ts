@@ -25,6 +25,8 @@ export interface LoadSummary {
   readonly quarantined: LandResult['quarantined'];
   /** Events whose personal data was dropped: they name no data subject, or a forgotten one. */
   readonly withheld: number;
+  /** Events of forgotten subjects left out (policy 'drop'). */
+  readonly dropped: number;
 }
 
 export async function loadFile(
@@ -43,6 +45,7 @@ export async function loadFile(
   let accepted = 0;
   let dead = 0;
   let withheld = 0;
+  let dropped = 0;
   const land = async (batch: ParsedEvent[]) => {
     const receivedAt = now();
     const routed = routeEvents(stream, batch, source, receivedAt);
@@ -51,6 +54,7 @@ export async function loadFile(
     accepted += result.accepted;
     dead += result.deadLetters.length;
     withheld += result.withheld;
+    dropped += result.dropped;
     for (const key of result.partitions) touched.add(key);
     for (const d of result.deadLetters) if (reasons.length < 20) reasons.push(d.reason);
     quarantined.push(...result.quarantined);
@@ -85,7 +89,7 @@ export async function loadFile(
     if (code === 'ENOENT') throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
     throw error;
   }
-  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons, quarantined, withheld };
+  return { file, events, accepted, deadLetters: dead, partitions: touched.size, reasons, quarantined, withheld, dropped };
 }
 
 /** The first KB of a file as text: enough to tell a JSON array from NDJSON without reading the rest. */

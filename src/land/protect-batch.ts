@@ -23,12 +23,15 @@ export type KeyRingSource = () => Promise<SubjectKeyRing>;
 
 export interface ProtectedBatches {
   readonly batches: StreamBatch[];
-  /** Events (dead letters too) whose personal data was dropped, for want of a subject or of its key. */
+  /** Events (dead letters too) whose personal data was dropped: they named no subject, or a forgotten one (policy 'anonymize'). */
   readonly withheld: number;
+  /** Events of forgotten subjects left out altogether (policy 'drop'). */
+  readonly dropped: number;
 }
 
 export async function protectBatches(keyRing: KeyRingSource | undefined, batches: readonly StreamBatch[]): Promise<ProtectedBatches> {
   let withheld = 0;
+  let dropped = 0;
   const out: StreamBatch[] = [];
   for (const batch of batches) {
     if (!protectsPersonalData(batch.stream.pii)) {
@@ -61,37 +64,46 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
     const keys = await ring.keysOf(subjects);
     const keyOf = (subject: string | undefined) => (subject === undefined ? null : (keys.get(subject) ?? null));
 
-    // Pass 2: each event as it lands.
+    // Pass 2: each event as it lands. A subject without a key was forgotten (keys are created for new ones).
+    const forgotten = (subject: string | undefined) => subject !== undefined && keys.get(subject) === null;
+    const drop = batch.stream.forgotten === 'drop';
+    const landedOf = (value: Record<string, unknown>, raw: string, ip: string | null, subject: string | undefined) => {
+      const p = forgotten(subject) ? protector.anonymize(value) : protector.protect(value, raw, ip, subject, keyOf(subject));
+      if (p.withheld) withheld++;
+      return p;
+    };
     const partitions = new Map<number, RawRow[]>();
     for (const [idx, rows] of batch.partitions) {
       const seen = seenRows.get(idx) as Seen[];
-      const landed: RawRow[] = new Array(rows.length);
+      const landed: RawRow[] = [];
       for (let i = 0; i < rows.length; i++) {
         if (++n % YIELD_EVERY === 0) await yieldToRequests();
         const row = rows[i] as RawRow;
         const { value, subject } = seen[i] as Seen;
         const receipt = row.receipt;
         if (!receipt || !isEventObject(value)) throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
-        const p = protector.protect(value, receipt.raw, receipt.ip, subject, keyOf(subject));
-        if (p.withheld) withheld++;
-        landed[i] = rawRow({ ...receipt, raw: p.raw, event: p.event, ip: p.ip, value: undefined });
+        if (drop && forgotten(subject)) {
+          dropped++;
+          continue;
+        }
+        const p = landedOf(value, receipt.raw, receipt.ip, subject);
+        landed.push(rawRow({ ...receipt, raw: p.raw, event: p.event, ip: p.ip, value: undefined }));
       }
-      partitions.set(idx, landed);
+      if (landed.length > 0) partitions.set(idx, landed);
     }
-    const deadLetters = batch.deadLetters.map((letter: DeadLetter, i) => {
+    const deadLetters: DeadLetter[] = [];
+    for (const [i, letter] of batch.deadLetters.entries()) {
       const { value, subject } = seenDead[i] as Seen;
       const reason = withoutExcerpts(letter.reason, letter.raw);
       if (!isEventObject(value)) {
         withheld++;
-        return { ...letter, reason, raw: withheldText(batch.stream.name) };
-      }
-      const p = protector.protect(value, letter.raw, null, subject, keyOf(subject));
-      if (p.withheld) withheld++;
-      return { ...letter, reason, raw: p.raw };
-    });
+        deadLetters.push({ ...letter, reason, raw: withheldText(batch.stream.name) });
+      } else if (drop && forgotten(subject)) dropped++;
+      else deadLetters.push({ ...letter, reason, raw: landedOf(value, letter.raw, null, subject).raw });
+    }
     out.push({ ...batch, partitions, deadLetters });
   }
-  return { batches: out, withheld };
+  return { batches: out, withheld, dropped };
 }
 
 /**

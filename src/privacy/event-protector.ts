@@ -6,11 +6,12 @@
  * encrypted whole — so that the original, clear identifiers included, is
  * kept, and forgetting the subject turns it into noise with the rest.
  *
- * Without a key — the event names no subject, or the subject was forgotten —
- * nothing personal can be encrypted: personal fields and the IP land as null,
- * and `_raw` holds the event as it lands (pseudonyms, personal fields null).
- * Such events are counted as `withheld`. Nothing personal is ever written in
- * clear.
+ * Without a key — the event names no subject — nothing personal can be
+ * encrypted: personal fields and the IP land as null, and `_raw` holds the
+ * event as it lands (pseudonyms, personal fields null). The events of a
+ * forgotten subject land anonymized (`anonymize`), or not at all, by the
+ * project's `privacy.forgotten` policy. Such events are counted as
+ * `withheld`. Nothing personal is ever written in clear.
  */
 import { encryptedFields, type StreamPii } from '../config/index.ts';
 import { encryptField, encryptText, fieldAad } from './field-cipher.ts';
@@ -84,6 +85,19 @@ export class EventProtector {
       ip: ip === null || !usable ? null : encryptField(ip, usable, subject as string, this.aad('_ip')),
       withheld,
     };
+  }
+
+  /**
+   * What lands of an event of a forgotten subject under the `'anonymize'`
+   * policy: no identifier, no personal field, no IP; `_raw` is the event as
+   * it lands. Nothing left in it names the subject, not even a pseudonym.
+   */
+  anonymize(event: Record<string, unknown>): ProtectedEvent {
+    const out: Record<string, unknown> = { ...event };
+    for (const column of this.stream.pii.identifiers) if (out[column] !== undefined) out[column] = null;
+    for (const column of this.stream.pii.personal) if (out[column] !== undefined) out[column] = null;
+    const json = JSON.stringify(out);
+    return { event: json, raw: json, ip: null, withheld: true };
   }
 
   private aad(column: string): Buffer {

@@ -24,6 +24,7 @@ export async function loadCommand(streamName: string, file: string, options: Glo
         for (const r of summary.reasons.slice(0, 10)) console.log(`  ${r}`);
       }
       if (summary.withheld > 0) console.log(`${summary.withheld} named no data subject (or a forgotten one): their personal fields landed as null, never in clear.`);
+      if (summary.dropped > 0) console.log(`${summary.dropped} belonged to forgotten data subjects and were left out (privacy.forgotten: 'drop').`);
       if (summary.quarantined.length > 0) {
         console.log(`${summary.quarantined.length} new raw version${summary.quarantined.length === 1 ? '' : 's'} failed the stream's checks and ${summary.quarantined.length === 1 ? 'was' : 'were'} quarantined (kept, not in use; their partitions are marked failed and their dependants wait):`);
         for (const q of summary.quarantined.slice(0, 10)) console.log(`  ${q.key}: ${q.error}`);
