@@ -322,7 +322,7 @@ describe('the data API', () => {
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
     });
-    await app.register(await apiRoutes({ project: ctx.project, state: ctx.state, lake: ctx.lake, metrics: platform.metrics }));
+    await app.register(await apiRoutes({ project: ctx.project, state: ctx.state, lake: ctx.lake, metrics: platform.metrics, keyRing: ctx.keyRing }));
     await app.ready();
     await app.close();
     assert.ok(routes.length >= 14, routes.join(', '));

@@ -145,7 +145,7 @@ describe('encryption at landing', () => {
       assert.match(r?.userId ?? '', /^ps_/);
     }
 
-    // A forgotten subject (its key deleted) shows null, everywhere, and the others still decrypt.
+    // A forgotten subject (its key deleted) is read anonymized — no pseudonym, nothing personal — and the others still decrypt.
     const forgotten = bySubject.get('user-1003')?.userId as string;
     const ctx2 = await openContext({ project: dir });
     try {
@@ -155,10 +155,12 @@ describe('encryption at landing', () => {
     }
     const after = pond(dir, 'query', sql, '--decrypt', '--json');
     assert.equal(after.status, 0, after.stderr);
-    assert.match(after.stderr, /3 values of forgotten \(or unknown\) data subjects shown as null/);
     const afterRows = JSON.parse(after.stdout) as Shown[];
-    const gone = afterRows.find((r) => r.userId === forgotten);
-    assert.deepEqual([gone?.email, gone?.age, gone?._raw], [null, null, null]);
+    // The query asks for rows with a userId: the forgotten subject's row has none now.
+    assert.equal(afterRows.length, 19);
+    assert.equal(afterRows.some((r) => r.userId === forgotten), false);
     assert.equal(afterRows.filter((r) => r.email !== null).length, 19);
+    const all = pondJson<Shown[]>(dir, 'query', `select "userId", email, age, _raw from signups where plan is not null order by _message_id`);
+    assert.equal(all.filter((r) => r.userId === null && r.email === null && r.age === null && r._raw === null).length, 1, 'anonymized: no identifier, no personal field, no _raw');
   });
 });

@@ -61,6 +61,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run((names: string[], _o, cmd: Command) => import('./commands/publish.ts').then((m) => m.publishCommand(names, globals(cmd)))));
   program.command('sinks [dataset]').description('the state of each sink: partitions published, behind and failed, with errors').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/sinks.ts').then((m) => m.sinksCommand(name, globals(cmd)))));
   program
+    .command('forget [subjects...]')
+    .description("forget data subjects: delete their keys (their personal data in the lake becomes unreadable), stop reading their events, rebuild what was derived from them; --status lists the requests")
+    .option('--reason <text>', 'why (recorded in the audit log; no personal data)')
+    .option('--by <name>', 'who asks (default: the OS user)')
+    .option('--status', 'the forget requests (of the named subjects, or all), newest first, with their rebuilds')
+    .option('--limit <n>', 'how many requests --status lists (default 50)')
+    .action(run((subjects: string[], _o, cmd: Command) => import('./commands/forget.ts').then((m) => m.forgetCommand(subjects, globals(cmd)))));
+  program
     .command('query <sql>')
     .description('SQL over the current versions of every stream and dataset (and dead_letters)')
     .option('--format <format>', 'table, json or csv', 'table')
@@ -82,6 +90,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--name <pattern>', 'only tests whose name matches this regular expression')
     .action(run((filters: string[], _o, cmd: Command) => import('./commands/test.ts').then((m) => m.testCommand(filters, globals(cmd)))));
   program.command('privacy').description('which streams and datasets hold personal data: identifier and personal columns, and where each class comes from').action(run((_o, cmd: Command) => import('./commands/privacy.ts').then((m) => m.privacyCommand(globals(cmd)))));
+  program
+    .command('export-subject <subject>')
+    .description('everything Pond holds about one data subject (the right of access), decrypted, as one JSON document')
+    .option('--out <file>', 'write the document to this file (mode 0600) instead of stdout')
+    .action(run((subject: string, _o, cmd: Command) => import('./commands/export-subject.ts').then((m) => m.exportSubjectCommand(subject, globals(cmd)))));
   program
     .command('gc')
     .description('delete superseded versions beyond their retention, then lake files that no version references; record what went')

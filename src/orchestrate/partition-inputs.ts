@@ -9,6 +9,7 @@ import type { DatasetModel, Project, ResolvedInput, StreamModel } from '../confi
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import type { Column, InputVersion, StateStore, VersionFile } from '../state/index.ts';
+import { forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
 import type { InputBinding } from '../transform/index.ts';
 import { inputRange } from './input-mapping.ts';
 
@@ -64,7 +65,7 @@ export async function currentInputs(ctx: InputContext, model: DatasetModel, idx:
     for (const v of versions) inputSeq = Math.max(inputSeq, v.currentSeq);
     const read = versions.map((v) => ({ idx: v.idx, key: v.key, id: v.versionId, files: v.files, schema: v.schema }));
     inputs.push(...read.map((v) => ({ dataset: input.source, key: v.key, version: v.id })));
-    bindings.push(bindingOf(ctx.lake, input, stream, read));
+    bindings.push(bindingOf(ctx.lake, input, stream, read, stream ? await forgottenSubjects(ctx.state) : []));
   }
   return { bindings, inputs, inputSeq };
 }
@@ -96,7 +97,7 @@ export async function recordedInputs(ctx: InputContext, model: DatasetModel, idx
     // Two inputs may read the same source over different ranges: the range tells which versions are whose.
     const { from, to } = inputRange(model.partitioning, source.partitioning, input.mapping, idx);
     const read = [...byId.values()].filter((v) => v.dataset === input.source && v.idx >= from && v.idx < to).sort((a, b) => a.idx - b.idx);
-    bindings.push(bindingOf(ctx.lake, input, stream, read));
+    bindings.push(bindingOf(ctx.lake, input, stream, read, stream ? await forgottenSubjects(ctx.state) : []));
   }
   return { bindings, inputs: recorded, inputSeq: 0 };
 }
@@ -108,12 +109,14 @@ function sourceOf(project: Project, model: DatasetModel, input: ResolvedInput): 
   return { stream, source };
 }
 
-function bindingOf(lake: Lake, input: ResolvedInput, stream: StreamModel | undefined, versions: readonly ReadVersion[]): InputBinding {
+/** Raw stream rows of forgotten subjects (`forgotten`, their pseudonyms) are read as the project's policy says. */
+function bindingOf(lake: Lake, input: ResolvedInput, stream: StreamModel | undefined, versions: readonly ReadVersion[], forgotten: readonly string[]): InputBinding {
   return {
     alias: input.alias,
     files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))),
     columns: stream ? stream.columns : (versions[versions.length - 1]?.schema ?? []),
     sameSchema: sameColumns(versions.flatMap((v) => v.files)),
+    forgotten: stream ? forgottenRowsOf(stream, forgotten) : undefined,
   };
 }
 

@@ -8,7 +8,8 @@ import type { Lake } from '../lake/index.ts';
 import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
 import { quoteIdent } from '../schema/index.ts';
 import type { Column, StateStore } from '../state/index.ts';
-import { inputQuery, type SqlSession } from '../transform/index.ts';
+import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
+import { inputQuery, type ForgottenRows, type SqlSession } from '../transform/index.ts';
 
 const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
@@ -19,9 +20,11 @@ export async function createLakeViews(session: Pick<SqlSession, 'run'>, project:
     const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
     return { files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))), schema: versions[versions.length - 1]?.schema ?? [] };
   };
+  // Forgotten subjects' rows stay in the raw files; no view shows them (privacy/forgotten/).
+  const forgotten = await forgottenSubjects(state);
   for (const stream of project.streams.values()) {
     const { files } = await filesOf(stream.name);
-    await view(session, stream.name, files, stream.columns);
+    await view(session, stream.name, files, stream.columns, forgottenRowsOf(stream, forgotten));
   }
   for (const dataset of project.datasets.values()) {
     const { files, schema } = await filesOf(dataset.name);
@@ -31,10 +34,10 @@ export async function createLakeViews(session: Pick<SqlSession, 'run'>, project:
   }
   const deadFiles: string[] = [];
   for (const stream of project.streams.values()) deadFiles.push(...(await filesOf(stream.deadLetter)).files);
-  await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS);
+  await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS, forgottenDeadLetters(project.privacy.forgotten, forgotten));
   return unbuilt;
 }
 
-async function view(session: Pick<SqlSession, 'run'>, name: string, files: readonly string[], columns: readonly Column[]): Promise<void> {
-  await session.run(`create or replace temp view ${quoteIdent(name)} as ${inputQuery({ files, columns })}`);
+async function view(session: Pick<SqlSession, 'run'>, name: string, files: readonly string[], columns: readonly Column[], forgotten?: ForgottenRows): Promise<void> {
+  await session.run(`create or replace temp view ${quoteIdent(name)} as ${inputQuery({ files, columns, forgotten })}`);
 }

@@ -9,10 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
 import { Collector, collectRoutes } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
-import type { Lake } from '../lake/index.ts';
-import type { StateStore } from '../state/index.ts';
 import { apiRoutes, assertApiExposure } from './api/index.ts';
-import type { PondMetrics } from './metrics.ts';
 import { webUi } from './web-ui.ts';
 
 export interface ServerOptions {
@@ -20,7 +17,7 @@ export interface ServerOptions {
   readonly log: Log;
   readonly topic: string;
   /** The data API and `/metrics`; left out, the server only collects. */
-  readonly api?: { readonly state: StateStore; readonly lake: Lake; readonly metrics?: PondMetrics; readonly landing?: Parameters<typeof apiRoutes>[0]['landing'] };
+  readonly api?: Omit<Parameters<typeof apiRoutes>[0], 'project'>;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {

@@ -23,6 +23,31 @@ export interface Database {
   sink_state: SinkStateTable;
   gc_log: GcLogTable;
   subject_keys: SubjectKeysTable;
+  forget_requests: ForgetRequestsTable;
+  forget_partitions: ForgetPartitionsTable;
+}
+
+/** The audit log of forgetting: one row per subject, by pseudonym (see migration 009). */
+export interface ForgetRequestsTable {
+  id: string;
+  pseudonym: string;
+  requested_at: number;
+  requested_by: string;
+  reason: string;
+  had_key: number;
+  status: string;
+  seq: number | null;
+  raw_partitions: number | null;
+  completed_at: number | null;
+}
+
+/** A derived partition a forget request waits to see rebuilt, and the version it held when asked. */
+export interface ForgetPartitionsTable {
+  request_id: string;
+  dataset: string;
+  idx: number;
+  key: string;
+  version_id: string | null;
 }
 
 /** Each data subject's key, wrapped, by pseudonym; `wrapped_key` is null once forgotten (see migration 008). */

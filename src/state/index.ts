@@ -46,6 +46,10 @@ export type {
   GcLogEntry,
   NewSubjectKey,
   SubjectKey,
+  ForgetPartition,
+  ForgetRequest,
+  ForgetStatus,
+  NewForgetRequest,
 } from './state-store.ts';
 export { openStateStore } from './open-state-store.ts';
 export type { OpenStateStoreOptions } from './open-state-store.ts';

@@ -19,6 +19,7 @@ import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
 import * as sinkState from './sink-states.ts';
 import * as subjects from './subject-keys.ts';
+import * as forget from './forget-requests.ts';
 import * as retention from './version-retention.ts';
 import { expirePartitionsIn } from './partition-expiry.ts';
 import * as queue from './task-queue.ts';
@@ -58,6 +59,10 @@ import type {
   GcLogEntry,
   NewSubjectKey,
   SubjectKey,
+  ForgetPartition,
+  ForgetRequest,
+  ForgetStatus,
+  NewForgetRequest,
 } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
 
@@ -482,6 +487,45 @@ export class KyselyStateStore implements StateStore {
   forgetSubjectKeys(pseudonyms: readonly string[], at: number): Promise<string[]> {
     if (pseudonyms.length === 0) return Promise.resolve([]);
     return this.guard("delete data subjects' keys", () => this.tx((trx) => subjects.forgetSubjectKeysIn(trx, pseudonyms, at, this.adapter.maxParams)));
+  }
+
+  forgottenSubjects(): Promise<string[]> {
+    return this.guard('read forgotten subjects', () => forget.forgottenSubjects(this.db));
+  }
+
+  forgottenStamp(): Promise<string> {
+    return this.guard('read forgotten subjects', () => forget.forgottenStamp(this.db));
+  }
+
+  // Forgetting ------------------------------------------------------------------------
+
+  recordForgetRequests(requests: readonly NewForgetRequest[]): Promise<ForgetRequest[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    return this.guard('record forget requests', () => this.tx((trx) => forget.recordForgetRequestsIn(trx, requests, this.adapter.maxParams)));
+  }
+
+  startForgetRebuilds(requestIds: readonly string[], touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[], waitFor: readonly ForgetPartition[], at: number): Promise<number> {
+    return this.guard('mark raw partitions of forgotten subjects changed', () =>
+      this.tx(async (trx) => {
+        const seq = await this.takeSeqs(trx, 1);
+        await forget.startForgetRebuildsIn(trx, requestIds, touched, waitFor, seq, at, this.adapter.maxParams);
+        return seq;
+      }),
+    );
+  }
+
+  forgetRequests(filter: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number } = {}): Promise<ForgetRequest[]> {
+    return this.guard('read forget requests', () => forget.forgetRequests(this.db, filter));
+  }
+
+  forgetPartitions(requestId: string): Promise<ForgetPartition[]> {
+    return this.guard('read the partitions of a forget request', () => forget.forgetPartitions(this.db, requestId));
+  }
+
+  completeForgetRequest(id: string, at: number): Promise<void> {
+    return this.guard('complete a forget request', async () => {
+      await this.tx((trx) => trx.updateTable('forget_requests').set({ status: 'done', completed_at: at }).where('id', '=', id).where('status', '=', 'rebuilding').execute());
+    });
   }
 
   // Landing ---------------------------------------------------------------------------

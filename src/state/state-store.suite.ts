@@ -851,6 +851,45 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       });
     });
 
+    describe('forget requests', () => {
+      it('records requests with their keys deleted, marks raw partitions changed, and completes', async () => {
+        const [known, never] = [unique('ps_known'), unique('ps_never')];
+        await store.subjectKeys([{ pseudonym: known, wrappedKey: 'w', createdAt: 1 }]);
+        const stampBefore = await store.forgottenStamp();
+        const base = { requestedAt: 100, requestedBy: 'dpo', reason: 'ticket 1' };
+        const recorded = await store.recordForgetRequests([
+          { ...base, id: unique('fgt_a'), pseudonym: known },
+          { ...base, id: unique('fgt_b'), pseudonym: never },
+        ]);
+        assert.deepEqual(recorded.map((r) => [r.hadKey, r.status, r.seq]), [[true, 'recorded', null], [false, 'recorded', null]]);
+        // Both subjects are forgotten: the one never seen gets a tombstone, so it never gets a key.
+        const keys = await store.findSubjectKeys([known, never]);
+        assert.deepEqual([keys.get(known)?.forgottenAt, keys.get(never)?.forgottenAt, keys.get(never)?.wrappedKey], [100, 100, null]);
+        assert.equal((await store.subjectKeys([{ pseudonym: never, wrappedKey: 'again', createdAt: 2 }])).get(never)?.wrappedKey, null);
+        const forgotten = await store.forgottenSubjects();
+        assert.ok(forgotten.includes(known) && forgotten.includes(never));
+        assert.notEqual(await store.forgottenStamp(), stampBefore);
+
+        const raw = unique('raw');
+        const derived = unique('ds');
+        await store.commitVersions([version(raw, 1), version(raw, 2), version(raw, 3)]);
+        const before = await store.partitionColumns(raw);
+        const ids = recorded.map((r) => r.id);
+        const waitFor = [{ dataset: derived, idx: 1, key: 'k1', versionId: 'v-old' }];
+        const seq = await store.startForgetRebuilds(ids, [{ dataset: raw, idxs: [1, 3, 99] }], waitFor, 200);
+        const columns = await store.partitionColumns(raw);
+        assert.deepEqual([...columns.currentSeq], [seq, before.currentSeq[1], seq], 'partitions 1 and 3 got the new seq; 99 has no version');
+        const [a] = await store.forgetRequests({ ids: [ids[0] as string] });
+        assert.deepEqual([a?.status, a?.seq, a?.rawPartitions], ['rebuilding', seq, 2]);
+        assert.deepEqual(await store.forgetPartitions(ids[0] as string), waitFor);
+        assert.equal((await store.forgetRequests({ pseudonym: never })).length, 1);
+        assert.ok((await store.forgetRequests({ status: ['rebuilding'] })).some((r) => r.id === ids[1]));
+        await store.completeForgetRequest(ids[0] as string, 300);
+        const [done] = await store.forgetRequests({ ids: [ids[0] as string] });
+        assert.deepEqual([done?.status, done?.completedAt], ['done', 300]);
+      });
+    });
+
     describe('sink state', () => {
       it('records, replaces and lists the state of each sink per partition', async () => {
         const ds = unique('ds');

@@ -418,6 +418,37 @@ export interface SubjectKey {
   readonly forgottenAt: number | null;
 }
 
+/** Where a request to forget a subject stands: its key deleted (`recorded`), its raw partitions marked changed and derived ones being rebuilt (`rebuilding`), every rebuild done (`done`). */
+export type ForgetStatus = 'recorded' | 'rebuilding' | 'done';
+
+/** A request to forget one data subject, as the audit log keeps it: the subject only by pseudonym. */
+export interface NewForgetRequest {
+  readonly id: string;
+  readonly pseudonym: string;
+  readonly requestedAt: number;
+  /** Who asked: an operator's name, or the API token's fingerprint. */
+  readonly requestedBy: string;
+  readonly reason: string;
+}
+
+export interface ForgetRequest extends NewForgetRequest {
+  /** Whether the subject had a key (data landed for it) when it was forgotten. */
+  readonly hadKey: boolean;
+  readonly status: ForgetStatus;
+  /** The sequence number at which its raw partitions were marked changed: a derived partition built from inputs at least this new no longer holds the subject. */
+  readonly seq: number | null;
+  readonly rawPartitions: number | null;
+  readonly completedAt: number | null;
+}
+
+/** A derived partition a forget request waits to see rebuilt, with the version it held when asked. */
+export interface ForgetPartition {
+  readonly dataset: string;
+  readonly idx: number;
+  readonly key: string;
+  readonly versionId: string | null;
+}
+
 /** Partitions for `StateStore.expirePartitions` to let go: those of `dataset` before window `beforeIdx`. */
 export interface ExpirePartitionsRequest {
   readonly dataset: string;
@@ -585,6 +616,27 @@ export interface StateStore {
   findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>>;
   /** Deletes the keys of these subjects (tombstones with `forgottenAt`); returns the pseudonyms that had a key. */
   forgetSubjectKeys(pseudonyms: readonly string[], at: number): Promise<string[]>;
+  /** Pseudonyms of every forgotten subject, sorted. */
+  forgottenSubjects(): Promise<string[]>;
+  /** A value that changes whenever a subject is forgotten (to cache `forgottenSubjects` by). */
+  forgottenStamp(): Promise<string>;
+
+  // Forgetting --------------------------------------------------------------------------
+
+  /** Records requests in the audit log and deletes their subjects' keys (tombstones for subjects never seen too), in one transaction. */
+  recordForgetRequests(requests: readonly NewForgetRequest[]): Promise<ForgetRequest[]>;
+  /**
+   * In one transaction: gives the raw partitions that hold the requests'
+   * subjects a fresh current sequence number (same version, same files), so
+   * that every partition derived from them is stale and rebuilt with the
+   * subjects left out; records the derived partitions to wait for; moves
+   * the requests from `recorded` to `rebuilding`. Returns the sequence number.
+   */
+  startForgetRebuilds(requestIds: readonly string[], touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[], waitFor: readonly ForgetPartition[], at: number): Promise<number>;
+  /** Requests, newest first, by id, subject or status. */
+  forgetRequests(filter?: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]>;
+  forgetPartitions(requestId: string): Promise<ForgetPartition[]>;
+  completeForgetRequest(id: string, at: number): Promise<void>;
 
   // Landing ---------------------------------------------------------------------------
 

@@ -37,9 +37,14 @@ export async function findSubjectKeys(db: Kysely<Database>, pseudonyms: readonly
   return out;
 }
 
+/**
+ * Deletes the keys of these subjects and returns those that had one. A
+ * subject never seen gets its tombstone too, so that it never gets a key.
+ */
 export async function forgetSubjectKeysIn(db: Kysely<Database>, pseudonyms: readonly string[], at: number, maxParams: number): Promise<string[]> {
   const out: string[] = [];
-  for (const chunk of chunks([...new Set(pseudonyms)], 1, maxParams - 1)) {
+  const unique = [...new Set(pseudonyms)];
+  for (const chunk of chunks(unique, 1, maxParams - 1)) {
     const rows = await db
       .updateTable('subject_keys')
       .set({ wrapped_key: null, forgotten_at: at })
@@ -48,6 +53,13 @@ export async function forgetSubjectKeysIn(db: Kysely<Database>, pseudonyms: read
       .returning('pseudonym')
       .execute();
     out.push(...rows.map((r) => r.pseudonym));
+  }
+  for (const chunk of chunks(unique, 4, maxParams)) {
+    await db
+      .insertInto('subject_keys')
+      .values(chunk.map((pseudonym) => ({ pseudonym, wrapped_key: null, created_at: at, forgotten_at: at })))
+      .onConflict((oc) => oc.column('pseudonym').doNothing())
+      .execute();
   }
   return out;
 }

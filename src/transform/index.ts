@@ -1,7 +1,7 @@
 /** Running transformations: DuckDB SQL and TypeScript functions, and writing Parquet. */
 export { openEngine, sqlString, sqlList, type Engine, type SqlSession } from './duckdb-engine.ts';
 export { runTransform, type TransformJob } from './run-transform.ts';
-export { createInputViews, inputQuery, partitionQuery } from './input-views.ts';
+export { createInputViews, inputQuery, partitionQuery, withoutForgotten } from './input-views.ts';
 export { copyQueryToParquet, writeRowsToParquet } from './write-parquet.ts';
-export type { InputBinding, PartitionWindow, BuildOutput } from './types.ts';
+export type { InputBinding, ForgottenRows, PartitionWindow, BuildOutput } from './types.ts';
 export { jsonValue, type JsonLimits } from './json-value.ts';

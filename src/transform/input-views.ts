@@ -5,10 +5,33 @@
  */
 import { quoteIdent } from '../schema/index.ts';
 import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
-import type { InputBinding, PartitionWindow } from './types.ts';
+import type { ForgottenRows, InputBinding, PartitionWindow } from './types.ts';
 
 export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
   await session.defineViews([...inputs.map((input) => ({ name: input.alias, query: inputQuery(input) })), { name: 'pond_partition', query: partitionQuery(window) }]);
+}
+
+/**
+ * `read` with the rows of forgotten subjects left out or anonymized.
+ *
+ * @example
+ * withoutForgotten('select * from t', { pseudonyms: ['ps_a'], identifiers: ['user_id'], ciphertexts: [], cleared: ['user_id', 'email'], policy: 'anonymize' })
+ * // select * replace (case when coalesce("user_id" in ('ps_a'), false) then null else "user_id" end as "user_id", …) from (select * from t)
+ */
+export function withoutForgotten(read: string, forgotten: ForgottenRows): string {
+  if (forgotten.pseudonyms.length === 0) return read;
+  const list = `(${forgotten.pseudonyms.map(sqlString).join(', ')})`;
+  // A ciphertext is `enc:<format>:<pseudonym>:<bytes>` (privacy/field-cipher.ts).
+  const tests = [
+    ...forgotten.identifiers.map((c) => `${quoteIdent(c)} in ${list}`),
+    ...forgotten.ciphertexts.map((c) => `(starts_with(${quoteIdent(c)}, 'enc:') and split_part(${quoteIdent(c)}, ':', 3) in ${list})`),
+  ];
+  if (tests.length === 0) return read;
+  const theirs = `coalesce(${tests.join(' or ')}, false)`;
+  if (forgotten.policy === 'drop') return `select * from (${read}) where not ${theirs}`;
+  if (forgotten.cleared.length === 0) return read;
+  const cleared = forgotten.cleared.map((c) => `case when ${theirs} then null else ${quoteIdent(c)} end as ${quoteIdent(c)}`);
+  return `select * replace (${cleared.join(', ')}) from (${read})`;
 }
 
 /** The one row of `pond_partition`: the key, start and end of the partition being built. */
@@ -18,10 +41,11 @@ export function partitionQuery(window: PartitionWindow): string {
 }
 
 /** A query over an input's files; an input with no files still has its columns. */
-export function inputQuery(input: Pick<InputBinding, 'files' | 'columns' | 'sameSchema'>): string {
+export function inputQuery(input: Pick<InputBinding, 'files' | 'columns' | 'sameSchema' | 'forgotten'>): string {
   if (input.files.length > 0) {
     const byName = input.sameSchema === true || input.files.length === 1 ? '' : ', union_by_name = true';
-    return `select * from read_parquet(${sqlList(input.files)}${byName}, hive_partitioning = false)`;
+    const read = `select * from read_parquet(${sqlList(input.files)}${byName}, hive_partitioning = false)`;
+    return input.forgotten ? withoutForgotten(read, input.forgotten) : read;
   }
   if (input.columns.length === 0) return 'select null as _empty where false';
   return `select ${input.columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`;

@@ -17,6 +17,23 @@ export interface InputBinding {
    * read of every file's footer before the query starts.
    */
   readonly sameSchema?: boolean;
+  /** Rows of forgotten data subjects to leave out or anonymize as the input is read. */
+  readonly forgotten?: ForgottenRows;
+}
+
+/**
+ * How the rows of forgotten data subjects are read (see privacy/forget/):
+ * a row is theirs when one of `identifiers` holds one of `pseudonyms`, or one
+ * of `ciphertexts` holds a ciphertext under one of their keys
+ * (`enc:v1:<pseudonym>:…`). Such rows are left out (`drop`), or read with
+ * `cleared` set to null (`anonymize`).
+ */
+export interface ForgottenRows {
+  readonly pseudonyms: readonly string[];
+  readonly identifiers: readonly string[];
+  readonly ciphertexts: readonly string[];
+  readonly cleared: readonly string[];
+  readonly policy: 'anonymize' | 'drop';
 }
 
 export interface PartitionWindow {

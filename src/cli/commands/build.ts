@@ -1,6 +1,7 @@
 /** `pond build`: plan what is stale and build it, or show the plan with --dry-run. */
 import type { Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
+import { advanceForgetting } from '../../lifecycle/index.ts';
 import { describeReason, Executor, groupRuns, keyOf, plan, type Plan } from '../../orchestrate/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { printJson, Progress } from '../output.ts';
@@ -26,6 +27,8 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
       else printPlan(report);
       return 0;
     }
+    // Forget requests the data API recorded (or a crash interrupted) mark their partitions first.
+    await advanceForgetting(ctx);
     const started = Date.now();
     const progress = new Progress('building');
     let queued = 0;
@@ -50,6 +53,8 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
       },
     });
     progress.done();
+    const forgetting = await advanceForgetting(ctx);
+    if (forgetting.completed > 0 && !options.json) console.log(`Completed ${forgetting.completed} forget request${forgetting.completed === 1 ? '' : 's'}: every partition that held the subject is rebuilt without it (pond forget --status).`);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     const seconds = (Date.now() - started) / 1000;

@@ -11,7 +11,7 @@ import { PondError } from '../../errors/index.ts';
 import { startPlatform, webUiBuilt } from '../../serve/index.ts';
 import { Publisher } from '../../sink/index.ts';
 import type { LandSummary } from '../../land/index.ts';
-import { PeriodicGc } from '../../lifecycle/index.ts';
+import { advanceForgetting, PeriodicGc } from '../../lifecycle/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
@@ -131,6 +131,12 @@ async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal:
           const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
           log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
         }
+        const forgetting = await advanceForgetting(ctx).catch((error: Error) => {
+          log(`forgetting: ${error.message} (tried again shortly)`);
+          return { started: 0, completed: 0 };
+        });
+        if (forgetting.started > 0) log(`forgetting: ${forgetting.started} request${forgetting.started === 1 ? '' : 's'} marked what held ${forgetting.started === 1 ? 'its subject' : 'their subjects'} for rebuilding`);
+        if (forgetting.completed > 0) log(`forgetting: ${forgetting.completed} request${forgetting.completed === 1 ? '' : 's'} completed (pond forget --status)`);
         seenSeq = await ctx.state.currentSeq();
       }
       await sleep(200, signal);

@@ -26,6 +26,8 @@ import { schemaRoutes } from './schema-routes.ts';
 import { sinkRoutes } from './sink-routes.ts';
 import { StreamRates } from './stream-rates.ts';
 import { streamRoutes } from './stream-routes.ts';
+import { forgetRequestRoutes, subjectRoutes } from './subject-routes.ts';
+import type { SubjectKeyRing } from '../../privacy/index.ts';
 
 export interface ApiRoutesOptions {
   readonly project: Project;
@@ -35,6 +37,8 @@ export interface ApiRoutesOptions {
   readonly metrics?: PondMetrics;
   /** Per-stream landing latency, from the lander running beside the server (absent: streams show none). */
   readonly landing?: LandingLatency;
+  /** The data subjects' keys: forgetting subjects needs them (absent: no `/api/subjects` routes). */
+  readonly keyRing?: () => Promise<SubjectKeyRing>;
 }
 
 export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
@@ -68,6 +72,8 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
       await secured.register(partitionRoutes(ctx));
       await secured.register(schemaHistoryRoute(ctx));
       await secured.register(sinkRoutes(ctx));
+      await secured.register(forgetRequestRoutes(ctx));
+      if (options.keyRing) await secured.register(subjectRoutes(ctx, options.keyRing));
       const metrics = options.metrics;
       if (metrics) secured.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));
     });

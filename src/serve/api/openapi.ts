@@ -36,6 +36,21 @@ const streamSchema: Schema = {
     },
   },
 };
+const forgetRequest = object({
+  id: str,
+  pseudonym: str,
+  status: { type: 'string', enum: ['recorded', 'rebuilding', 'done'] },
+  requestedAt: str,
+  requestedBy: str,
+  reason: str,
+  hadKey: { type: 'boolean' },
+  rawPartitions: nullable(int),
+  partitions: int,
+  rebuilt: int,
+  failed: int,
+  waiting: array(str),
+  completedAt: nullable(str),
+});
 const accepted = (schema: Schema) => ({ description: 'Accepted', content: { 'application/json': { schema } } });
 const table = (description: string) => ({
   description,
@@ -200,6 +215,29 @@ export const OPENAPI_DOCUMENT = {
           ),
           ...errors(401),
         },
+      },
+    },
+    '/api/subjects/{id}/forget': {
+      post: {
+        summary: "Forget a data subject: record the request in the audit log and delete the subject's key at once; `pond up` then rebuilds every derived partition that held it",
+        description: "The subject is the identifier's value as events carry it (a user id). The audit log keeps it only as its pseudonym. `requestedBy` defaults to the bearer token's fingerprint. A reason containing the subject or an email address is refused (400).",
+        parameters: [p('id', 'The data subject, as its identifier appears in events')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: str, requestedBy: str } } } } },
+        responses: { '202': accepted(object({ request: forgetRequest })), ...errors(400, 401) },
+      },
+    },
+    '/api/forget-requests': {
+      get: {
+        summary: 'Forget requests (the audit log), newest first, with how many of the partitions that held the subject are rebuilt',
+        parameters: [q('status', 'recorded, rebuilding or done', { type: 'string', enum: ['recorded', 'rebuilding', 'done'] }), limit],
+        responses: { '200': json(object({ requests: array(forgetRequest) })), ...errors(400, 401) },
+      },
+    },
+    '/api/forget-requests/{id}': {
+      get: {
+        summary: 'One forget request and its rebuilds',
+        parameters: [p('id', 'Request id (fgt_…)')],
+        responses: { '200': json(object({ request: forgetRequest })), ...errors(401, 404) },
       },
     },
     '/api/datasets/{name}': {

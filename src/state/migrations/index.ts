@@ -16,12 +16,13 @@ import { schemaRegistry } from './005-schema-registry.ts';
 import { sinks } from './006-sinks.ts';
 import { gcLog } from './007-gc-log.ts';
 import { subjectKeys } from './008-subject-keys.ts';
+import { forgetRequests } from './009-forget-requests.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** In version order; append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry, sinks, gcLog, subjectKeys];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry, sinks, gcLog, subjectKeys, forgetRequests];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {
   await sql`create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)`.execute(trx);

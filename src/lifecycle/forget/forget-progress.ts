@@ -1,0 +1,92 @@
+/**
+ * Where forget requests stand, and finishing them. A derived partition no
+ * longer holds a forgotten subject once it was built from inputs at least as
+ * new as the request's sequence number (its `inputSeq`): builds read raw
+ * partitions with the subject left out, and that number is when its raw
+ * partitions were marked changed. A partition that expired since, or whose
+ * dataset is gone, holds nothing any more.
+ */
+import type { Lake } from '../../lake/index.ts';
+import { manifestKey } from '../../lake/index.ts';
+import type { ForgetPartition, ForgetRequest, StateStore } from '../../state/index.ts';
+import { deleteKeys } from '../delete-keys.ts';
+
+export interface ForgetProgress {
+  readonly request: ForgetRequest;
+  /** Derived partitions to see rebuilt, and how many are. */
+  readonly partitions: number;
+  readonly rebuilt: number;
+  /** Waiting partitions whose last build failed (they hold the subject until fixed and rebuilt). */
+  readonly failed: number;
+  /** Up to 20 partitions still waiting, as `dataset key`. */
+  readonly waiting: readonly string[];
+}
+
+/**
+ * @example
+ * const [p] = await forgetProgress(state, await state.forgetRequests({ status: ['rebuilding'] }));
+ * p.rebuilt === p.partitions // every rebuild done
+ */
+export async function forgetProgress(state: StateStore, requests: readonly ForgetRequest[]): Promise<ForgetProgress[]> {
+  const out: ForgetProgress[] = [];
+  for (const request of requests) {
+    if (request.status !== 'rebuilding' || request.seq === null) {
+      const partitions = request.status === 'done' ? (await state.forgetPartitions(request.id)).length : 0;
+      out.push({ request, partitions, rebuilt: partitions, failed: 0, waiting: [] });
+      continue;
+    }
+    const partitions = await state.forgetPartitions(request.id);
+    let rebuilt = 0;
+    let failed = 0;
+    const waiting: string[] = [];
+    for (const [dataset, list] of byDataset(partitions)) {
+      const columns = await state.partitionColumns(dataset);
+      const at = new Map<number, number>();
+      for (let i = 0; i < columns.idx.length; i++) at.set(columns.idx[i] as number, i);
+      for (const p of list) {
+        const i = at.get(p.idx);
+        if (i === undefined || !columns.built[i] || (columns.inputSeq[i] as number) >= request.seq) {
+          rebuilt++;
+          continue;
+        }
+        if (columns.failed[i]) failed++;
+        if (waiting.length < 20) waiting.push(`${dataset} ${p.key}`);
+      }
+    }
+    out.push({ request, partitions: partitions.length, rebuilt, failed, waiting });
+  }
+  return out;
+}
+
+/**
+ * Marks `done` the requests whose rebuilds are all done, and deletes the
+ * versions their partitions held when they were asked — those still name the
+ * subject — with their files (state first, then files, as the GC does). A
+ * version a sink still names is kept (the GC deletes it once the sink moved
+ * on). Returns the requests completed.
+ */
+export async function completeForgetRequests(state: StateStore, lake: Lake, now = Date.now()): Promise<ForgetRequest[]> {
+  const open = await state.forgetRequests({ status: ['rebuilding'] });
+  const done: ForgetRequest[] = [];
+  for (const progress of await forgetProgress(state, open)) {
+    if (progress.rebuilt < progress.partitions) continue;
+    const { request } = progress;
+    const held = (await state.forgetPartitions(request.id)).filter((p) => p.versionId !== null);
+    let n = 0;
+    for (const [dataset, list] of byDataset(held)) {
+      const versions = list.map((p) => ({ id: p.versionId as string, reason: `held forgotten subject (request ${request.id})` }));
+      const deleted = await state.deleteVersions({ dataset, versions, gcId: request.id, firstN: n, at: now });
+      n += deleted.length;
+      await deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
+    }
+    await state.completeForgetRequest(request.id, now);
+    done.push({ ...request, status: 'done', completedAt: now });
+  }
+  return done;
+}
+
+function byDataset(partitions: readonly ForgetPartition[]): Map<string, ForgetPartition[]> {
+  const out = new Map<string, ForgetPartition[]>();
+  for (const p of partitions) out.set(p.dataset, [...(out.get(p.dataset) ?? []), p]);
+  return out;
+}

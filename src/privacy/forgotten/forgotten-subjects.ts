@@ -1,0 +1,28 @@
+/**
+ * The pseudonyms of every forgotten subject, as readers need them on every
+ * build: kept per state store and read again only when the store's
+ * `forgottenStamp` (how many, and when the last was forgotten) changes — one
+ * indexed read per build instead of the whole list.
+ */
+import type { StateStore } from '../../state/index.ts';
+
+type Source = Pick<StateStore, 'forgottenSubjects' | 'forgottenStamp'>;
+
+const cache = new WeakMap<Source, { stamp: string; pseudonyms: readonly string[] }>();
+
+/**
+ * @example
+ * const pseudonyms = await forgottenSubjects(state); // [] until someone is forgotten
+ */
+export async function forgottenSubjects(state: Source): Promise<readonly string[]> {
+  const stamp = await state.forgottenStamp();
+  const cached = cache.get(state);
+  if (cached?.stamp === stamp) return cached.pseudonyms;
+  if (stamp.startsWith('0:')) {
+    cache.set(state, { stamp, pseudonyms: [] });
+    return [];
+  }
+  const pseudonyms = await state.forgottenSubjects();
+  cache.set(state, { stamp, pseudonyms });
+  return pseudonyms;
+}

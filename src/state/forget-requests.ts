@@ -1,0 +1,105 @@
+/**
+ * The statements over `forget_requests` and `forget_partitions` (see
+ * migration 009), and the two transactions of forgetting: recording the
+ * requests together with deleting the subjects' keys, then marking the raw
+ * partitions that hold them changed together with the partitions to wait for.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ForgetRequestsTable } from './database.ts';
+import { chunks } from './rows.ts';
+import type { ForgetPartition, ForgetRequest, ForgetStatus, NewForgetRequest } from './state-store.ts';
+import { forgetSubjectKeysIn } from './subject-keys.ts';
+
+function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {
+  return {
+    id: r.id,
+    pseudonym: r.pseudonym,
+    requestedAt: Number(r.requested_at),
+    requestedBy: r.requested_by,
+    reason: r.reason,
+    hadKey: Number(r.had_key) === 1,
+    status: r.status as ForgetStatus,
+    seq: r.seq === null ? null : Number(r.seq),
+    rawPartitions: r.raw_partitions === null ? null : Number(r.raw_partitions),
+    completedAt: r.completed_at === null ? null : Number(r.completed_at),
+  };
+}
+
+export async function recordForgetRequestsIn(trx: Kysely<Database>, requests: readonly NewForgetRequest[], maxParams: number): Promise<ForgetRequest[]> {
+  const out: ForgetRequest[] = [];
+  for (const group of groupByTime(requests)) {
+    const had = new Set(await forgetSubjectKeysIn(trx, group.map((r) => r.pseudonym), group[0]?.requestedAt ?? 0, maxParams));
+    for (const r of group) {
+      const row = { id: r.id, pseudonym: r.pseudonym, requested_at: r.requestedAt, requested_by: r.requestedBy, reason: r.reason, had_key: had.has(r.pseudonym) ? 1 : 0, status: 'recorded', seq: null, raw_partitions: null, completed_at: null };
+      await trx.insertInto('forget_requests').values(row).execute();
+      out.push(toRequest(row));
+    }
+  }
+  return out;
+}
+
+/** Requests with the same time, so that each group deletes its keys at that time. */
+function groupByTime(requests: readonly NewForgetRequest[]): NewForgetRequest[][] {
+  const groups = new Map<number, NewForgetRequest[]>();
+  for (const r of requests) groups.set(r.requestedAt, [...(groups.get(r.requestedAt) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** Runs inside the caller's write transaction; `seq` is a sequence number it took. */
+export async function startForgetRebuildsIn(
+  trx: Kysely<Database>,
+  requestIds: readonly string[],
+  touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[],
+  waitFor: readonly ForgetPartition[],
+  seq: number,
+  at: number,
+  maxParams: number,
+): Promise<void> {
+  let rawPartitions = 0;
+  for (const { dataset, idxs } of touched) {
+    for (const chunk of chunks([...new Set(idxs)], 1, maxParams - 4)) {
+      const result = await trx
+        .updateTable('partitions')
+        .set({ current_seq: seq, change_seq: seq, updated_at: at })
+        .where('dataset', '=', dataset)
+        .where('idx', 'in', chunk)
+        .where('version_id', 'is not', null)
+        .executeTakeFirst();
+      rawPartitions += Number(result.numUpdatedRows);
+    }
+  }
+  const rows = requestIds.flatMap((id) => waitFor.map((p) => ({ request_id: id, dataset: p.dataset, idx: p.idx, key: p.key, version_id: p.versionId })));
+  for (const chunk of chunks(rows, 5, maxParams)) await trx.insertInto('forget_partitions').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of chunks([...requestIds], 1, maxParams - 3)) {
+    await trx.updateTable('forget_requests').set({ status: 'rebuilding', seq, raw_partitions: rawPartitions }).where('id', 'in', chunk).where('status', '=', 'recorded').execute();
+  }
+}
+
+export async function forgetRequests(db: Kysely<Database>, filter: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]> {
+  let query = db.selectFrom('forget_requests').selectAll().orderBy('requested_at', 'desc').orderBy('id');
+  if (filter.ids) query = query.where('id', 'in', filter.ids.length > 0 ? [...filter.ids] : ['']);
+  if (filter.pseudonym !== undefined) query = query.where('pseudonym', '=', filter.pseudonym);
+  if (filter.status) query = query.where('status', 'in', filter.status.length > 0 ? [...filter.status] : ['']);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  return (await query.execute()).map(toRequest);
+}
+
+export async function forgetPartitions(db: Kysely<Database>, requestId: string): Promise<ForgetPartition[]> {
+  const rows = await db.selectFrom('forget_partitions').selectAll().where('request_id', '=', requestId).orderBy('dataset').orderBy('idx').execute();
+  return rows.map((r) => ({ dataset: r.dataset, idx: Number(r.idx), key: r.key, versionId: r.version_id }));
+}
+
+export async function forgottenSubjects(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('subject_keys').select('pseudonym').where('forgotten_at', 'is not', null).orderBy('pseudonym').execute();
+  return rows.map((r) => r.pseudonym);
+}
+
+/** Changes whenever a subject is forgotten: how many are, and when the last was. */
+export async function forgottenStamp(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('subject_keys')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('forgotten_at').as('last')])
+    .where('forgotten_at', 'is not', null)
+    .executeTakeFirst();
+  return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
+}
