@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openContext } from '../src/cli/context.ts';
-import { ROOT, ndjson, pond, pondJson } from './helpers/project.ts';
+import { ROOT, ndjson, pond, pondJson, startUp } from './helpers/project.ts';
 
 const HOUR = '2026-11-24T10';
 const LATER = '2026-11-25T01:00:00Z';
@@ -177,5 +177,52 @@ describe('pond forget', () => {
     const late = pond(dir, 'query', `select "userId", traits, name from web_events where "messageId" = 'm-ada-late'`, '--format', 'json');
     assert.equal(late.status, 0, late.stderr);
     assert.deepEqual(JSON.parse(late.stdout), [{ userId: null, traits: null, name: 'Late' }]);
+  });
+
+  it("drops a forgotten subject's events under privacy.forgotten 'drop', forgotten through the data API of a running pond up", { timeout: 600_000 }, async () => {
+    const dir = shop('drop', (text) => text.replace("name: 'shop',", "name: 'shop',\n  privacy: { forgotten: 'drop' },"));
+    const ada = await pseudonymOf(dir, 'user-ada');
+    assert.ok(hits(dir, ada).clean_logins);
+    const up = startUp(dir);
+    try {
+      const url = await up.url;
+      const post = (body: unknown) => fetch(`${url}/api/subjects/user-ada/forget`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const refused = await post({ reason: 'asked by ada@mail.example' });
+      assert.equal(refused.status, 400);
+      assert.match(((await refused.json()) as { error: string }).error, /email address/);
+      assert.equal((await post({})).status, 400);
+
+      const accepted = await post({ reason: 'GDPR art. 17 request, ticket 4712' });
+      assert.equal(accepted.status, 202);
+      const { request } = (await accepted.json()) as { request: { id: string; status: string; requestedBy: string } };
+      assert.equal(request.status, 'recorded');
+      assert.equal(request.requestedBy, 'data API (no token)');
+      assert.equal(accepted.headers.get('location'), `/api/forget-requests/${request.id}`);
+
+      // pond up marks what held ada, rebuilds it and completes the request.
+      let status = '';
+      for (let i = 0; i < 120 && status !== 'done'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const got = (await (await fetch(`${url}/api/forget-requests/${request.id}`)).json()) as { request: { status: string } };
+        status = got.request.status;
+      }
+      assert.equal(status, 'done', up.output());
+      const list = (await (await fetch(`${url}/api/forget-requests?status=done`)).json()) as { requests: { id: string }[] };
+      assert.deepEqual(list.requests.map((r) => r.id), [request.id]);
+    } finally {
+      up.proc.kill('SIGTERM');
+      await new Promise((resolve) => up.proc.once('exit', resolve));
+    }
+
+    for (const needle of [ada, 'user-ada', 'ada@mail.example', 'dev-ada']) assert.deepEqual(hits(dir, needle), {}, `nothing returns ${needle}`);
+    // Dropped, not anonymized: bob's two events and carol's one are all that user_events shows.
+    const events = JSON.parse(pond(dir, 'query', 'select count(*)::int as n, count(user_id)::int as named from user_events', '--format', 'json').stdout) as { n: number; named: number }[];
+    assert.deepEqual(events, [{ n: 3, named: 3 }]);
+    // A later event of ada is left out.
+    const file = path.join(dir, 'late.ndjson');
+    writeFileSync(file, ndjson([{ event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: LATER, method: 'sso' }]));
+    const late = pond(dir, 'load', 'user_events', file);
+    assert.equal(late.status, 0, late.stderr);
+    assert.match(late.stdout, /1 belonged to forgotten data subjects and were left out/);
   });
 });
