@@ -50,8 +50,10 @@ export interface StreamModel {
   readonly schemaFile: string;
   readonly schema: Record<string, unknown>;
   readonly validate: EventValidator;
-  /** Typed columns projected from the schema, then the `_` meta columns. */
+  /** Typed columns projected from the schema, then the `_` meta columns, as they are in the lake (encrypted ones VARCHAR). */
   readonly columns: readonly Column[];
+  /** The same columns with their schema types: what a dataset that decrypts the stream (`decrypt`) reads. */
+  readonly clearColumns: readonly Column[];
   readonly timeField: readonly string[];
   readonly partitioning: Partitioning;
   readonly latenessMs: number;
@@ -82,6 +84,8 @@ export interface DatasetModel {
   readonly transform: TransformFunction | undefined;
   /** Declared output columns of a TypeScript transformation. */
   readonly columns: Readonly<Record<string, string>> | undefined;
+  /** Aliases of the inputs (streams with personal data) whose personal fields it reads decrypted; empty when it reads none. */
+  readonly decrypt: readonly string[];
   readonly onCodeChange: 'rebuild' | 'new-only';
   readonly concurrency: number;
   readonly retries: RetryPolicy;

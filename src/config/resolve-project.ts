@@ -28,7 +28,7 @@ import { resolveBuffer, resolveCollect, resolveLand } from './resolve-collect.ts
 import { resolveApi } from './resolve-api.ts';
 import { resolveSinks } from './resolve-sinks.ts';
 import { resolveDatasetPii, resolveStreamPii } from './resolve-pii.ts';
-import { encryptedColumns } from './encrypted-columns.ts';
+import { encryptedColumns, protectsPersonalData } from './encrypted-columns.ts';
 import { resolvePrivacy } from './resolve-privacy.ts';
 import { KEEP_ALL, resolveGc, resolveRetention } from './resolve-retention.ts';
 import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
@@ -107,6 +107,7 @@ export function resolveProject(decl: Declarations): Project {
       schema,
       validate,
       columns: encryptedColumns(columns, pii),
+      clearColumns: columns,
       timeField: def.time.split('.'),
       partitioning,
       latenessMs: resolveDuration(def.lateness ?? '10m', where('lateness'), fail),
@@ -158,6 +159,7 @@ export function resolveProject(decl: Declarations): Project {
       sql: hasSql ? def.sql : undefined,
       transform: hasTs ? def.transform : undefined,
       columns: hasTs ? def.columns : undefined,
+      decrypt: resolveDecrypt(def.decrypt, inputs, streams, where('decrypt'), fail),
       onCodeChange: def.onCodeChange ?? 'rebuild',
       concurrency: def.concurrency ?? concurrency,
       retries: resolveRetries(def.retries, defaultRetries, (f) => where(f), fail),
@@ -203,7 +205,8 @@ export function resolveProject(decl: Declarations): Project {
       return { alias: input.alias, source: input.source, mapping: resolveMapping(raw, partitioning, source, input.source, where(`inputs.${input.alias}.map`), fail) };
     });
     const codeFingerprint = createHash('sha256')
-      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning) }))
+      // `decrypt` only when declared, so that fingerprints of datasets without it stay as they were.
+      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning), ...(d.decrypt.length > 0 ? { decrypt: d.decrypt } : {}) }))
       .digest('hex')
       .slice(0, 16);
     // Partitions expire by their window: an unpartitioned dataset has none (a project default does not apply to it).
@@ -271,6 +274,30 @@ function resolveInstant(text: unknown, where: string, fail: Fail): number {
   const ms = typeof text === 'string' ? parseInstant(text) : undefined;
   if (ms === undefined) return fail(where, `"${String(text)}" is not a date or time`, "use ISO 8601, such as '2026-11-01' or '2026-11-01T06:00Z'");
   return ms;
+}
+
+/** `decrypt`: aliases of inputs that are streams with personal data (all of them for `true`). */
+function resolveDecrypt(value: unknown, inputs: ReadonlyArray<{ alias: string; source: string }>, streams: ReadonlyMap<string, StreamModel>, where: string, fail: Fail): readonly string[] {
+  if (value === undefined) return [];
+  const personal = inputs.filter((i) => {
+    const stream = streams.get(i.source);
+    return stream !== undefined && protectsPersonalData(stream.pii);
+  });
+  const valid = personal.length > 0 ? `inputs that are streams with personal data: ${personal.map((i) => i.alias).join(', ')}` : 'no input of this dataset is a stream with personal data (one that declares an identifier)';
+  if (value === true) {
+    if (personal.length === 0) fail(where, 'is true, but there is nothing to decrypt: ' + valid, 'remove decrypt');
+    return personal.map((i) => i.alias);
+  }
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
+    return fail(where, `must be true or a non-empty list of input names, got ${JSON.stringify(value)}`, valid);
+  }
+  for (const alias of value as string[]) {
+    if (personal.some((i) => i.alias === alias)) continue;
+    const input = inputs.find((i) => i.alias === alias);
+    const why = input === undefined ? `"${alias}" is not an input of this dataset` : `input "${alias}" (${input.source}) holds no encrypted personal data`;
+    fail(where, `${why}: only a stream with personal data can be decrypted`, valid);
+  }
+  return [...new Set(value as string[])];
 }
 
 function resolveRetries(options: RetryOptions | undefined, base: RetryPolicy, where: (field: string) => string, fail: Fail): RetryPolicy {

@@ -178,6 +178,20 @@ interface DatasetCommon<I extends Record<string, InputSpec>> {
    * (and `pond privacy` marks them unverified).
    */
   pii?: DatasetPiiOptions;
+  /**
+   * Inputs whose personal fields the transformation reads in clear, by input
+   * name; `true` for every input that is a stream with personal data. Other
+   * inputs, and other datasets, see pseudonyms and ciphertext
+   * (`enc:v1:…`). The clear values have their schema types (`_raw` is the
+   * event as received); a forgotten subject's are null. The output then holds
+   * personal data in clear: give it a `retention`, and `pond privacy` lists it.
+   *
+   * @example
+   * dataset({ name: 'signup_domains', inputs: { signups },
+   *           decrypt: ['signups'],
+   *           sql: "select split_part(email, '@', 2) as domain, count(*) as n from signups group by 1" });
+   */
+  decrypt?: true | readonly (keyof I & string)[];
   /** How many superseded versions are kept (see `RetentionOptions`). Default: the project's `retention`. */
   retention?: RetentionOptions;
   description?: string;

@@ -12,6 +12,7 @@ import type { DatasetModel, Project } from '../config/index.ts';
 import { partitionPath, windowBounds } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
+import type { SubjectKeyRing } from '../privacy/index.ts';
 import type { Cause, NewVersion, StateStore } from '../state/index.ts';
 import { runTransform, type BuildOutput, type Engine, type InputBinding } from '../transform/index.ts';
 import { currentInputs } from './partition-inputs.ts';
@@ -21,6 +22,8 @@ export interface BuildContext {
   readonly state: StateStore;
   readonly lake: Lake;
   readonly engine: Engine;
+  /** The subjects' keys, for datasets that decrypt their inputs (`decrypt`); see partition-inputs.ts. */
+  readonly keyRing?: () => Promise<SubjectKeyRing>;
 }
 
 export interface BuildRequest {

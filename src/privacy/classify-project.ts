@@ -40,6 +40,8 @@ export interface NodePrivacy {
   readonly columns: readonly ColumnClass[];
   /** A TypeScript dataset that reads personal data and does not declare `pii`: its classes are guessed by name. */
   readonly unverified: boolean;
+  /** The streams whose personal data a dataset reads decrypted (its `decrypt`): its personal columns hold clear values. */
+  readonly decrypts: readonly string[];
 }
 
 interface Known {
@@ -151,5 +153,6 @@ function summary(node: NodeModel, k: Known, unverified: boolean): NodePrivacy {
     personal: columns.filter((c) => c.class === 'personal').map((c) => c.column),
     columns,
     unverified,
+    decrypts: node.kind === 'dataset' ? [...new Set(node.inputs.filter((i) => node.decrypt.includes(i.alias)).map((i) => i.source))] : [],
   };
 }

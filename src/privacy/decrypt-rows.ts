@@ -12,6 +12,7 @@
  * column of every stream, which is a short list.
  */
 import { encryptedFields, protectsPersonalData, type Project } from '../config/index.ts';
+import { clearValueOf } from './decrypt-fields.ts';
 import { ciphertextSubject, decryptText, fieldAad } from './field-cipher.ts';
 import type { SubjectKeyRing } from './keys/index.ts';
 
@@ -57,8 +58,7 @@ export async function decryptRows(rows: readonly Record<string, unknown>[], proj
         shown[column] = null;
       } else {
         decrypted++;
-        // `_raw` holds the event's text as received; a field holds its value's JSON.
-        shown[column] = found.column === '_raw' ? found.text : JSON.parse(found.text);
+        shown[column] = clearValueOf(found.column, found.text);
       }
     }
     return shown;

@@ -10,6 +10,7 @@ export { sqlLineage, type ColumnSource, type InputColumns, type OutputLineage } 
 export { encryptField, encryptText, decryptField, decryptText, ciphertextSubject, fieldAad, CIPHERTEXT_PREFIX } from './field-cipher.ts';
 export { EventProtector, withheldText, subjectId, isEventObject, type ProtectedEvent } from './event-protector.ts';
 export { decryptRows, type DecryptedRows } from './decrypt-rows.ts';
+export { decryptedFields, clearValueOf } from './decrypt-fields.ts';
 export { exportSubject, subjectCondition, type SubjectExport, type SubjectRows, type SubjectStatus, type ExportSubjectOptions } from './export-subject.ts';
 export { openMasterKey, KeyHierarchy, SubjectKeyRing, MASTER_KEY_ENV, PSEUDONYM_PREFIX, type MasterKey, type KeyRingOptions } from './keys/index.ts';
 export { forgottenRowsOf, forgottenDeadLetters, forgottenSubjects } from './forgotten/index.ts';

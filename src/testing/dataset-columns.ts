@@ -28,7 +28,8 @@ async function work(engine: Engine, project: Project, model: DatasetModel): Prom
   for (const input of model.inputs) {
     const stream = project.streams.get(input.source);
     const upstream = project.datasets.get(input.source);
-    const columns = stream?.columns ?? (upstream ? await datasetColumns(engine, project, upstream) : undefined);
+    const streamColumns = stream && (model.decrypt.includes(input.alias) ? stream.clearColumns : stream.columns);
+    const columns = streamColumns ?? (upstream ? await datasetColumns(engine, project, upstream) : undefined);
     if (columns === undefined) return undefined;
     bindings.push({ alias: input.alias, files: [], columns });
   }

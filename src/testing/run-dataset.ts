@@ -120,7 +120,8 @@ export async function runDataset<I extends Record<string, InputSpec>>(dataset: D
         const explicit = spec !== undefined && !isRows(spec) && spec.columns ? Object.entries(spec.columns).map(([name, type]): Column => ({ name, type })) : undefined;
         const stream = project.streams.get(input.source);
         const upstream = project.datasets.get(input.source);
-        if (stream && !explicit) bindings.push(await writeStreamFixture(session, stream, fixture));
+        // Fixture rows are clear: an input the dataset decrypts has its clear types, as in a build.
+        if (stream && !explicit) bindings.push(await writeStreamFixture(session, model.decrypt.includes(input.alias) ? { ...stream, columns: stream.clearColumns } : stream, fixture));
         else {
           const columns = explicit ?? (upstream ? await datasetColumns(engine, project, upstream) : undefined);
           bindings.push(await writeDatasetFixture(session, columns, explicit ? `the columns given for "${input.alias}"` : `dataset "${input.source}"`, fixture));

@@ -11,8 +11,8 @@ export interface Engine {
   /** A session of its own; `close()` it when done. */
   connect(): Promise<SqlSession>;
   /**
-   * A pooled session for one build: its temporary views are dropped when it
-   * is released, so the next build never sees them.
+   * A pooled session for one build: its temporary views and tables are
+   * dropped when it is released, so the next build never sees them.
    */
   acquire(): Promise<SqlSession>;
   release(session: SqlSession): Promise<void>;
@@ -24,6 +24,12 @@ export interface SqlSession {
   run(sql: string): Promise<void>;
   /** Creates (or replaces) temporary views in one round trip; a pooled session drops them on release. */
   defineViews(views: ReadonlyArray<{ name: string; query: string }>): Promise<void>;
+  /**
+   * Creates (or replaces) a temporary table holding what `query` returns; a
+   * pooled session drops it on release (it may hold decrypted inputs, which
+   * must not outlive the build).
+   */
+  createTempTable(name: string, query: string): Promise<void>;
   /** All rows of a query as plain objects (BIGINTs that fit become numbers). */
   rows(sql: string): Promise<Row[]>;
   /** Column names and DuckDB types of a query, without running it. */
@@ -61,7 +67,7 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
     acquire: async () => idle.pop() ?? new DuckDBSession(await instance.connect()),
     async release(session) {
       try {
-        await (session as DuckDBSession).dropViews();
+        await (session as DuckDBSession).dropTemporaries();
         idle.push(session);
       } catch {
         session.close();
@@ -78,6 +84,7 @@ let converter: DuckDBValueConverter<JS>;
 
 class DuckDBSession implements SqlSession {
   private readonly views = new Set<string>();
+  private readonly tables = new Set<string>();
 
   constructor(private readonly connection: DuckDBConnection) {}
 
@@ -87,10 +94,18 @@ class DuckDBSession implements SqlSession {
     for (const v of views) this.views.add(v.name);
   }
 
-  async dropViews(): Promise<void> {
-    if (this.views.size === 0) return;
-    await this.connection.run([...this.views].map((name) => `drop view if exists temp.main.${quoteIdent(name)}`).join('; '));
+  async createTempTable(name: string, query: string): Promise<void> {
+    this.tables.add(name);
+    await this.connection.run(`create or replace temp table ${quoteIdent(name)} as ${query}`);
+  }
+
+  /** Views first: they may read the tables. */
+  async dropTemporaries(): Promise<void> {
+    const drops = [...[...this.views].map((name) => `drop view if exists temp.main.${quoteIdent(name)}`), ...[...this.tables].map((name) => `drop table if exists temp.main.${quoteIdent(name)}`)];
+    if (drops.length === 0) return;
+    await this.connection.run(drops.join('; '));
     this.views.clear();
+    this.tables.clear();
   }
 
   async run(sql: string): Promise<void> {

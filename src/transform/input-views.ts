@@ -5,10 +5,26 @@
  */
 import { quoteIdent } from '../schema/index.ts';
 import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
+import { decryptedInputQuery } from './decrypted-input.ts';
 import type { ForgottenRows, InputBinding, PartitionWindow } from './types.ts';
 
+/**
+ * An input with `decrypted` columns is first decrypted into temporary tables
+ * (see decrypted-input.ts) that the session drops when it is released.
+ */
 export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
-  await session.defineViews([...inputs.map((input) => ({ name: input.alias, query: inputQuery(input) })), { name: 'pond_partition', query: partitionQuery(window) }]);
+  const views: Array<{ name: string; query: string }> = [];
+  for (const input of inputs) views.push({ name: input.alias, query: await viewQuery(session, input) });
+  await session.defineViews([...views, { name: 'pond_partition', query: partitionQuery(window) }]);
+}
+
+async function viewQuery(session: SqlSession, input: InputBinding): Promise<string> {
+  const { decrypted } = input;
+  if (!decrypted) return inputQuery(input);
+  if (input.files.length > 0) return decryptedInputQuery(session, { alias: input.alias, decrypted }, inputQuery(input));
+  // An empty input has the clear types, as it would with rows.
+  const clear = new Map(decrypted.columns.map((c) => [c.name, c.type]));
+  return inputQuery({ ...input, columns: input.columns.map((c) => ({ ...c, type: clear.get(c.name) ?? c.type })) });
 }
 
 /**

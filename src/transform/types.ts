@@ -19,6 +19,21 @@ export interface InputBinding {
   readonly sameSchema?: boolean;
   /** Rows of forgotten data subjects to leave out or anonymize as the input is read. */
   readonly forgotten?: ForgottenRows;
+  /** Columns the transformation reads decrypted (the dataset's `decrypt`), and how; see input-views.ts. */
+  readonly decrypted?: DecryptedColumns;
+}
+
+/**
+ * Encrypted columns an input is read with in clear. The transform layer knows
+ * nothing of keys: it hands `decrypt` the ciphertexts of a batch of rows, one
+ * array per row in `columns` order, and gets back each one's clear value — a
+ * JSON value (a personal field), the text as received (`_raw`), or null (no
+ * value, or none that can be read: the subject was forgotten).
+ */
+export interface DecryptedColumns {
+  /** The columns to decrypt, with the types their clear values are read as. */
+  readonly columns: readonly Column[];
+  decrypt(rows: ReadonlyArray<ReadonlyArray<string | null>>): Promise<unknown[][]>;
 }
 
 /**

@@ -2,8 +2,9 @@
  * `pond privacy`: every stream and dataset that holds personal data, with its
  * identifier and personal columns and where each class comes from (declared
  * in a schema or definition, derived `from users.email`, or guessed `by name`
- * for a TypeScript dataset that declares nothing). Reads only the project
- * code: no state, no lake.
+ * for a TypeScript dataset that declares nothing), and which datasets read
+ * personal data in clear (`decrypt`). Reads only the project code: no state,
+ * no lake.
  */
 import { loadProject } from '../../config/index.ts';
 import { classifyProject, duckdbSqlParser, type NodePrivacy } from '../../privacy/index.ts';
@@ -26,8 +27,9 @@ export async function privacyCommand(options: GlobalOptions): Promise<number> {
     engine.close();
   }
   const all = [...privacy.values()];
-  const holding = all.filter((n) => n.columns.length > 0);
-  const without = all.filter((n) => n.columns.length === 0).map((n) => n.name);
+  // A dataset that decrypts its inputs is listed even when no output column is classified: it reads personal data in clear.
+  const holding = all.filter((n) => n.columns.length > 0 || n.decrypts.length > 0);
+  const without = all.filter((n) => n.columns.length === 0 && n.decrypts.length === 0).map((n) => n.name);
   if (options.json) {
     printJson({ personalData: holding, noPersonalData: without });
     return 0;
@@ -46,6 +48,7 @@ export async function privacyCommand(options: GlobalOptions): Promise<number> {
     };
     line('identifiers:', 'identifier');
     line('personal:   ', 'personal');
+    if (node.decrypts.length > 0) console.log(`  reads in clear (decrypt): ${node.decrypts.join(', ')}; its personal columns hold clear values: give it a retention`);
     if (node.unverified) console.log('  a TypeScript transformation over personal data: classes guessed by column name; declare pii: { identifiers, personal, none } to confirm them');
     console.log('');
   }
