@@ -9,22 +9,24 @@ import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
 import { quoteIdent } from '../schema/index.ts';
 import type { Column, StateStore } from '../state/index.ts';
 import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
-import { inputQuery, type ForgottenRows, type SqlSession } from '../transform/index.ts';
+import { forgottenTable, inputQuery, type ForgottenRows, type SqlSession } from '../transform/index.ts';
 
 const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */
-export async function createLakeViews(session: Pick<SqlSession, 'run'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
+export async function createLakeViews(session: Pick<SqlSession, 'run' | 'rows'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
   const unbuilt: string[] = [];
   const filesOf = async (dataset: string) => {
     const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
     return { files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))), schema: versions[versions.length - 1]?.schema ?? [] };
   };
   // Forgotten subjects' rows stay in the raw files; no view shows them (privacy/forgotten/).
-  const forgotten = await forgottenSubjects(state);
+  const pseudonyms = await forgottenSubjects(state);
+  const table = pseudonyms.length > 0 ? await forgottenTable(session, pseudonyms) : undefined;
+  const fromTable = (rows: ForgottenRows | undefined) => rows && { ...rows, table };
   for (const stream of project.streams.values()) {
     const { files } = await filesOf(stream.name);
-    await view(session, stream.name, files, stream.columns, forgottenRowsOf(stream, forgotten));
+    await view(session, stream.name, files, stream.columns, fromTable(forgottenRowsOf(stream, pseudonyms)));
   }
   for (const dataset of project.datasets.values()) {
     const { files, schema } = await filesOf(dataset.name);
@@ -34,7 +36,7 @@ export async function createLakeViews(session: Pick<SqlSession, 'run'>, project:
   }
   const deadFiles: string[] = [];
   for (const stream of project.streams.values()) deadFiles.push(...(await filesOf(stream.deadLetter)).files);
-  await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS, forgottenDeadLetters(project.privacy.forgotten, forgotten));
+  await view(session, 'dead_letters', deadFiles, DEAD_LETTER_COLUMNS, fromTable(forgottenDeadLetters(project.privacy.forgotten, pseudonyms)));
   return unbuilt;
 }
 

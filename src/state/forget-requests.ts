@@ -8,7 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, ForgetRequestsTable } from './database.ts';
 import { chunks } from './rows.ts';
 import type { ForgetPartition, ForgetRequest, ForgetStatus, NewForgetRequest } from './state-store.ts';
-import { forgetSubjectKeysIn } from './subject-keys.ts';
+import { FORGOTTEN_VERSION, forgetSubjectKeysIn } from './subject-keys.ts';
 
 function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {
   return {
@@ -94,12 +94,8 @@ export async function forgottenSubjects(db: Kysely<Database>): Promise<string[]>
   return rows.map((r) => r.pseudonym);
 }
 
-/** Changes whenever a subject is forgotten: how many are, and when the last was. */
+/** Changes whenever a subject is forgotten ('' while nobody is): one primary-key read. */
 export async function forgottenStamp(db: Kysely<Database>): Promise<string> {
-  const row = await db
-    .selectFrom('subject_keys')
-    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('forgotten_at').as('last')])
-    .where('forgotten_at', 'is not', null)
-    .executeTakeFirst();
-  return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
+  const row = await db.selectFrom('meta').select('value').where('key', '=', FORGOTTEN_VERSION).executeTakeFirst();
+  return row?.value ?? '';
 }

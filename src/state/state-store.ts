@@ -618,7 +618,7 @@ export interface StateStore {
   forgetSubjectKeys(pseudonyms: readonly string[], at: number): Promise<string[]>;
   /** Pseudonyms of every forgotten subject, sorted. */
   forgottenSubjects(): Promise<string[]>;
-  /** A value that changes whenever a subject is forgotten (to cache `forgottenSubjects` by). */
+  /** A value that changes whenever a subject is forgotten, '' while nobody is (to cache `forgottenSubjects` by). */
   forgottenStamp(): Promise<string>;
 
   // Forgetting --------------------------------------------------------------------------

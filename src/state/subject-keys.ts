@@ -5,10 +5,14 @@
  * the transactions; on PostgreSQL `on conflict do nothing` waits for the
  * other inserter and the read that follows sees its committed row.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SubjectKeysTable } from './database.ts';
 import { chunks } from './rows.ts';
 import type { NewSubjectKey, SubjectKey } from './state-store.ts';
+
+/** The `meta` row that changes whenever a subject is forgotten (see `forgottenStamp`). */
+export const FORGOTTEN_VERSION = 'forgotten_version';
 
 function toSubjectKey(r: Selectable<SubjectKeysTable>): SubjectKey {
   return { pseudonym: r.pseudonym, wrappedKey: r.wrapped_key, createdAt: Number(r.created_at), forgottenAt: r.forgotten_at === null ? null : Number(r.forgotten_at) };
@@ -61,5 +65,8 @@ export async function forgetSubjectKeysIn(db: Kysely<Database>, pseudonyms: read
       .onConflict((oc) => oc.column('pseudonym').doNothing())
       .execute();
   }
+  // A new token (not a counter: two stores' transactions never read-modify-write it) says the list changed.
+  const token = randomUUID();
+  await db.insertInto('meta').values({ key: FORGOTTEN_VERSION, value: token }).onConflict((oc) => oc.column('key').doUpdateSet({ value: token })).execute();
   return out;
 }

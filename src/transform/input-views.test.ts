@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openEngine, type Engine, type SqlSession } from './duckdb-engine.ts';
+import { forgottenTable } from './forgotten-table.ts';
 import { withoutForgotten } from './input-views.ts';
 import type { ForgottenRows } from './types.ts';
 
@@ -46,5 +47,24 @@ describe('withoutForgotten', () => {
   it('reads everything as it is when nobody is forgotten', () => {
     assert.equal(withoutForgotten(read, { ...stream, pseudonyms: [], policy: 'drop' }), read);
     assert.equal(withoutForgotten(read, { ...stream, identifiers: [], policy: 'drop' }), read);
+  });
+
+  it('reads the pseudonyms from a table that is replaced only when the list changes', async () => {
+    const table = await forgottenTable(session, ['ps_gone']);
+    assert.deepEqual((await rows({ ...stream, pseudonyms: ['ps_gone'], table, policy: 'drop' })).map((r) => r.amount), [5]);
+    const created = async () => (await session.rows(`select estimated_size, comment from duckdb_tables() where table_name = '${table}'`))[0]?.comment;
+    const first = await created();
+    await forgottenTable(session, ['ps_gone']);
+    assert.equal(await created(), first, 'the same list: left as it is');
+    await forgottenTable(session, ['ps_gone', 'ps_kept']);
+    assert.notEqual(await created(), first);
+    assert.deepEqual((await rows({ ...stream, pseudonyms: ['ps_gone', 'ps_kept'], table, policy: 'drop' })).map((r) => r.amount), []);
+    // Another connection of the same instance reads the same table.
+    const other = await engine.connect();
+    try {
+      assert.deepEqual(await other.rows(`select count(*)::int as n from ${table}`), [{ n: 2 }]);
+    } finally {
+      other.close();
+    }
   });
 });

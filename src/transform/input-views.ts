@@ -6,6 +6,7 @@
 import { quoteIdent } from '../schema/index.ts';
 import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
 import { decryptedInputQuery } from './decrypted-input.ts';
+import { forgottenTable } from './forgotten-table.ts';
 import type { ForgottenRows, InputBinding, PartitionWindow } from './types.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { ForgottenRows, InputBinding, PartitionWindow } from './types.ts';
  */
 export async function createInputViews(session: SqlSession, inputs: readonly InputBinding[], window: PartitionWindow): Promise<void> {
   const views: Array<{ name: string; query: string }> = [];
-  for (const input of inputs) views.push({ name: input.alias, query: await viewQuery(session, input) });
+  for (const input of await withForgottenTable(session, inputs)) views.push({ name: input.alias, query: await viewQuery(session, input) });
   await session.defineViews([...views, { name: 'pond_partition', query: partitionQuery(window) }]);
 }
 
@@ -28,15 +29,28 @@ async function viewQuery(session: SqlSession, input: InputBinding): Promise<stri
 }
 
 /**
+ * The inputs, with the pseudonyms of forgotten subjects read from the
+ * instance's `pond_forgotten` table (made current first) rather than written
+ * into each query. Every input of one build has the same list.
+ */
+async function withForgottenTable<T extends Pick<InputBinding, 'forgotten'>>(session: Pick<SqlSession, 'run' | 'rows'>, inputs: readonly T[]): Promise<T[]> {
+  const list = inputs.find((i) => i.forgotten && i.forgotten.pseudonyms.length > 0)?.forgotten?.pseudonyms;
+  if (!list) return [...inputs];
+  const table = await forgottenTable(session, list);
+  return inputs.map((i) => (i.forgotten ? { ...i, forgotten: { ...i.forgotten, table } } : i));
+}
+
+/**
  * `read` with the rows of forgotten subjects left out or anonymized.
  *
  * @example
  * withoutForgotten('select * from t', { pseudonyms: ['ps_a'], identifiers: ['user_id'], ciphertexts: [], cleared: ['user_id', 'email'], policy: 'anonymize' })
- * // select * replace (case when coalesce("user_id" in ('ps_a'), false) then null else "user_id" end as "user_id", …) from (select * from t)
+ * // select * exclude (__pond_forgotten) replace (case when __pond_forgotten then null else "user_id" end as "user_id", …)
+ * // from (select *, coalesce("user_id" in ('ps_a'), false) as __pond_forgotten from (select * from t))
  */
 export function withoutForgotten(read: string, forgotten: ForgottenRows): string {
   if (forgotten.pseudonyms.length === 0) return read;
-  const list = `(${forgotten.pseudonyms.map(sqlString).join(', ')})`;
+  const list = forgotten.table ? `(select pseudonym from ${quoteIdent(forgotten.table)})` : `(${forgotten.pseudonyms.map(sqlString).join(', ')})`;
   // A ciphertext is `enc:<format>:<pseudonym>:<bytes>` (privacy/field-cipher.ts).
   const tests = [
     ...forgotten.identifiers.map((c) => `${quoteIdent(c)} in ${list}`),
@@ -46,8 +60,10 @@ export function withoutForgotten(read: string, forgotten: ForgottenRows): string
   const theirs = `coalesce(${tests.join(' or ')}, false)`;
   if (forgotten.policy === 'drop') return `select * from (${read}) where not ${theirs}`;
   if (forgotten.cleared.length === 0) return read;
-  const cleared = forgotten.cleared.map((c) => `case when ${theirs} then null else ${quoteIdent(c)} end as ${quoteIdent(c)}`);
-  return `select * replace (${cleared.join(', ')}) from (${read})`;
+  // The test once per row (each use of a subquery is a join of its own), then each cleared column.
+  const flag = '__pond_forgotten';
+  const cleared = forgotten.cleared.map((c) => `case when ${flag} then null else ${quoteIdent(c)} end as ${quoteIdent(c)}`);
+  return `select * exclude (${flag}) replace (${cleared.join(', ')}) from (select *, ${theirs} as ${flag} from (${read}))`;
 }
 
 /** The one row of `pond_partition`: the key, start and end of the partition being built. */

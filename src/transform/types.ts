@@ -45,6 +45,8 @@ export interface DecryptedColumns {
  */
 export interface ForgottenRows {
   readonly pseudonyms: readonly string[];
+  /** A table of the same pseudonyms (column `pseudonym`) to read them from, instead of a list in the query (see forgotten-table.ts). */
+  readonly table?: string;
   readonly identifiers: readonly string[];
   readonly ciphertexts: readonly string[];
   readonly cleared: readonly string[];

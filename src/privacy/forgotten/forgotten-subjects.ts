@@ -1,8 +1,8 @@
 /**
  * The pseudonyms of every forgotten subject, as readers need them on every
  * build: kept per state store and read again only when the store's
- * `forgottenStamp` (how many, and when the last was forgotten) changes — one
- * indexed read per build instead of the whole list.
+ * `forgottenStamp` changes — one primary-key read per build instead of the
+ * whole list. While the list is unchanged, readers get the same array.
  */
 import type { StateStore } from '../../state/index.ts';
 
@@ -18,7 +18,7 @@ export async function forgottenSubjects(state: Source): Promise<readonly string[
   const stamp = await state.forgottenStamp();
   const cached = cache.get(state);
   if (cached?.stamp === stamp) return cached.pseudonyms;
-  if (stamp.startsWith('0:')) {
+  if (stamp === '') {
     cache.set(state, { stamp, pseudonyms: [] });
     return [];
   }

@@ -214,7 +214,10 @@ export class ReadOnlySql {
   private async refreshViews(pooled: Pooled): Promise<void> {
     const seq = await this.state.currentSeq();
     if (seq === pooled.seq) return;
-    const session = { run: async (sql: string) => void (await pooled.connection.run(sql)) };
+    const session = {
+      run: async (sql: string) => void (await pooled.connection.run(sql)),
+      rows: async (sql: string) => (await pooled.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    };
     await createLakeViews(session, this.project, this.state, this.lake);
     pooled.seq = seq;
   }
