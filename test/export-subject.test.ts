@@ -8,52 +8,19 @@
  * forgotten subject.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { SubjectExport } from '../src/privacy/index.ts';
-import { ROOT, ndjson, pond } from './helpers/project.ts';
-
-const HOUR = '2026-11-24T10';
-const LATER = '2026-11-24T12:00:00Z';
-
-const webEvents = [
-  { type: 'identify', messageId: 'm-ada-1', userId: 'user-ada', timestamp: `${HOUR}:05:00Z`, traits: { email: 'ada@mail.example', name: 'Ada L' } },
-  { type: 'page', messageId: 'm-ada-2', userId: 'user-ada', timestamp: `${HOUR}:06:00Z`, name: 'Home', properties: { path: '/' } },
-  { type: 'identify', messageId: 'm-bob-1', userId: 'user-bob', timestamp: `${HOUR}:07:00Z`, traits: { email: 'bob@mail.example', name: 'Bob K' } },
-  // No messageId: dead letters, still encrypted under their subject's key.
-  { type: 'track', userId: 'user-ada', timestamp: `${HOUR}:08:00Z`, event: 'Lost', traits: { email: 'ada@mail.example' } },
-  { type: 'track', userId: 'user-bob', timestamp: `${HOUR}:09:00Z`, event: 'Lost', traits: { email: 'bob@mail.example' } },
-  // Moves the watermark past the hour above, so that it can be built.
-  { type: 'page', messageId: 'm-carol-1', userId: 'user-carol', timestamp: LATER, name: 'Home' },
-];
-const userEvents = [
-  { event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:01:00Z`, method: 'sso' },
-  { event_type: 'button_pressed', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:02:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'LED-4PK', description: 'LED bulbs', unit_price: 12.99, quantity: 2 }] },
-  { event_type: 'login', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:03:00Z`, method: 'password' },
-  { event_type: 'button_pressed', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:04:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'COF-1KG', description: 'Coffee', unit_price: 15.43, quantity: 1 }] },
-  { event_type: 'login', user_id: 'user-carol', device_id: 'dev-carol', time_utc: LATER, method: 'sso' },
-];
-const users = [
-  { user_id: 'user-ada', name: 'Ada Lovelace', country: 'GB', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'pro', time_utc: `${HOUR}:00:30Z` },
-  { user_id: 'user-bob', name: 'Bob Kahn', country: 'US', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'free', time_utc: `${HOUR}:00:40Z` },
-  { user_id: 'user-carol', name: 'Carol Shaw', country: 'FR', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'free', time_utc: LATER },
-];
+import { pond } from './helpers/project.ts';
+import { HOUR, shopWithSubjects, webEvents } from './helpers/shop-subjects.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pond-export-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function shop(): string {
-  const dir = path.join(root, 'shop');
-  cpSync(path.join(ROOT, 'examples/shop'), dir, { recursive: true, filter: (src) => !src.includes('.pond') });
-  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-  for (const [stream, events] of [['web_events', webEvents], ['user_events', userEvents], ['users', users]] as const) {
-    const file = path.join(dir, `${stream}.test.ndjson`);
-    writeFileSync(file, ndjson(events));
-    const load = pond(dir, 'load', stream, file);
-    assert.equal(load.status, 0, load.stderr);
-  }
+  const dir = shopWithSubjects(root, 'shop');
   const build = pond(dir, 'build', 'clean_logins', 'purchase_items', '--from', `${HOUR}:00:00Z`, '--to', `${HOUR}:30:00Z`);
   assert.equal(build.status, 0, build.stderr);
   return dir;

@@ -11,56 +11,19 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openContext } from '../src/cli/context.ts';
-import { ROOT, ndjson, pond, pondJson, startUp } from './helpers/project.ts';
-
-const HOUR = '2026-11-24T10';
-const LATER = '2026-11-25T01:00:00Z';
-
-const webEvents = [
-  { type: 'identify', messageId: 'm-ada-1', userId: 'user-ada', timestamp: `${HOUR}:05:00Z`, traits: { email: 'ada@mail.example', name: 'Ada Lovelace' } },
-  { type: 'page', messageId: 'm-ada-2', userId: 'user-ada', timestamp: `${HOUR}:06:00Z`, name: 'Home', properties: { path: '/' } },
-  { type: 'identify', messageId: 'm-bob-1', userId: 'user-bob', timestamp: `${HOUR}:07:00Z`, traits: { email: 'bob@mail.example', name: 'Bob Kahn' } },
-  // No messageId: dead letters, encrypted under their subject's key.
-  { type: 'track', userId: 'user-ada', timestamp: `${HOUR}:08:00Z`, event: 'Lost', traits: { email: 'ada@mail.example' } },
-  { type: 'page', messageId: 'm-carol-1', userId: 'user-carol', timestamp: LATER, name: 'Home' },
-];
-const userEvents = [
-  { event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:01:00Z`, method: 'sso' },
-  { event_type: 'button_pressed', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:02:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'LED-4PK', description: 'LED bulbs', unit_price: 12.99, quantity: 2 }] },
-  { event_type: 'login', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:03:00Z`, method: 'password' },
-  { event_type: 'button_pressed', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:04:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'COF-1KG', description: 'Coffee', unit_price: 15.43, quantity: 1 }] },
-  { event_type: 'login', user_id: 'user-carol', device_id: 'dev-carol', time_utc: LATER, method: 'sso' },
-];
-const users = [
-  { user_id: 'user-ada', name: 'Ada Lovelace', country: 'GB', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'pro', time_utc: `${HOUR}:00:30Z` },
-  { user_id: 'user-bob', name: 'Bob Kahn', country: 'US', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'free', time_utc: `${HOUR}:00:40Z` },
-  { user_id: 'user-carol', name: 'Carol Shaw', country: 'FR', signup_time_utc: '2026-01-02T03:04:05Z', plan: 'free', time_utc: LATER },
-];
+import { ndjson, pond, pondJson, startUp } from './helpers/project.ts';
+import { LATER, loadEvents, shopWithSubjects } from './helpers/shop-subjects.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pond-forget-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function load(dir: string, stream: string, events: readonly Record<string, unknown>[], name = stream): void {
-  const file = path.join(dir, `${name}.test.ndjson`);
-  writeFileSync(file, ndjson(events));
-  const r = pond(dir, 'load', stream, file);
-  assert.equal(r.status, 0, r.stderr);
-}
-
-function shop(name: string, config = (text: string) => text): string {
-  const dir = path.join(root, name);
-  cpSync(path.join(ROOT, 'examples/shop'), dir, { recursive: true, filter: (src) => !src.includes('.pond') });
-  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-  const configFile = path.join(dir, 'pond.config.ts');
-  writeFileSync(configFile, config(readFileSync(configFile, 'utf8')));
-  load(dir, 'web_events', webEvents);
-  load(dir, 'user_events', userEvents);
-  load(dir, 'users', users);
+function shop(name: string, config?: (text: string) => string): string {
+  const dir = shopWithSubjects(root, name, config);
   const build = pond(dir, 'build');
   assert.equal(build.status, 0, build.stderr + build.stdout);
   return dir;
@@ -131,7 +94,7 @@ describe('pond forget', () => {
     assert.equal(build.status, 0, build.stderr + build.stdout);
     assert.match(build.stdout, /Completed 1 forget request/);
 
-    for (const needle of [ada, 'user-ada', 'ada@mail.example', 'Ada Lovelace', 'dev-ada']) assert.deepEqual(hits(dir, needle), {}, `nothing returns ${needle}`);
+    for (const needle of [ada, 'user-ada', 'ada@mail.example', 'Ada L', 'dev-ada']) assert.deepEqual(hits(dir, needle), {}, `nothing returns ${needle}`);
     const bobHits = hits(dir, bob);
     assert.ok(bobHits.clean_logins && bobHits.purchase_items && bobHits.user_events, `bob is still there: ${JSON.stringify(bobHits)}`);
     // Anonymized, not dropped (privacy.forgotten: 'anonymize'): ada's events are still read, without who and what is personal.
@@ -171,7 +134,7 @@ describe('pond forget', () => {
   };
     const inFiles = count(ada);
     assert.ok(inFiles > 0, 'her old raw rows are still in the files (crypto-shredded)');
-    load(dir, 'web_events', [{ type: 'page', messageId: 'm-ada-late', userId: 'user-ada', timestamp: LATER, name: 'Late', traits: { email: 'ada@mail.example' } }], 'late');
+    loadEvents(dir, 'web_events', [{ type: 'page', messageId: 'm-ada-late', userId: 'user-ada', timestamp: LATER, name: 'Late', traits: { email: 'ada@mail.example' } }], 'late');
     assert.equal(count(ada), inFiles);
     assert.equal(count('ada@mail'), 0);
     const late = pond(dir, 'query', `select "userId", traits, name from web_events where "messageId" = 'm-ada-late'`, '--format', 'json');
