@@ -6,6 +6,7 @@
  * partitions were marked changed. A partition that expired since, or whose
  * dataset is gone, holds nothing any more.
  */
+import { randomBytes } from 'node:crypto';
 import type { Lake } from '../../lake/index.ts';
 import { manifestKey } from '../../lake/index.ts';
 import type { ForgetPartition, ForgetRequest, StateStore } from '../../state/index.ts';
@@ -72,10 +73,12 @@ export async function completeForgetRequests(state: StateStore, lake: Lake, now 
     if (progress.rebuilt < progress.partitions) continue;
     const { request } = progress;
     const held = (await state.forgetPartitions(request.id)).filter((p) => p.versionId !== null);
+    // One GC log collection per attempt: an attempt cut short by a crash has logged rows of its own.
+    const gcId = `${request.id}-${randomBytes(4).toString('hex')}`;
     let n = 0;
     for (const [dataset, list] of byDataset(held)) {
       const versions = list.map((p) => ({ id: p.versionId as string, reason: `held forgotten subject (request ${request.id})` }));
-      const deleted = await state.deleteVersions({ dataset, versions, gcId: request.id, firstN: n, at: now });
+      const deleted = await state.deleteVersions({ dataset, versions, gcId, firstN: n, at: now });
       n += deleted.length;
       await deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
     }
