@@ -188,4 +188,23 @@ describe('pond forget', () => {
     assert.equal(late.status, 0, late.stderr);
     assert.match(late.stdout, /1 belonged to forgotten data subjects and were left out/);
   });
+
+  it('takes up a request recorded before a crash: the next build marks, rebuilds and completes it', { timeout: 600_000 }, async () => {
+    const dir = shop('crash');
+    const ada = await pseudonymOf(dir, 'user-ada');
+    // Step 1 alone, as a process killed right after its transaction leaves it.
+    const ctx = await openContext({ project: dir });
+    try {
+      const [request] = await ctx.state.recordForgetRequests([{ id: 'fgt_crash', pseudonym: ada, requestedAt: Date.now(), requestedBy: 'dpo', reason: 'ticket 3' }]);
+      assert.equal(request?.status, 'recorded');
+    } finally {
+      await ctx.close();
+    }
+    const waiting = pondJson<{ requests: { status: string }[] }>(dir, 'forget', '--status', '--json');
+    assert.deepEqual(waiting.requests.map((r) => r.status), ['recorded']);
+    const build = pond(dir, 'build');
+    assert.equal(build.status, 0, build.stderr + build.stdout);
+    assert.match(build.stdout, /Completed 1 forget request/);
+    assert.deepEqual(hits(dir, ada), {});
+  });
 });
