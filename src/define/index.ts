@@ -45,6 +45,7 @@ export {
   parsePartitionKey,
   partitionPath,
   windowBounds,
+  retentionHorizon,
   describePartitioning,
   UNPARTITIONED,
   ALL_KEY,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDuration } from './duration.ts';
 import { everyGrain, GRAINS } from './grain.ts';
-import { parsePartitionKey, partitionKey, partitionPath, type Partitioning } from './partitioning.ts';
+import { parsePartitionKey, partitionKey, partitionPath, retentionHorizon, UNPARTITIONED, type Partitioning } from './partitioning.ts';
 
 const hourly: Partitioning = { kind: 'time', grain: GRAINS.hour };
 
@@ -54,5 +54,18 @@ describe('instants', () => {
     assert.equal(parseInstant('2026-11-01T06:00'), Date.UTC(2026, 10, 1, 6));
     assert.equal(parseInstant('2026-11-01T06:00+02:00'), Date.UTC(2026, 10, 1, 4));
     assert.equal(parseInstant('yesterday'), undefined);
+  });
+});
+
+describe('retention horizon', () => {
+  it('is the first window whose end is after now minus the retention; nothing expires without one', () => {
+    const daily: Partitioning = { kind: 'time', grain: GRAINS.day };
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const horizon = retentionHorizon(daily, 2 * 86_400_000, now);
+    assert.equal(partitionKey(daily, horizon), '2026-11-21T00:00Z/P1D');
+    // 2026-11-20 ended at 2026-11-21T00:00, before the cutoff 2026-11-21T12:00: it is past.
+    assert.ok(GRAINS.day.start(horizon) <= now - 2 * 86_400_000);
+    assert.equal(retentionHorizon(daily, null, now), -Infinity);
+    assert.equal(retentionHorizon(UNPARTITIONED, 86_400_000, now), -Infinity);
   });
 });

@@ -4,19 +4,25 @@
  * files that no version references
  * (what interrupted builds, and interrupted collections, leave behind). What
  * it deleted is recorded in the state store's GC log, per version and per
- * dataset of swept files.
+ * dataset of swept files. A dataset's expiring partitions are removed from
+ * its sinks before they expire (sink-remover.ts); a sink that fails keeps
+ * that dataset's partitions unexpired until a later collection, and the
+ * others go on.
  */
 import { randomBytes } from 'node:crypto';
 import type { Project } from '../config/index.ts';
 import { collectGarbage as sweepOrphans, type Lake } from '../lake/index.ts';
-import type { GcLogEntry, StateStore } from '../state/index.ts';
+import type { ExpiredPartition, GcLogEntry, StateStore } from '../state/index.ts';
 import { expirePartitions, type ExpiredPartitionsReport } from './expire-partitions.ts';
 import { expireVersions, retentionTargets, type ExpiredReport } from './expire-versions.ts';
+import { SinkRemover, type OpenSink, type SinkRemoval } from './sink-remover.ts';
 
 export interface GcDeps {
   readonly project: Project;
   readonly state: StateStore;
   readonly lake: Lake;
+  /** Makes the sink for a model; default `openSink` (tests swap in failing ones). */
+  readonly openSink?: OpenSink;
 }
 
 export interface GcRunOptions {
@@ -54,7 +60,18 @@ export interface GcSummary {
   /** Each version deleted, and why. */
   readonly versions: readonly (ExpiredReport['versions'][number] & { readonly dataset: string })[];
   readonly orphans: { readonly scanned: number; readonly files: number; readonly bytes: number; readonly keys: readonly string[] };
-  readonly totals: { readonly partitions: number; readonly versions: number; readonly files: number; readonly bytes: number };
+  /** Per sink of a dataset with expiring partitions: which were removed from it (a dry run: would be), or why not. */
+  readonly sinks: readonly SinkRemoval[];
+  readonly totals: {
+    readonly partitions: number;
+    readonly versions: number;
+    readonly files: number;
+    readonly bytes: number;
+    /** Partitions removed from sinks, counted once per sink. */
+    readonly sinkRemovals: number;
+    /** Sinks that failed: their datasets' partitions were left for the next collection. */
+    readonly sinkErrors: number;
+  };
 }
 
 /** The stream or dataset a lake key belongs to, by its state-store name. */
@@ -93,17 +110,27 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
   let n = 0;
   const targets = retentionTargets(deps.project);
   // Whole partitions first: their versions need no version retention after.
-  for (const target of targets) {
-    if (target.policy.partitionsMs === null) continue;
-    const report = await expirePartitions(deps.state, deps.lake, { dataset: target.dataset, partitioning: target.partitioning, partitionsMs: target.policy.partitionsMs }, { now, gcId, dryRun, firstN: n });
-    n = report.nextN;
-    if (report.partitions.length === 0) continue;
-    const e = entry(target.dataset);
-    e.partitions += report.partitions.length;
-    e.files += report.files;
-    e.bytes += report.bytes;
-    for (const p of report.partitions) partitions.push({ ...p, dataset: target.dataset, before: report.before });
+  const sinks = new SinkRemover(deps.openSink);
+  try {
+    for (const target of targets) {
+      if (target.policy.partitionsMs === null) continue;
+      const model = deps.project.datasets.get(target.dataset);
+      const withSinks = model !== undefined && model.sinks.length > 0 ? model : undefined;
+      const beforeExpire = withSinks && ((expiring: readonly ExpiredPartition[]) => sinks.remove(withSinks, expiring));
+      const report = await expirePartitions(deps.state, deps.lake, { dataset: target.dataset, partitioning: target.partitioning, partitionsMs: target.policy.partitionsMs }, { now, gcId, dryRun, firstN: n, beforeExpire });
+      n = report.nextN;
+      if (dryRun && withSinks) sinks.plan(withSinks, report.partitions.map((p) => p.key));
+      if (report.partitions.length === 0) continue;
+      const e = entry(target.dataset);
+      e.partitions += report.partitions.length;
+      e.files += report.files;
+      e.bytes += report.bytes;
+      for (const p of report.partitions) partitions.push({ ...p, dataset: target.dataset, before: report.before });
+    }
+  } finally {
+    await sinks.close();
   }
+  const removals = sinks.removals();
   for (const target of targets) {
     const report = await expireVersions(deps.state, deps.lake, target, { now, graceMs, gcId, dryRun, firstN: n });
     n = report.nextN;
@@ -138,11 +165,14 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
     partitions,
     versions,
     orphans: { scanned: swept.scannedObjects, files: swept.deletedObjects, bytes: swept.deletedBytes, keys: swept.deleted },
+    sinks: removals,
     totals: {
       partitions: partitions.length,
       versions: versions.length,
       files: datasets.reduce((s, d) => s + d.files + d.orphanFiles, 0),
       bytes: datasets.reduce((s, d) => s + d.bytes + d.orphanBytes, 0),
+      sinkRemovals: removals.reduce((s, r) => s + r.partitions.length, 0),
+      sinkErrors: removals.filter((r) => r.error !== undefined).length,
     },
   };
 }

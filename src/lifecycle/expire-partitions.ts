@@ -4,9 +4,11 @@
  * its retention loses every version and file. State first (one transaction
  * per batch, logged), files second: a crash in between leaves only files that
  * no version lists, which the orphan sweep removes. The planner stops wanting
- * those windows at the same horizon, so they are never built again.
+ * those windows at the same horizon, so they are never built again. For a
+ * dataset with sinks, each batch is removed from the sinks first
+ * (`beforeExpire`, see sink-remover.ts).
  */
-import { formatDuration, type Partitioning } from '../define/index.ts';
+import { formatDuration, retentionHorizon, type Partitioning } from '../define/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';
 import { deleteKeys } from './delete-keys.ts';
 import type { ExpiredPartition, StateStore } from '../state/index.ts';
@@ -35,6 +37,13 @@ export interface ExpirePartitionsOptions {
   /** Partitions per transaction (default 500). */
   readonly batch?: number;
   readonly firstN?: number;
+  /**
+   * Called with each batch before it expires (not in a dry run), to remove it
+   * from the dataset's sinks; when it answers false, that batch and the rest
+   * stay for the next collection. A partition that appeared in between and
+   * expired with the batch is passed to it afterwards.
+   */
+  readonly beforeExpire?: (partitions: readonly ExpiredPartition[]) => Promise<boolean>;
 }
 
 function deleteFiles(lake: Lake, expired: readonly ExpiredPartition[]): Promise<void> {
@@ -52,7 +61,7 @@ export async function expirePartitions(state: StateStore, lake: Lake, target: Pa
   let n = options.firstN ?? 0;
   if (p.kind === 'none') return { dataset: target.dataset, partitions: [], files: 0, bytes: 0, before: null, nextN: n };
   // Windows before the one holding the cutoff ended at or before it.
-  const beforeIdx = p.grain.index(options.now - target.partitionsMs);
+  const beforeIdx = retentionHorizon(p, target.partitionsMs, options.now);
   const before = new Date(p.grain.start(beforeIdx)).toISOString();
   const reason = `its window ended before ${before}; retention partitions ${formatDuration(target.partitionsMs)}`;
   const batch = options.batch ?? 500;
@@ -61,9 +70,22 @@ export async function expirePartitions(state: StateStore, lake: Lake, target: Pa
   let bytes = 0;
   for (;;) {
     // A dry run deletes nothing, so it asks once for all of them.
-    const expired = await state.expirePartitions({ dataset: target.dataset, beforeIdx, reason, gcId: options.gcId, firstN: n, at: Date.now(), dryRun: options.dryRun, limit: options.dryRun ? undefined : batch });
+    const request = { dataset: target.dataset, beforeIdx, reason, gcId: options.gcId, firstN: n, at: Date.now(), dryRun: options.dryRun, limit: options.dryRun ? undefined : batch };
+    let removed: ReadonlySet<number> | undefined;
+    if (options.beforeExpire && !options.dryRun) {
+      // Out of the sinks first; then only up to the last partition removed expires.
+      const next = await state.expirePartitions({ ...request, dryRun: true });
+      if (next.length === 0 || !(await options.beforeExpire(next))) break;
+      removed = new Set(next.map((e) => e.idx));
+      request.beforeIdx = (next[next.length - 1] as ExpiredPartition).idx + 1;
+      request.at = Date.now();
+    }
+    const expired = await state.expirePartitions(request);
     n += expired.length;
     if (!options.dryRun) await deleteFiles(lake, expired);
+    // Built in between (a build that was under way): out of the sinks now, late rather than never.
+    const unremoved = removed ? expired.filter((e) => !removed.has(e.idx)) : [];
+    if (unremoved.length > 0) await options.beforeExpire?.(unremoved);
     for (const e of expired) {
       const count = e.files.length + e.prefixes.length;
       partitions.push({ key: e.key, versions: e.versions, files: count, bytes: e.bytes });

@@ -8,4 +8,5 @@ export { runGc, datasetOfKey, type GcDeps, type GcRunOptions, type GcSummary, ty
 export { expireVersions, retentionTargets, type RetentionTarget, type ExpiredReport, type ExpireOptions } from './expire-versions.ts';
 export { expirePartitions, type PartitionExpiryTarget, type ExpiredPartitionsReport } from './expire-partitions.ts';
 export { PeriodicGc } from './periodic-gc.ts';
+export type { SinkRemoval, OpenSink } from './sink-remover.ts';
 export { forgetSubjects, recordForgetting, startRecordedRequests, advanceForgetting, forgetProgress, completeForgetRequests, subjectPartitions, type ForgetDeps, type ForgetOptions, type ForgetProgress, type FindDeps } from './forget/index.ts';

@@ -1,7 +1,8 @@
 /**
  * Garbage collection inside `pond up`: every `gc.interval` (the first run
  * after a minute, or the interval when shorter), one collection. It logs one
- * line when it deleted something; a failure is logged and the next interval
+ * line when it deleted something, and one per sink it removed expired
+ * partitions from or that failed; a failure is logged and the next interval
  * tries again — collecting garbage late never hurts, stopping the platform
  * for it would.
  */
@@ -56,6 +57,10 @@ export class PeriodicGc {
       if (s.totals.files > 0 || s.totals.versions > 0 || s.totals.partitions > 0) {
         const which = s.datasets.map((d) => `${d.dataset} ${d.partitions ? `${d.partitions} partitions, ` : ''}${d.versions} versions`).join('; ');
         this.log(`gc: deleted ${s.totals.partitions} expired partitions, ${s.totals.versions} superseded versions (${which}), ${s.totals.files} files, ${s.totals.bytes} bytes (pond gc --log lists them)`);
+      }
+      for (const r of s.sinks) {
+        if (r.partitions.length > 0) this.log(`gc: removed from sink ${r.sink} of ${r.dataset}: ${r.partitions.length} expired partitions`);
+        if (r.error !== undefined) this.log(`gc: removing expired partitions of ${r.dataset} from sink ${r.sink} failed; they stay in the lake until the next collection: ${r.error}`);
       }
     } catch (error) {
       this.log(`gc failed, retrying in ${formatDuration(this.intervalMs)}: ${(error as Error).message}`);

@@ -8,7 +8,7 @@
  * after their state has loaded. See ARCHITECTURE.md beside this file.
  */
 import type { DatasetModel, Project, ResolvedInput, StreamModel } from '../config/index.ts';
-import { partitionKey, type Partitioning } from '../define/index.ts';
+import { partitionKey, retentionHorizon, type Partitioning } from '../define/index.ts';
 import type { PartitionColumns, StateStore, StreamActivity } from '../state/index.ts';
 import { inputRange } from './input-mapping.ts';
 
@@ -240,7 +240,7 @@ function desiredSpan(
     end = g.index(now) + 1;
   }
   for (const ms of [model.retention.partitionsMs, ...inputs.map(({ input }) => retentionOf(input.source))]) {
-    if (ms !== null) start = Math.max(start, g.index(now - ms));
+    start = Math.max(start, retentionHorizon(out, ms, now));
   }
   if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return { span: null, waitingFor: waitingFor ?? 'no complete input window yet' };
   return { span: { start, end }, waitingFor };

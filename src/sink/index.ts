@@ -5,7 +5,7 @@
  */
 export { Publisher, publishBackoff, type PublishContext, type PublishResult, type PublishSummary, type PublisherOptions } from './publisher.ts';
 export { sinkStatus, currentPartitions, type SinkStatus, type CurrentPartition } from './sink-status.ts';
-export type { Sink, PartitionPayload } from './sink.ts';
+export type { Sink, PartitionPayload, PartitionRef } from './sink.ts';
 export { openSink, sinkWhere } from './open-sink.ts';
 export { sinkColumn, PARTITION_COLUMN, VERSION_COLUMN, type SinkColumn, type SinkDialect } from './sink-columns.ts';
 export { webhookSignature, SIGNATURE_HEADER } from './webhook/webhook-sink.ts';

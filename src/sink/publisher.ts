@@ -10,9 +10,13 @@
  * A failed publish is recorded with its error and tried again after an
  * exponential backoff (5 s doubling to 5 min); a new version of the partition
  * is tried at once.
+ *
+ * A partition before its dataset's retention horizon (`retention.partitions`)
+ * is never published: garbage collection removes it from every sink and then
+ * expires it, and publishing it again in between would put it back.
  */
 import type { DatasetModel, Project, SinkModel } from '../config/index.ts';
-import { partitionPath, type Row } from '../define/index.ts';
+import { partitionPath, retentionHorizon, type Row } from '../define/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { quoteIdent } from '../schema/index.ts';
@@ -74,7 +78,7 @@ export class Publisher {
   /** Publishes one partition's current version to each sink of its dataset that does not hold it yet (right after a build). */
   async publishPartition(dataset: string, idx: number): Promise<PublishResult[]> {
     const model = this.ctx.project.datasets.get(dataset);
-    if (!model || model.sinks.length === 0) return [];
+    if (!model || model.sinks.length === 0 || idx < this.horizonOf(model)) return [];
     const current = (await this.ctx.state.currentVersions(dataset, idx, idx + 1))[0];
     if (!current) return [];
     const states = await this.ctx.state.sinkStates(dataset, { idx });
@@ -99,7 +103,8 @@ export class Publisher {
     const results: PublishResult[] = [];
     let waiting = 0;
     for (const model of this.scope(options.datasets)) {
-      const partitions = await this.partitionsOf(model);
+      const horizon = this.horizonOf(model);
+      const partitions = (await this.partitionsOf(model)).filter((p) => p.idx >= horizon);
       const states = await this.ctx.state.sinkStates(model.name);
       for (const sink of model.sinks) {
         const bySink = new Map(states.filter((s) => s.sink === sink.name).map((s) => [s.idx, s]));
@@ -147,6 +152,11 @@ export class Publisher {
       if (model.sinks.length === 0) throw new PondError('BAD_ARGUMENT', `dataset "${name}" has no sinks`, { where: model.file, hint: 'declare them with sinks: [sink.sqlite({ … })] on the dataset' });
       return model;
     });
+  }
+
+  /** The first window the dataset's retention keeps now; the ones before are expiring. */
+  private horizonOf(model: DatasetModel): number {
+    return retentionHorizon(model.partitioning, model.retention.partitionsMs, this.now());
   }
 
   private partitionsOf(model: DatasetModel): Promise<CurrentPartition[]> {

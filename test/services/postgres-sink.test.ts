@@ -7,7 +7,8 @@
  * extreme numbers, old timestamps, JSON, bytes) read back from PostgreSQL
  * exactly as the lake holds them, which COPY's escaping must get right; a
  * publish failing mid-COPY (the server rejecting a row, or the rows failing
- * to read) leaves the previous rows. Needs POND_TEST_POSTGRES_URL; works in
+ * to read) leaves the previous rows. Removing an expired partition deletes
+ * exactly its rows, again and on a missing table too. Needs POND_TEST_POSTGRES_URL; works in
  * fresh databases `pond_sink_<random>` that it drops afterwards.
  */
 import assert from 'node:assert/strict';
@@ -351,6 +352,41 @@ export const awkward = dataset({
         assert.deepEqual(await count(), [{ version: 'v3', n: 10_000, ok: true }]);
       } finally {
         await sink.close();
+      }
+    });
+
+    it('removing an expired partition deletes exactly its rows; again, or from a table never created, it succeeds', async () => {
+      const where = 'dataset "expiring" sink "postgres"';
+      const sink = new PostgresSink({ url: url.toString(), schema: 'serving', table: 'expiring', where });
+      const day = (d: number): PartitionPayload => ({
+        dataset: 'expiring',
+        idx: 20_000 + d,
+        key: `2026-11-${20 + d}T00:00Z/P1D`,
+        path: `date=2026-11-${20 + d}`,
+        versionId: `v${d}`,
+        rowCount: 2,
+        columns: [{ name: 'n', type: 'INTEGER' }],
+        async *rows() {
+          yield [{ n: d }, { n: d + 10 }];
+        },
+        copyTo: () => Promise.reject(new Error('not used')),
+      });
+      const partitions = () => query<{ p: string; n: number }>('select _pond_partition as p, count(*)::int as n from serving.expiring group by 1 order by 1');
+      const unreachable = new URL(url.toString());
+      unreachable.port = '1';
+      const closed = new PostgresSink({ url: unreachable.toString(), schema: 'serving', table: 'expiring', where });
+      const missing = new PostgresSink({ url: url.toString(), schema: 'nowhere', table: 'never', where });
+      try {
+        for (const d of [0, 1, 2]) await sink.publish(day(d));
+        await sink.remove(day(0));
+        assert.deepEqual(await partitions(), [{ p: '2026-11-21T00:00Z/P1D', n: 2 }, { p: '2026-11-22T00:00Z/P1D', n: 2 }]);
+        await sink.remove(day(0));
+        await missing.remove(day(0));
+        assert.deepEqual(await query("select 1 from information_schema.schemata where schema_name = 'nowhere'"), [], 'nothing is created to remove from');
+        await assert.rejects(closed.remove(day(1)), (e: unknown) => e instanceof PondError && e.code === 'STORAGE_UNAVAILABLE' && /cannot connect to PostgreSQL/.test(e.message) && e.where === where);
+        assert.equal((await partitions()).length, 2);
+      } finally {
+        await Promise.all([sink.close(), closed.close(), missing.close()]);
       }
     });
   });

@@ -3,7 +3,9 @@
  * (`retention.partitions`), then the retention of superseded versions
  * (`retention.versions` in the project), then the sweep of lake files that no
  * version references. `--dry-run` shows what would go; `--now` evaluates as of
- * another time; `--log` lists what earlier collections deleted.
+ * another time; `--log` lists what earlier collections deleted. Expiring
+ * partitions are removed from their dataset's sinks first (a dry run only
+ * says which); exit 1 when a sink failed, whose partitions then stay.
  */
 import { formatDuration, parseDuration } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
@@ -37,7 +39,7 @@ export async function gcCommand(options: GcCommandOptions): Promise<number> {
     // The first three fields are what `pond gc --json` printed before retention existed; scripts may read them.
     if (options.json) printJson({ scannedObjects: summary.orphans.scanned, deletedObjects: summary.totals.files, deletedBytes: summary.totals.bytes, ...summary });
     else printSummary(summary);
-    return 0;
+    return summary.totals.sinkErrors > 0 ? 1 : 0;
   } finally {
     await ctx.close();
   }
@@ -48,6 +50,7 @@ function printSummary(s: GcSummary): void {
   const asOf = `as of ${s.asOf}, grace ${formatDuration(s.graceMs)}`;
   if (s.datasets.length === 0) {
     console.log(`Nothing to delete (${asOf}; ${s.orphans.scanned} objects scanned).`);
+    printSinks(s);
     return;
   }
   const expired = s.totals.partitions > 0 ? `${s.totals.partitions} expired partitions, ` : '';
@@ -59,7 +62,17 @@ function printSummary(s: GcSummary): void {
   if (s.versions.length > 20) console.log(`  … and ${s.versions.length - 20} more versions (--json lists them all)`);
   for (const key of s.orphans.keys.slice(0, 20)) console.log(`  unreferenced ${key}`);
   if (s.orphans.keys.length > 20) console.log(`  … and ${s.orphans.keys.length - 20} more unreferenced files`);
+  printSinks(s);
   if (!s.dryRun) console.log(`Recorded as ${s.gcId} (pond gc --log lists it).`);
+}
+
+/** `daily: removed from sink pg: 3 partitions`, and each sink that failed with its error. */
+function printSinks(s: GcSummary): void {
+  for (const r of s.sinks) {
+    const n = `${r.partitions.length} partition${r.partitions.length === 1 ? '' : 's'}`;
+    if (r.partitions.length > 0 || r.error === undefined) console.log(`${r.dataset}: ${s.dryRun ? 'would remove' : 'removed'} from sink ${r.sink}: ${n} (${r.target})`);
+    if (r.error !== undefined) console.log(`${r.dataset}: removing from sink ${r.sink} failed, so its expiring partitions stay until the next collection: ${r.error}`);
+  }
 }
 
 function printLog(entries: readonly GcLogEntry[], json: boolean | undefined): void {

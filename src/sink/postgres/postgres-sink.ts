@@ -4,7 +4,8 @@
  * does, and each partition is published in ONE transaction: delete the
  * partition's rows, COPY the version's rows in. Readers at read committed see
  * the old partition or the new one, never half; publishing the same version
- * again leaves the same rows.
+ * again leaves the same rows. Removing an expired partition deletes its rows
+ * in one transaction too.
  *
  * Rows stream into `COPY … FROM STDIN` (text format, see copy-text.ts) one
  * DuckDB batch at a time, and only as fast as the server takes them, so a
@@ -18,7 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PondError, redactUrl } from '../../errors/index.ts';
 import { quoteIdent } from '../../schema/index.ts';
-import type { Sink, PartitionPayload } from '../sink.ts';
+import type { Sink, PartitionPayload, PartitionRef } from '../sink.ts';
 import { PARTITION_COLUMN, VERSION_COLUMN } from '../sink-columns.ts';
 import { missingColumns, tableColumns } from '../table-plan.ts';
 import { copyLine } from './copy-text.ts';
@@ -60,21 +61,29 @@ export class PostgresSink implements Sink {
     return this.pool.connect();
   }
 
+  private async client(): Promise<pg.PoolClient> {
+    try {
+      return await this.connect();
+    } catch (error) {
+      throw new PondError('STORAGE_UNAVAILABLE', `cannot connect to PostgreSQL: ${(error as Error).message}`, { where: this.options.where, cause: error });
+    }
+  }
+
+  /** Takes the table's lock for this transaction: one writer per table at a time, whichever process. */
+  private async lockTable(client: pg.PoolClient): Promise<void> {
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`pond-sink:${this.options.schema}.${this.options.table}`]);
+  }
+
   async publish(payload: PartitionPayload): Promise<void> {
     const { schema, table, where } = this.options;
     const columns = tableColumns(payload.columns, 'postgres', where);
     const qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`;
-    let client: pg.PoolClient;
-    try {
-      client = await this.connect();
-    } catch (error) {
-      throw new PondError('STORAGE_UNAVAILABLE', `cannot connect to PostgreSQL: ${(error as Error).message}`, { where, cause: error });
-    }
+    const client = await this.client();
     try {
       await client.query('begin');
       // One publisher per table at a time: creating the table, adding columns
       // and replacing a partition must not interleave with another process's.
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`pond-sink:${schema}.${table}`]);
+      await this.lockTable(client);
       if (schema !== 'public') await client.query(`create schema if not exists ${quoteIdent(schema)}`);
       const existing = await client.query<{ column_name: string }>('select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [schema, table]);
       if (existing.rows.length === 0) {
@@ -106,6 +115,26 @@ export class PostgresSink implements Sink {
       // A server error during COPY says which line and column it choked on.
       const context = error instanceof pg.DatabaseError && error.where ? ` (${error.where})` : '';
       throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}${context}`, { where, cause: error });
+    } finally {
+      client.release();
+    }
+  }
+
+  async remove(partition: PartitionRef): Promise<void> {
+    const { schema, table, where } = this.options;
+    const client = await this.client();
+    try {
+      await client.query('begin');
+      await this.lockTable(client);
+      // A table never created (nothing published yet) holds nothing to remove.
+      const exists = await client.query('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [schema, table]);
+      if (exists.rows.length > 0) {
+        await client.query(`delete from ${quoteIdent(schema)}.${quoteIdent(table)} where ${quoteIdent(PARTITION_COLUMN)} = $1`, [partition.key]);
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
     } finally {
       client.release();
     }

@@ -3,14 +3,16 @@
  * the PostgreSQL sink — the table is created from the dataset's schema and
  * grows columns with it, and each partition is replaced (delete, insert) in
  * one `BEGIN IMMEDIATE` transaction, so a reader of the file (WAL mode) sees
- * the old partition or the new one.
+ * the old partition or the new one. Removing an expired partition deletes its
+ * rows in one such transaction; a file or table that does not exist holds
+ * nothing to remove and is not created for it.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { PondError } from '../../errors/index.ts';
 import { quoteIdent } from '../../schema/index.ts';
-import type { PartitionPayload, Sink } from '../sink.ts';
+import type { PartitionPayload, PartitionRef, Sink } from '../sink.ts';
 import { PARTITION_COLUMN, VERSION_COLUMN } from '../sink-columns.ts';
 import { missingColumns, rebatch, tableColumns } from '../table-plan.ts';
 
@@ -45,9 +47,32 @@ export class SqliteSink implements Sink {
   }
 
   publish(payload: PartitionPayload): Promise<void> {
-    const run = this.queue.then(() => this.publishNow(payload));
+    return this.enqueue(() => this.publishNow(payload));
+  }
+
+  remove(partition: PartitionRef): Promise<void> {
+    return this.enqueue(async () => this.removeNow(partition));
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private removeNow(partition: PartitionRef): void {
+    const { file, table, where } = this.options;
+    if (!this.db && !existsSync(file)) return;
+    const db = this.open();
+    try {
+      db.exec('begin immediate');
+      const exists = db.prepare('select 1 from pragma_table_info(?)').get(table) !== undefined;
+      if (exists) db.prepare(`delete from ${quoteIdent(table)} where ${quoteIdent(PARTITION_COLUMN)} = ?`).run(partition.key);
+      db.exec('commit');
+    } catch (error) {
+      if (db.inTransaction) db.exec('rollback');
+      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
+    }
   }
 
   private async publishNow(payload: PartitionPayload): Promise<void> {

@@ -13,10 +13,22 @@
  * (network, timeout, 408, 429, 5xx) is retried with exponential backoff; any
  * other status fails the publish at once, and the publisher retries the whole
  * partition later.
+ *
+ * When a partition's window expires (`retention.partitions`), the receiver is
+ * told to drop it with one request of the same shape and signature:
+ *
+ *   { "dataset", "partition", "version": null, "batch": 0, "last": true, "rows": [], "removed": true }
+ *
+ * with `X-Pond-Delivery: removed/<partition>`. A receiver that does not know
+ * `removed` reads it as "replace the partition with no rows" and so empties
+ * it, which is what retention asks; one that knows it can drop the partition
+ * outright. It is sent for every partition that expires, whether or not it was
+ * ever delivered, and until the receiver accepts it the partition is not
+ * expired in the lake either.
  */
 import { createHmac } from 'node:crypto';
 import { PondError } from '../../errors/index.ts';
-import type { PartitionPayload, Sink } from '../sink.ts';
+import type { PartitionPayload, PartitionRef, Sink } from '../sink.ts';
 import { rebatch } from '../table-plan.ts';
 
 export interface WebhookSinkOptions {
@@ -33,6 +45,9 @@ export interface WebhookSinkOptions {
 }
 
 export const SIGNATURE_HEADER = 'x-pond-signature';
+
+const PUBLISH_RETRY = 'the partition is published again on the next attempt';
+const REMOVE_RETRY = 'the expired partition stays in the lake, and the next garbage collection tells the receiver again';
 
 /**
  * The signature a receiver computes to verify a request.
@@ -56,7 +71,7 @@ export class WebhookSink implements Sink {
     let pending: unknown[] | undefined;
     const send = async (rows: unknown[], last: boolean) => {
       const body = JSON.stringify({ dataset: payload.dataset, partition: payload.key, version: payload.versionId, batch, last, rows }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-      await this.post(body, `${payload.versionId}/${batch}`, payload.key);
+      await this.post(body, `${payload.versionId}/${batch}`, payload.key, PUBLISH_RETRY);
       batch++;
     };
     // One batch of lookahead, so the last request can say it is the last.
@@ -67,7 +82,12 @@ export class WebhookSink implements Sink {
     await send(pending ?? [], true);
   }
 
-  private async post(body: string, delivery: string, key: string): Promise<void> {
+  async remove(partition: PartitionRef): Promise<void> {
+    const body = JSON.stringify({ dataset: partition.dataset, partition: partition.key, version: null, batch: 0, last: true, rows: [], removed: true });
+    await this.post(body, `removed/${partition.key}`, partition.key, REMOVE_RETRY);
+  }
+
+  private async post(body: string, delivery: string, key: string, retry: string): Promise<void> {
     const attempts = this.options.attempts ?? 5;
     const backoff = this.options.backoffMs ?? 500;
     let last = '';
@@ -89,11 +109,11 @@ export class WebhookSink implements Sink {
         retryable = true;
       }
       if (!retryable) {
-        throw new PondError('BAD_INPUT', `webhook ${this.options.url} refused partition ${key}: ${last}`, { where: this.options.where, retryable: false, hint: 'see the receiver\'s logs; the partition is published again on the next attempt' });
+        throw new PondError('BAD_INPUT', `webhook ${this.options.url} refused partition ${key}: ${last}`, { where: this.options.where, retryable: false, hint: `see the receiver's logs; ${retry}` });
       }
       if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, backoff * 2 ** (attempt - 1))));
     }
-    throw new PondError('STORAGE_UNAVAILABLE', `webhook ${this.options.url} failed for partition ${key} after ${attempts} attempts: ${last}`, { where: this.options.where });
+    throw new PondError('STORAGE_UNAVAILABLE', `webhook ${this.options.url} failed for partition ${key} after ${attempts} attempts: ${last}`, { where: this.options.where, hint: retry });
   }
 
   async close(): Promise<void> {}
