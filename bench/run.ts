@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Record<string, 
   ingest: () => import('./ingest.ts'),
   ui: () => import('./ui.ts'),
   'landing-encryption': () => import('./landing-encryption.ts'),
+  'transform-pii': () => import('./transform-pii.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -37,7 +37,7 @@ export class EventProtector {
   private readonly aads = new Map<string, Buffer>();
 
   constructor(
-    private readonly stream: { readonly name: string; readonly pii: StreamPii },
+    readonly stream: { readonly name: string; readonly pii: StreamPii },
     private readonly ring: Pick<SubjectKeyRing, 'pseudonym'>,
   ) {
     for (const column of encryptedFields(stream.pii)) this.aads.set(column, fieldAad(stream.name, column));

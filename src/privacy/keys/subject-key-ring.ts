@@ -63,10 +63,18 @@ export class SubjectKeyRing {
     }
     if (missing.length === 0) return out;
     const createdAt = this.now();
-    const stored = await this.state.subjectKeys(missing.map((pseudonym) => ({ pseudonym, wrappedKey: this.hierarchy.wrap(randomBytes(DATA_KEY_BYTES), pseudonym), createdAt })));
+    // The keys made here: a subject's key that this call stored is used as made, not unwrapped again.
+    const made = new Map<string, { wrappedKey: string; key: Buffer }>();
+    const stored = await this.state.subjectKeys(missing.map((pseudonym) => {
+      const key = randomBytes(DATA_KEY_BYTES);
+      const wrappedKey = this.hierarchy.wrap(key, pseudonym);
+      made.set(pseudonym, { wrappedKey, key });
+      return { pseudonym, wrappedKey, createdAt };
+    }));
     for (const p of missing) {
       const wrapped = stored.get(p)?.wrappedKey ?? null;
-      const key = wrapped === null ? null : this.hierarchy.unwrap(wrapped, p);
+      const mine = made.get(p);
+      const key = wrapped === null ? null : mine?.wrappedKey === wrapped ? mine.key : this.hierarchy.unwrap(wrapped, p);
       this.keys.set(p, key);
       out.set(p, key);
     }
