@@ -1,6 +1,7 @@
 /**
  * `npm run bench [name]`: runs every benchmark, or the one named
- * (transform, orchestration, planning, ingest, ui, landing-encryption). Each prints its figures and its ratio
+ * (transform, orchestration, planning, ingest, ui, landing-encryption, transform-pii,
+ * forgotten). Each prints its figures and its ratio
  * against a baseline measured in the same run.
  */
 import { mkdirSync } from 'node:fs';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Record<string, 
   ui: () => import('./ui.ts'),
   'landing-encryption': () => import('./landing-encryption.ts'),
   'transform-pii': () => import('./transform-pii.ts'),
+  forgotten: () => import('./forgotten.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -39,6 +39,8 @@ export interface SqlSession {
   /** Stops the query running on this session (it fails with an "interrupted" error). */
   interrupt(): void;
   close(): void;
+  /** What the sessions of one database instance remember together (see forgotten-table.ts); absent for one-off sessions. */
+  readonly instanceMemo?: Map<string, string>;
 }
 
 /**
@@ -62,9 +64,10 @@ export async function openEngine(options: { threads?: number; memoryLimit?: stri
   await setup.run("set global TimeZone = 'UTC'").catch(() => undefined);
   setup.closeSync();
   const idle: SqlSession[] = [];
+  const memo = new Map<string, string>();
   return {
-    connect: async () => new DuckDBSession(await instance.connect()),
-    acquire: async () => idle.pop() ?? new DuckDBSession(await instance.connect()),
+    connect: async () => new DuckDBSession(await instance.connect(), memo),
+    acquire: async () => idle.pop() ?? new DuckDBSession(await instance.connect(), memo),
     async release(session) {
       try {
         await (session as DuckDBSession).dropTemporaries();
@@ -86,7 +89,10 @@ class DuckDBSession implements SqlSession {
   private readonly views = new Set<string>();
   private readonly tables = new Set<string>();
 
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(
+    private readonly connection: DuckDBConnection,
+    readonly instanceMemo: Map<string, string>,
+  ) {}
 
   async defineViews(views: ReadonlyArray<{ name: string; query: string }>): Promise<void> {
     if (views.length === 0) return;

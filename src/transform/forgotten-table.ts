@@ -29,8 +29,10 @@ function digestOf(pseudonyms: readonly string[]): string {
  * @example
  * const table = await forgottenTable(session, ['ps_Vb8x…']); // 'pond_forgotten'
  */
-export async function forgottenTable(session: Pick<SqlSession, 'run' | 'rows'>, pseudonyms: readonly string[]): Promise<string> {
+export async function forgottenTable(session: Pick<SqlSession, 'run' | 'rows' | 'instanceMemo'>, pseudonyms: readonly string[]): Promise<string> {
   const digest = digestOf(pseudonyms);
+  // Sessions of one engine know what their instance holds without asking its catalog.
+  if (session.instanceMemo?.get(FORGOTTEN_TABLE) === digest) return FORGOTTEN_TABLE;
   const current = async () => {
     const rows = await session.rows(`select comment from duckdb_tables() where schema_name = 'main' and table_name = '${FORGOTTEN_TABLE}' and not temporary`);
     return rows[0]?.comment === digest;
@@ -43,5 +45,6 @@ export async function forgottenTable(session: Pick<SqlSession, 'run' | 'rows'>, 
   });
   replacing = step.catch(() => undefined);
   await step;
+  session.instanceMemo?.set(FORGOTTEN_TABLE, digest);
   return FORGOTTEN_TABLE;
 }
