@@ -1,6 +1,7 @@
 /** Shared helpers for the benchmarks: project scaffolding, timing, the CLI, bare DuckDB. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,4 +65,29 @@ export function fmt(x: number, digits = 1): string {
 
 export function log(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Benchmark 1's events as NDJSON: `events` sales spread evenly over `hours`
+ * from `start`, by 100,000 users over 1,000 SKUs, from a fixed seed (the same
+ * file every run); with `email`, each user's email too (a personal field).
+ */
+export async function generateSales(file: string, options: { events: number; hours: number; start: number; email?: boolean }): Promise<void> {
+  const out = createWriteStream(file);
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const span = options.hours * 3_600_000;
+  let buf = '';
+  for (let i = 0; i < options.events; i++) {
+    const t = options.start + Math.floor((i / options.events) * span);
+    const u = Math.floor(rnd() * 100_000);
+    const email = options.email ? `,"email":"person${u}@mail.example"` : '';
+    buf += `{"time_utc":"${new Date(t).toISOString()}","user_id":"u${u}"${email},"sku":"sku-${Math.floor(rnd() * 1000)}","amount":${Math.round(rnd() * 100_000) / 100}}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'close');
 }

@@ -14,12 +14,11 @@
  *
  * Env: BENCH_EVENTS (default 2,000,000), BENCH_REPEAT (default 3).
  */
-import { createWriteStream, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { openContext } from '../src/cli/context.ts';
 import { Executor } from '../src/orchestrate/index.ts';
-import { cli, fmt, log, makeProject, median, time } from './lib.ts';
+import { cli, fmt, generateSales, log, makeProject, median, time } from './lib.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
@@ -54,30 +53,11 @@ export const events = stream({ name: 'events', schema: 'schemas/events.schema.js
 ${Object.entries(DATASETS).map(([name, sql]) => `export const ${name} = dataset({ name: '${name}', inputs: { events }, partition: 'none', sql: ${JSON.stringify(sql)} });`).join('\n')}
 `;
 
-async function generate(file: string): Promise<void> {
-  const out = createWriteStream(file);
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-  const span = HOURS * 3_600_000;
-  let buf = '';
-  for (let i = 0; i < EVENTS; i++) {
-    const t = START + Math.floor((i / EVENTS) * span);
-    const u = Math.floor(rnd() * 100_000);
-    buf += `{"time_utc":"${new Date(t).toISOString()}","user_id":"u${u}","email":"person${u}@mail.example","sku":"sku-${Math.floor(rnd() * 1000)}","amount":${Math.round(rnd() * 100_000) / 100}}\n`;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'close');
-}
-
 export async function run(): Promise<Record<string, number>> {
   log(`== transform with personal data: ${EVENTS.toLocaleString('en')} events over ${HOURS} hourly partitions, user_id identifier and email personal, against the same stream without declarations`);
   const dirs = { plain: makeProject({ name: 'transform-pii-plain', schema: schema(false), pipeline: PIPELINE }), pii: makeProject({ name: 'transform-pii', schema: schema(true), pipeline: PIPELINE }) };
   const ndjson = path.join(dirs.plain, 'events.ndjson');
-  await generate(ndjson);
+  await generateSales(ndjson, { events: EVENTS, hours: HOURS, start: START, email: true });
   log(`generated ${(statSync(ndjson).size / 1e6).toFixed(0)} MB NDJSON`);
   const loadPlain = cli(dirs.plain, ['load', 'events', ndjson, '--json']).ms;
   const loadPii = cli(dirs.pii, ['load', 'events', ndjson, '--json']).ms;

@@ -6,13 +6,12 @@
  *
  * Env: BENCH_EVENTS (default 2,000,000), BENCH_REPEAT (default 3).
  */
-import { createWriteStream, readdirSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openContext } from '../src/cli/context.ts';
 import { Executor } from '../src/orchestrate/index.ts';
-import { cli, fmt, log, makeProject, median, time } from './lib.ts';
+import { cli, fmt, generateSales, log, makeProject, median, time } from './lib.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
@@ -66,24 +65,6 @@ export const event_rows_checked = dataset({
 });
 `;
 
-async function generate(file: string): Promise<void> {
-  const out = createWriteStream(file);
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-  const span = HOURS * 3_600_000;
-  let buf = '';
-  for (let i = 0; i < EVENTS; i++) {
-    const t = START + Math.floor((i / EVENTS) * span);
-    buf += `{"time_utc":"${new Date(t).toISOString()}","user_id":"u${Math.floor(rnd() * 100_000)}","sku":"sku-${Math.floor(rnd() * 1000)}","amount":${Math.round(rnd() * 100_000) / 100}}\n`;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'close');
-}
-
 function parquetFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -101,7 +82,7 @@ export async function run(): Promise<Record<string, number>> {
   log(`== transform: ${EVENTS.toLocaleString('en')} events over ${HOURS} hourly partitions, dataset partition 'none'`);
   const dir = makeProject({ name: 'transform', schema: SCHEMA, pipeline: PIPELINE });
   const ndjson = path.join(dir, 'events.ndjson');
-  const gen = await time(() => generate(ndjson));
+  const gen = await time(() => generateSales(ndjson, { events: EVENTS, hours: HOURS, start: START }));
   log(`generated ${(statSync(ndjson).size / 1e6).toFixed(0)} MB NDJSON in ${fmt(gen.ms / 1000)} s`);
   const load = cli(dir, ['load', 'events', ndjson, '--json']);
   log(`pond load: ${fmt(load.ms / 1000)} s (${Math.round(EVENTS / (load.ms / 1000)).toLocaleString('en')} events/s) ${load.stdout.trim().slice(0, 200)}`);
