@@ -22,7 +22,7 @@ import { createServer, startPlatform, type Platform } from '../src/serve/index.t
 import { OPENAPI_DOCUMENT, apiRoutes, assertApiExposure, isLoopback } from '../src/serve/api/index.ts';
 import { openEngine } from '../src/transform/index.ts';
 import { EVENTS, WRITE_KEY, apiProject } from './helpers/api-project.ts';
-import { POND } from './helpers/project.ts';
+import { POND, pondJson } from './helpers/project.ts';
 
 const TOKEN = 'api-test-token-0123456789';
 
@@ -311,6 +311,12 @@ describe('the data API', () => {
     assert.equal(value('pond_sink_partitions', { dataset: 'hourly', sink: 'sqlite', state: 'failing' }), 0);
     assert.ok(value('pond_sink_last_published_timestamp_seconds', { dataset: 'hourly', sink: 'sqlite' }) > 0);
     assert.ok(families.some((f) => f.name === 'pond_process_cpu_seconds_total'));
+  });
+
+  it('answers GET /api/privacy as pond privacy --json', async () => {
+    const r = await getJson('/api/privacy');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, pondJson(ctx.project.dir, 'privacy'));
   });
 
   it('describes every route of the API in its OpenAPI document', async () => {

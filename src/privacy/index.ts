@@ -6,6 +6,7 @@
  */
 export { classifyProject, type ColumnClass, type NodePrivacy, type SqlParser } from './classify-project.ts';
 export { duckdbSqlParser } from './duckdb-sql-parser.ts';
+export { privacyReport, type PrivacyReport } from './privacy-report.ts';
 export { sqlLineage, type ColumnSource, type InputColumns, type OutputLineage } from './sql-lineage.ts';
 export { encryptField, encryptText, decryptField, decryptText, ciphertextSubject, fieldAad, CIPHERTEXT_PREFIX } from './field-cipher.ts';
 export { EventProtector, withheldText, subjectId, isEventObject, type ProtectedEvent } from './event-protector.ts';

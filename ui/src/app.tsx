@@ -9,6 +9,7 @@ import { Badge } from './components/status.tsx';
 import { DatasetPage } from './pages/dataset.tsx';
 import { Lineage } from './pages/lineage.tsx';
 import { Overview } from './pages/overview.tsx';
+import { PrivacyPage } from './pages/privacy.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SqlPage } from './pages/sql.tsx';
 import { StreamPage, StreamsPage } from './pages/streams.tsx';
@@ -44,6 +45,7 @@ function Shell() {
   else if (section === 'streams' && a) page = <StreamPage key={a} name={a} />;
   else if (section === 'streams') page = <StreamsPage />;
   else if (section === 'sql') page = <SqlPage />;
+  else if (section === 'privacy') page = <PrivacyPage />;
   else page = <NotFound />;
 
   const link = (to: string, label: string, active: boolean) => (
@@ -66,6 +68,7 @@ function Shell() {
         {link('#/runs', 'Runs', section === 'runs')}
         {link('#/streams', 'Streams', section === 'streams')}
         {link('#/sql', 'SQL', section === 'sql')}
+        {link('#/privacy', 'Privacy', section === 'privacy')}
         <div className="nav-heading">Streams</div>
         {streams.data?.streams.map((s) => (
           <a key={s.name} href={href('datasets', s.name)} className={section === 'datasets' && a === s.name ? 'active sub' : 'sub'}>

@@ -185,3 +185,47 @@ export interface QueryAnswer {
   readonly truncated: boolean;
   readonly ms: number;
 }
+
+export interface ColumnClass {
+  readonly column: string;
+  readonly class: 'identifier' | 'personal';
+  /** `declared`, `from users.email`, `by name (unverified)`. */
+  readonly source: string;
+}
+
+/** One entry of `GET /api/privacy` (as `pond privacy --json`). */
+export interface NodePrivacy {
+  readonly name: string;
+  readonly kind: 'stream' | 'dataset';
+  readonly file: string;
+  readonly identifiers: readonly string[];
+  readonly personal: readonly string[];
+  readonly columns: readonly ColumnClass[];
+  readonly unverified: boolean;
+  readonly decrypts: readonly string[];
+}
+
+export interface PrivacyReport {
+  readonly personalData: readonly NodePrivacy[];
+  readonly noPersonalData: readonly string[];
+}
+
+export type ForgetStatus = 'recorded' | 'rebuilding' | 'done';
+
+export interface ForgetRequest {
+  readonly id: string;
+  readonly pseudonym: string;
+  readonly status: ForgetStatus;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly reason: string;
+  /** False when the subject had no key: never seen, or already forgotten. */
+  readonly hadKey: boolean;
+  readonly rawPartitions: number | null;
+  readonly partitions: number;
+  readonly rebuilt: number;
+  readonly failed: number;
+  /** Up to 20 partitions still waiting, as `dataset key`. */
+  readonly waiting: readonly string[];
+  readonly completedAt: string | null;
+}

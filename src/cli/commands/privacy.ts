@@ -7,7 +7,7 @@
  * no lake.
  */
 import { loadProject } from '../../config/index.ts';
-import { classifyProject, duckdbSqlParser, type NodePrivacy } from '../../privacy/index.ts';
+import { classifyProject, duckdbSqlParser, privacyReport, type NodePrivacy } from '../../privacy/index.ts';
 import { openEngine } from '../../transform/index.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson } from '../output.ts';
@@ -26,12 +26,10 @@ export async function privacyCommand(options: GlobalOptions): Promise<number> {
   } finally {
     engine.close();
   }
-  const all = [...privacy.values()];
-  // A dataset that decrypts its inputs is listed even when no output column is classified: it reads personal data in clear.
-  const holding = all.filter((n) => n.columns.length > 0 || n.decrypts.length > 0);
-  const without = all.filter((n) => n.columns.length === 0 && n.decrypts.length === 0).map((n) => n.name);
+  const report = privacyReport(privacy);
+  const { personalData: holding, noPersonalData: without } = report;
   if (options.json) {
-    printJson({ personalData: holding, noPersonalData: without });
+    printJson(report);
     return 0;
   }
   if (holding.length === 0) {
@@ -39,7 +37,7 @@ export async function privacyCommand(options: GlobalOptions): Promise<number> {
     console.log('Mark fields in a stream\'s JSON Schema with "x-pond-pii": "identifier" (it identifies the data subject) or "personal".');
     return 0;
   }
-  console.log(`${holding.length} of ${all.length} streams and datasets hold personal data:\n`);
+  console.log(`${holding.length} of ${privacy.size} streams and datasets hold personal data:\n`);
   for (const node of holding) {
     console.log(`${node.name} (${node.kind}, ${node.file})${node.unverified ? '  UNVERIFIED' : ''}`);
     const line = (label: string, cls: 'identifier' | 'personal') => {

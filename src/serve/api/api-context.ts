@@ -5,6 +5,7 @@ import { parsePartitionKey, partitionKey } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import type { StateStore } from '../../state/index.ts';
+import type { ProjectPrivacy } from './personal-data.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { ReadOnlySql } from './read-only-sql.ts';
 
@@ -15,6 +16,8 @@ export interface ApiContext {
   readonly sql: ReadOnlySql;
   /** The current plan, shared by the requests of a moment. */
   readonly plans: PlanCache;
+  /** Which columns hold personal data, classified once per server. */
+  readonly privacy: ProjectPrivacy;
 }
 
 /** The stream or dataset named, or NOT_FOUND (404) that lists the known names. */

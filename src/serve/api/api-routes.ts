@@ -17,6 +17,7 @@ import { checkRoutes } from './check-routes.ts';
 import { datasetRoutes } from './dataset-routes.ts';
 import { OPENAPI_DOCUMENT } from './openapi.ts';
 import { partitionRoutes } from './partition-routes.ts';
+import { ProjectPrivacy, privacyRoute } from './personal-data.ts';
 import { PlanCache } from './plan-cache.ts';
 import { queryRoute } from './query-route.ts';
 import { ReadOnlySql } from './read-only-sql.ts';
@@ -44,7 +45,7 @@ export interface ApiRoutesOptions {
 export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
   const { project, state, lake } = options;
   const sql = await ReadOnlySql.open(project, state, lake);
-  const ctx = { project, state, lake, sql, plans: new PlanCache(project, state) };
+  const ctx = { project, state, lake, sql, plans: new PlanCache(project, state), privacy: new ProjectPrivacy(project, sql) };
   const rates = new StreamRates(state, [...project.streams.keys()]);
   return async (app) => {
     app.addHook('onClose', async () => {
@@ -73,6 +74,7 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
       await secured.register(schemaHistoryRoute(ctx));
       await secured.register(sinkRoutes(ctx));
       await secured.register(forgetRequestRoutes(ctx));
+      await secured.register(privacyRoute(ctx));
       if (options.keyRing) await secured.register(subjectRoutes(ctx, options.keyRing));
       const metrics = options.metrics;
       if (metrics) secured.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));

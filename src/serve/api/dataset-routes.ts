@@ -17,13 +17,11 @@ import type { Column, StateStore, Version } from '../../state/index.ts';
 import { inputQuery } from '../../transform/index.ts';
 import { findNode, partitionIdx, type ApiContext } from './api-context.ts';
 import { freshnessOf, healthOf } from './dataset-health.ts';
-import { personalDataOf } from './personal-data.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 
 const MAX_RANGES = 10_000;
 
 export function datasetRoutes(ctx: ApiContext) {
-  const personalData = personalDataOf(ctx.project, ctx.sql);
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/datasets', async () => {
       const p = await ctx.plans.current();
@@ -64,7 +62,7 @@ export function datasetRoutes(ctx: ApiContext) {
           dependants: dependantsOf(ctx.project, node.name).map((d) => d.name),
           sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
         },
-        personalData: await personalData(node.name),
+        personalData: await ctx.privacy.of(node.name),
       };
     });
 

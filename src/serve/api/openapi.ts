@@ -240,6 +240,34 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(object({ request: forgetRequest })), ...errors(401, 404) },
       },
     },
+    '/api/privacy': {
+      get: {
+        summary: 'Every stream and dataset holding personal data, with its identifier and personal columns and where each class comes from (as `pond privacy --json`)',
+        description:
+          'unverified: a TypeScript dataset whose classes are guessed by column name. decrypts: the streams a dataset reads in clear (its `decrypt`); its personal columns hold clear values. ' +
+          'Read from the project code only (no state, no lake), once per server.',
+        responses: {
+          '200': json(
+            object({
+              personalData: array(
+                object({
+                  name: str,
+                  kind: { type: 'string', enum: ['stream', 'dataset'] },
+                  file: str,
+                  identifiers: array(str),
+                  personal: array(str),
+                  columns: array(object({ column: str, class: { type: 'string', enum: ['identifier', 'personal'] }, source: str })),
+                  unverified: { type: 'boolean' },
+                  decrypts: array(str),
+                }),
+              ),
+              noPersonalData: array(str),
+            }),
+          ),
+          ...errors(401, 422),
+        },
+      },
+    },
     '/api/datasets/{name}': {
       get: {
         summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage, personal data',

@@ -7,6 +7,8 @@ const TONE: Record<string, string> = {
   stale: 'warn', warn: 'warn', late: 'warn', missing: 'muted', queued: 'muted', empty: 'muted', idle: 'muted', cancelled: 'muted', behind: 'warn',
   failed: 'bad', fail: 'bad', error: 'bad', quarantined: 'bad', failing: 'bad',
   running: 'info', building: 'info',
+  // Forget requests, and the flags of the privacy page.
+  recorded: 'muted', rebuilding: 'info', done: 'good', unverified: 'warn', 'reads in clear': 'bad',
 };
 
 export function Badge({ value, title }: { value: string; title?: string }) {
