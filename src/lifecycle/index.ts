@@ -9,4 +9,4 @@ export { expireVersions, retentionTargets, type RetentionTarget, type ExpiredRep
 export { expirePartitions, type PartitionExpiryTarget, type ExpiredPartitionsReport } from './expire-partitions.ts';
 export { PeriodicGc } from './periodic-gc.ts';
 export type { SinkRemoval, OpenSink } from './sink-remover.ts';
-export { forgetSubjects, recordForgetting, startRecordedRequests, advanceForgetting, forgetProgress, completeForgetRequests, subjectPartitions, type ForgetDeps, type ForgetOptions, type ForgetProgress, type FindDeps } from './forget/index.ts';
+export { forgetSubjects, recordForgetting, startRecordedRequests, advanceForgetting, forgetProgress, forgetProgressJson, completeForgetRequests, subjectPartitions, type ForgetDeps, type ForgetOptions, type ForgetProgress, type FindDeps } from './forget/index.ts';

@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import { PondError } from '../../errors/index.ts';
-import { forgetProgress, forgetSubjects, type ForgetProgress } from '../../lifecycle/index.ts';
+import { forgetProgress, forgetProgressJson, forgetSubjects } from '../../lifecycle/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -28,7 +28,7 @@ export async function forgetCommand(subjects: string[], options: ForgetCommandOp
     const requests = await forgetSubjects({ ...ctx, ring }, subjects, { reason: options.reason, requestedBy: options.by ?? `${userInfo().username} (pond forget)` });
     const progress = await forgetProgress(ctx.state, requests);
     if (options.json) {
-      printJson({ requests: progress.map(describe) });
+      printJson({ requests: progress.map(forgetProgressJson) });
       return 0;
     }
     for (const p of progress) {
@@ -58,7 +58,7 @@ async function statusOf(subjects: readonly string[], options: ForgetCommandOptio
     }
     const progress = await forgetProgress(ctx.state, requests);
     if (options.json) {
-      printJson({ requests: progress.map(describe) });
+      printJson({ requests: progress.map(forgetProgressJson) });
       return 0;
     }
     if (progress.length === 0) {
@@ -82,10 +82,4 @@ async function statusOf(subjects: readonly string[], options: ForgetCommandOptio
   } finally {
     await ctx.close();
   }
-}
-
-function describe(p: ForgetProgress) {
-  const r = p.request;
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { id: r.id, pseudonym: r.pseudonym, status: r.status, requestedAt: iso(r.requestedAt), requestedBy: r.requestedBy, reason: r.reason, hadKey: r.hadKey, rawPartitions: r.rawPartitions, partitions: p.partitions, rebuilt: p.rebuilt, failed: p.failed, waiting: p.waiting, completedAt: iso(r.completedAt) };
 }

@@ -24,6 +24,30 @@ export interface ForgetProgress {
 }
 
 /**
+ * A request and its progress as `pond forget --status --json` and the data
+ * API answer it: times as ISO text.
+ */
+export function forgetProgressJson(p: ForgetProgress) {
+  const r = p.request;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: r.id,
+    pseudonym: r.pseudonym,
+    status: r.status,
+    requestedAt: iso(r.requestedAt),
+    requestedBy: r.requestedBy,
+    reason: r.reason,
+    hadKey: r.hadKey,
+    rawPartitions: r.rawPartitions,
+    partitions: p.partitions,
+    rebuilt: p.rebuilt,
+    failed: p.failed,
+    waiting: p.waiting,
+    completedAt: iso(r.completedAt),
+  };
+}
+
+/**
  * @example
  * const [p] = await forgetProgress(state, await state.forgetRequests({ status: ['rebuilding'] }));
  * p.rebuilt === p.partitions // every rebuild done

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PondError } from '../../errors/index.ts';
-import { forgetProgress, recordForgetting, type ForgetProgress } from '../../lifecycle/index.ts';
+import { forgetProgress, forgetProgressJson, recordForgetting, type ForgetProgress } from '../../lifecycle/index.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
 import type { ForgetStatus } from '../../state/index.ts';
 import type { ApiContext } from './api-context.ts';
@@ -28,7 +28,7 @@ export function subjectRoutes(ctx: ApiContext, keyRing: () => Promise<SubjectKey
       const [recorded] = await recordForgetting({ state: ctx.state, ring }, [request.params.id], { reason: body.reason, requestedBy: body.requestedBy ?? caller(request) });
       const [progress] = await forgetProgress(ctx.state, recorded ? [recorded] : []);
       if (!progress) throw new PondError('INTERNAL', 'the forget request was recorded but cannot be read back');
-      return reply.code(202).header('location', `/api/forget-requests/${progress.request.id}`).send({ request: requestJson(progress) });
+      return reply.code(202).header('location', `/api/forget-requests/${progress.request.id}`).send({ request: forgetProgressJson(progress) });
     });
   };
 }
@@ -39,14 +39,14 @@ export function forgetRequestRoutes(ctx: ApiContext) {
       const { status } = request.query;
       if (status !== undefined && !(STATUSES as string[]).includes(status)) throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
       const requests = await ctx.state.forgetRequests({ status: status === undefined ? undefined : [status as ForgetStatus], limit: rowLimit(request.query.limit, 50, 1000) });
-      return { requests: (await forgetProgress(ctx.state, requests)).map(requestJson) };
+      return { requests: (await forgetProgress(ctx.state, requests)).map(forgetProgressJson) };
     });
 
     app.get<{ Params: { id: string } }>('/api/forget-requests/:id', async (request) => {
       const [found] = await ctx.state.forgetRequests({ ids: [request.params.id] });
       if (!found) throw new PondError('NOT_FOUND', `no forget request ${request.params.id}`, { hint: 'GET /api/forget-requests lists them' });
       const [progress] = await forgetProgress(ctx.state, [found]);
-      return { request: requestJson(progress as ForgetProgress) };
+      return { request: forgetProgressJson(progress as ForgetProgress) };
     });
   };
 }
@@ -56,24 +56,4 @@ function caller(request: FastifyRequest): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match) return 'data API (no token)';
   return `data API token sha256:${createHash('sha256').update(match[1] as string).digest('hex').slice(0, 12)}`;
-}
-
-function requestJson(p: ForgetProgress) {
-  const r = p.request;
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    id: r.id,
-    pseudonym: r.pseudonym,
-    status: r.status,
-    requestedAt: iso(r.requestedAt),
-    requestedBy: r.requestedBy,
-    reason: r.reason,
-    hadKey: r.hadKey,
-    rawPartitions: r.rawPartitions,
-    partitions: p.partitions,
-    rebuilt: p.rebuilt,
-    failed: p.failed,
-    waiting: p.waiting,
-    completedAt: iso(r.completedAt),
-  };
 }
