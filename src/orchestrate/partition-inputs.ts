@@ -5,12 +5,12 @@
  * the versions an earlier build recorded (`pond verify` rebuilding it), even
  * when newer versions have become current since.
  */
-import type { DatasetModel, Project, ResolvedInput, StreamModel } from '../config/index.ts';
+import { protectsPersonalData, type DatasetModel, type Project, type ResolvedInput, type StreamModel } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import type { Column, InputVersion, StateStore, VersionFile } from '../state/index.ts';
 import { decryptedFields, forgottenRowsOf, forgottenSubjects, type SubjectKeyRing } from '../privacy/index.ts';
-import type { DecryptedColumns, InputBinding } from '../transform/index.ts';
+import type { InputBinding } from '../transform/index.ts';
 import { inputRange } from './input-mapping.ts';
 
 /** The inputs of one build: views to bind, and the versions to record with the output. */
@@ -55,7 +55,7 @@ export async function currentInputs(ctx: InputContext, model: DatasetModel, idx:
   const bindings: InputBinding[] = [];
   const inputs: InputVersion[] = [];
   let inputSeq = 0;
-  const decrypter = decrypterOf(ctx, model);
+  const privacy = streamPrivacyOf(ctx, model);
   for (const input of model.inputs) {
     const { stream, source } = sourceOf(ctx.project, model, input);
     const { from, to } = inputRange(model.partitioning, source.partitioning, input.mapping, idx);
@@ -71,7 +71,7 @@ export async function currentInputs(ctx: InputContext, model: DatasetModel, idx:
     for (const v of versions) inputSeq = Math.max(inputSeq, v.currentSeq);
     const read = versions.map((v) => ({ idx: v.idx, key: v.key, id: v.versionId, files: v.files, schema: v.schema }));
     inputs.push(...read.map((v) => ({ dataset: input.source, key: v.key, version: v.id })));
-    bindings.push(bindingOf(ctx.lake, input, stream, read, stream ? await forgottenSubjects(ctx.state) : [], await decrypter(input, stream)));
+    bindings.push({ ...bindingOf(ctx.lake, input, stream, read), ...(stream ? await privacy(input, stream) : {}) });
   }
   return { bindings, inputs, inputSeq };
 }
@@ -98,13 +98,13 @@ export async function recordedInputs(ctx: InputContext, model: DatasetModel, idx
     byId.set(r.version, { dataset: v.dataset, idx: v.idx, key: v.key, id: v.id, files: v.files, schema: v.schema });
   }
   const bindings: InputBinding[] = [];
-  const decrypter = decrypterOf(ctx, model);
+  const privacy = streamPrivacyOf(ctx, model);
   for (const input of model.inputs) {
     const { stream, source } = sourceOf(ctx.project, model, input);
     // Two inputs may read the same source over different ranges: the range tells which versions are whose.
     const { from, to } = inputRange(model.partitioning, source.partitioning, input.mapping, idx);
     const read = [...byId.values()].filter((v) => v.dataset === input.source && v.idx >= from && v.idx < to).sort((a, b) => a.idx - b.idx);
-    bindings.push(bindingOf(ctx.lake, input, stream, read, stream ? await forgottenSubjects(ctx.state) : [], await decrypter(input, stream)));
+    bindings.push({ ...bindingOf(ctx.lake, input, stream, read), ...(stream ? await privacy(input, stream) : {}) });
   }
   return { bindings, inputs: recorded, inputSeq: 0 };
 }
@@ -116,31 +116,34 @@ function sourceOf(project: Project, model: DatasetModel, input: ResolvedInput): 
   return { stream, source };
 }
 
-/**
- * Raw stream rows of forgotten subjects (`forgotten`, their pseudonyms) are
- * read as the project's policy says, before anything is decrypted.
- */
-function bindingOf(lake: Lake, input: ResolvedInput, stream: StreamModel | undefined, versions: readonly ReadVersion[], forgotten: readonly string[], decrypted: DecryptedColumns | undefined): InputBinding {
+function bindingOf(lake: Lake, input: ResolvedInput, stream: StreamModel | undefined, versions: readonly ReadVersion[]): InputBinding {
   return {
     alias: input.alias,
     files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))),
     columns: stream ? stream.columns : (versions[versions.length - 1]?.schema ?? []),
     sameSchema: sameColumns(versions.flatMap((v) => v.files)),
-    forgotten: stream ? forgottenRowsOf(stream, forgotten) : undefined,
-    ...(decrypted ? { decrypted } : {}),
   };
 }
 
-/** For each input the dataset decrypts (`decrypt`), its stream's decrypted fields under the key ring, opened once. */
-function decrypterOf(ctx: InputContext, model: DatasetModel): (input: ResolvedInput, stream: StreamModel | undefined) => Promise<DecryptedColumns | undefined> {
+/**
+ * How one build reads its stream inputs' personal data: rows of forgotten
+ * subjects as the project's policy says (the list read once per build, and
+ * only for a stream with personal data), and the inputs the dataset
+ * decrypts (`decrypt`) decrypted under the key ring, opened once. The
+ * forgotten rows are left out before anything is decrypted.
+ */
+function streamPrivacyOf(ctx: InputContext, model: DatasetModel): (input: ResolvedInput, stream: StreamModel) => Promise<Pick<InputBinding, 'forgotten' | 'decrypted'>> {
+  let forgotten: Promise<readonly string[]> | undefined;
   let ring: Promise<SubjectKeyRing> | undefined;
   return async (input, stream) => {
-    if (!stream || !model.decrypt.includes(input.alias)) return undefined;
+    if (!protectsPersonalData(stream.pii)) return {};
+    const rows = forgottenRowsOf(stream, await (forgotten ??= forgottenSubjects(ctx.state)));
+    if (!model.decrypt.includes(input.alias)) return { forgotten: rows };
     if (!ctx.keyRing) {
       throw new PondError('INTERNAL', `dataset "${model.name}" decrypts input "${input.alias}" but this build was given no key ring`, { where: `dataset "${model.name}"` });
     }
     ring ??= ctx.keyRing();
-    return decryptedFields(stream, await ring);
+    return { forgotten: rows, decrypted: decryptedFields(stream, await ring) };
   };
 }
 
