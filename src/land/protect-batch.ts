@@ -16,7 +16,7 @@ import { protectsPersonalData } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { CHUNK_EVENTS, EventProtector, isEventObject, sharedProtectPool, withheldText, type EventToProtect, type LandedLine, type ProtectedEvent, type SubjectKeyRing } from '../privacy/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
-import { rawRow, type Receipt } from './raw-row.ts';
+import { protectedLine, type Receipt } from './raw-row.ts';
 
 const YIELD_EVERY = 2048;
 /** Events protected in a batch from which the worker pool is worth its messages (see privacy/protect-pool.ts). */
@@ -157,9 +157,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
 
 /** An event protected here (not on the pool): its line, as the pool's workers make it. */
 function landedLine(receipt: Receipt, p: ProtectedEvent): LandedLine {
-  // A literal of the receipt's own shape, not a spread of it: this runs for every event of a batch.
-  const line = rawRow({ raw: p.raw, event: p.event, ip: p.ip, eventTime: receipt.eventTime, receivedAt: receipt.receivedAt, messageId: receipt.messageId, source: receipt.source, userAgent: receipt.userAgent }).line;
-  return { line, withheld: p.withheld };
+  return { line: protectedLine(receipt, p), withheld: p.withheld };
 }
 
 /**

@@ -69,6 +69,16 @@ export function rawRow(receipt: Receipt, later = false): RawRow {
   return row;
 }
 
+/**
+ * The line of an event whose personal data was protected (`p`: its protected
+ * text, `_raw` and IP), with the rest of its receipt: on the main thread and
+ * on the protecting workers alike (privacy/protect-worker.ts).
+ */
+export function protectedLine(receipt: Pick<Receipt, 'eventTime' | 'receivedAt' | 'messageId' | 'source' | 'userAgent'>, p: { readonly raw: string; readonly event: string; readonly ip: string | null }): string {
+  // A literal of the receipt's own shape, not a spread of it: this runs for every event of a batch.
+  return rawRow({ raw: p.raw, event: p.event, ip: p.ip, eventTime: receipt.eventTime, receivedAt: receipt.receivedAt, messageId: receipt.messageId, source: receipt.source, userAgent: receipt.userAgent }).line;
+}
+
 class ReceiptRow implements RawRow {
   readonly eventTime: number;
   readonly messageId: string;

@@ -8,7 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 // The line format's own module, not land/index.ts: a worker needs no DuckDB, lake or state store.
-import { rawRow } from '../land/raw-row.ts';
+import { protectedLine } from '../land/raw-row.ts';
 import { EventProtector } from './event-protector.ts';
 import type { ProtectChunk, ProtectChunkResult } from './protect-pool.ts';
 
@@ -42,8 +42,7 @@ function protectChunk(chunk: ProtectChunk): ProtectChunkResult {
     const raw = chunk.raws[i] as string;
     const subject = chunk.subjects[i] ?? undefined;
     const p = protector.protect(JSON.parse(raw) as Record<string, unknown>, raw, chunk.ips[i] ?? null, subject, subject === undefined ? null : (keys.get(subject) ?? null));
-    const receipt = { raw: p.raw, event: p.event, ip: p.ip, eventTime: chunk.eventTimes[i] as number, receivedAt: chunk.receivedAts[i] as number, messageId: chunk.messageIds[i] as string, source: chunk.sources[i] as string, userAgent: chunk.userAgents[i] ?? null };
-    lines[i] = rawRow(receipt).line;
+    lines[i] = protectedLine({ eventTime: chunk.eventTimes[i] as number, receivedAt: chunk.receivedAts[i] as number, messageId: chunk.messageIds[i] as string, source: chunk.sources[i] as string, userAgent: chunk.userAgents[i] ?? null }, p);
     withheld[i] = p.withheld ? 1 : 0;
   }
   return { id: chunk.id, lines, withheld };
