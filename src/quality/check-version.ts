@@ -8,10 +8,9 @@ import type { DatasetModel, StreamModel } from '../config/index.ts';
 import { windowBounds } from '../define/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { evaluateChecks, type CheckOutcome } from './evaluate-checks.ts';
-import type { NewVersion, StateStore } from '../state/index.ts';
+import { ALL_WINDOWS, type NewVersion, type StateStore } from '../state/index.ts';
 import type { Engine } from '../transform/index.ts';
 
-const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
 export interface CheckVersionContext {
   readonly state: StateStore;
@@ -41,7 +40,7 @@ export async function checkVersion(ctx: CheckVersionContext, model: DatasetModel
           return earlier.map((v) => v.rows);
         },
         async relation(name) {
-          const versions = await ctx.state.currentVersions(name, ALL.from, ALL.to);
+          const versions = await ctx.state.currentVersions(name, ALL_WINDOWS.from, ALL_WINDOWS.to);
           return { files: versions.flatMap((v) => v.files.map((f) => ctx.lake.locate(f.path))), columns: versions[versions.length - 1]?.schema ?? [] };
         },
       },

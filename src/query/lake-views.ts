@@ -7,17 +7,16 @@ import type { Project } from '../config/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
 import { quoteIdent } from '../schema/index.ts';
-import type { Column, StateStore } from '../state/index.ts';
+import { ALL_WINDOWS, type Column, type StateStore } from '../state/index.ts';
 import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
 import { forgottenTable, inputQuery, type ForgottenRows, type SqlSession } from '../transform/index.ts';
 
-const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */
 export async function createLakeViews(session: Pick<SqlSession, 'run' | 'rows'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
   const unbuilt: string[] = [];
   const filesOf = async (dataset: string) => {
-    const versions = await state.currentVersions(dataset, ALL.from, ALL.to);
+    const versions = await state.currentVersions(dataset, ALL_WINDOWS.from, ALL_WINDOWS.to);
     return { files: versions.flatMap((v) => v.files.map((f) => lake.locate(f.path))), schema: versions[versions.length - 1]?.schema ?? [] };
   };
   // Forgotten subjects' rows stay in the raw files; no view shows them (privacy/forgotten/).

@@ -51,5 +51,6 @@ export type {
   ForgetStatus,
   NewForgetRequest,
 } from './state-store.ts';
+export { ALL_WINDOWS } from './state-store.ts';
 export { openStateStore } from './open-state-store.ts';
 export type { OpenStateStoreOptions } from './open-state-store.ts';

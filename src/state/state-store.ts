@@ -103,6 +103,9 @@ export interface PartitionColumns {
   readonly maxSeq: number;
 }
 
+/** Every window number, as `[from, to)` for reads such as `currentVersions` of a whole dataset. */
+export const ALL_WINDOWS = Object.freeze({ from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER });
+
 /** The current version of one partition, with what a reader needs to read it. */
 export interface CurrentVersion {
   readonly idx: number;

@@ -12,10 +12,9 @@ import { protectsPersonalData, type Project } from '../../config/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { inputRange } from '../../orchestrate/index.ts';
 import { quoteIdent } from '../../schema/index.ts';
-import type { ForgetPartition, StateStore } from '../../state/index.ts';
+import { ALL_WINDOWS, type ForgetPartition, type StateStore } from '../../state/index.ts';
 import { sqlList, sqlString, type Engine } from '../../transform/index.ts';
 
-const ALL = { from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 const FILES_PER_QUERY = 500;
 
 export interface SubjectPartitions {
@@ -53,7 +52,7 @@ export async function subjectPartitions(deps: FindDeps, pseudonyms: readonly str
     const inputs = model.inputs.filter((input) => touched.has(input.source));
     if (inputs.length === 0) continue;
     const mine = new Set<number>();
-    for (const v of await deps.state.currentVersions(name, ALL.from, ALL.to)) {
+    for (const v of await deps.state.currentVersions(name, ALL_WINDOWS.from, ALL_WINDOWS.to)) {
       const reads = inputs.some((input) => {
         const source = deps.project.streams.get(input.source) ?? deps.project.datasets.get(input.source);
         if (!source) return false;
@@ -71,7 +70,7 @@ export async function subjectPartitions(deps: FindDeps, pseudonyms: readonly str
 }
 
 async function rawPartitionsNaming(deps: FindDeps, stream: string, identifiers: readonly string[], pseudonyms: readonly string[]): Promise<number[]> {
-  const versions = await deps.state.currentVersions(stream, ALL.from, ALL.to);
+  const versions = await deps.state.currentVersions(stream, ALL_WINDOWS.from, ALL_WINDOWS.to);
   const idxOf = new Map<string, number>();
   for (const v of versions) for (const f of v.files) idxOf.set(deps.lake.locate(f.path), v.idx);
   const files = [...idxOf.keys()];
