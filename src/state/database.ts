@@ -25,6 +25,7 @@ export interface Database {
   subject_keys: SubjectKeysTable;
   forget_requests: ForgetRequestsTable;
   forget_partitions: ForgetPartitionsTable;
+  condemned_versions: CondemnedVersionsTable;
 }
 
 /** The audit log of forgetting: one row per subject, by pseudonym (see migration 009). */
@@ -39,6 +40,9 @@ export interface ForgetRequestsTable {
   seq: number | null;
   raw_partitions: number | null;
   completed_at: number | null;
+  verified_at: number | null;
+  /** The last verification's findings, as JSON (see lifecycle/forget/verify-subject.ts). */
+  verification: string | null;
 }
 
 /** A derived partition a forget request waits to see rebuilt, and the version it held when asked. */
@@ -56,6 +60,16 @@ export interface SubjectKeysTable {
   wrapped_key: string | null;
   created_at: number;
   forgotten_at: number | null;
+  /** The key epoch whose key wraps `wrapped_key`; null: the master key's own wrapping key (before epochs). */
+  epoch: number | null;
+}
+
+/** Versions that held a forgotten subject, to delete whatever the retention (see migration 010). */
+export interface CondemnedVersionsTable {
+  dataset: string;
+  version_id: string;
+  request_id: string;
+  at: number;
 }
 
 /** What garbage collection deleted: versions one row each, swept files one row per dataset (see migration 007). */

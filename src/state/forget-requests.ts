@@ -30,7 +30,7 @@ export async function recordForgetRequestsIn(trx: Kysely<Database>, requests: re
   for (const group of groupByTime(requests)) {
     const had = new Set(await forgetSubjectKeysIn(trx, group.map((r) => r.pseudonym), group[0]?.requestedAt ?? 0, maxParams));
     for (const r of group) {
-      const row = { id: r.id, pseudonym: r.pseudonym, requested_at: r.requestedAt, requested_by: r.requestedBy, reason: r.reason, had_key: had.has(r.pseudonym) ? 1 : 0, status: 'recorded', seq: null, raw_partitions: null, completed_at: null };
+      const row = { id: r.id, pseudonym: r.pseudonym, requested_at: r.requestedAt, requested_by: r.requestedBy, reason: r.reason, had_key: had.has(r.pseudonym) ? 1 : 0, status: 'recorded', seq: null, raw_partitions: null, completed_at: null, verified_at: null, verification: null };
       await trx.insertInto('forget_requests').values(row).execute();
       out.push(toRequest(row));
     }

@@ -17,12 +17,13 @@ import { sinks } from './006-sinks.ts';
 import { gcLog } from './007-gc-log.ts';
 import { subjectKeys } from './008-subject-keys.ts';
 import { forgetRequests } from './009-forget-requests.ts';
+import { forensicForgetting } from './010-forensic-forgetting.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /** In version order; append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry, sinks, gcLog, subjectKeys, forgetRequests];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry, sinks, gcLog, subjectKeys, forgetRequests, forensicForgetting];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {
   await sql`create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)`.execute(trx);
