@@ -155,6 +155,8 @@ export interface Project {
 export interface PrivacySettings {
   /** Absolute path of the master key file, used when POND_MASTER_KEY is not set. */
   readonly keyFile: string;
+  /** Absolute path of the key epochs' folder (see src/privacy/keys/key-epochs.ts). */
+  readonly keyDir: string;
   /** What readers see, and what lands, of a forgotten subject's events. */
   readonly forgotten: ForgottenPolicy;
 }

@@ -275,6 +275,15 @@ export interface PrivacyOptions {
   /** The key file, relative to the project. Default `.pond/master.key`, created (mode 0600) on first use. */
   keyFile?: string;
   /**
+   * The folder of the key epochs' keys, relative to the project: default
+   * `.pond/keys`; `POND_KEY_DIR` overrides it. Each completed forget request
+   * replaces the key there, so that no copy of the state database made before
+   * (a backup, a WAL archive) can give back the forgotten subject's key. Keep
+   * it with the master key, out of the lake, shared by every Pond process of
+   * the project, and out of backups of the state database.
+   */
+  keyDir?: string;
+  /**
    * What happens to the events of a forgotten data subject (`pond forget`),
    * those already in the lake as every reader sees them and those that arrive
    * later: `'anonymize'` (default) keeps them without identifiers and

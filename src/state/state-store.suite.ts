@@ -813,24 +813,27 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
 
     describe('subject keys', () => {
       const key = (pseudonym: string, wrappedKey = `w-${pseudonym}`, createdAt = 1) => ({ pseudonym, wrappedKey, createdAt });
+      /** Stores under the current epoch, as a key ring does. */
+      const put = async (s: StateStore, candidates: readonly ReturnType<typeof key>[]) => (await s.subjectKeys(candidates, (await s.keyRingStamp()).epoch)).keys;
       it('creates the keys of many subjects in one call and keeps the first key of each', async () => {
         const names = Array.from({ length: 12_000 }, (_, i) => unique(`ps_${i}`));
-        const first = await store.subjectKeys(names.map((n) => key(n)));
+        const first = await put(store, names.map((n) => key(n)));
         assert.equal(first.size, names.length);
-        assert.deepEqual(first.get(names[7] as string), { pseudonym: names[7], wrappedKey: `w-${names[7]}`, createdAt: 1, forgottenAt: null });
+        const epoch = (await store.keyRingStamp()).epoch;
+        assert.deepEqual(first.get(names[7] as string), { pseudonym: names[7], wrappedKey: `w-${names[7]}`, createdAt: 1, forgottenAt: null, epoch });
         // Known subjects keep their key; a new one gets the candidate's.
         const fresh = unique('ps_new');
-        const again = await store.subjectKeys([key(names[0] as string, 'other', 2), key(fresh, 'w-new', 2), key(fresh, 'w-dup', 2)]);
+        const again = await put(store, [key(names[0] as string, 'other', 2), key(fresh, 'w-new', 2), key(fresh, 'w-dup', 2)]);
         assert.equal(again.get(names[0] as string)?.wrappedKey, `w-${names[0]}`);
         assert.equal(again.get(fresh)?.wrappedKey, 'w-new');
-        assert.equal((await store.subjectKeys([])).size, 0);
+        assert.equal((await put(store, [])).size, 0);
       });
 
       it('agrees on one key when landers race to create the same subjects', async () => {
         const names = Array.from({ length: 300 }, (_, i) => unique(`race_${i}`));
         const other = await open();
         try {
-          const [a, b] = await Promise.all([store.subjectKeys(names.map((n) => key(n, `a-${n}`))), other.subjectKeys(names.map((n) => key(n, `b-${n}`)))]);
+          const [a, b] = await Promise.all([put(store, names.map((n) => key(n, `a-${n}`))), put(other, names.map((n) => key(n, `b-${n}`)))]);
           for (const n of names) assert.equal(a.get(n)?.wrappedKey, b.get(n)?.wrappedKey);
         } finally {
           await other.close();
@@ -839,22 +842,46 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
 
       it('forgets a subject for good: the key is deleted and never created again', async () => {
         const [kept, gone] = [unique('ps_kept'), unique('ps_gone')];
-        await store.subjectKeys([key(kept), key(gone)]);
+        await put(store, [key(kept), key(gone)]);
         assert.deepEqual(await store.forgetSubjectKeys([gone, unique('ps_unknown')], 50), [gone]);
         assert.deepEqual(await store.forgetSubjectKeys([gone], 60), []);
         const found = await store.findSubjectKeys([kept, gone, unique('ps_never')]);
         assert.deepEqual([...found.keys()].sort(), [kept, gone].sort());
         assert.equal(found.get(gone)?.wrappedKey, null);
-        const after = await store.subjectKeys([key(kept), key(gone, 'w-again')]);
-        assert.deepEqual(after.get(gone), { pseudonym: gone, wrappedKey: null, createdAt: 1, forgottenAt: 50 });
+        const after = await put(store, [key(kept), key(gone, 'w-again')]);
+        assert.deepEqual(after.get(gone), { pseudonym: gone, wrappedKey: null, createdAt: 1, forgottenAt: 50, epoch: null });
         assert.equal(after.get(kept)?.wrappedKey, `w-${kept}`);
+      });
+
+      it('rotates the key epoch: every live key re-wrapped in one transaction, keys of the old epoch refused after', async () => {
+        const [a, b, gone] = [unique('ps_rot_a'), unique('ps_rot_b'), unique('ps_rot_gone')];
+        await put(store, [key(a), key(b), key(gone)]);
+        await store.forgetSubjectKeys([gone], 70);
+        const from = (await store.keyRingStamp()).epoch;
+        const seen: string[] = [];
+        assert.equal(await store.rotateKeyEpoch(from, from + 1, (k) => (seen.push(k.pseudonym), `${k.wrappedKey}@${from + 1}`)), true);
+        assert.ok(seen.includes(a) && seen.includes(b) && !seen.includes(gone));
+        assert.equal((await store.keyRingStamp()).epoch, from + 1);
+        const rows = await store.findSubjectKeys([a, b, gone]);
+        assert.deepEqual([rows.get(a)?.wrappedKey, rows.get(a)?.epoch], [`w-${a}@${from + 1}`, from + 1]);
+        assert.deepEqual([rows.get(gone)?.wrappedKey, rows.get(gone)?.epoch], [null, null]);
+        // A second rotation from the same epoch lost the race: nothing changes.
+        assert.equal(await store.rotateKeyEpoch(from, from + 1, () => 'never'), false);
+        assert.equal((await store.findSubjectKeys([a])).get(a)?.wrappedKey, `w-${a}@${from + 1}`);
+        // A key wrapped under the old epoch is not stored; the answer names the current epoch.
+        const late = unique('ps_rot_late');
+        const refused = await store.subjectKeys([key(late)], from);
+        assert.deepEqual([refused.keys.has(late), refused.epoch], [false, from + 1]);
+        const stored = await store.subjectKeys([key(late)], from + 1);
+        assert.deepEqual([stored.keys.get(late)?.epoch, stored.epoch], [from + 1, from + 1]);
+        await store.scrubDeleted();
       });
     });
 
     describe('forget requests', () => {
       it('records requests with their keys deleted, marks raw partitions changed, and completes', async () => {
         const [known, never] = [unique('ps_known'), unique('ps_never')];
-        await store.subjectKeys([{ pseudonym: known, wrappedKey: 'w', createdAt: 1 }]);
+        await store.subjectKeys([{ pseudonym: known, wrappedKey: 'w', createdAt: 1 }], (await store.keyRingStamp()).epoch);
         const stampBefore = await store.forgottenStamp();
         const base = { requestedAt: 100, requestedBy: 'dpo', reason: 'ticket 1' };
         const recorded = await store.recordForgetRequests([
@@ -865,7 +892,7 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         // Both subjects are forgotten: the one never seen gets a tombstone, so it never gets a key.
         const keys = await store.findSubjectKeys([known, never]);
         assert.deepEqual([keys.get(known)?.forgottenAt, keys.get(never)?.forgottenAt, keys.get(never)?.wrappedKey], [100, 100, null]);
-        assert.equal((await store.subjectKeys([{ pseudonym: never, wrappedKey: 'again', createdAt: 2 }])).get(never)?.wrappedKey, null);
+        assert.equal((await store.subjectKeys([{ pseudonym: never, wrappedKey: 'again', createdAt: 2 }], (await store.keyRingStamp()).epoch)).keys.get(never)?.wrappedKey, null);
         const forgotten = await store.forgottenSubjects();
         assert.ok(forgotten.includes(known) && forgotten.includes(never));
         assert.notEqual(await store.forgottenStamp(), stampBefore);

@@ -69,6 +69,8 @@ export interface StoreAdapter {
   readonly hotPath?: HotPath;
   /** Where partition-columns snapshots outlive the process, if anywhere. */
   readonly snapshotShelf?: SnapshotShelf;
+  /** See `StateStore.scrubDeleted`. */
+  scrub(db: Kysely<Database>): Promise<void>;
   /** The error as STORAGE_UNAVAILABLE when it means the database cannot be used now (I/O, locks, connection). */
   unavailable(error: unknown, doing: string): PondError | undefined;
 }

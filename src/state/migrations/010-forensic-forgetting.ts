@@ -21,6 +21,7 @@ export const forensicForgetting: Migration = {
   name: 'forensic-forgetting',
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema.alterTable('subject_keys').addColumn('epoch', 'integer').execute();
+    await (db as Kysely<{ meta: { key: string; value: string } }>).insertInto('meta').values({ key: 'key_epoch', value: '0' }).execute();
     await db.schema.alterTable('forget_requests').addColumn('verified_at', 'bigint').execute();
     await db.schema.alterTable('forget_requests').addColumn('verification', 'text').execute();
     await db.schema

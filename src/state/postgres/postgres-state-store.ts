@@ -79,6 +79,12 @@ export async function openPostgresStateStore(url: string, options: { maxConnecti
     lockLeaseCaps: async (trx, datasets) => {
       for (const d of datasets) await advisoryLock(trx, `pond.lease:${d}`);
     },
+    // The keys' table is small and rewritten whole, so its old row versions leave every file of the database; the
+    // row samples' tables are only vacuumed (a rewrite would lock builds out): their dead rows go as space is reused.
+    scrub: async (kdb) => {
+      await sql`vacuum full subject_keys`.execute(kdb);
+      await sql`vacuum check_results, run_logs`.execute(kdb);
+    },
     unavailable: (error, doing) => unavailable(where, error, doing),
   };
   return new KyselyStateStore(db, adapter);

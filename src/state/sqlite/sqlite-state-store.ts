@@ -61,6 +61,9 @@ export async function openSqliteStateStore(path: string, options: SqliteStoreOpt
     file.pragma('synchronous = NORMAL');
     file.pragma('busy_timeout = 10000');
     file.pragma('foreign_keys = ON');
+    // Deleted rows (a forgotten subject's key, row samples of deleted versions) are overwritten with zeros, in
+    // their pages and in freed pages, instead of lingering in the file; scrub() then clears the WAL's copies.
+    file.pragma('secure_delete = ON');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new PondError('STORAGE_UNAVAILABLE', `cannot open the SQLite state database ${path}: ${message}`, {
@@ -107,6 +110,8 @@ export async function openSqliteStateStore(path: string, options: SqliteStoreOpt
     hotPath: sqliteHotPath(file, db, path),
     // No files for an in-memory database: nothing outlives it.
     snapshotShelf: path === ':memory:' ? undefined : snapshotFiles(path, storeId, currentSeq),
+    // Through the connection lock, so the checkpoint never runs inside another caller's open transaction.
+    scrub: () => withFileLock(path, () => db.connection().execute(async () => void file.pragma('wal_checkpoint(TRUNCATE)'))),
     unavailable: (error, doing) => unavailable(path, error, doing),
   };
   return new KyselyStateStore(db, adapter, { shelfMinRows: options.snapshotMinRows });
