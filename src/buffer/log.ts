@@ -10,7 +10,9 @@
  *   per partition, the offset of the next record it will read.
  * - Readers see only durable records (Kafka: below the high watermark).
  * - Retention removes whole segments once every group that consumes the topic
- *   has committed past them.
+ *   has committed past them, and rolls segments (when every group has read to
+ *   the end, and by age) so that consumed records do not stay in the newest
+ *   one for good: what every group has read leaves the log's files soon after.
  */
 
 export interface LogRecord {
@@ -84,7 +86,11 @@ export interface Log {
   commit(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** A group's committed offset, or undefined when it never committed for that partition. */
   committed(group: string, topic: string, partition: number): Promise<number | undefined>;
-  /** Deletes segments every group has consumed; returns the bytes freed. */
+  /**
+   * Deletes segments every group has consumed, the newest one included when
+   * every group has read to the end (`startOffset` then equals `endOffset`);
+   * returns the bytes freed. A topic no group has committed for keeps everything.
+   */
   applyRetention(): Promise<number>;
   /** Whether appends are accepted now (open, healthy, under the bound). */
   writable(): boolean;

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import type { LogRecord, StoredRecord } from '../log.ts';
 import { LocalLog } from './local-log.ts';
 import { RECORD_OVERHEAD } from './record-codec.ts';
+import { parseSegmentFileName, segmentFileName } from './segment.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -104,6 +105,49 @@ describe('LocalLog recovery', () => {
         assert.deepEqual(records.map((r) => r.offset), Array.from({ length: Math.min(5, 40 - from) }, (_, i) => from + i));
         assert.equal(records[0]!.value.toString(), value(from).value.toString());
       }
+    } finally {
+      await log.close();
+    }
+  });
+});
+
+describe('LocalLog recovery from a crash in retention', () => {
+  it('opens a partition left between a roll (a new, empty segment at the end) and the deletion of the old one', async () => {
+    const { dir, segment } = await logWith(10);
+    let log = await LocalLog.open(dir);
+    await log.commit('g', [{ topic: 't', partition: 0, offset: 10 }]);
+    await log.close();
+    // What a kill after the roll's fsyncs and before the old segment's unlink leaves.
+    await fs.writeFile(path.join(dir, 't', '0', segmentFileName(10)), '');
+
+    log = await LocalLog.open(dir);
+    try {
+      assert.deepEqual(log.recovery, { truncatedBytes: 0, partitions: 0 });
+      assert.equal(log.startOffset('t', 0), 0);
+      assert.equal(log.endOffset('t', 0), 10);
+      assert.equal((await readAll(log)).length, 10, 'nothing is lost before retention runs again');
+      await log.applyRetention();
+      await assert.rejects(fs.access(segment), 'the old segment goes at the next retention');
+      assert.equal(log.startOffset('t', 0), 10);
+      assert.deepEqual(await log.append('t', [value(10)]), [{ partition: 0, offset: 10 }]);
+      assert.deepEqual((await readAll(log)).map((r) => r.value.toString()), [value(10).value.toString()]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('opens a partition whose oldest segments were deleted before a kill, reading from its new start', async () => {
+    const { dir } = await logWith(40, { segmentBytes: 100 });
+    const folder = path.join(dir, 't', '0');
+    const files = (await fs.readdir(folder)).sort();
+    // removeBelow deletes oldest first, syncing the folder after each: a kill leaves a prefix gone.
+    for (const file of files.slice(0, 2)) await fs.rm(path.join(folder, file));
+    const start = parseSegmentFileName(files[2]!)!;
+    const log = await LocalLog.open(dir);
+    try {
+      assert.equal(log.startOffset('t', 0), start);
+      assert.equal(log.endOffset('t', 0), 40);
+      assert.deepEqual((await readAll(log)).map((r) => r.offset), Array.from({ length: 40 - start }, (_, i) => start + i));
     } finally {
       await log.close();
     }

@@ -15,6 +15,28 @@
  * of calls. A failed write or fsync fails the log: the appends are rejected
  * and no later one is accepted, because after a failed fsync nobody knows what
  * the disk holds (the records may or may not be there after a restart).
+ *
+ * Retention deletes what every consumer group has read, so that events do not
+ * stay on disk after they were consumed (they may hold personal data that a
+ * forgotten subject must not leave behind). It removes whole segments below
+ * the lowest committed offset, and, since a partition always writes to its
+ * newest (active) segment, that segment has to roll for its records to go:
+ *
+ * - when every group has read to the end, retention rolls the partition to a
+ *   new, empty segment at the end offset and deletes the old one, so a quiet
+ *   partition keeps nothing once its events are consumed;
+ * - in a partition that always has a few unread records (a busy one, with a
+ *   consumer a second behind), the active segment rolls at the first write
+ *   `segmentMs` after its first record (as Kafka's `segment.ms`), and once the
+ *   groups pass it, it goes like any full segment. Consumed records thus stay
+ *   at most about `segmentMs` plus the consumer's lag.
+ *
+ * Rolling at a write in the busy case, rather than at retention, is the
+ * simpler of the two: the write already holds the partition's turn to change
+ * segments and knows the offset the new segment starts at. Rolling by age
+ * alone would not do for a quiet partition (no write comes to roll it), and
+ * rolling at the end alone would not do for a busy one (the groups are never
+ * at the end when retention runs), hence both.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -33,7 +55,7 @@ import { encodeAppend, planAppend } from './append-encoder.ts';
 import { DirLock } from './dir-lock.ts';
 import { makeDirDurable } from './durable-file.ts';
 import { GroupOffsets } from './group-offsets.ts';
-import type { PartitionLog, PendingWrite } from './partition-log.ts';
+import type { PartitionLog, PendingWrite, RollLimits } from './partition-log.ts';
 import { createTopicFolder, openTopicFolder } from './topic-folder.ts';
 
 export interface LocalLogOptions {
@@ -44,6 +66,14 @@ export interface LocalLogOptions {
   readonly maxBytes?: number;
   /** A partition starts a new segment file once its active one holds this much. Default 64 MiB. */
   readonly segmentBytes?: number;
+  /**
+   * A partition starts a new segment file at the first write this many ms
+   * after its active one got its first record, so that retention can delete
+   * consumed records of a partition that is never fully read. Default one
+   * minute: it bounds how long consumed events stay on disk, and costs a busy
+   * partition one file created and one deleted a minute.
+   */
+  readonly segmentMs?: number;
   /** Bytes accepted but not yet fsynced past which appends are refused. Default 64 MiB. */
   readonly maxPendingBytes?: number;
 }
@@ -79,7 +109,7 @@ export class LocalLog implements Log {
   private readonly topics = new Map<string, Topic>();
   private readonly creating = new Map<string, Promise<void>>();
   private readonly maxBytes: number;
-  private readonly segmentBytes: number;
+  private readonly limits: RollLimits;
   private readonly maxPendingBytes: number;
 
   /** Appends queued for the next flush, and the partitions they touch. */
@@ -104,7 +134,7 @@ export class LocalLog implements Log {
     readonly recovery: LogRecovery,
   ) {
     this.maxBytes = options.maxBytes ?? 1024 * MiB;
-    this.segmentBytes = options.segmentBytes ?? 64 * MiB;
+    this.limits = { segmentBytes: options.segmentBytes ?? 64 * MiB, segmentMs: options.segmentMs ?? 60_000 };
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * MiB;
   }
 
@@ -121,7 +151,8 @@ export class LocalLog implements Log {
   static async open(dir: string, options: LocalLogOptions = {}): Promise<LocalLog> {
     for (const [name, value] of Object.entries(options)) {
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= (name === 'maxBytes' ? 0 : 1))) {
-        throw new PondError('BAD_ARGUMENT', `buffer option ${name} must be a whole number of bytes${name === 'maxBytes' ? ' (0 = unbounded)' : ' above 0'}, not ${String(value)}`);
+        const unit = name === 'segmentMs' ? 'milliseconds' : 'bytes';
+        throw new PondError('BAD_ARGUMENT', `buffer option ${name} must be a whole number of ${unit}${name === 'maxBytes' ? ' (0 = unbounded)' : ' above 0'}, not ${String(value)}`);
       }
     }
     await makeDirDurable(dir);
@@ -234,7 +265,7 @@ export class LocalLog implements Log {
     this.dirty = new Set();
     try {
       const work: PendingWrite[] = partitions.map((p) => p.takePending());
-      await Promise.all(partitions.map((p, i) => p.write(work[i]!, this.segmentBytes)));
+      await Promise.all(partitions.map((p, i) => p.write(work[i]!, this.limits)));
       let bytes = 0;
       let records = 0;
       for (const a of appends) bytes += a.bytes;
@@ -316,6 +347,8 @@ export class LocalLog implements Log {
         for (const p of topic.partitions) {
           const floor = this.groups.floor(name, p.partition);
           if (floor === undefined) continue; // no group consumes this topic: keep everything
+          // Every group is at the end: the active segment rolls, and goes below with the rest.
+          await p.rollIfConsumed(floor);
           const bytes = await p.removeBelow(floor);
           freed += bytes;
           this.bytes -= bytes;

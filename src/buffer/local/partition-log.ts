@@ -6,6 +6,12 @@
  * Offsets are handed out when a record is accepted (`claim`), so an append
  * knows its positions at once; the record becomes readable only when the
  * flush that wrote it has fsynced and `publish` moves the high watermark.
+ *
+ * The active (newest) segment changes in two places: a flush's `write` rolls
+ * it when full or old, and retention's `rollIfConsumed` rolls it when every
+ * group has read all of it. Both run one at a time on `segmentChanges`, so a
+ * roll never lands between a write and the segment it wrote to, and a new
+ * segment always starts at the offset the next written record gets.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -25,6 +31,14 @@ interface Waiter {
   readonly wake: () => void;
 }
 
+/** When the active segment is rolled before a write (see `PartitionLog.write`). */
+export interface RollLimits {
+  /** Bytes the active segment holds before the next write goes to a new one. */
+  readonly segmentBytes: number;
+  /** How long (ms) after its first record the active segment takes writes before the next write goes to a new one. */
+  readonly segmentMs: number;
+}
+
 /** What one flush takes from a partition: encoded records `[firstOffset, endOffset)`. */
 export interface PendingWrite {
   readonly batches: Buffer[];
@@ -42,6 +56,16 @@ export class PartitionLog {
   private waiters: Waiter[] = [];
   /** Where sequential readers stopped: next offset → segment and byte position. */
   private readonly readCache = new Map<number, { segment: Segment; position: number }>();
+  /** The tail of the chain that writes and rolls run on, one at a time. */
+  private segmentChanges: Promise<unknown> = Promise.resolve();
+  /**
+   * When (monotonic ms) the active segment got its first record; undefined
+   * while it is empty. A segment that already held records when the log was
+   * opened counts from the opening: its age before that is not known.
+   */
+  private activeSince: number | undefined;
+  /** A write failed: the active segment may hold bytes past its last good record, so it must stay last (see `rollIfConsumed`). */
+  private writeFailed = false;
 
   private constructor(
     readonly dir: string,
@@ -52,6 +76,7 @@ export class PartitionLog {
     this.nextOffset = end;
     this.highWatermark = end;
     this.pendingFirst = end;
+    if (this.active.size > 0) this.activeSince = performance.now();
   }
 
   /** A new, empty partition folder with its first segment; durable when this resolves. */
@@ -142,20 +167,73 @@ export class PartitionLog {
 
   /**
    * Writes what one flush took and fsyncs it; the records stay unreadable until
-   * `publish`. Rolls to a new segment first when the active one is full, so a
-   * flush writes one file and every older segment is complete and durable.
-   * Returns the bytes written.
+   * `publish`. Rolls to a new segment first when the active one is full or
+   * older than `segmentMs`, so a flush writes one file and every older segment
+   * is complete and durable. Returns the bytes written.
    */
-  async write(work: PendingWrite, segmentBytes: number): Promise<number> {
-    let segment = this.active;
-    if (segment.size >= segmentBytes && segment.size > 0) {
-      segment = await Segment.create(this.dir, work.firstOffset);
-      this.segments.push(segment);
-    }
-    const before = segment.size;
-    await segment.append(work.batches, work.firstOffset);
-    await segment.sync();
-    return segment.size - before;
+  write(work: PendingWrite, limits: RollLimits): Promise<number> {
+    return this.changeSegments(async () => {
+      try {
+        let segment = this.active;
+        const age = performance.now() - (this.activeSince ?? Infinity);
+        if (segment.size > 0 && (segment.size >= limits.segmentBytes || age >= limits.segmentMs)) {
+          segment = await this.roll(work.firstOffset);
+        }
+        const before = segment.size;
+        await segment.append(work.batches, work.firstOffset);
+        this.activeSince ??= performance.now();
+        await segment.sync();
+        return segment.size - before;
+      } catch (error) {
+        this.writeFailed = true;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Retention's roll: when every group has read the whole active segment
+   * (`offset`, the lowest committed offset, is at or past its end) and it holds
+   * records, starts a new, empty segment at the end offset, so that
+   * `removeBelow(offset)` can then delete the old one like any other. Without
+   * this a partition with little traffic would keep every record it ever got,
+   * since segments otherwise roll only when a write finds the active one full
+   * or old. Returns whether it rolled.
+   *
+   * It rolls only when everything written is published (a flush between its
+   * write and its publish would otherwise leave records in the old segment
+   * that no reader has been shown yet) and never after a failed write (the
+   * active segment may hold bytes of the failed write past its last good
+   * record, which opening cuts off as a torn tail only in the last segment).
+   */
+  rollIfConsumed(offset: number): Promise<boolean> {
+    return this.changeSegments(async () => {
+      const segment = this.active;
+      const end = segment.endOffset;
+      if (this.writeFailed || segment.size === 0 || offset < end || this.highWatermark !== end || segment.durableSize !== segment.size) return false;
+      await this.roll(end);
+      return true;
+    });
+  }
+
+  /**
+   * Makes a new, empty segment starting at `baseOffset` the active one. Its
+   * file and name are durable before it is used, and the old active segment
+   * was fsynced by the write that filled it, so a crash from here on leaves a
+   * complete segment followed by an empty one: a partition that opens as it was.
+   */
+  private async roll(baseOffset: number): Promise<Segment> {
+    const segment = await Segment.create(this.dir, baseOffset);
+    this.segments.push(segment);
+    this.activeSince = undefined;
+    return segment;
+  }
+
+  /** Runs `change` once the writes and rolls before it have finished. */
+  private changeSegments<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.segmentChanges.then(change);
+    this.segmentChanges = run.catch(() => undefined);
+    return run;
   }
 
   /** Makes records below `endOffset` readable and wakes the readers waiting for them. */
@@ -266,18 +344,20 @@ export class PartitionLog {
 
   /**
    * Deletes the oldest segments whose records are all below `offset` (the
-   * next segment starts at or below it); never the active one. Returns the bytes freed.
+   * next segment starts at or below it); never the active one. Returns the
+   * bytes freed. They go oldest first, with the folder fsynced after each, so
+   * that a crash leaves a partition missing a prefix of its segments, never
+   * one with a hole in its offsets (which would not open).
    */
   async removeBelow(offset: number): Promise<number> {
     const removed: Segment[] = [];
     while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) removed.push(this.segments.shift()!);
-    if (removed.length === 0) return 0;
     let freed = 0;
     for (const segment of removed) {
       freed += segment.size;
       await segment.remove();
+      await syncPath(this.dir);
     }
-    await syncPath(this.dir);
     return freed;
   }
 

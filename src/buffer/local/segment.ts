@@ -53,14 +53,20 @@ export class Segment {
     this.endOffset = baseOffset;
   }
 
-  /** Creates an empty segment; its name is durable in `dir` when this resolves. */
+  /**
+   * Creates an empty segment; the file and its name in `dir` are durable when
+   * this resolves. When that fails the file is removed again, so that a retry
+   * can create it (an empty last segment left behind by a crash is harmless).
+   */
   static async create(dir: string, baseOffset: number): Promise<Segment> {
     const file = path.join(dir, segmentFileName(baseOffset));
     const handle = await fs.open(file, 'wx+', 0o644);
     try {
+      await handle.sync();
       await syncPath(dir);
     } catch (error) {
       await handle.close();
+      await fs.rm(file, { force: true }).catch(() => undefined);
       throw error;
     }
     return new Segment(file, baseOffset, handle);
@@ -189,7 +195,15 @@ export class Segment {
     return this.removed;
   }
 
-  /** Deletes the file; the caller syncs the folder. Readers that pinned it finish first. */
+  /**
+   * Deletes the file; the caller syncs the folder. From then on nothing under
+   * the log folder names it, and reopening the log cannot find its records.
+   * Readers that pinned it finish their read through the open handle, which
+   * closes after the last one. Unlinking is all the log does: whether the
+   * freed blocks are overwritten, trimmed or left in the disk's free space is
+   * the file system's business (and encryption of the disk's, for a device
+   * that leaves the building).
+   */
   async remove(): Promise<void> {
     this.removed = true;
     await fs.rm(this.file, { force: true });
