@@ -1,6 +1,7 @@
 /**
  * One garbage collection, as `pond gc` and `pond up` run it: the expiry of
- * whole partitions, the retention of superseded versions, then the sweep of
+ * whole partitions, the versions condemned by forgetting that no sink names
+ * any more, the retention of superseded versions, then the sweep of
  * files that no version references
  * (what interrupted builds, and interrupted collections, leave behind). What
  * it deleted is recorded in the state store's GC log, per version and per
@@ -13,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Project } from '../config/index.ts';
 import { collectGarbage as sweepOrphans, type Lake } from '../lake/index.ts';
 import type { ExpiredPartition, GcLogEntry, StateStore } from '../state/index.ts';
+import { deleteCondemned } from './delete-condemned.ts';
 import { expirePartitions, type ExpiredPartitionsReport } from './expire-partitions.ts';
 import { expireVersions, retentionTargets, type ExpiredReport } from './expire-versions.ts';
 import { SinkRemover, type OpenSink, type SinkRemoval } from './sink-remover.ts';
@@ -131,6 +133,16 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
     await sinks.close();
   }
   const removals = sinks.removals();
+  // Versions that held a forgotten subject go whatever the retention, once no sink names them.
+  const condemned = await deleteCondemned(deps.state, deps.lake, { gcId, firstN: n, at: Date.now(), dryRun });
+  n = condemned.nextN;
+  for (const d of condemned.deleted) {
+    const e = entry(d.dataset);
+    e.versions++;
+    e.files += d.files.length + 1;
+    e.bytes += d.bytes;
+    versions.push({ id: d.id, key: d.key, reason: d.reason, files: d.files.length + 1, bytes: d.bytes, dataset: d.dataset });
+  }
   for (const target of targets) {
     const report = await expireVersions(deps.state, deps.lake, target, { now, graceMs, gcId, dryRun, firstN: n });
     n = report.nextN;

@@ -103,6 +103,7 @@ export async function deleteVersionsIn(trx: Kysely<Database>, request: DeleteVer
   if (request.dryRun) return deleted;
   for (const chunk of chunks([...doomedIds], 1, maxParams - 1)) {
     await trx.deleteFrom('check_results').where('version_id', 'in', chunk).execute();
+    await trx.deleteFrom('condemned_versions').where('dataset', '=', dataset).where('version_id', 'in', chunk).execute();
     await trx.deleteFrom('versions').where('dataset', '=', dataset).where('id', 'in', chunk).execute();
   }
   const log: GcLogEntry[] = deleted.map((d, i) => ({

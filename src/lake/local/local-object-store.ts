@@ -99,8 +99,23 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Removes the file, then the folders above it that it leaves empty (its
+   * version folder, then partition folders), never the area or the dataset's
+   * own folder (`datasets/<name>`): a deleted version leaves no trace of its
+   * name behind. A folder another writer fills meanwhile is not empty and stays.
+   */
   async delete(key: string): Promise<void> {
-    await fs.rm(this.pathOf(key), { force: true });
+    const file = this.pathOf(key);
+    await fs.rm(file, { force: true });
+    for (let depth = key.split('/').length - 1, dir = path.dirname(file); depth > 2; depth--, dir = path.dirname(dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        break; // not empty (or gone): what is above it is not empty either
+      }
+      this.knownDirs.delete(dir);
+    }
   }
 
   locate(key: string): string {

@@ -8,9 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Lake } from '../../lake/index.ts';
-import { manifestKey } from '../../lake/index.ts';
+import type { SubjectKeyRing } from '../../privacy/index.ts';
 import type { ForgetPartition, ForgetRequest, StateStore } from '../../state/index.ts';
-import { deleteKeys } from '../delete-keys.ts';
+import { deleteCondemned } from '../delete-condemned.ts';
 
 export interface ForgetProgress {
   readonly request: ForgetRequest;
@@ -83,29 +83,40 @@ export async function forgetProgress(state: StateStore, requests: readonly Forge
   return out;
 }
 
+export interface CompleteDeps {
+  readonly state: StateStore;
+  readonly lake: Lake;
+  /** The key ring whose epoch the completion rotates. */
+  readonly keyRing: () => Promise<Pick<SubjectKeyRing, 'rotateEpoch'>>;
+}
+
 /**
- * Marks `done` the requests whose rebuilds are all done, and deletes the
- * versions their partitions held when they were asked — those still name the
- * subject — with their files (state first, then files, as the GC does). A
- * version a sink still names is kept (the GC deletes it once the sink moved
- * on). Returns the requests completed.
+ * Marks `done` the requests whose rebuilds are all done, after deleting
+ * every other version of the partitions they waited for — the version each
+ * held when asked, and any superseded or quarantined one before it: all may
+ * name the subject (state first, then files, as the GC does; a version a
+ * sink still names stays condemned, and `pond gc` deletes it once the sink
+ * moved on). Then, as the last step, rotates the key epoch, so that no copy
+ * of the state database made before (backup, WAL, free pages) holds a key of
+ * the subject that any remaining key unwraps, and scrubs the database's own
+ * files. Returns the requests completed.
  */
-export async function completeForgetRequests(state: StateStore, lake: Lake, now = Date.now()): Promise<ForgetRequest[]> {
+export async function completeForgetRequests(deps: CompleteDeps, now = Date.now()): Promise<ForgetRequest[]> {
+  const { state, lake } = deps;
   const open = await state.forgetRequests({ status: ['rebuilding'] });
-  const done: ForgetRequest[] = [];
-  for (const progress of await forgetProgress(state, open)) {
-    if (progress.rebuilt < progress.partitions) continue;
-    const { request } = progress;
-    const held = (await state.forgetPartitions(request.id)).filter((p) => p.versionId !== null);
+  const ready = (await forgetProgress(state, open)).filter((p) => p.rebuilt === p.partitions).map((p) => p.request);
+  if (ready.length === 0) return [];
+  for (const request of ready) {
+    await state.condemnVersions(request.id, await state.forgetPartitions(request.id), now);
     // One GC log collection per attempt: an attempt cut short by a crash has logged rows of its own.
     const gcId = `${request.id}-${randomBytes(4).toString('hex')}`;
-    let n = 0;
-    for (const [dataset, list] of byDataset(held)) {
-      const versions = list.map((p) => ({ id: p.versionId as string, reason: `held forgotten subject (request ${request.id})` }));
-      const deleted = await state.deleteVersions({ dataset, versions, gcId, firstN: n, at: now });
-      n += deleted.length;
-      await deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
-    }
+    await deleteCondemned(state, lake, { requestId: request.id, gcId, firstN: 0, at: now });
+  }
+  // Before the requests are done: a crash until then takes them up again, rotation included.
+  if (ready.some((r) => r.hadKey)) await (await deps.keyRing()).rotateEpoch();
+  await state.scrubDeleted();
+  const done: ForgetRequest[] = [];
+  for (const request of ready) {
     await state.completeForgetRequest(request.id, now);
     done.push({ ...request, status: 'done', completedAt: now });
   }
