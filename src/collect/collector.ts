@@ -12,15 +12,22 @@
  * - 401 missing or unknown write key; 403 the key may not write that stream;
  *   404 unknown stream.
  * - 413 an event or the request is over its size limit.
- * - 429 / 503 with `Retry-After`: the buffer is full or unavailable; nothing
- *   was stored, so the client sends the same request again.
+ * - 429 / 503 with `Retry-After`: the buffer is full or unavailable (or the
+ *   keys to protect personal data with are); nothing was stored, so the
+ *   client sends the same request again.
+ *
+ * The events of a stream with personal data go to the buffer protected
+ * (protect-request.ts): what the buffer holds of them is what the lake will.
  */
 import { randomUUID } from 'node:crypto';
 import type { Log, LogRecord } from '../buffer/index.ts';
 import { BufferFullError } from '../buffer/index.ts';
-import type { Project, SegmentType, SourceModel } from '../config/index.ts';
+import { protectsPersonalData, type Project, type SegmentType, type SourceModel, type StreamModel } from '../config/index.ts';
+import { PondError } from '../errors/index.ts';
+import type { SubjectKeyRing } from '../privacy/index.ts';
 import { classifyEvent, messageIdOf, type Verdict } from './classify-event.ts';
-import { receiptEncoder } from './envelope.ts';
+import { receiptEncoder, type EnvelopeEncoder } from './envelope.ts';
+import { protectRequest, type CollectedEvent } from './protect-request.ts';
 import { isSegmentType, normalizeSegmentMessage } from './segment.ts';
 import { BodyError, splitBody, type BodyFormat } from './split-body.ts';
 import { WriteKeys } from './write-keys.ts';
@@ -45,15 +52,32 @@ export interface CollectorOptions {
   readonly topic: string;
   readonly now?: () => number;
   readonly newMessageId?: () => string;
+  /**
+   * The data subjects' keys, opened on first use: required when a stream has
+   * personal data, whose events are protected before the buffer. Never
+   * called for a project without any.
+   */
+  readonly keyRing?: () => Promise<SubjectKeyRing>;
+}
+
+/** An event of a stream with personal data, waiting to be protected with the others of its request. */
+interface Unprotected extends CollectedEvent {
+  /** Its place in `Outcome.records`. */
+  readonly at: number;
+  readonly messageId: string;
+  readonly eventTime: number | undefined;
 }
 
 interface Outcome {
-  readonly records: LogRecord[];
+  /** In request order; a hole where an event waits in `unprotected`. */
+  readonly records: (LogRecord | undefined)[];
+  readonly unprotected: Unprotected[];
   readonly errors: { index: number; reason: string }[];
   deadLettered: number;
   refused: number;
   readonly receivedAt: number;
-  readonly encode: ReturnType<typeof receiptEncoder>;
+  readonly ip: string | null;
+  readonly encode: EnvelopeEncoder;
 }
 
 export class Collector {
@@ -65,6 +89,10 @@ export class Collector {
     this.keys = new WriteKeys(options.project.collect.sources);
     this.now = options.now ?? Date.now;
     this.newMessageId = options.newMessageId ?? randomUUID;
+    const personal = [...options.project.streams.values()].find((s) => protectsPersonalData(s.pii));
+    if (personal && !options.keyRing) {
+      throw new PondError('INTERNAL', `stream "${personal.name}" holds personal data, and this collector has no keys to protect it with`, { hint: 'give the collector the key ring (CollectorOptions.keyRing), as the lander gets it' });
+    }
   }
 
   /** `POST /v1/streams/:stream/events`: a JSON array, NDJSON, or one JSON object. */
@@ -86,7 +114,7 @@ export class Collector {
     const outcome = this.outcome(receivedAt, key.source, request);
     const skew = this.options.project.collect.maxClockSkewMs;
     for (const event of events) {
-      this.add(outcome, event.index, stream.name, messageIdOf(event.value) ?? this.newMessageId(), event.raw, classifyEvent(stream, event.value, receivedAt, skew));
+      this.add(outcome, event.index, stream, messageIdOf(event.value) ?? this.newMessageId(), event.raw, event.value, classifyEvent(stream, event.value, receivedAt, skew));
     }
     return this.store(outcome, events.length);
   }
@@ -124,7 +152,7 @@ export class Collector {
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        this.segmentFailure(outcome, index, fallbackStream, key.source, JSON.stringify(item) ?? 'null', 'not a JSON object');
+        this.segmentFailure(outcome, index, fallbackStream, key.source, JSON.stringify(item) ?? 'null', item, 'not a JSON object');
         continue;
       }
       const normalized = normalizeSegmentMessage(item as Record<string, unknown>, {
@@ -138,7 +166,7 @@ export class Collector {
       if ('error' in normalized) {
         const itemType = type ?? (item as Record<string, unknown>).type;
         const stream = (isSegmentType(itemType) ? targets[itemType] : undefined) ?? fallbackStream;
-        this.segmentFailure(outcome, index, stream, key.source, JSON.stringify(item), normalized.error);
+        this.segmentFailure(outcome, index, stream, key.source, JSON.stringify(item), item, normalized.error);
         continue;
       }
       const message = normalized.message;
@@ -152,36 +180,60 @@ export class Collector {
         continue;
       }
       const verdict = classifyEvent(stream, message, receivedAt, this.options.project.collect.maxClockSkewMs);
-      this.add(outcome, index, stream.name, message.messageId as string, raw, verdict);
+      this.add(outcome, index, stream, message.messageId as string, raw, message, verdict);
     }
     return this.store(outcome, items.length);
   }
 
-  private segmentFailure(outcome: Outcome, index: number, streamName: string | undefined, source: SourceModel, raw: string, reason: string): void {
-    if (streamName === undefined) {
+  private segmentFailure(outcome: Outcome, index: number, streamName: string | undefined, source: SourceModel, raw: string, value: unknown, reason: string): void {
+    const stream = streamName === undefined ? undefined : this.options.project.streams.get(streamName);
+    if (stream === undefined) {
       outcome.refused++;
       outcome.errors.push({ index, reason: `${reason}; nothing was stored (source "${source.name}" has no single Segment stream for its dead letters)` });
       return;
     }
-    this.add(outcome, index, streamName, this.newMessageId(), raw, { reason });
+    this.add(outcome, index, stream, this.newMessageId(), raw, value, { reason });
   }
 
   private outcome(receivedAt: number, source: SourceModel, request: CollectRequest): Outcome {
     const encode = receiptEncoder({ receivedAt, source: source.name, ip: request.ip, userAgent: header(request.headers, 'user-agent') ?? null });
-    return { records: [], errors: [], deadLettered: 0, refused: 0, receivedAt, encode };
+    return { records: [], unprotected: [], errors: [], deadLettered: 0, refused: 0, receivedAt, ip: request.ip, encode };
   }
 
-  private add(outcome: Outcome, index: number, stream: string, messageId: string, raw: string, verdict: Verdict): void {
+  private add(outcome: Outcome, index: number, stream: StreamModel, messageId: string, raw: string, value: unknown, verdict: Verdict): void {
     if (verdict.time === undefined) {
       outcome.deadLettered++;
       outcome.errors.push({ index, reason: verdict.reason });
     }
-    outcome.records.push({ key: messageId, value: outcome.encode(stream, messageId, verdict.time, verdict.reason, raw), timestamp: outcome.receivedAt });
+    if (protectsPersonalData(stream.pii)) {
+      outcome.unprotected.push({ at: outcome.records.length, stream, messageId, raw, value, eventTime: verdict.time, deadLetter: verdict.reason });
+      outcome.records.push(undefined);
+      return;
+    }
+    outcome.records.push({ key: messageId, value: outcome.encode(stream.name, messageId, verdict.time, verdict.reason, raw), timestamp: outcome.receivedAt });
+  }
+
+  /** Fills the holes of `records` with the protected events; an event left out by the `'drop'` policy leaves its hole. */
+  private async protect(outcome: Outcome): Promise<void> {
+    const ring = await (this.options.keyRing as () => Promise<SubjectKeyRing>)();
+    const guarded = await protectRequest(ring, outcome.unprotected, outcome.ip);
+    for (const [i, e] of outcome.unprotected.entries()) {
+      const g = guarded[i];
+      if (g) outcome.records[e.at] = { key: e.messageId, value: outcome.encode(e.stream.name, e.messageId, e.eventTime, g.deadLetter, g.text), timestamp: outcome.receivedAt };
+    }
   }
 
   private async store(outcome: Outcome, total: number): Promise<CollectAnswer> {
+    if (outcome.unprotected.length > 0) {
+      try {
+        await this.protect(outcome);
+      } catch (error) {
+        return { status: 503, retryAfterSeconds: 1, body: { error: `cannot protect the personal data of the events: ${(error as Error).message}; nothing was stored, send the same request again later` } };
+      }
+    }
+    const records = outcome.unprotected.length > 0 ? outcome.records.filter((r): r is LogRecord => r !== undefined) : (outcome.records as LogRecord[]);
     try {
-      if (outcome.records.length > 0) await this.options.log.append(this.options.topic, outcome.records);
+      if (records.length > 0) await this.options.log.append(this.options.topic, records);
     } catch (error) {
       if (error instanceof BufferFullError) {
         return { status: 429, retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)), body: { error: `the buffer is full: ${error.message}; nothing was stored, send the same request again later` } };

@@ -53,7 +53,8 @@ export interface RawRow {
   readonly messageId: string;
   readonly receivedAt: number;
   readonly source: string;
-  readonly raw: string;
+  /** What `_raw` lands as (null: a forgotten subject's event, anonymized). */
+  readonly raw: string | null;
   /** What the row was made of (rows of stream events): personal data is protected from it before landing. */
   readonly receipt?: Receipt;
 }
@@ -61,10 +62,13 @@ export interface RawRow {
 export interface DeadLetter {
   readonly stream: string;
   readonly reason: string;
-  readonly raw: string;
+  /** The event as received; once protected, what `_raw` lands as (null: a forgotten subject's, anonymized). */
+  readonly raw: string | null;
   readonly source: string;
   readonly messageId: string;
   readonly receivedAt: number;
+  /** Set when the collector protected it before the buffer (reason and `raw` are as they land); `subject` is the pseudonym of its data subject. */
+  readonly protection?: { readonly subject: string | null };
 }
 
 /** The events of one stream in a batch, sorted into windows. */
@@ -100,7 +104,7 @@ export interface LandExtras {
 
 export async function landBatches(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras = {}): Promise<LandResult> {
   // Once, before any attempt: nothing personal is written in clear, to the lake or the dead letters.
-  const { batches: landed, withheld, dropped } = await protectBatches(ctx.keyRing, batches);
+  const { batches: landed, withheld, dropped } = await protectBatches(ctx.keyRing, batches, ctx.state);
   for (let attempt = 1; ; attempt++) {
     try {
       return { ...(await landOnce(ctx, landed, createdAt, extras)), withheld, dropped };

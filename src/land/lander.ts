@@ -6,6 +6,10 @@
  * next offsets in one state transaction. After a crash it starts again from
  * the committed offsets: what was written but not committed is written
  * again, and what was committed is never read twice.
+ *
+ * The events of streams with personal data come out of the buffer protected
+ * by the collector (collect/envelope.ts), and land as they are; those of a
+ * buffer written before the collector protected them are protected here.
  */
 import { protectsPersonalData, type LandSettings, type Project } from '../config/index.ts';
 import { decodeEnvelope, type Envelope } from '../collect/index.ts';
@@ -177,10 +181,12 @@ export class Lander {
         let batch = batches.get(stream.name);
         if (!batch) batches.set(stream.name, (batch = { stream, partitions: new Map(), deadLetters: [], receivedAt: e.receivedAt }));
         if (e.receivedAt > batch.receivedAt) (batch as { receivedAt: number }).receivedAt = e.receivedAt;
+        const protection = e.protected ? { subject: e.protected.subject } : undefined;
         if (isDeadLetter(e)) {
-          batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt });
+          batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt, ...(protection && { protection }) });
         } else {
-          addRow(batch, rawRow({ raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null }, protectsPersonalData(stream.pii)));
+          const receipt = { raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null };
+          addRow(batch, rawRow(protection ? { ...receipt, event: e.protected?.event, protection } : receipt, protectsPersonalData(stream.pii)));
         }
       }
     }

@@ -11,10 +11,18 @@
  * for a big batch (privacy/protect-pool.ts: encryption is most of landing's
  * cost), and makes each row's line there; the rows stay in order, and
  * nothing of the batch is written until all of it is protected.
+ *
+ * Events the collector protected before the buffer (`protection` on their
+ * receipt or dead letter) are as they land already, and are not protected
+ * again; only the `privacy.forgotten` policy is applied to them, for a
+ * subject forgotten since they were collected. Whether a subject is
+ * forgotten is read from the state's list of forgotten subjects (exact, not
+ * a cache) as well as from its key.
  */
 import { protectsPersonalData } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
-import { CHUNK_EVENTS, EventProtector, isEventObject, sharedProtectPool, withheldText, type EventToProtect, type LandedLine, type ProtectedEvent, type SubjectKeyRing } from '../privacy/index.ts';
+import { CHUNK_EVENTS, EventProtector, forgottenSubjects, isEventObject, reasonWithoutExcerpts, sharedProtectPool, type EventToProtect, type LandedLine, type ProtectedEvent, type SubjectKeyRing } from '../privacy/index.ts';
+import type { StateStore } from '../state/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
 import { protectedLine, type Receipt } from './raw-row.ts';
 
@@ -34,10 +42,30 @@ export interface ProtectedBatches {
   readonly dropped: number;
 }
 
-export async function protectBatches(keyRing: KeyRingSource | undefined, batches: readonly StreamBatch[]): Promise<ProtectedBatches> {
+/** Where the list of forgotten subjects is read (the state store). */
+export type ForgottenSource = Pick<StateStore, 'forgottenSubjects' | 'forgottenStamp'>;
+
+/** The forgotten list as a set, made once per list (`forgottenSubjects` returns the same array while it is unchanged). */
+const forgottenSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+async function forgottenSetOf(state: ForgottenSource | undefined): Promise<ReadonlySet<string>> {
+  if (!state) return new Set();
+  const list = await forgottenSubjects(state);
+  let set = forgottenSets.get(list);
+  if (!set) forgottenSets.set(list, (set = new Set(list)));
+  return set;
+}
+
+/**
+ * `state`, when given, is asked which subjects are forgotten (exactly, where
+ * the key ring may answer from its cache): landing passes it, so that an
+ * event collected before its subject was forgotten lands by the policy.
+ */
+export async function protectBatches(keyRing: KeyRingSource | undefined, batches: readonly StreamBatch[], state?: ForgottenSource): Promise<ProtectedBatches> {
   let withheld = 0;
   let dropped = 0;
   const out: StreamBatch[] = [];
+  let forgottenList: ReadonlySet<string> | undefined;
   for (const batch of batches) {
     if (!protectsPersonalData(batch.stream.pii)) {
       out.push(batch);
@@ -54,45 +82,46 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
     };
     const protector = new EventProtector(batch.stream, { pseudonym: pseudonymOf });
 
-    // Pass 1: each event's subject.
+    // Pass 1: each event's subject. Events protected at collection are not parsed: their subject came with them.
     type Seen = { value: unknown; subject: string | undefined };
     const seenRows = new Map<number, Seen[]>();
     const seenDead: Seen[] = [];
     const subjects = new Set<string>();
     let n = 0;
     // Synchronous, with a yield every YIELD_EVERY events: an await per event costs more than finding its subject.
-    const see = (raw: string, parsed?: unknown): Seen => {
-      const value = parsed ?? parseOrUndefined(raw);
+    const see = (raw: string | null, parsed?: unknown): Seen => {
+      const value = parsed ?? (raw === null ? undefined : parseOrUndefined(raw));
       const subject = protector.subjectOf(value);
       if (subject !== undefined) subjects.add(subject);
       return { value, subject };
     };
+    const alreadySeen = (protection: { readonly subject: string | null }): Seen => ({ value: undefined, subject: protection.subject ?? undefined });
     for (const [idx, rows] of batch.partitions) {
       const seen: Seen[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
         if (++n % YIELD_EVERY === 0) await yieldToRequests();
-        seen[i] = see((rows[i] as RawRow).raw, (rows[i] as RawRow).receipt?.value);
+        const receipt = (rows[i] as RawRow).receipt;
+        seen[i] = receipt?.protection ? alreadySeen(receipt.protection) : see((rows[i] as RawRow).raw, receipt?.value);
       }
       seenRows.set(idx, seen);
     }
     for (const letter of batch.deadLetters) {
       if (++n % YIELD_EVERY === 0) await yieldToRequests();
-      seenDead.push(see(letter.raw));
+      seenDead.push(letter.protection ? alreadySeen(letter.protection) : see(letter.raw));
     }
+    // Keys only for the events to protect here; those protected at collection need only to know who is forgotten.
     const keys = await ring.keysOf(subjects);
     const keyOf = (subject: string | undefined) => (subject === undefined ? null : (keys.get(subject) ?? null));
+    forgottenList ??= await forgottenSetOf(state);
+    const forgottenNow = forgottenList;
 
     // Pass 2: each event as it lands. A subject without a key was forgotten (keys are created for new ones).
-    const forgotten = (subject: string | undefined) => subject !== undefined && keys.get(subject) === null;
+    const forgotten = (subject: string | undefined) => subject !== undefined && (keys.get(subject) === null || forgottenNow.has(subject));
     const drop = batch.stream.forgotten === 'drop';
-    const landedOf = (value: Record<string, unknown>, raw: string, ip: string | null, subject: string | undefined) => {
-      const p = forgotten(subject) ? protector.anonymize(value) : protector.protect(value, raw, ip, subject, keyOf(subject));
-      if (p.withheld) withheld++;
-      return p;
-    };
-    // What becomes of each row: dropped, anonymized, or protected (the index of the event in `toProtect`).
+    // What becomes of each row: dropped, anonymized, kept as it is (protected at collection), or protected (the index of the event in `toProtect`).
     const DROPPED = -1;
     const ANONYMIZED = -2;
+    const KEPT = -3;
     const plans = new Map<number, Int32Array>();
     const toProtect: EventToProtect[] = [];
     for (const [idx, rows] of batch.partitions) {
@@ -101,9 +130,10 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
       for (let i = 0; i < rows.length; i++) {
         const { value, subject } = seen[i] as Seen;
         const receipt = (rows[i] as RawRow).receipt;
-        if (!receipt || !isEventObject(value)) throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
+        if (!receipt || (!receipt.protection && !isEventObject(value))) throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
         if (forgotten(subject)) plan[i] = drop ? DROPPED : ANONYMIZED;
-        else plan[i] = toProtect.push({ receipt, value, subject }) - 1;
+        else if (receipt.protection) plan[i] = KEPT;
+        else plan[i] = toProtect.push({ receipt, value: value as Record<string, unknown>, subject }) - 1;
       }
       plans.set(idx, plan);
     }
@@ -131,8 +161,12 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
           continue;
         }
         const receipt = (rows[i] as RawRow).receipt as Receipt;
+        if (at === KEPT) {
+          landed.push(rows[i] as RawRow);
+          continue;
+        }
         let p: LandedLine;
-        if (at === ANONYMIZED) p = landedLine(receipt, protector.anonymize((seen[i] as Seen).value as Record<string, unknown>));
+        if (at === ANONYMIZED) p = landedLine(receipt, protector.anonymize(eventOf(receipt, (seen[i] as Seen).value)));
         else if (at < chunkStart + chunk.length) p = chunk[at - chunkStart] as LandedLine;
         else p = await protectedAt(at); // the next chunk: yields to requests while it is not done
         if (p.withheld) withheld++;
@@ -143,16 +177,33 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
     const deadLetters: DeadLetter[] = [];
     for (const [i, letter] of batch.deadLetters.entries()) {
       const { value, subject } = seenDead[i] as Seen;
-      const reason = withoutExcerpts(letter.reason, letter.raw);
-      if (!isEventObject(value)) {
-        withheld++;
-        deadLetters.push({ ...letter, reason, raw: withheldText(batch.stream.name) });
-      } else if (drop && forgotten(subject)) dropped++;
-      else deadLetters.push({ ...letter, reason, raw: landedOf(value, letter.raw, null, subject).raw });
+      const gone = forgotten(subject);
+      if (gone && drop) {
+        dropped++;
+        continue;
+      }
+      if (letter.protection) {
+        // Protected at collection (reason and `_raw` as they land): only a subject forgotten since then changes it.
+        if (gone) withheld++;
+        deadLetters.push(gone ? { ...letter, raw: null } : letter);
+        continue;
+      }
+      const raw = letter.raw as string; // as received: only a protected dead letter's may be null
+      const landed = protector.deadLetterRaw(value, raw, subject, keyOf(subject), gone);
+      if (landed.withheld) withheld++;
+      deadLetters.push({ ...letter, reason: reasonWithoutExcerpts(letter.reason, raw), raw: landed.raw });
     }
     out.push({ ...batch, partitions, deadLetters });
   }
   return { batches: out, withheld, dropped };
+}
+
+/** The event of a row to anonymize: parsed in pass 1, or (protected at collection) its landed text. */
+function eventOf(receipt: Receipt, value: unknown): Record<string, unknown> {
+  if (isEventObject(value)) return value;
+  const parsed: unknown = receipt.event === undefined ? undefined : JSON.parse(receipt.event);
+  if (!isEventObject(parsed)) throw new PondError('INTERNAL', 'a protected row reached landing without its event');
+  return parsed;
 }
 
 /** An event protected here (not on the pool): its line, as the pool's workers make it. */
@@ -182,8 +233,8 @@ class ProtectedRow implements RawRow {
     this.source = receipt.source;
   }
 
-  get raw(): string {
-    return (JSON.parse(this.line) as { _raw: string })._raw;
+  get raw(): string | null {
+    return (JSON.parse(this.line) as { _raw: string | null })._raw;
   }
 }
 
@@ -200,7 +251,7 @@ function* protectedChunks(
   pseudonymOf: (subjectId: string) => string,
 ): Generator<LandedLine[] | Promise<LandedLine[]>> {
   const inline = (start: number) =>
-    events.slice(start, start + CHUNK_EVENTS).map(({ receipt, value, subject }) => landedLine(receipt, protector.protect(value, receipt.raw, receipt.ip, subject, subject === undefined ? null : (keys.get(subject) ?? null))));
+    events.slice(start, start + CHUNK_EVENTS).map(({ receipt, value, subject }) => landedLine(receipt, protector.protect(value, receipt.raw as string, receipt.ip, subject, subject === undefined ? null : (keys.get(subject) ?? null))));
   const pool = events.length >= POOL_MIN_EVENTS ? sharedProtectPool() : undefined;
   if (!pool?.usable) {
     for (let start = 0; start < events.length; start += CHUNK_EVENTS) yield inline(start);
@@ -210,14 +261,6 @@ function* protectedChunks(
   // Handled now: when the caller stops early (it failed), a chunk failing later must not be an unhandled rejection.
   for (const chunk of chunks) chunk.catch(() => undefined);
   for (const [c, chunk] of chunks.entries()) yield chunk.catch(() => inline(c * CHUNK_EVENTS));
-}
-
-/**
- * The reason without the quotes of the event it may carry (JSON.parse's
- * message quotes the start of the text: `Unexpected token 'o', "not json, f"...`).
- */
-function withoutExcerpts(reason: string, raw: string): string {
-  return reason.replace(/"([^"]{2,})"(\.\.\.)?/g, (whole, excerpt: string) => (raw.includes(excerpt) ? '"…"' : whole));
 }
 
 function parseOrUndefined(text: string): unknown {

@@ -16,7 +16,8 @@ import type { Column } from '../state/index.ts';
 import type { RawRow } from './land-batch.ts';
 
 export interface Receipt {
-  readonly raw: string;
+  /** The event as received; for a protected receipt what `_raw` lands as (null: anonymized, see privacy/event-protector.ts). */
+  readonly raw: string | null;
   readonly eventTime: number;
   readonly receivedAt: number;
   readonly messageId: string;
@@ -27,6 +28,12 @@ export interface Receipt {
   readonly event?: string;
   /** `raw` parsed, when the caller has it already (saves parsing it again to protect it). */
   readonly value?: unknown;
+  /**
+   * Set when the collector protected the event before the buffer: `event`,
+   * `raw` and `ip` are already as they land, and are never protected again
+   * (see protect-batch.ts); `subject` is the pseudonym of its data subject.
+   */
+  readonly protection?: { readonly subject: string | null };
 }
 
 /** How DuckDB reads rows' lines (`read_json` columns) and turns them into a partition's columns. */
@@ -74,7 +81,7 @@ export function rawRow(receipt: Receipt, later = false): RawRow {
  * text, `_raw` and IP), with the rest of its receipt: on the main thread and
  * on the protecting workers alike (privacy/protect-worker.ts).
  */
-export function protectedLine(receipt: Pick<Receipt, 'eventTime' | 'receivedAt' | 'messageId' | 'source' | 'userAgent'>, p: { readonly raw: string; readonly event: string; readonly ip: string | null }): string {
+export function protectedLine(receipt: Pick<Receipt, 'eventTime' | 'receivedAt' | 'messageId' | 'source' | 'userAgent'>, p: { readonly raw: string | null; readonly event: string; readonly ip: string | null }): string {
   // A literal of the receipt's own shape, not a spread of it: this runs for every event of a batch.
   return rawRow({ raw: p.raw, event: p.event, ip: p.ip, eventTime: receipt.eventTime, receivedAt: receipt.receivedAt, messageId: receipt.messageId, source: receipt.source, userAgent: receipt.userAgent }).line;
 }
@@ -84,7 +91,7 @@ class ReceiptRow implements RawRow {
   readonly messageId: string;
   readonly receivedAt: number;
   readonly source: string;
-  readonly raw: string;
+  readonly raw: string | null;
   private text: string | undefined;
 
   constructor(readonly receipt: Receipt) {
@@ -104,12 +111,17 @@ function lineOf(receipt: Receipt): string {
   const ua = receipt.userAgent ? parseUserAgent(receipt.userAgent) : null;
   const parsedUa = ua && JSON.stringify({ browser: ua.browser, browser_version: ua.browserVersion, os: ua.os, os_version: ua.osVersion, device: ua.device });
   // A pretty-printed event spans lines; pasted as-is it would break the line framing.
-  const event = receipt.event ?? (receipt.raw.includes('\n') || receipt.raw.includes('\r') ? JSON.stringify(JSON.parse(receipt.raw)) : receipt.raw);
+  // Without `event`, `raw` is the event as received (only a protected receipt's `raw` may be null, and it has `event`).
+  const event = receipt.event ?? asLine(receipt.raw as string);
   return (
     `{"_event_time":"${new Date(receipt.eventTime).toISOString()}","_received_at":"${isoOf(receipt.receivedAt)}",` +
     `"_message_id":${JSON.stringify(receipt.messageId)},"_source":${JSON.stringify(receipt.source)},"_ip":${receipt.ip === null ? 'null' : JSON.stringify(receipt.ip)},` +
     `"_user_agent":${receipt.userAgent === null ? 'null' : JSON.stringify(receipt.userAgent)},"_ua":${parsedUa ?? 'null'},"_raw":${JSON.stringify(receipt.raw)},"e":${event}}`
   );
+}
+
+function asLine(raw: string): string {
+  return raw.includes('\n') || raw.includes('\r') ? JSON.stringify(JSON.parse(raw)) : raw;
 }
 
 /** The events of one request share their receipt time: its text is made once. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decryptField, decryptText, fieldAad } from './field-cipher.ts';
-import { EventProtector } from './event-protector.ts';
+import { EventProtector, reasonWithoutExcerpts } from './event-protector.ts';
 import { KeyHierarchy } from './keys/index.ts';
 
 const keys = new KeyHierarchy(randomBytes(32));
@@ -26,7 +26,7 @@ describe('event protector', () => {
     const landed = JSON.parse(p.event);
     assert.deepEqual([landed.userId, landed.anonymousId, landed.plan], [keys.pseudonym('u1'), keys.pseudonym('anon-1'), 'pro']);
     assert.equal(decryptField(landed.email, key, fieldAad('signups', 'email')), 'ada@example.com');
-    assert.equal(decryptText(p.raw, key, fieldAad('signups', '_raw')), raw);
+    assert.equal(decryptText(p.raw as string, key, fieldAad('signups', '_raw')), raw);
     assert.equal(decryptField(p.ip as string, key, fieldAad('signups', '_ip')), '203.0.113.9');
     assert.equal(p.withheld, false);
     for (const text of [p.event, p.raw, p.ip]) for (const secret of ['u1', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret));
@@ -41,7 +41,30 @@ describe('event protector', () => {
     assert.equal(p.withheld, true);
     // A forgotten subject: identifiers still pseudonymised, nothing personal kept.
     const f = protector.protect({ userId: 'u9', email: 'z@z' }, '{"userId":"u9","email":"z@z"}', null, keys.pseudonym('u9'), null);
-    assert.deepEqual(JSON.parse(f.raw), { userId: keys.pseudonym('u9'), email: null });
+    assert.deepEqual(JSON.parse(f.raw as string), { userId: keys.pseudonym('u9'), email: null });
     assert.equal(f.withheld, true);
+  });
+
+  it("anonymizes a forgotten subject's event, as received or already protected, to no identifier, personal field, IP or `_raw`", () => {
+    const event = { userId: 'u9', anonymousId: 'anon-9', email: 'z@z', plan: 'pro' };
+    const clear = protector.anonymize(event);
+    assert.deepEqual(JSON.parse(clear.event), { userId: null, anonymousId: null, email: null, plan: 'pro' });
+    assert.deepEqual([clear.raw, clear.ip, clear.withheld], [null, null, true]);
+    const landed = JSON.parse(protector.protect(event, JSON.stringify(event), '203.0.113.9', keys.pseudonym('u9'), key).event) as Record<string, unknown>;
+    assert.deepEqual(protector.anonymize(landed), clear);
+  });
+
+  it("protects a dead letter's `_raw`: encrypted, withheld when no object, null when its subject is forgotten", () => {
+    const event = { userId: 'u1', email: 'ada@example.com' };
+    const raw = JSON.stringify(event);
+    const subject = keys.pseudonym('u1');
+    assert.equal(decryptText(protector.deadLetterRaw(event, raw, subject, key, false).raw as string, key, fieldAad('signups', '_raw')), raw);
+    assert.deepEqual(protector.deadLetterRaw(event, raw, subject, null, true), { raw: null, withheld: true });
+    assert.match(protector.deadLetterRaw('text', '"text"', undefined, null, false).raw ?? '', /^\[withheld: not a JSON object/);
+  });
+
+  it('takes the quotes of the event out of a reason', () => {
+    assert.equal(reasonWithoutExcerpts(`Unexpected token 'o', "not json, f"... is not valid JSON`, 'not json, from ada@example.com'), `Unexpected token 'o', "…" is not valid JSON`);
+    assert.equal(reasonWithoutExcerpts('must be equal to "pro"', '{"plan":"max"}'), 'must be equal to "pro"');
   });
 });

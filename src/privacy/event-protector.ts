@@ -9,9 +9,14 @@
  * Without a key — the event names no subject — nothing personal can be
  * encrypted: personal fields and the IP land as null, and `_raw` holds the
  * event as it lands (pseudonyms, personal fields null). The events of a
- * forgotten subject land anonymized (`anonymize`), or not at all, by the
- * project's `privacy.forgotten` policy. Such events are counted as
- * `withheld`. Nothing personal is ever written in clear.
+ * forgotten subject land anonymized (`anonymize`: no identifier, no personal
+ * field, no IP, and `_raw` null), or not at all, by the project's
+ * `privacy.forgotten` policy. Such events are counted as `withheld`. Nothing
+ * personal is ever written in clear.
+ *
+ * The collector protects the events of such streams before they go to the
+ * buffer (collect/protect-request.ts), and the lander those it finds there
+ * unprotected (land/protect-batch.ts), both with this.
  */
 import { encryptedFields, type StreamPii } from '../config/index.ts';
 import { encryptField, encryptText, fieldAad } from './field-cipher.ts';
@@ -21,8 +26,8 @@ import type { SubjectKeyRing } from './keys/index.ts';
 export interface ProtectedEvent {
   /** The event's JSON with identifiers pseudonymised and personal fields encrypted (or null). */
   readonly event: string;
-  /** What `_raw` holds: the original event encrypted, or (without a key) `event`. */
-  readonly raw: string;
+  /** What `_raw` holds: the original event encrypted, (without a key) `event`, or (a forgotten subject's event, anonymized) null. */
+  readonly raw: string | null;
   readonly ip: string | null;
   /** True when personal data was dropped for want of a key. */
   readonly withheld: boolean;
@@ -89,15 +94,32 @@ export class EventProtector {
 
   /**
    * What lands of an event of a forgotten subject under the `'anonymize'`
-   * policy: no identifier, no personal field, no IP; `_raw` is the event as
-   * it lands. Nothing left in it names the subject, not even a pseudonym.
+   * policy: no identifier, no personal field, no IP, no `_raw` (null).
+   * Nothing left in it names the subject, not even a pseudonym. `event` may
+   * be as received or already protected (pseudonyms and ciphertext): both
+   * come out the same.
    */
   anonymize(event: Record<string, unknown>): ProtectedEvent {
     const out: Record<string, unknown> = { ...event };
     for (const column of this.stream.pii.identifiers) if (out[column] !== undefined) out[column] = null;
     for (const column of this.stream.pii.personal) if (out[column] !== undefined) out[column] = null;
-    const json = JSON.stringify(out);
-    return { event: json, raw: json, ip: null, withheld: true };
+    return { event: JSON.stringify(out), raw: null, ip: null, withheld: true };
+  }
+
+  /**
+   * What `_raw` of a dead letter lands as (dead letters keep nothing else of
+   * the event): text that is no JSON object cannot name a subject, so it is
+   * withheld; an object is protected as an event is (ciphertext under its
+   * subject's key, or without a key the event as it would land); a forgotten
+   * subject's is null (the caller leaves it out under `'drop'`).
+   *
+   * @example
+   * protector.deadLetterRaw('not json', 'not json', undefined, null, false) // { raw: '[withheld: …]', withheld: true }
+   */
+  deadLetterRaw(value: unknown, raw: string, subject: string | undefined, key: Buffer | null, forgotten: boolean): { readonly raw: string | null; readonly withheld: boolean } {
+    if (!isEventObject(value)) return { raw: withheldText(this.stream.name), withheld: true };
+    const p = forgotten ? this.anonymize(value) : this.protect(value, raw, null, subject, key);
+    return { raw: p.raw, withheld: p.withheld };
   }
 
   private aad(column: string): Buffer {
@@ -108,6 +130,19 @@ export class EventProtector {
 /** A subject's identity as text: strings as they are, other JSON values as JSON (so 42 and "42" are one subject). */
 export function subjectId(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * A dead letter's reason without the quotes of the event it may carry
+ * (JSON.parse's message quotes the start of the text: `Unexpected token 'o',
+ * "not json, f"...`), for a stream with personal data.
+ *
+ * @example
+ * reasonWithoutExcerpts('Unexpected token \'o\', "not json, f"... is not valid JSON', 'not json, from ada@example.com')
+ * // 'Unexpected token \'o\', "…" is not valid JSON'
+ */
+export function reasonWithoutExcerpts(reason: string, raw: string): string {
+  return reason.replace(/"([^"]{2,})"(\.\.\.)?/g, (whole, excerpt: string) => (raw.includes(excerpt) ? '"…"' : whole));
 }
 
 /** Whether a parsed event is a JSON object (the only kind that can name a subject). */

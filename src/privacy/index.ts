@@ -9,7 +9,7 @@ export { duckdbSqlParser } from './duckdb-sql-parser.ts';
 export { privacyReport, type PrivacyReport } from './privacy-report.ts';
 export { sqlLineage, type ColumnSource, type InputColumns, type OutputLineage } from './sql-lineage.ts';
 export { encryptField, encryptText, decryptField, decryptText, ciphertextSubject, fieldAad, CIPHERTEXT_PREFIX } from './field-cipher.ts';
-export { EventProtector, withheldText, subjectId, isEventObject, type ProtectedEvent } from './event-protector.ts';
+export { EventProtector, withheldText, subjectId, isEventObject, reasonWithoutExcerpts, type ProtectedEvent } from './event-protector.ts';
 export { ProtectPool, sharedProtectPool, CHUNK_EVENTS, type EventToProtect, type LandedLine } from './protect-pool.ts';
 export { decryptRows, type DecryptedRows } from './decrypt-rows.ts';
 export { decryptedFields, clearValueOf } from './decrypt-fields.ts';

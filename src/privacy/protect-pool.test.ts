@@ -48,7 +48,7 @@ describe('protect pool', () => {
       assert.equal(got._ip === null ? null : decryptField(got._ip, key, fieldAad('signups', '_ip')), e.receipt.ip);
       assert.equal(got.e.anonymousId, hierarchy.pseudonym(e.value.anonymousId as string));
       // The same line as the main thread makes, but for the ciphertexts' random nonces.
-      const here = new EventProtector(stream, hierarchy).protect(e.value, e.receipt.raw, e.receipt.ip, e.subject, key);
+      const here = new EventProtector(stream, hierarchy).protect(e.value, e.receipt.raw as string, e.receipt.ip, e.subject, key);
       const mine = JSON.parse(rawRow({ ...e.receipt, raw: here.raw, event: here.event, ip: here.ip }).line);
       assert.deepEqual(Object.keys(got), Object.keys(mine));
       assert.deepEqual({ ...got.e, email: null }, { ...mine.e, email: null });

@@ -10,7 +10,9 @@
  *
  * The workers only compute. Each chunk goes out with the keys and pseudonyms
  * of its subjects, and comes back as the lines of its raw rows, as
- * `EventProtector.protect` and `rawRow` make them on the main thread. Nothing
+ * `EventProtector.protect` and `rawRow` make them on the main thread — or,
+ * for the collector's big requests (`protectEvents`), as the protected texts
+ * that go in the buffer. Nothing
  * is written or acknowledged there, so crash safety stays the landing's own.
  * A worker that dies fails its chunks, and the pool is not used again by this
  * process: the caller protects those chunks, and later batches, itself.
@@ -27,7 +29,7 @@ import { Worker } from 'node:worker_threads';
 import type { StreamPii } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Receipt } from '../land/index.ts';
-import { subjectId } from './event-protector.ts';
+import { subjectId, type ProtectedEvent } from './event-protector.ts';
 
 /** Events per message to a worker: big enough that the message costs little, small enough that the main thread gets results early. */
 export const CHUNK_EVENTS = 2048;
@@ -35,6 +37,8 @@ export const CHUNK_EVENTS = 2048;
 /** What a worker gets: a chunk of events and what it needs to protect them. */
 export interface ProtectChunk {
   readonly id: number;
+  /** What comes back: the raw rows' lines (landing), or each event's protected texts (the collector). */
+  readonly output: 'lines' | 'texts';
   readonly stream: { readonly name: string; readonly pii: StreamPii };
   /** Data keys by pseudonym, for the chunk's subjects that have one. */
   readonly keys: Map<string, Uint8Array>;
@@ -51,9 +55,12 @@ export interface ProtectChunk {
   readonly userAgents: (string | null)[];
 }
 
-export type ProtectChunkResult =
+export type ProtectChunkResult = ProtectedChunk | { readonly id: number; readonly error: string };
+
+/** A chunk done: `lines` or, for `output: 'texts'`, `events`, `raws` and `ips`, a column each. */
+export type ProtectedChunk =
   | { readonly id: number; readonly lines: string[]; readonly withheld: Uint8Array }
-  | { readonly id: number; readonly error: string };
+  | { readonly id: number; readonly events: string[]; readonly raws: (string | null)[]; readonly ips: (string | null)[]; readonly withheld: Uint8Array };
 
 /** One event to protect: its receipt, what it parsed to, and its subject (`EventProtector.subjectOf`). */
 export interface EventToProtect {
@@ -69,9 +76,17 @@ export interface LandedLine {
   readonly withheld: boolean;
 }
 
+/** One event the collector protects (`protectEvents`): as received, with its subject. */
+export interface EventToSeal {
+  readonly value: Record<string, unknown>;
+  readonly raw: string;
+  readonly ip: string | null;
+  readonly subject: string | undefined;
+}
+
 interface Pending {
   readonly chunk: ProtectChunk;
-  readonly resolve: (events: LandedLine[]) => void;
+  readonly resolve: (result: ProtectedChunk) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -114,8 +129,33 @@ export class ProtectPool {
   ): Promise<LandedLine[]>[] {
     const out: Promise<LandedLine[]>[] = [];
     for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
-      const chunk = this.chunkOf(stream, events.slice(start, start + CHUNK_EVENTS), keys, pseudonymOf);
-      out.push(new Promise<LandedLine[]>((resolve, reject) => this.queue.push({ chunk, resolve, reject })));
+      const chunk = this.chunkOf(stream, events.slice(start, start + CHUNK_EVENTS), keys, pseudonymOf, 'lines');
+      out.push(new Promise<LandedLine[]>((resolve, reject) => this.queue.push({ chunk, resolve: (r) => resolve(landedOf(r)), reject })));
+    }
+    this.dispatch();
+    return out;
+  }
+
+  /**
+   * As `protect`, for the events of a collector's request: each comes back
+   * as `EventProtector.protect` returns it (the texts that go in the buffer).
+   *
+   * @example
+   * const chunks = pool.protectEvents(stream, [{ value, raw, ip, subject }], keys, (id) => ring.pseudonym(id));
+   * const [first] = await chunks[0]; // { event: '{"user_id":"ps_…",…}', raw: 'enc:v1:…', ip: 'enc:v1:…', withheld: false }
+   */
+  protectEvents(
+    stream: { readonly name: string; readonly pii: StreamPii },
+    events: readonly EventToSeal[],
+    keys: ReadonlyMap<string, Buffer | null>,
+    pseudonymOf: (subjectId: string) => string,
+  ): Promise<ProtectedEvent[]>[] {
+    const out: Promise<ProtectedEvent[]>[] = [];
+    for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
+      // Only `raw` and `ip` of a receipt are read for texts; the rest of it is not sent on.
+      const slice = events.slice(start, start + CHUNK_EVENTS).map(({ value, raw, ip, subject }) => ({ value, subject, receipt: { raw, ip, eventTime: 0, receivedAt: 0, messageId: '', source: '', userAgent: null } }));
+      const chunk = this.chunkOf(stream, slice, keys, pseudonymOf, 'texts');
+      out.push(new Promise<ProtectedEvent[]>((resolve, reject) => this.queue.push({ chunk, resolve: (r) => resolve(textsOf(r)), reject })));
     }
     this.dispatch();
     return out;
@@ -133,12 +173,13 @@ export class ProtectPool {
     }));
   }
 
-  private chunkOf(stream: ProtectChunk['stream'], events: readonly EventToProtect[], keys: ReadonlyMap<string, Buffer | null>, pseudonymOf: (subjectId: string) => string): ProtectChunk {
+  private chunkOf(stream: ProtectChunk['stream'], events: readonly EventToProtect[], keys: ReadonlyMap<string, Buffer | null>, pseudonymOf: (subjectId: string) => string, output: ProtectChunk['output']): ProtectChunk {
     const n = events.length;
     const chunkKeys = new Map<string, Uint8Array>();
     const pseudonyms = new Map<string, string>();
     const chunk: ProtectChunk = {
       id: this.nextId++,
+      output,
       stream: { name: stream.name, pii: { identifiers: [...stream.pii.identifiers], personal: [...stream.pii.personal] } },
       keys: chunkKeys,
       pseudonyms,
@@ -154,7 +195,7 @@ export class ProtectPool {
     for (let i = 0; i < n; i++) {
       const { receipt, value, subject } = events[i] as EventToProtect;
       chunk.subjects[i] = subject ?? null;
-      chunk.raws[i] = receipt.raw;
+      chunk.raws[i] = receipt.raw as string; // events to protect are as received: only a protected receipt's `raw` may be null
       chunk.ips[i] = receipt.ip;
       chunk.eventTimes[i] = receipt.eventTime;
       chunk.receivedAts[i] = receipt.receivedAt;
@@ -218,7 +259,7 @@ export class ProtectPool {
       slot.inFlight.delete(result.id);
       if (slot.inFlight.size === 0) worker.unref();
       if ('error' in result) pending.reject(new PondError('INTERNAL', `protecting personal data on a worker thread failed: ${result.error}`));
-      else pending.resolve(landedOf(result));
+      else pending.resolve(result);
       this.dispatch();
     });
     const fail = (error: Error) => {
@@ -249,9 +290,17 @@ function defaultSize(): number {
   return Math.min(4, Math.max(1, availableParallelism()));
 }
 
-function landedOf(result: Extract<ProtectChunkResult, { lines: string[] }>): LandedLine[] {
+function landedOf(result: ProtectedChunk): LandedLine[] {
+  if (!('lines' in result)) throw new PondError('INTERNAL', `chunk ${result.id} came back as texts, not lines`);
   const out: LandedLine[] = new Array(result.lines.length);
   for (let i = 0; i < out.length; i++) out[i] = { line: result.lines[i] as string, withheld: result.withheld[i] === 1 };
+  return out;
+}
+
+function textsOf(result: ProtectedChunk): ProtectedEvent[] {
+  if (!('events' in result)) throw new PondError('INTERNAL', `chunk ${result.id} came back as lines, not texts`);
+  const out: ProtectedEvent[] = new Array(result.events.length);
+  for (let i = 0; i < out.length; i++) out[i] = { event: result.events[i] as string, raw: result.raws[i] ?? null, ip: result.ips[i] ?? null, withheld: result.withheld[i] === 1 };
   return out;
 }
 

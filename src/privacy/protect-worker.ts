@@ -1,7 +1,8 @@
 /**
  * The worker side of `ProtectPool` (protect-pool.ts): runs `EventProtector.protect`
  * on a chunk of a landing batch, with the keys and pseudonyms the main thread
- * got for it, and makes each event's raw row line — so that the main thread's
+ * got for it, and makes each event's raw row line (or, for the collector,
+ * returns the protected texts) — so that the main thread's
  * heap, which holds the whole batch, sees one string per event and none of
  * the garbage of making it. It holds no state between chunks and writes nothing: what it
  * returns lands, or not, as the main thread decides.
@@ -36,14 +37,30 @@ function protectChunk(chunk: ProtectChunk): ProtectChunkResult {
   const keys = new Map<string, Buffer>();
   for (const [subject, key] of chunk.keys) keys.set(subject, Buffer.from(key.buffer, key.byteOffset, key.byteLength));
   const n = chunk.raws.length;
-  const lines: string[] = new Array(n);
   const withheld = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  const protect = (i: number) => {
     const raw = chunk.raws[i] as string;
     const subject = chunk.subjects[i] ?? undefined;
     const p = protector.protect(JSON.parse(raw) as Record<string, unknown>, raw, chunk.ips[i] ?? null, subject, subject === undefined ? null : (keys.get(subject) ?? null));
-    lines[i] = protectedLine({ eventTime: chunk.eventTimes[i] as number, receivedAt: chunk.receivedAts[i] as number, messageId: chunk.messageIds[i] as string, source: chunk.sources[i] as string, userAgent: chunk.userAgents[i] ?? null }, p);
     withheld[i] = p.withheld ? 1 : 0;
+    return p;
+  };
+  if (chunk.output === 'texts') {
+    const events: string[] = new Array(n);
+    const raws: (string | null)[] = new Array(n);
+    const ips: (string | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = protect(i);
+      events[i] = p.event;
+      raws[i] = p.raw;
+      ips[i] = p.ip;
+    }
+    return { id: chunk.id, events, raws, ips, withheld };
+  }
+  const lines: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = protect(i);
+    lines[i] = protectedLine({ eventTime: chunk.eventTimes[i] as number, receivedAt: chunk.receivedAts[i] as number, messageId: chunk.messageIds[i] as string, source: chunk.sources[i] as string, userAgent: chunk.userAgents[i] ?? null }, p);
   }
   return { id: chunk.id, lines, withheld };
 }

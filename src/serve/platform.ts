@@ -58,7 +58,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const landing = lander.run(stop.signal, { landed, failed: options.onLandFailed });
     let server: FastifyInstance;
     try {
-      server = await createServer({ project, log, topic: EVENTS_TOPIC, api: { state: options.ctx.state, lake: options.ctx.lake, metrics, landing: latency, keyRing: options.ctx.keyRing } });
+      server = await createServer({ project, log, topic: EVENTS_TOPIC, keyRing: options.ctx.keyRing, api: { state: options.ctx.state, lake: options.ctx.lake, metrics, landing: latency, keyRing: options.ctx.keyRing } });
     } catch (error) {
       stop.abort();
       await landing;

@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
 import { Collector, collectRoutes } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
+import type { SubjectKeyRing } from '../privacy/index.ts';
 import { apiRoutes, assertApiExposure } from './api/index.ts';
 import { webUi } from './web-ui.ts';
 
@@ -16,6 +17,8 @@ export interface ServerOptions {
   readonly project: Project;
   readonly log: Log;
   readonly topic: string;
+  /** The data subjects' keys, opened on first use: the collector protects personal data with them before the buffer. */
+  readonly keyRing?: () => Promise<SubjectKeyRing>;
   /** The data API and `/metrics`; left out, the server only collects. */
   readonly api?: Omit<Parameters<typeof apiRoutes>[0], 'project'>;
 }
@@ -48,7 +51,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return reply.code(503).header('retry-after', '1').send({ ready: false, reason: 'the buffer does not take writes now (full or failed)', buffer: stats });
   });
 
-  const collector = new Collector({ project: options.project, log: options.log, topic: options.topic });
+  const collector = new Collector({ project: options.project, log: options.log, topic: options.topic, keyRing: options.keyRing });
   await app.register(collectRoutes(collector, settings));
   if (options.api) {
     await app.register(await apiRoutes({ project: options.project, ...options.api }));

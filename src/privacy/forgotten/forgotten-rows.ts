@@ -6,7 +6,9 @@
  * its `_raw` is a ciphertext under the subject's key. Every reader — builds,
  * `pond query`, the data API — reads them through this, so that after a
  * subject is forgotten no reader sees its pseudonym again: its rows are left
- * out (`drop`) or read without identifiers and personal fields (`anonymize`).
+ * out (`drop`) or read with identifiers, personal fields, `_ip` and `_raw`
+ * null (`anonymize`) — exactly as the subject's events that arrive after the
+ * forget land (privacy/event-protector.ts, `anonymize`).
  */
 import { encryptedFields, protectsPersonalData, type StreamModel } from '../../config/index.ts';
 import type { ForgottenPolicy } from '../../define/index.ts';
