@@ -39,6 +39,8 @@ export class SqliteSink implements Sink {
       const db = new Sqlite(this.options.file);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
+      // Replaced rows (a partition rebuilt without a forgotten subject) are overwritten with zeros, not left in free pages.
+      db.pragma('secure_delete = ON');
       this.db = db;
       return db;
     } catch (error) {
@@ -67,8 +69,9 @@ export class SqliteSink implements Sink {
     try {
       db.exec('begin immediate');
       const exists = db.prepare('select 1 from pragma_table_info(?)').get(table) !== undefined;
-      if (exists) db.prepare(`delete from ${quoteIdent(table)} where ${quoteIdent(PARTITION_COLUMN)} = ?`).run(partition.key);
+      const removed = exists ? db.prepare(`delete from ${quoteIdent(table)} where ${quoteIdent(PARTITION_COLUMN)} = ?`).run(partition.key).changes : 0;
       db.exec('commit');
+      if (removed > 0) scrubWal(db);
     } catch (error) {
       if (db.inTransaction) db.exec('rollback');
       throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
@@ -100,13 +103,14 @@ export class SqliteSink implements Sink {
         db.exec('rollback');
         return;
       }
-      db.prepare(`delete from ${t} where ${quoteIdent(PARTITION_COLUMN)} = ?`).run(payload.key);
+      const replaced = db.prepare(`delete from ${t} where ${quoteIdent(PARTITION_COLUMN)} = ?`).run(payload.key).changes;
       const names = [PARTITION_COLUMN, VERSION_COLUMN, ...columns.map((c) => c.name)];
       const insert = db.prepare(`insert into ${t} (${names.map(quoteIdent).join(', ')}) values (${names.map(() => '?').join(', ')})`);
       for await (const batch of rebatch(payload.rows('sqlite'), 5_000)) {
         for (const row of batch) insert.run(payload.key, payload.versionId, ...columns.map((c) => bindable(row[c.name])));
       }
       db.exec('commit');
+      if (replaced > 0) scrubWal(db);
     } catch (error) {
       if (db.inTransaction) db.exec('rollback');
       if (error instanceof PondError) throw error;
@@ -119,6 +123,16 @@ export class SqliteSink implements Sink {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+/**
+ * After rows were replaced or removed: copies the WAL into the file (where
+ * secure deletion zeroed them) and truncates it, so that the old rows' pages
+ * do not linger in the WAL either. A reader of the table holding a snapshot
+ * makes it a partial checkpoint; the next replacement tries again.
+ */
+function scrubWal(db: Sqlite.Database): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 function bindable(value: unknown): unknown {
