@@ -204,9 +204,12 @@ export function resolveProject(decl: Declarations): Project {
       const source = partitionOf(input.source);
       return { alias: input.alias, source: input.source, mapping: resolveMapping(raw, partitioning, source, input.source, where(`inputs.${input.alias}.map`), fail) };
     });
+    // What a build reads of forgotten subjects' rows depends on the policy: a change of it rebuilds what reads them
+    // (only a non-default policy counts, so that fingerprints of projects without one stay as they were).
+    const readsForgotten = privacy.forgotten !== 'anonymize' && inputs.some((i) => { const s = streams.get(i.source); return s !== undefined && protectsPersonalData(s.pii); });
     const codeFingerprint = createHash('sha256')
       // `decrypt` only when declared, so that fingerprints of datasets without it stay as they were.
-      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning), ...(d.decrypt.length > 0 ? { decrypt: d.decrypt } : {}) }))
+      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning), ...(d.decrypt.length > 0 ? { decrypt: d.decrypt } : {}), ...(readsForgotten ? { forgotten: privacy.forgotten } : {}) }))
       .digest('hex')
       .slice(0, 16);
     // Partitions expire by their window: an unpartitioned dataset has none (a project default does not apply to it).
