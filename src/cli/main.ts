@@ -62,11 +62,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.command('sinks [dataset]').description('the state of each sink: partitions published, behind and failed, with errors').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/sinks.ts').then((m) => m.sinksCommand(name, globals(cmd)))));
   program
     .command('forget [subjects...]')
-    .description("forget data subjects: delete their keys (their personal data in the lake becomes unreadable), stop reading their events, rebuild what was derived from them; --status lists the requests")
+    .description("forget data subjects: delete their keys (their personal data in the lake becomes unreadable), stop reading their events, rebuild what was derived from them; --status lists the requests; --verify scans for what of them survives")
     .option('--reason <text>', 'why (recorded in the audit log; no personal data)')
     .option('--by <name>', 'who asks (default: the OS user)')
     .option('--status', 'the forget requests (of the named subjects, or all), newest first, with their rebuilds')
     .option('--limit <n>', 'how many requests --status lists (default 50)')
+    .option('--verify', 'scan every column of every current version, raw partition, dead letter and the state for the subjects (clear identifier and pseudonym) and report where any survives; exit 1 when something does')
     .action(run((subjects: string[], _o, cmd: Command) => import('./commands/forget.ts').then((m) => m.forgetCommand(subjects, globals(cmd)))));
   program
     .command('query <sql>')

@@ -10,3 +10,4 @@ export { expirePartitions, type PartitionExpiryTarget, type ExpiredPartitionsRep
 export { PeriodicGc } from './periodic-gc.ts';
 export type { SinkRemoval, OpenSink } from './sink-remover.ts';
 export { forgetSubjects, recordForgetting, startRecordedRequests, advanceForgetting, forgetProgress, forgetProgressJson, completeForgetRequests, subjectPartitions, type ForgetDeps, type ForgetOptions, type ForgetProgress, type FindDeps } from './forget/index.ts';
+export { forgetRequestJson, verifySubjects, recordVerifications, storedVerification, verificationSummary, type ForgetAnswer, type SubjectVerification, type VerifyTarget } from './forget/index.ts';

@@ -4,10 +4,10 @@
  * requests together with deleting the subjects' keys, then marking the raw
  * partitions that hold them changed together with the partitions to wait for.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ForgetRequestsTable } from './database.ts';
 import { chunks } from './rows.ts';
-import type { ForgetPartition, ForgetRequest, ForgetStatus, NewForgetRequest } from './state-store.ts';
+import type { ForgetPartition, ForgetRequest, ForgetStatus, ForgetVerification, NewForgetRequest, StateText } from './state-store.ts';
 import { FORGOTTEN_VERSION, forgetSubjectKeysIn } from './subject-keys.ts';
 
 function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {
@@ -22,18 +22,34 @@ function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {
     seq: r.seq === null ? null : Number(r.seq),
     rawPartitions: r.raw_partitions === null ? null : Number(r.raw_partitions),
     completedAt: r.completed_at === null ? null : Number(r.completed_at),
+    verification: r.verification === null ? null : { ...(JSON.parse(r.verification) as ForgetVerification), at: Number(r.verified_at) },
   };
 }
 
+/**
+ * Records the requests of subjects that have none yet, deleting their keys;
+ * a subject already forgotten (any request for its pseudonym, whatever its
+ * status) is left out, so that the caller answers with the existing request
+ * instead of recording and rebuilding again.
+ */
 export async function recordForgetRequestsIn(trx: Kysely<Database>, requests: readonly NewForgetRequest[], maxParams: number): Promise<ForgetRequest[]> {
   const out: ForgetRequest[] = [];
-  for (const group of groupByTime(requests)) {
+  const known = await requestedPseudonyms(trx, requests.map((r) => r.pseudonym), maxParams);
+  for (const group of groupByTime(requests.filter((r) => !known.has(r.pseudonym)))) {
     const had = new Set(await forgetSubjectKeysIn(trx, group.map((r) => r.pseudonym), group[0]?.requestedAt ?? 0, maxParams));
     for (const r of group) {
       const row = { id: r.id, pseudonym: r.pseudonym, requested_at: r.requestedAt, requested_by: r.requestedBy, reason: r.reason, had_key: had.has(r.pseudonym) ? 1 : 0, status: 'recorded', seq: null, raw_partitions: null, completed_at: null, verified_at: null, verification: null };
       await trx.insertInto('forget_requests').values(row).execute();
       out.push(toRequest(row));
     }
+  }
+  return out;
+}
+
+async function requestedPseudonyms(trx: Kysely<Database>, pseudonyms: readonly string[], maxParams: number): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const chunk of chunks([...new Set(pseudonyms)], 1, maxParams)) {
+    for (const r of await trx.selectFrom('forget_requests').select('pseudonym').where('pseudonym', 'in', chunk).execute()) out.add(r.pseudonym);
   }
   return out;
 }
@@ -98,4 +114,37 @@ export async function forgottenSubjects(db: Kysely<Database>): Promise<string[]>
 export async function forgottenStamp(db: Kysely<Database>): Promise<string> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', FORGOTTEN_VERSION).executeTakeFirst();
   return row?.value ?? '';
+}
+
+export async function recordForgetVerificationIn(trx: Kysely<Database>, id: string, verification: ForgetVerification): Promise<void> {
+  const { at, ...rest } = verification;
+  await trx.updateTable('forget_requests').set({ verified_at: at, verification: JSON.stringify(rest) }).where('id', '=', id).execute();
+}
+
+/**
+ * Where the state keeps free text copied from rows or about them: each
+ * searched column with the dataset, partition key and version its row is
+ * about (as SQL both SQLite and PostgreSQL read).
+ */
+const STATE_TEXTS: readonly { table: string; column: string; select: string; from: string }[] = [
+  { table: 'check_results', column: 'sample_json', select: 'dataset, key, version_id', from: 'check_results' },
+  { table: 'run_logs', column: 'message', select: 'r.dataset, r.key, r.version_id', from: 'run_logs t left join runs r on r.id = t.run_id' },
+  { table: 'runs', column: 'error', select: 'dataset, key, version_id', from: 'runs' },
+  { table: 'partitions', column: 'error', select: 'dataset, key, version_id', from: 'partitions' },
+  { table: 'tasks', column: 'last_error', select: 'dataset, key, null as version_id', from: 'tasks' },
+  { table: 'sink_state', column: 'error', select: 'dataset, key, version_id', from: 'sink_state' },
+  { table: 'landed_messages', column: 'message_id', select: 'stream as dataset, null as key, null as version_id', from: 'landed_messages' },
+];
+
+export async function findStateText(db: Kysely<Database>, needles: readonly string[]): Promise<StateText[]> {
+  // lower() of SQLite folds ASCII only: a needle is looked for as given and in lower case.
+  const patterns = [...new Set(needles.flatMap((n) => [n, n.toLowerCase()]))].map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const out: StateText[] = [];
+  for (const t of STATE_TEXTS) {
+    const text = sql.raw(t.from.includes(' t ') ? `t.${t.column}` : t.column);
+    const matches = sql.join(patterns.map((p) => sql`lower(${text}) like ${p} escape '\\'`), sql` or `);
+    const rows = await sql<{ dataset: string | null; key: string | null; version_id: string | null; text: string }>`select ${sql.raw(t.select)}, ${text} as text from ${sql.raw(t.from)} where ${text} is not null and (${matches})`.execute(db);
+    for (const r of rows.rows) out.push({ table: t.table, column: t.column, dataset: r.dataset, key: r.key, versionId: r.version_id, text: r.text });
+  }
+  return out;
 }

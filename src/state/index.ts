@@ -49,6 +49,9 @@ export type {
   ForgetPartition,
   ForgetRequest,
   ForgetStatus,
+  ForgetVerification,
+  ForgetFinding,
+  StateText,
   NewForgetRequest,
 } from './state-store.ts';
 export { ALL_WINDOWS } from './state-store.ts';

@@ -62,6 +62,8 @@ import type {
   ForgetPartition,
   ForgetRequest,
   ForgetStatus,
+  ForgetVerification,
+  StateText,
   NewForgetRequest,
 } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
@@ -526,6 +528,15 @@ export class KyselyStateStore implements StateStore {
     return this.guard('complete a forget request', async () => {
       await this.tx((trx) => trx.updateTable('forget_requests').set({ status: 'done', completed_at: at }).where('id', '=', id).where('status', '=', 'rebuilding').execute());
     });
+  }
+
+  recordForgetVerification(id: string, verification: ForgetVerification): Promise<void> {
+    return this.guard('record the verification of a forget request', () => this.tx((trx) => forget.recordForgetVerificationIn(trx, id, verification)));
+  }
+
+  findStateText(needles: readonly string[]): Promise<StateText[]> {
+    if (needles.length === 0) return Promise.resolve([]);
+    return this.guard("search the state's row samples, logs and errors", () => forget.findStateText(this.db, needles));
   }
 
   // Landing ---------------------------------------------------------------------------

@@ -915,6 +915,30 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const [done] = await store.forgetRequests({ ids: [ids[0] as string] });
         assert.deepEqual([done?.status, done?.completedAt], ['done', 300]);
       });
+
+      it('forgets a subject once, records verifications, and finds text in the state', async () => {
+        const subject = unique('ps_once');
+        const base = { requestedAt: 100, requestedBy: 'dpo', reason: 'ticket 1' };
+        const [first] = await store.recordForgetRequests([{ ...base, id: unique('fgt_1'), pseudonym: subject }]);
+        assert.ok(first);
+        assert.equal(first.verification, null);
+        assert.deepEqual(await store.recordForgetRequests([{ ...base, id: unique('fgt_2'), pseudonym: subject, requestedAt: 200 }]), [], 'a subject with a request is left out');
+        assert.deepEqual((await store.forgetRequests({ pseudonym: subject })).map((r) => r.id), [first.id]);
+
+        const finding = { area: 'dataset' as const, name: 'ds', dataset: null, key: 'k1', versionId: 'v1', column: 'note', value: 'pseudonym' as const, rows: 2 };
+        await store.recordForgetVerification(first.id, { at: 400, lookedFor: 'pseudonym', findings: [finding], total: 1, scanned: { versions: 3, files: 4 }, error: null });
+        await store.recordForgetVerification(first.id, { at: 500, lookedFor: 'clear identifier and pseudonym', findings: [], total: 0, scanned: { versions: 3, files: 4 }, error: null });
+        const [verified] = await store.forgetRequests({ ids: [first.id] });
+        assert.deepEqual(verified?.verification, { at: 500, lookedFor: 'clear identifier and pseudonym', findings: [], total: 0, scanned: { versions: 3, files: 4 }, error: null });
+
+        const ds = unique('ds');
+        const needle = unique('User-42%');
+        await store.markFailed(ds, 1, 'k1', `cannot parse "${needle}" in row 3`);
+        await store.markFailed(ds, 2, 'k2', `cannot parse "${needle.replace('%', 'x')}" in row 4`);
+        const found = (await store.findStateText([needle.toLowerCase()])).filter((t) => t.dataset === ds);
+        assert.deepEqual(found.map((t) => [t.table, t.column, t.key, t.text.includes(needle)]), [['partitions', 'error', 'k1', true]], 'ignoring case; % and _ are no wildcards');
+        assert.deepEqual(await store.findStateText([]), []);
+      });
     });
 
     describe('sink state', () => {

@@ -442,6 +442,54 @@ export interface ForgetRequest extends NewForgetRequest {
   readonly seq: number | null;
   readonly rawPartitions: number | null;
   readonly completedAt: number | null;
+  /** The last scan for what of the subject survives, or null before the first. */
+  readonly verification: ForgetVerification | null;
+}
+
+/**
+ * A scan for what of a forgotten subject survives, as recorded with its
+ * request (lifecycle/forget/verify-subject.ts makes it). When a request
+ * completes only the pseudonym can be looked for (the audit log never knew
+ * the clear identifier); `pond forget --verify SUBJECT` looks for both.
+ */
+export interface ForgetVerification {
+  readonly at: number;
+  readonly lookedFor: 'pseudonym' | 'clear identifier and pseudonym';
+  /** Every finding, or the first 200 of them (`total` counts all). */
+  readonly findings: readonly ForgetFinding[];
+  readonly total: number;
+  /** What was read: current versions and their files in the lake, and the state's rows of text. */
+  readonly scanned: { readonly versions: number; readonly files: number };
+  /** Why the scan could not finish (its findings are then partial). */
+  readonly error: string | null;
+}
+
+/** One place where something of a subject survives: never the value itself. */
+export interface ForgetFinding {
+  /** `dataset` (a derived one), `stream` (raw), `dead-letter`, or `state` (a table of the state database). */
+  readonly area: 'dataset' | 'stream' | 'dead-letter' | 'state';
+  /** The dataset, stream or dead-letter dataset; for `state`, the table. */
+  readonly name: string;
+  /** For `state`: the dataset or stream the row is about, when the table says. */
+  readonly dataset: string | null;
+  /** The partition key, when known. */
+  readonly key: string | null;
+  readonly versionId: string | null;
+  /** The column (for `state`, the table's column). */
+  readonly column: string;
+  readonly value: 'clear identifier' | 'pseudonym';
+  readonly rows: number;
+}
+
+/** A row of the state database's free text (row samples, logs, errors, message ids) that may name a subject. */
+export interface StateText {
+  readonly table: string;
+  readonly column: string;
+  /** The dataset or stream the row is about, its partition key and version, where the table says. */
+  readonly dataset: string | null;
+  readonly key: string | null;
+  readonly versionId: string | null;
+  readonly text: string;
 }
 
 /** A derived partition a forget request waits to see rebuilt, with the version it held when asked. */
@@ -626,7 +674,12 @@ export interface StateStore {
 
   // Forgetting --------------------------------------------------------------------------
 
-  /** Records requests in the audit log and deletes their subjects' keys (tombstones for subjects never seen too), in one transaction. */
+  /**
+   * Records requests in the audit log and deletes their subjects' keys
+   * (tombstones for subjects never seen too), in one transaction. A subject
+   * that already has a request (whatever its status) is left out: a subject
+   * is forgotten once. Returns the requests recorded.
+   */
   recordForgetRequests(requests: readonly NewForgetRequest[]): Promise<ForgetRequest[]>;
   /**
    * In one transaction: gives the raw partitions that hold the requests'
@@ -640,6 +693,14 @@ export interface StateStore {
   forgetRequests(filter?: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]>;
   forgetPartitions(requestId: string): Promise<ForgetPartition[]>;
   completeForgetRequest(id: string, at: number): Promise<void>;
+  /** Stores the last verification of a request (replacing the one before). */
+  recordForgetVerification(id: string, verification: ForgetVerification): Promise<void>;
+  /**
+   * The rows of the state's free text — check results' failing-row samples,
+   * run logs and errors, partitions', tasks' and sinks' errors, landed
+   * message ids — that contain one of `needles` (ignoring ASCII case).
+   */
+  findStateText(needles: readonly string[]): Promise<StateText[]>;
 
   // Landing ---------------------------------------------------------------------------
 

@@ -228,4 +228,6 @@ export interface ForgetRequest {
   /** Up to 20 partitions still waiting, as `dataset key`. */
   readonly waiting: readonly string[];
   readonly completedAt: string | null;
+  /** In the answer to a forget: the subject was forgotten before, by this request; nothing new was recorded. */
+  readonly alreadyForgotten?: boolean;
 }

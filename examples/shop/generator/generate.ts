@@ -15,6 +15,7 @@
  * - malformed events (missing fields, wrong types, bad timestamps) that fail
  *   the stream's JSON Schema and go to the dead letters.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -275,6 +276,12 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
 
   let seq = 0;
   let pending: Pending[] = [];
+  // Segment message ids as a library makes them: random-looking, naming nobody (an id built from the user id, as
+  // `web-<userId>-…` was, keeps the subject in clear beside its pseudonym). A hash of the options and a counter keeps
+  // them deterministic, and unique across ranges (the demo sends range after range), without a draw from `rnd`.
+  let messages = 0;
+  const messageId = (): string => uuidOf(createHash('sha256').update(`${options.seed ?? 42}/${from}/${messages++}`).digest('hex'));
+  const segmentCall = (type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> => segmentMessage(messageId(), type, userId, t, fields);
 
   const push = (stream: StreamName, timeMs: number, event: Record<string, unknown>, canBeBad: boolean): void => {
     let emitAt = timeMs;
@@ -394,15 +401,21 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
 }
 
 /** A message as a Segment library sends it (Pond's Segment API adds receivedAt and corrects the timestamp). */
-function segmentCall(type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> {
+function segmentMessage(messageId: string, type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> {
   return {
     type,
-    messageId: `web-${userId}-${t}-${type}`,
+    messageId,
     userId,
     timestamp: iso(t),
     ...fields,
     context: { library: { name: 'analytics.js', version: '2.11.1' }, page: { path: '/' } },
   };
+}
+
+/** 32 hex digits as a version 4 UUID, as analytics.js makes message ids. */
+function uuidOf(hex: string): string {
+  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function deviceReading(rnd: Random, device: Device, t: number, from: number): Record<string, unknown> {

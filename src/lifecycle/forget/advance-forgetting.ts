@@ -7,11 +7,12 @@
 import { completeForgetRequests } from './forget-progress.ts';
 import { startRecordedRequests } from './forget-subjects.ts';
 import type { FindDeps } from './subject-partitions.ts';
+import { recordVerifications } from './verify-subject.ts';
 
 export interface ForgettingAdvance {
   /** Requests whose rebuilds were started. */
   readonly started: number;
-  /** Requests completed (every rebuild done, the superseded versions deleted). */
+  /** Requests completed (every rebuild done, the superseded versions deleted), each verified by pseudonym. */
   readonly completed: number;
 }
 
@@ -22,5 +23,7 @@ export interface ForgettingAdvance {
 export async function advanceForgetting(deps: FindDeps, now = Date.now()): Promise<ForgettingAdvance> {
   const started = await startRecordedRequests(deps, now);
   const completed = await completeForgetRequests(deps.state, deps.lake, now);
+  // The proof, recorded with each request: a scan for the pseudonym (the only identifier the audit log knows).
+  await recordVerifications(deps, completed, now);
   return { started, completed: completed.length };
 }

@@ -19,6 +19,10 @@
  *
  * A crash after step 1 leaves requests `recorded`: `startRecordedRequests`
  * (run by `pond forget`, `pond up` and `pond build`) takes them up again.
+ *
+ * A subject is forgotten once: asked again (any request for its pseudonym
+ * exists, whatever its status), the answer is that request, and nothing is
+ * recorded or rebuilt again.
  */
 import { randomBytes } from 'node:crypto';
 import { PondError } from '../../errors/index.ts';
@@ -40,26 +44,36 @@ export interface ForgetOptions {
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 
+/** The request that forgets one subject: recorded now, or the one that forgot it before. */
+export interface ForgetAnswer {
+  readonly request: ForgetRequest;
+  /** The subject was forgotten (or was being forgotten) by an earlier request: nothing new was recorded or rebuilt. */
+  readonly alreadyForgotten: boolean;
+}
+
 /**
  * Records the requests, deletes the keys and marks what must be rebuilt.
- * Returns the requests as they stand (normally `rebuilding`, or `done` when
- * nothing derived held them).
+ * Returns one answer per distinct subject, in their order, with the
+ * requests as they stand (normally `rebuilding`, or `done` when nothing
+ * derived held them); a subject already forgotten gets its earlier request.
  *
  * @example
- * const [request] = await forgetSubjects(deps, ['user-42'], { reason: 'GDPR art. 17, ticket 4711', requestedBy: 'dpo@example.com' });
+ * const [{ request, alreadyForgotten }] = await forgetSubjects(deps, ['user-42'], { reason: 'GDPR art. 17, ticket 4711', requestedBy: 'dpo@example.com' });
  */
-export async function forgetSubjects(deps: ForgetDeps, subjects: readonly string[], options: ForgetOptions): Promise<ForgetRequest[]> {
+export async function forgetSubjects(deps: ForgetDeps, subjects: readonly string[], options: ForgetOptions): Promise<ForgetAnswer[]> {
   const now = options.now ?? Date.now();
-  const recorded = await recordForgetting(deps, subjects, { ...options, now });
-  await startRecordedRequests(deps, now);
-  return deps.state.forgetRequests({ ids: recorded.map((r) => r.id) });
+  const answers = await recordForgetting(deps, subjects, { ...options, now });
+  if (answers.some((a) => !a.alreadyForgotten)) await startRecordedRequests(deps, now);
+  const current = new Map((await deps.state.forgetRequests({ ids: answers.map((a) => a.request.id) })).map((r) => [r.id, r]));
+  return answers.map((a) => ({ ...a, request: current.get(a.request.id) ?? a.request }));
 }
 
 /**
  * Step 1 alone (the data API's request): validates, records the requests and
  * deletes the keys; `pond up` takes the requests on from there within seconds.
+ * A subject already forgotten is answered with its earlier request.
  */
-export async function recordForgetting(deps: Pick<ForgetDeps, 'state' | 'ring'>, subjects: readonly string[], options: ForgetOptions): Promise<ForgetRequest[]> {
+export async function recordForgetting(deps: Pick<ForgetDeps, 'state' | 'ring'>, subjects: readonly string[], options: ForgetOptions): Promise<ForgetAnswer[]> {
   const now = options.now ?? Date.now();
   const reason = options.reason.trim();
   const unique = [...new Set(subjects)];
@@ -72,11 +86,32 @@ export async function recordForgetting(deps: Pick<ForgetDeps, 'state' | 'ring'>,
   }
   if (reason === '') throw new PondError('BAD_ARGUMENT', 'give a reason (--reason): the audit log records why each subject was forgotten', { hint: 'for example --reason "GDPR art. 17 request, ticket 4711"' });
   if (EMAIL.test(reason)) throw new PondError('BAD_ARGUMENT', 'the reason contains an email address', { hint: 'the audit log keeps no personal data: refer to the request by its ticket number' });
-  const requests = unique.map((subject) => ({ id: requestId(now), pseudonym: deps.ring.pseudonym(subject), requestedAt: now, requestedBy: options.requestedBy, reason }));
   if (options.requestedBy.trim() === '') throw new PondError('BAD_ARGUMENT', 'say who asks (the audit log records it)');
-  const recorded = await deps.state.recordForgetRequests(requests);
-  for (const r of recorded) deps.ring.evict(r.pseudonym);
-  return recorded;
+  const pseudonyms = unique.map((subject) => deps.ring.pseudonym(subject));
+  const earlier = await earlierRequests(deps.state, pseudonyms);
+  const requests = pseudonyms.filter((p) => !earlier.has(p)).map((pseudonym) => ({ id: requestId(now), pseudonym, requestedAt: now, requestedBy: options.requestedBy, reason }));
+  // The store leaves out a subject another caller recorded since (its request is read back below).
+  const recorded = new Map((await deps.state.recordForgetRequests(requests)).map((r) => [r.pseudonym, r]));
+  for (const r of recorded.values()) deps.ring.evict(r.pseudonym);
+  const late = await earlierRequests(deps.state, pseudonyms.filter((p) => !earlier.has(p) && !recorded.has(p)));
+  return pseudonyms.map((p) => {
+    const mine = recorded.get(p);
+    if (mine) return { request: mine, alreadyForgotten: false };
+    const theirs = earlier.get(p) ?? late.get(p);
+    if (!theirs) throw new PondError('INTERNAL', 'a forget request was neither recorded nor found');
+    return { request: theirs, alreadyForgotten: true };
+  });
+}
+
+/** The first request of each pseudonym that has one: the one that forgot it. */
+async function earlierRequests(state: ForgetDeps['state'], pseudonyms: readonly string[]): Promise<Map<string, ForgetRequest>> {
+  const out = new Map<string, ForgetRequest>();
+  for (const pseudonym of pseudonyms) {
+    const requests = await state.forgetRequests({ pseudonym });
+    const first = requests[requests.length - 1];
+    if (first) out.set(pseudonym, first);
+  }
+  return out;
 }
 
 /**

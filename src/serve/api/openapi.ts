@@ -50,6 +50,32 @@ const forgetRequest = object({
   failed: int,
   waiting: array(str),
   completedAt: nullable(str),
+  verification: {
+    ...nullable(
+      object({
+        verifiedAt: str,
+        lookedFor: { type: 'string', enum: ['pseudonym', 'clear identifier and pseudonym'] },
+        nothingLeft: { type: 'boolean' },
+        total: int,
+        findings: array(
+          object({
+            area: { type: 'string', enum: ['dataset', 'stream', 'dead-letter', 'state'] },
+            name: str,
+            dataset: nullable(str),
+            key: nullable(str),
+            versionId: nullable(str),
+            column: str,
+            value: { type: 'string', enum: ['clear identifier', 'pseudonym'] },
+            rows: int,
+          }),
+        ),
+        scanned: object({ versions: int, files: int }),
+        error: nullable(str),
+      }),
+    ),
+    description: 'The last scan for what of the subject survives (when the request completed: by pseudonym only; `pond forget --verify SUBJECT`: the clear identifier too), null before the first. Findings name the place, never the value; the first 200 are kept, `total` counts all.',
+  },
+  alreadyForgotten: { type: 'boolean', description: 'In the answer to a forget: the subject had been forgotten by this earlier request, and nothing new was recorded or rebuilt' },
 });
 const accepted = (schema: Schema) => ({ description: 'Accepted', content: { 'application/json': { schema } } });
 const table = (description: string) => ({
@@ -220,10 +246,10 @@ export const OPENAPI_DOCUMENT = {
     '/api/subjects/{id}/forget': {
       post: {
         summary: "Forget a data subject: record the request in the audit log and delete the subject's key at once; `pond up` then rebuilds every derived partition that held it",
-        description: "The subject is the identifier's value as events carry it (a user id). The audit log keeps it only as its pseudonym. `requestedBy` defaults to the bearer token's fingerprint. A reason containing the subject or an email address is refused (400).",
+        description: "The subject is the identifier's value as events carry it (a user id). The audit log keeps it only as its pseudonym. `requestedBy` defaults to the bearer token's fingerprint. A reason containing the subject or an email address is refused (400). A subject already forgotten (or being forgotten) is answered 200 with the request that forgot it and `alreadyForgotten: true`: nothing is recorded or rebuilt again.",
         parameters: [p('id', 'The data subject, as its identifier appears in events')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: str, requestedBy: str } } } } },
-        responses: { '202': accepted(object({ request: forgetRequest })), ...errors(400, 401) },
+        responses: { '202': accepted(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } })), '200': json(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } }), 'Already forgotten by the request answered'), ...errors(400, 401) },
       },
     },
     '/api/forget-requests': {

@@ -2,14 +2,17 @@
  * Forgetting over HTTP. `POST /api/subjects/:id/forget` records the request
  * in the audit log and deletes the subject's key at once (its personal data
  * is unreadable from then on); the `pond up` serving the API marks what held
- * the subject for rebuilding within seconds. `GET /api/forget-requests` and
- * `/api/forget-requests/:id` show the requests with their rebuilds (as
- * `pond forget --status`).
+ * the subject for rebuilding within seconds. A subject already forgotten is
+ * answered 200 with the request that forgot it and `alreadyForgotten: true`
+ * (asking twice is harmless: nothing is recorded or rebuilt again).
+ * `GET /api/forget-requests` and `/api/forget-requests/:id` show the
+ * requests with their rebuilds and last verification (as `pond forget
+ * --status`).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PondError } from '../../errors/index.ts';
-import { forgetProgress, forgetProgressJson, recordForgetting, type ForgetProgress } from '../../lifecycle/index.ts';
+import { forgetProgress, forgetRequestJson, recordForgetting, type ForgetProgress } from '../../lifecycle/index.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
 import type { ForgetStatus } from '../../state/index.ts';
 import type { ApiContext } from './api-context.ts';
@@ -25,10 +28,13 @@ export function subjectRoutes(ctx: ApiContext, keyRing: () => Promise<SubjectKey
       if (typeof body.reason !== 'string') throw new PondError('BAD_ARGUMENT', 'reason is required: why the subject is forgotten (recorded in the audit log; no personal data)', { hint: '{"reason": "GDPR art. 17 request, ticket 4711"}' });
       if (body.requestedBy !== undefined && typeof body.requestedBy !== 'string') throw new PondError('BAD_ARGUMENT', 'requestedBy must be a string: who asks');
       const ring = await keyRing();
-      const [recorded] = await recordForgetting({ state: ctx.state, ring }, [request.params.id], { reason: body.reason, requestedBy: body.requestedBy ?? caller(request) });
-      const [progress] = await forgetProgress(ctx.state, recorded ? [recorded] : []);
-      if (!progress) throw new PondError('INTERNAL', 'the forget request was recorded but cannot be read back');
-      return reply.code(202).header('location', `/api/forget-requests/${progress.request.id}`).send({ request: forgetProgressJson(progress) });
+      const [answer] = await recordForgetting({ state: ctx.state, ring }, [request.params.id], { reason: body.reason, requestedBy: body.requestedBy ?? caller(request) });
+      const [progress] = await forgetProgress(ctx.state, answer ? [answer.request] : []);
+      if (!answer || !progress) throw new PondError('INTERNAL', 'the forget request was recorded but cannot be read back');
+      return reply
+        .code(answer.alreadyForgotten ? 200 : 202)
+        .header('location', `/api/forget-requests/${progress.request.id}`)
+        .send({ request: forgetRequestJson(progress, answer.alreadyForgotten), alreadyForgotten: answer.alreadyForgotten });
     });
   };
 }
@@ -39,14 +45,14 @@ export function forgetRequestRoutes(ctx: ApiContext) {
       const { status } = request.query;
       if (status !== undefined && !(STATUSES as string[]).includes(status)) throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
       const requests = await ctx.state.forgetRequests({ status: status === undefined ? undefined : [status as ForgetStatus], limit: rowLimit(request.query.limit, 50, 1000) });
-      return { requests: (await forgetProgress(ctx.state, requests)).map(forgetProgressJson) };
+      return { requests: (await forgetProgress(ctx.state, requests)).map((p) => forgetRequestJson(p)) };
     });
 
     app.get<{ Params: { id: string } }>('/api/forget-requests/:id', async (request) => {
       const [found] = await ctx.state.forgetRequests({ ids: [request.params.id] });
       if (!found) throw new PondError('NOT_FOUND', `no forget request ${request.params.id}`, { hint: 'GET /api/forget-requests lists them' });
       const [progress] = await forgetProgress(ctx.state, [found]);
-      return { request: forgetProgressJson(progress as ForgetProgress) };
+      return { request: forgetRequestJson(progress as ForgetProgress) };
     });
   };
 }

@@ -226,8 +226,16 @@ function ForgetForm({ onForgotten }: { onForgotten: () => void }) {
       {sent?.error && <ErrorBox error={sent.error} title="The request was refused" />}
       {sent?.request && (
         <div className="notice" role="status">
-          Recorded <code>{sent.request.id}</code> ({sent.request.pseudonym}):{' '}
-          {sent.request.hadKey ? 'the key is deleted; the partitions that held the subject are rebuilt next.' : 'the subject had no key (never seen, or already forgotten); it will never get one.'}
+          {sent.request.alreadyForgotten ? (
+            <>
+              Already forgotten by <code>{sent.request.id}</code> ({sent.request.pseudonym}) on {sent.request.requestedAt.slice(0, 10)}, status {sent.request.status}: nothing new is recorded or rebuilt.
+            </>
+          ) : (
+            <>
+              Recorded <code>{sent.request.id}</code> ({sent.request.pseudonym}):{' '}
+              {sent.request.hadKey ? 'the key is deleted; the partitions that held the subject are rebuilt next.' : 'the subject had no data yet; it will never get a key.'}
+            </>
+          )}
         </div>
       )}
     </>
