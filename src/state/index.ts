@@ -47,6 +47,8 @@ export type {
   NewSubjectKey,
   SubjectKey,
   ForgetPartition,
+  CondemnedVersion,
+  KeyRingStamp,
   ForgetRequest,
   ForgetStatus,
   ForgetVerification,

@@ -15,6 +15,7 @@ import { PartitionColumnsCache } from './partition-cache/partition-columns-cache
 import type { CacheOptions } from './partition-cache/partition-columns-cache.ts';
 import { checkResultRow, chunks, toCheckResult, toCurrentVersion, toPartition, toTask, toVersion, versionRow } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
+import * as condemned from './condemned-versions.ts';
 import * as history from './run-history.ts';
 import * as schemas from './schema-versions.ts';
 import * as sinkState from './sink-states.ts';
@@ -57,6 +58,8 @@ import type {
   ExpiredVersion,
   ExpiryRule,
   GcLogEntry,
+  KeyRingStamp,
+  CondemnedVersion,
   NewSubjectKey,
   SubjectKey,
   ForgetPartition,
@@ -476,9 +479,8 @@ export class KyselyStateStore implements StateStore {
 
   // Data subjects' keys ---------------------------------------------------------------
 
-  subjectKeys(candidates: readonly NewSubjectKey[]): Promise<Map<string, SubjectKey>> {
-    if (candidates.length === 0) return Promise.resolve(new Map());
-    return this.guard("get or create data subjects' keys", () => this.tx((trx) => subjects.subjectKeysIn(trx, candidates, this.adapter.maxParams)));
+  subjectKeys(candidates: readonly NewSubjectKey[], epoch: number): Promise<{ keys: Map<string, SubjectKey>; epoch: number }> {
+    return this.guard("get or create data subjects' keys", () => this.tx((trx) => subjects.subjectKeysIn(trx, candidates, epoch, this.adapter.maxParams, this.adapter.dialect === 'postgres')));
   }
 
   findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>> {
@@ -497,6 +499,18 @@ export class KyselyStateStore implements StateStore {
 
   forgottenStamp(): Promise<string> {
     return this.guard('read forgotten subjects', () => forget.forgottenStamp(this.db));
+  }
+
+  keyRingStamp(): Promise<KeyRingStamp> {
+    return this.guard('read the key epoch', () => subjects.keyRingStamp(this.db));
+  }
+
+  rotateKeyEpoch(from: number, to: number, rewrap: (key: SubjectKey) => string): Promise<boolean> {
+    return this.guard(`rotate the key epoch from ${from} to ${to}`, () => this.tx((trx) => subjects.rotateKeyEpochIn(trx, from, to, rewrap, this.adapter.maxParams)));
+  }
+
+  scrubDeleted(): Promise<void> {
+    return this.guard('scrub deleted rows from the database files', () => this.adapter.scrub(this.db));
   }
 
   // Forgetting ------------------------------------------------------------------------
@@ -528,6 +542,14 @@ export class KyselyStateStore implements StateStore {
     return this.guard('complete a forget request', async () => {
       await this.tx((trx) => trx.updateTable('forget_requests').set({ status: 'done', completed_at: at }).where('id', '=', id).where('status', '=', 'rebuilding').execute());
     });
+  }
+
+  condemnVersions(requestId: string, partitions: readonly { readonly dataset: string; readonly idx: number }[], at: number): Promise<number> {
+    return this.guard('condemn the versions that held a forgotten subject', () => this.tx((trx) => condemned.condemnVersionsIn(trx, requestId, partitions, at)));
+  }
+
+  condemnedVersions(filter: { requestId?: string } = {}): Promise<CondemnedVersion[]> {
+    return this.guard('read the condemned versions', () => condemned.condemnedVersions(this.db, filter));
   }
 
   recordForgetVerification(id: string, verification: ForgetVerification): Promise<void> {

@@ -406,7 +406,7 @@ export interface GcLogEntry {
   readonly bytes: number;
 }
 
-/** A data subject's key as landing creates it: 32 random bytes wrapped under the master key (see src/privacy/). */
+/** A data subject's key as landing creates it: 32 random bytes wrapped under the current key epoch's key (see src/privacy/keys/). */
 export interface NewSubjectKey {
   readonly pseudonym: string;
   readonly wrappedKey: string;
@@ -419,6 +419,14 @@ export interface SubjectKey {
   readonly wrappedKey: string | null;
   readonly createdAt: number;
   readonly forgottenAt: number | null;
+  /** The key epoch `wrappedKey` is wrapped under; null: under the master key, from before epochs. */
+  readonly epoch: number | null;
+}
+
+/** What a key ring checks now and then: the current key epoch, and a value that changes whenever a subject is forgotten. */
+export interface KeyRingStamp {
+  readonly epoch: number;
+  readonly forgotten: string;
 }
 
 /** Where a request to forget a subject stands: its key deleted (`recorded`), its raw partitions marked changed and derived ones being rebuilt (`rebuilding`), every rebuild done (`done`). */
@@ -490,6 +498,14 @@ export interface StateText {
   readonly key: string | null;
   readonly versionId: string | null;
   readonly text: string;
+}
+
+/** A version that held a forgotten subject, waiting to be deleted (a sink still named it). */
+export interface CondemnedVersion {
+  readonly dataset: string;
+  readonly versionId: string;
+  readonly requestId: string;
+  readonly at: number;
 }
 
 /** A derived partition a forget request waits to see rebuilt, with the version it held when asked. */
@@ -661,8 +677,11 @@ export interface StateStore {
    * the stored row of every candidate's pseudonym. Race-safe: when two
    * landers create a key for the same new subject, one insert wins and both
    * get the winner's key. A forgotten subject keeps its tombstone (no key).
+   * Candidates are wrapped under the key of `epoch`, and stored only while
+   * it is the current key epoch; the answer says which epoch is current, so
+   * that a caller that was overtaken by a rotation wraps again and retries.
    */
-  subjectKeys(candidates: readonly NewSubjectKey[]): Promise<Map<string, SubjectKey>>;
+  subjectKeys(candidates: readonly NewSubjectKey[], epoch: number): Promise<{ keys: Map<string, SubjectKey>; epoch: number }>;
   /** The stored rows of these pseudonyms (unknown ones are left out); creates nothing. */
   findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>>;
   /** Deletes the keys of these subjects (tombstones with `forgottenAt`); returns the pseudonyms that had a key. */
@@ -671,6 +690,22 @@ export interface StateStore {
   forgottenSubjects(): Promise<string[]>;
   /** A value that changes whenever a subject is forgotten, '' while nobody is (to cache `forgottenSubjects` by). */
   forgottenStamp(): Promise<string>;
+  /** The current key epoch and the forgotten stamp, in one read. */
+  keyRingStamp(): Promise<KeyRingStamp>;
+  /**
+   * Moves the key epoch from `from` to `to`, re-wrapping every live subject
+   * key with `rewrap` in the same transaction (see privacy/keys/key-epochs.ts);
+   * false, changing nothing, when the epoch is not `from` any more.
+   */
+  rotateKeyEpoch(from: number, to: number, rewrap: (key: SubjectKey) => string): Promise<boolean>;
+  /**
+   * Makes deleted rows unreadable in the database's own files, as far as the
+   * database allows: SQLite deletes securely (zeros) always, and this
+   * checkpoints the WAL and truncates it; PostgreSQL rewrites the tables that
+   * held keys and row samples (VACUUM FULL). Copies elsewhere (backups, WAL
+   * archives) are what key epochs are for.
+   */
+  scrubDeleted(): Promise<void>;
 
   // Forgetting --------------------------------------------------------------------------
 
@@ -693,6 +728,14 @@ export interface StateStore {
   forgetRequests(filter?: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]>;
   forgetPartitions(requestId: string): Promise<ForgetPartition[]>;
   completeForgetRequest(id: string, at: number): Promise<void>;
+  /**
+   * Condemns every version of these partitions but the current one (they may
+   * hold the request's subject): they must be deleted whatever the retention
+   * (see condemned-versions.ts). Returns how many versions the request has condemned.
+   */
+  condemnVersions(requestId: string, partitions: readonly { readonly dataset: string; readonly idx: number }[], at: number): Promise<number>;
+  /** Versions condemned and not yet deleted (of one request, or all), by dataset. */
+  condemnedVersions(filter?: { requestId?: string }): Promise<CondemnedVersion[]>;
   /** Stores the last verification of a request (replacing the one before). */
   recordForgetVerification(id: string, verification: ForgetVerification): Promise<void>;
   /**

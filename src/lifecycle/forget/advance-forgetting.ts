@@ -4,7 +4,7 @@
  * and finish those whose rebuilds are done. Two indexed reads when nothing is
  * open.
  */
-import { completeForgetRequests } from './forget-progress.ts';
+import { completeForgetRequests, type CompleteDeps } from './forget-progress.ts';
 import { startRecordedRequests } from './forget-subjects.ts';
 import type { FindDeps } from './subject-partitions.ts';
 import { recordVerifications } from './verify-subject.ts';
@@ -20,9 +20,9 @@ export interface ForgettingAdvance {
  * @example
  * const { started, completed } = await advanceForgetting(ctx);
  */
-export async function advanceForgetting(deps: FindDeps, now = Date.now()): Promise<ForgettingAdvance> {
+export async function advanceForgetting(deps: FindDeps & CompleteDeps, now = Date.now()): Promise<ForgettingAdvance> {
   const started = await startRecordedRequests(deps, now);
-  const completed = await completeForgetRequests(deps.state, deps.lake, now);
+  const completed = await completeForgetRequests(deps, now);
   // The proof, recorded with each request: a scan for the pseudonym (the only identifier the audit log knows).
   await recordVerifications(deps, completed, now);
   return { started, completed: completed.length };
