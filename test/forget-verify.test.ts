@@ -20,7 +20,7 @@ import Fastify from 'fastify';
 import { openContext } from '../src/cli/context.ts';
 import { apiRoutes } from '../src/serve/api/index.ts';
 import { pond, pondJson } from './helpers/project.ts';
-import { HOUR, loadEvents, shopWithSubjects } from './helpers/shop-subjects.ts';
+import { HOUR, loadEvents, pseudonymOf, shopWithSubjects } from './helpers/shop-subjects.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pond-forget-verify-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -53,15 +53,6 @@ interface RequestJson {
 }
 interface VerifyJson {
   subjects: (Verification & { pseudonym: string; request: string | null; rows: number })[];
-}
-
-async function pseudonymOf(dir: string, subject: string): Promise<string> {
-  const ctx = await openContext({ project: dir }, { readOnly: true });
-  try {
-    return (await ctx.keyRing()).pseudonym(subject);
-  } finally {
-    await ctx.close();
-  }
 }
 
 /** A dataset that copies what no schema declares: Ada's clear id (plain and nested) and her pseudonym, as literals; and a check that samples them. */

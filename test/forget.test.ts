@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openContext } from '../src/cli/context.ts';
 import { ndjson, pond, pondJson, startUp } from './helpers/project.ts';
-import { LATER, loadEvents, shopWithSubjects } from './helpers/shop-subjects.ts';
+import { LATER, loadEvents, pseudonymOf, shopWithSubjects } from './helpers/shop-subjects.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pond-forget-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -52,15 +52,6 @@ function hits(dir: string, needle: string): Record<string, number> {
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(r.stdout) as { name: string; n: number }[];
   return Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.name, r.n]));
-}
-
-async function pseudonymOf(dir: string, subject: string): Promise<string> {
-  const ctx = await openContext({ project: dir }, { readOnly: true });
-  try {
-    return (await ctx.keyRing()).pseudonym(subject);
-  } finally {
-    await ctx.close();
-  }
 }
 
 describe('pond forget', () => {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { openContext } from '../../src/cli/context.ts';
 import { ROOT, ndjson, pond } from './project.ts';
 
 export const HOUR = '2026-11-24T10';
@@ -57,4 +58,14 @@ export function shopWithSubjects(root: string, name: string, config = (text: str
   loadEvents(dir, 'user_events', userEvents);
   loadEvents(dir, 'users', users);
   return dir;
+}
+
+/** The subject's pseudonym in the project, as its key ring computes it. */
+export async function pseudonymOf(dir: string, subject: string): Promise<string> {
+  const ctx = await openContext({ project: dir }, { readOnly: true });
+  try {
+    return (await ctx.keyRing()).pseudonym(subject);
+  } finally {
+    await ctx.close();
+  }
 }
