@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<Record<string, 
   'landing-encryption': () => import('./landing-encryption.ts'),
   'transform-pii': () => import('./transform-pii.ts'),
   forgotten: () => import('./forgotten.ts'),
+  'key-epochs': () => import('./key-epochs.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -78,9 +78,9 @@ export async function rotateKeyEpochIn(trx: Kysely<Database>, from: number, to: 
   const rows = live.map((r) => ({ p: r.pseudonym, w: rewrap(toSubjectKey(r)) }));
   for (const chunk of chunks(rows, 2, maxParams - 1)) {
     const values = sql.join(chunk.map((r) => sql`(${r.p}, ${r.w})`));
+    // UPDATE … FROM (SQLite ≥ 3.33 and PostgreSQL): one lookup by primary key a row, not a scan of the list.
     await sql`with v(p, w) as (values ${values})
-      update subject_keys set wrapped_key = (select w from v where v.p = subject_keys.pseudonym), epoch = ${to}
-      where pseudonym in (select p from v)`.execute(trx);
+      update subject_keys set wrapped_key = v.w, epoch = ${to} from v where subject_keys.pseudonym = v.p`.execute(trx);
   }
   return true;
 }
