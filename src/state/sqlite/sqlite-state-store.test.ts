@@ -15,11 +15,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Every open() reaches the same file, in a folder that does not exist yet;
 // snapshot files for every dataset, however small, so the suite exercises them.
-stateStoreSuite('sqlite', async () => {
-  const store = await openSqliteStateStore(join(dir, 'nested', 'state.db'), { snapshotMinRows: 0 });
-  await store.migrate();
-  return store;
-});
+// Twice: with the hot path (what runs every day) and without it (the Kysely
+// statements PostgreSQL runs), so both are held to the same contract on SQLite.
+for (const hotPath of [true, false]) {
+  const name = hotPath ? 'sqlite' : 'sqlite without the hot path';
+  const file = join(dir, hotPath ? 'nested' : 'plain', 'state.db');
+  stateStoreSuite(name, async () => {
+    const store = await openSqliteStateStore(file, { snapshotMinRows: 0, hotPath });
+    await store.migrate();
+    return store;
+  });
+}
 
 describe('sqlite partitionColumns fast path', () => {
   it('reads across pages, with negative idx, the same as one page', async () => {

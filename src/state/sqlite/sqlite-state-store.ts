@@ -42,6 +42,13 @@ function unavailable(path: string, error: unknown, doing: string): PondError | u
 export interface SqliteStoreOptions {
   /** Datasets with fewer partitions get no snapshot file (default 4096); tests set 0 to exercise the files. */
   readonly snapshotMinRows?: number;
+  /**
+   * Whether the orchestrator's per-partition statements run on cached
+   * better-sqlite3 statements (see sqlite-hot-path.ts) instead of through
+   * Kysely (default true). Off, every statement goes through the same Kysely
+   * code PostgreSQL runs; the shared suite runs both ways.
+   */
+  readonly hotPath?: boolean;
 }
 
 /**
@@ -50,6 +57,10 @@ export interface SqliteStoreOptions {
  * @example
  * const store = await openSqliteStateStore('.pond/state.db');
  * await store.migrate();
+ *
+ * @example
+ * // Every statement through Kysely, as on PostgreSQL (the state-store suite runs both ways).
+ * const plain = await openSqliteStateStore('.pond/state.db', { hotPath: false });
  */
 export async function openSqliteStateStore(path: string, options: SqliteStoreOptions = {}): Promise<KyselyStateStore> {
   let file: Sqlite.Database;
@@ -107,7 +118,7 @@ export async function openSqliteStateStore(path: string, options: SqliteStoreOpt
     lockLeaseCaps: async () => {},
     // Through Kysely's connection lock, so the read never lands inside another caller's open transaction.
     partitionSnapshot: (dataset) => db.connection().execute(async () => readPartitionSnapshot(file, dataset)),
-    hotPath: sqliteHotPath(file, db, path),
+    hotPath: options.hotPath === false ? undefined : sqliteHotPath(file, db, path),
     // No files for an in-memory database: nothing outlives it.
     snapshotShelf: path === ':memory:' ? undefined : snapshotFiles(path, storeId, currentSeq),
     // Through the connection lock, so the checkpoint never runs inside another caller's open transaction.
