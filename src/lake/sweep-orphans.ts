@@ -1,35 +1,43 @@
 /**
- * Garbage collection: deletes lake objects that no version known to the state
- * store references — files of builds that crashed before their commit, and
- * manifests that were written but never made current. Objects younger than the
- * grace period are kept, because a build may be writing them right now.
+ * The orphan sweep of garbage collection: deletes lake objects that no version
+ * known to the state store references — files of builds that crashed before
+ * their commit, and manifests that were written but never made current — and
+ * the store's stale staging (writes that never finished). Objects and staging
+ * younger than the grace period are kept, because a build may be writing them
+ * right now. It uses only the `ObjectStore` interface, so any store will do.
  */
-import { rm } from 'node:fs/promises';
-import { MANIFEST_NAME } from './manifest.ts';
 import type { Lake } from './lake.ts';
-import { LocalObjectStore } from './local/local-object-store.ts';
+import { MANIFEST_NAME } from './manifest.ts';
 
-export interface GcReport {
+export interface SweepReport {
   readonly scannedObjects: number;
   readonly deletedObjects: number;
   readonly deletedBytes: number;
-  /** Keys deleted (or that would be, on a dry run). */
+  /** Keys deleted (or that would be, on a dry run); staging entries by their ids. */
   readonly deleted: readonly string[];
-  /** The same with their sizes (staging files count 0 bytes). */
+  /** The same with their sizes (staging entries count 0 bytes). */
   readonly objects: readonly { readonly key: string; readonly bytes: number }[];
 }
 
-export interface GcOptions {
+export interface SweepOptions {
   /** Every version prefix the state store knows. */
   readonly knownPrefixes: ReadonlySet<string>;
-  /** Keep objects modified after this time (ms since the epoch). */
+  /** Keep objects and staging modified after this time (ms since the epoch). */
   readonly keepNewerThan: number;
+  /** Report what would be deleted, and delete nothing. */
   readonly dryRun?: boolean;
 }
 
 const AREAS = ['raw/', 'datasets/', 'dead-letter/'];
 
-export async function collectGarbage(lake: Lake, options: GcOptions): Promise<GcReport> {
+/**
+ * Sweeps the lake once.
+ *
+ * @example
+ * const report = await sweepOrphans(lake, { knownPrefixes: await state.versionPrefixes(), keepNewerThan: Date.now() - 3_600_000, dryRun: true });
+ * console.log(`${report.deletedObjects} files, ${report.deletedBytes} bytes would go`);
+ */
+export async function sweepOrphans(lake: Lake, options: SweepOptions): Promise<SweepReport> {
   // A file is referenced when a known version's manifest lists it: raw versions
   // list files of earlier versions too, so folders alone do not tell.
   const referenced = new Set<string>();
@@ -52,12 +60,11 @@ export async function collectGarbage(lake: Lake, options: GcOptions): Promise<Gc
       if (!options.dryRun) await lake.store.delete(object.key);
     }
   }
-  if (lake.store instanceof LocalObjectStore) {
-    for await (const file of lake.store.staleStaging(options.keepNewerThan)) {
-      deleted.push(file);
-      objects.push({ key: file, bytes: 0 });
-      if (!options.dryRun) await rm(file, { force: true });
-    }
+  for await (const entry of lake.store.listStaging()) {
+    if (entry.modified >= options.keepNewerThan) continue;
+    deleted.push(entry.id);
+    objects.push({ key: entry.id, bytes: 0 });
+    if (!options.dryRun) await lake.store.removeStaging(entry.id);
   }
   return { scannedObjects: scanned, deletedObjects: deleted.length, deletedBytes: bytes, deleted, objects };
 }

@@ -4,7 +4,7 @@
  * unreferenced files, run by `pond gc` and, every `gc.interval`, by `pond up`;
  * and forgetting data subjects (`pond forget`).
  */
-export { runGc, datasetOfKey, type GcDeps, type GcRunOptions, type GcSummary, type DatasetGcSummary } from './collect-garbage.ts';
+export { runGc, datasetOfKey, type GcDeps, type GcRunOptions, type GcSummary, type DatasetGcSummary } from './run-gc.ts';
 export { expireVersions, retentionTargets, type RetentionTarget, type ExpiredReport, type ExpireOptions } from './expire-versions.ts';
 export { expirePartitions, type PartitionExpiryTarget, type ExpiredPartitionsReport } from './expire-partitions.ts';
 export { PeriodicGc } from './periodic-gc.ts';

@@ -7,7 +7,7 @@
  * for it would.
  */
 import { formatDuration } from '../define/index.ts';
-import { runGc, type GcDeps } from './collect-garbage.ts';
+import { runGc, type GcDeps } from './run-gc.ts';
 
 const FIRST_RUN_MS = 60_000;
 

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Project } from '../config/index.ts';
-import { collectGarbage as sweepOrphans, type Lake } from '../lake/index.ts';
+import { sweepOrphans, type Lake } from '../lake/index.ts';
 import type { ExpiredPartition, GcLogEntry, StateStore } from '../state/index.ts';
 import { deleteCondemned } from './delete-condemned.ts';
 import { expirePartitions, type ExpiredPartitionsReport } from './expire-partitions.ts';

@@ -8,12 +8,13 @@ import { mkdirSync, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PondError } from '../../errors/index.ts';
-import type { ObjectInfo, ObjectStore } from '../object-store.ts';
+import type { ObjectInfo, ObjectStore, StagingEntry } from '../object-store.ts';
 
 const STAGING = '_staging';
 
 export class LocalObjectStore implements ObjectStore {
   private readonly knownDirs = new Set<string>();
+  private readonly stagingDir: string;
 
   /**
    * @example
@@ -21,7 +22,8 @@ export class LocalObjectStore implements ObjectStore {
    * await store.putIfAbsent('datasets/x/all/v1/_manifest.json', '{}');
    */
   constructor(readonly root: string) {
-    mkdirSync(path.join(root, STAGING), { recursive: true });
+    this.stagingDir = path.join(root, STAGING);
+    mkdirSync(this.stagingDir, { recursive: true });
   }
 
   async putIfAbsent(key: string, data: Uint8Array | string): Promise<void> {
@@ -123,17 +125,31 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   stagingPath(extension: string): string {
-    return path.join(this.root, STAGING, `${randomUUID()}${extension}`);
+    return path.join(this.stagingDir, `${randomUUID()}${extension}`);
   }
 
-  /** Staged files older than `olderThan` ms since the epoch: leftovers of crashed writers. */
-  async *staleStaging(olderThan: number): AsyncIterable<string> {
-    const dir = path.join(this.root, STAGING);
-    for (const name of await fs.readdir(dir)) {
-      const file = path.join(dir, name);
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (stat && stat.mtimeMs < olderThan) yield file;
+  /** The files in `_staging`: their paths are their ids. */
+  async *listStaging(): AsyncIterable<StagingEntry> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.stagingDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw this.translate(error, STAGING);
     }
+    for (const name of names) {
+      const file = path.join(this.stagingDir, name);
+      // A writer may move or remove it between the listing and the stat.
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat) yield { id: file, modified: stat.mtimeMs };
+    }
+  }
+
+  async removeStaging(id: string): Promise<void> {
+    if (path.dirname(id) !== this.stagingDir || ['.', '..'].includes(path.basename(id))) {
+      throw new PondError('BAD_ARGUMENT', `"${id}" is not a staging entry of the lake at ${this.root} (ids come from listStaging())`);
+    }
+    await fs.rm(id, { force: true });
   }
 
   private pathOf(key: string): string {
