@@ -27,6 +27,10 @@ interface PlanReport {
 
 describe('pond build', () => {
   const dir = makeProject({ 'pipelines/events.ts': PIPELINE, 'schemas/events.json': EVENTS_SCHEMA });
+  // Every build plans as of a minute after the newest event, however long the
+  // tests take: on the wall clock, the stream turns idle once its lateness has
+  // passed since the last load, and its watermark would jump to now, weeks later.
+  const asOf = ['--now', '2026-11-22T01:16Z'];
   // Two full days and a marker event on the third that moves the watermark past them.
   const all = [...events('2026-11-20', [...Array(24).keys()]), ...events('2026-11-21', [...Array(24).keys()]), ...events('2026-11-22', [1])];
   writeFileSync(path.join(dir, 'events.ndjson'), ndjson(all) + '{"user_id": 5, "time_utc": "2026-11-20T01:00:00Z", "amount": 1}\nnot json\n');
@@ -42,12 +46,12 @@ describe('pond build', () => {
   });
 
   it('plans with reasons, builds, and answers queries', () => {
-    const plan = pondJson<PlanReport>(dir, 'build', '--dry-run');
+    const plan = pondJson<PlanReport>(dir, 'build', '--dry-run', ...asOf);
     const byName = Object.fromEntries(plan.datasets.map((d) => [d.name, d]));
     assert.equal(byName.hourly?.planned, 49); // 2026-11-20T00 … 2026-11-22T00: the 01:15 marker leaves 01:00 incomplete
     assert.equal(byName.daily?.planned, 2);
     assert.equal(byName.hourly?.ranges[0]?.reason, 'missing');
-    const build = pond(dir, 'build');
+    const build = pond(dir, 'build', ...asOf);
     assert.equal(build.status, 0, build.stderr);
     assert.match(build.stdout, /Built 53 partitions/);
     const rows = pondJson<Array<{ n: number; amount: number }>>(dir, 'query', "select sum(n) as n, sum(amount) as amount from daily");
@@ -55,7 +59,7 @@ describe('pond build', () => {
   });
 
   it('does nothing, and says so, when nothing changed', () => {
-    const again = pond(dir, 'build');
+    const again = pond(dir, 'build', ...asOf);
     assert.equal(again.status, 0);
     assert.match(again.stdout, /Nothing to build/);
   });
@@ -63,7 +67,7 @@ describe('pond build', () => {
   it('rebuilds exactly the partitions that late data touched', () => {
     writeFileSync(path.join(dir, 'late.ndjson'), ndjson([{ user_id: 'late', time_utc: '2026-11-20T05:30:00Z', amount: 100 }]));
     pondJson(dir, 'load', 'events', path.join(dir, 'late.ndjson'));
-    const plan = pondJson<PlanReport>(dir, 'build', '--dry-run');
+    const plan = pondJson<PlanReport>(dir, 'build', '--dry-run', ...asOf);
     const summary = plan.datasets.filter((d) => d.planned > 0).map((d) => `${d.name}: ${d.ranges.map((r) => `${r.from}..${r.to} ${r.reason}`).join(', ')}`);
     assert.deepEqual(summary, [
       'hourly: 2026-11-20T05:00Z/PT1H..2026-11-20T05:00Z/PT1H input events changed',
@@ -71,21 +75,21 @@ describe('pond build', () => {
       // a 2-day window ending with each day: the 20th and the 21st read hour 05 of the 20th
       'rolling: 2026-11-20T00:00Z/P1D..2026-11-21T00:00Z/P1D input hourly will be rebuilt',
     ]);
-    const build = pond(dir, 'build');
+    const build = pond(dir, 'build', ...asOf);
     assert.match(build.stdout, /Built 4 partitions/);
     const rows = pondJson<Array<{ amount: number }>>(dir, 'query', "select amount from daily where user_id = 'late'");
     assert.deepEqual(rows, [{ amount: 100 }]);
-    assert.match(pond(dir, 'build').stdout, /Nothing to build/);
+    assert.match(pond(dir, 'build', ...asOf).stdout, /Nothing to build/);
   });
 
   it('rebuilds what --force names, and only that', () => {
-    const r = pondJson<{ succeeded: number }>(dir, 'build', 'daily', '--force', '--from', '2026-11-21', '--to', '2026-11-22');
+    const r = pondJson<{ succeeded: number }>(dir, 'build', 'daily', '--force', '--from', '2026-11-21', '--to', '2026-11-22', ...asOf);
     // daily 21st, and the 24 hourly partitions of that day it depends on
     assert.equal(r.succeeded, 25);
   });
 
   it('shows status from ranges and the runs with their logs', () => {
-    const status = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status');
+    const status = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status', ...asOf);
     // rolling was out of the forced build's scope: its 21st read the rebuilt hours and is stale now.
     assert.deepEqual(status.datasets.map((d) => [d.dataset, d.stale]), [['hourly', 0], ['daily', 0], ['rolling', 1]]);
     const runs = pondJson<Array<{ id: string; status: string }>>(dir, 'runs', '--limit', '5');

@@ -31,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--to <time>', 'only partitions whose window starts before this time')
     .option('--dry-run', 'print what would be built and why, and build nothing')
     .option('--force', 'rebuild partitions in scope even when they are fresh')
+    .option('--now <time>', 'plan as of this ISO time: the watermarks of idle streams and retention horizons follow it (default: the clock at each plan)')
     .action(run((names: string[], _o, cmd: Command) => import('./commands/build.ts').then((m) => m.buildCommand(names, globals(cmd)))));
   program
     .command('verify [datasets...]')
@@ -38,7 +39,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--from <time>', 'only partitions whose window ends after this time')
     .option('--to <time>', 'only partitions whose window starts before this time')
     .action(run((names: string[], _o, cmd: Command) => import('./commands/verify.ts').then((m) => m.verifyCommand(names, globals(cmd)))));
-  program.command('status [name]').description('partitions of every stream and dataset: fresh, stale and why, failed').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/status.ts').then((m) => m.statusCommand(name, globals(cmd)))));
+  program
+    .command('status [name]')
+    .description('partitions of every stream and dataset: fresh, stale and why, failed')
+    .option('--now <time>', 'as of this ISO time, as pond build --now plans')
+    .action(run((name: string | undefined, _o, cmd: Command) => import('./commands/status.ts').then((m) => m.statusCommand(name, globals(cmd)))));
   program
     .command('checks [name]')
     .description('check results of every version of a stream or dataset, newest first; --failed shows the failing rows')

@@ -25,6 +25,8 @@ export type BuildEvent =
   | { type: 'failed'; task: Task; runId: string; error: PondError; willRetry: boolean };
 
 export interface BuildOptions extends Omit<PlanOptions, 'now'> {
+  /** Plan as of this time (ms) instead of the clock at each plan; leases, retries and timeouts keep the real clock. */
+  readonly now?: number;
   /** Continuous mode: failed partitions are not retried by re-planning, only by their retry policy. */
   readonly retryFailed?: boolean;
   readonly onEvent?: (event: BuildEvent) => void;
@@ -117,7 +119,7 @@ export class Executor {
             if (!set) pending.set(t.dataset, (set = new Set()));
             set.add(t.idx);
           }
-          const p = await makePlan(project, state, { ...options, force: first && options.force, pending, now: planStart });
+          const p = await makePlan(project, state, { ...options, force: first && options.force, pending, now: options.now ?? planStart });
           first = false;
           const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere).filter((t) => (finishedAt.get(`${t.dataset}\u0000${t.idx}`) ?? -1) < planStart);
           const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;

@@ -478,10 +478,12 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       it('enqueues 30,000 tasks in one call', async () => {
         const ds = unique('bulk');
         const tasks = Array.from({ length: 30_000 }, (_, i) => task(ds, i, { priority: i % 3 }));
-        const started = performance.now();
+        // How long this takes depends on the machine: timings belong in bench/, not in a test.
         assert.equal(await store.enqueueTasks(tasks), 30_000);
-        const ms = performance.now() - started;
-        assert.ok(ms < 5_000, `enqueue of 30,000 took ${ms.toFixed(0)} ms`);
+        const queued = await store.listTasks({ dataset: ds });
+        assert.ok(queued.every((t) => t.state === 'queued'));
+        // Every task, lowest priority first, then in the order given.
+        assert.deepEqual(queued.map((t) => t.idx), [0, 1, 2].flatMap((p) => tasks.filter((t) => t.priority === p).map((t) => t.idx)));
         assert.equal(await store.cancelTasks([ds]), 30_000);
       });
 

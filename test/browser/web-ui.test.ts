@@ -13,7 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../helpers/browser.ts';
 import { ROOT, startUp, until } from '../helpers/project.ts';
 
-const EXTRA_PIPELINE = `import { dataset } from 'pond';
+const EXTRA_PIPELINE = `import { check, dataset } from 'pond';
+import { cleanDeviceEvents } from './devices.ts';
 import { deviceEvents } from './streams.ts';
 
 export const deviceAlerts = dataset({
@@ -33,6 +34,15 @@ export const slowSummary = dataset({
     await new Promise((resolve) => setTimeout(resolve, 600_000));
     yield { n: 1 };
   },
+});
+
+// Whether the demo's random data trips one of the example's checks is chance: this
+// warning fails on every row of every version, so the checks tab always has failing rows.
+export const flaggedReadings = dataset({
+  name: 'flagged_readings',
+  inputs: { readings: cleanDeviceEvents },
+  checks: [check.sql('every_reading_flagged', 'select device_id, time_utc, status from flagged_readings', { severity: 'warn' })],
+  sql: 'select device_id, time_utc, status from readings',
 });
 `;
 
@@ -195,10 +205,18 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
   });
 
   it('dataset: check failures show their failing rows', async () => {
-    const failed = await api<{ checks: Array<{ dataset: string; failingRows: number; sample: unknown[] }> }>('checks?failed=true&limit=20');
-    const withRows = failed.checks.find((c) => c.failingRows > 0 && c.sample.length > 0);
-    if (!withRows) return; // The demo's data did not trip a check this time; the API test covers samples.
-    await open(`datasets/${withRows.dataset}?tab=checks&failed=true`, 'tr.sample-row table.data tbody tr');
+    type Failed = { checks: Array<{ key: string; check: string; failingRows: number; sample: Array<{ device_id: string }> }> };
+    const [flagged] = (await api<Failed>('checks?dataset=flagged_readings&failed=true&limit=1')).checks;
+    assert.ok(flagged, 'flagged_readings has a failed check');
+    assert.equal(flagged.check, 'every_reading_flagged');
+    assert.ok(flagged.failingRows > 0 && flagged.sample.length > 0, `${flagged.key}: ${flagged.failingRows} failing rows, ${flagged.sample.length} in the sample`);
+    const route = `checks?dataset=flagged_readings&partition=${encodeURIComponent(flagged.key)}&failed=true&limit=100`;
+    await open(`datasets/flagged_readings?tab=checks&failed=true&partition=${encodeURIComponent(flagged.key)}`, 'tr.sample-row table.data tbody tr');
+    // One table of failing rows under each failed result of the partition, as many rows as its sample, the sample's own.
+    await eventually(async () => {
+      const shown = await page.$$eval('tr.sample-row', (trs) => trs.map((tr) => [...tr.querySelectorAll('table.data tbody tr td:first-child')].map((td) => td.textContent)));
+      assert.deepEqual(shown, (await api<Failed>(route)).checks.map((c) => c.sample.map((r) => r.device_id)));
+    });
     await screenshot(page, 'dataset-failing-rows');
   });
 

@@ -1,4 +1,9 @@
-/** `pond build`: plan what is stale and build it, or show the plan with --dry-run. */
+/**
+ * `pond build`: plan what is stale and build it, or show the plan with --dry-run.
+ * `--now` plans as of another time (the watermark of an idle stream and
+ * retention horizons follow the clock), for previews and for tests that must
+ * not depend on how fast the machine is.
+ */
 import type { Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { advanceForgetting } from '../../lifecycle/index.ts';
@@ -12,6 +17,7 @@ export interface BuildCommandOptions extends GlobalOptions {
   to?: string;
   dryRun?: boolean;
   force?: boolean;
+  now?: string;
 }
 
 export async function buildCommand(names: string[], options: BuildCommandOptions): Promise<number> {
@@ -20,8 +26,9 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
     const scope = selectScope(ctx.project, names);
     const from = options.from === undefined ? undefined : parseTime(options.from, '--from');
     const to = options.to === undefined ? undefined : parseTime(options.to, '--to');
+    const now = options.now === undefined ? undefined : parseTime(options.now, '--now');
     if (options.dryRun) {
-      const p = await plan(ctx.project, ctx.state, { scope, from, to, force: options.force, now: Date.now() });
+      const p = await plan(ctx.project, ctx.state, { scope, from, to, force: options.force, now: now ?? Date.now() });
       const report = describePlan(p, scope);
       if (options.json) printJson(report);
       else printPlan(report);
@@ -42,6 +49,7 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
       from,
       to,
       force: options.force,
+      now,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'planned') queued += event.queued;

@@ -1,19 +1,21 @@
-/** `pond status [DATASET]`: what exists, what is stale and why, per stream and dataset, from ranges. */
+/** `pond status [DATASET] [--now T]`: what exists, what is stale and why, per stream and dataset, from ranges, as of now or of T. */
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, plan } from '../../orchestrate/index.ts';
 import { partitionKey } from '../../define/index.ts';
 import type { CheckResult, StateStore } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
+import { parseTime } from './parse-time.ts';
 
-export async function statusCommand(name: string | undefined, options: GlobalOptions): Promise<number> {
+export async function statusCommand(name: string | undefined, options: GlobalOptions & { now?: string }): Promise<number> {
+  const now = options.now === undefined ? Date.now() : parseTime(options.now, '--now');
   const ctx = await openContext(options, { readOnly: true });
   try {
     const { project, state } = ctx;
     if (name !== undefined && !project.datasets.has(name) && !project.streams.has(name)) {
       throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, { hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}` });
     }
-    const p = await plan(project, state, { now: Date.now() });
+    const p = await plan(project, state, { now });
     const streams = [];
     for (const s of p.streams.values()) {
       if (name && s.name !== name) continue;
