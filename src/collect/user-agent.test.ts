@@ -60,10 +60,10 @@ describe('parseUserAgent', () => {
     assert.equal(parseUserAgent('client-999/1.0').browser, 'client-999');
   });
 
-  it('parses a huge header quickly by its start', () => {
+  it('parses a huge header by its start', () => {
+    // The bot marker past the start is not seen: the parser did not read the whole header (how fast it is, is bench/'s business).
     const huge = `Mozilla/5.0 (Windows NT 10.0; Win64; x64) ${'a'.repeat(100_000)}bot`;
-    const started = performance.now();
     assert.deepEqual({ ...parseUserAgent(huge) }, { browser: null, browserVersion: null, os: 'Windows', osVersion: '10', device: 'desktop' });
-    assert.ok(performance.now() - started < 50);
+    assert.equal(parseUserAgent(`Mozilla/5.0 (Windows NT 10.0; Win64; x64) ${'a'.repeat(10)}bot`).device, 'bot');
   });
 });
