@@ -70,6 +70,18 @@ import type {
   NewForgetRequest,
 } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
+import { insertMessagesQuery, landedMessagesQuery, recordActivityQuery, upsertOffsetQuery } from './landing-statements.ts';
+import {
+  codeRefsQuery,
+  currentVersionQuery,
+  currentVersionsQuery,
+  insertCheckResultsQuery,
+  insertCodeRefsQuery,
+  insertVersionsQuery,
+  takeSeqsQuery,
+  upsertCurrentQuery,
+  upsertFailedQuery,
+} from './version-statements.ts';
 
 const TASK_STATES: readonly TaskState[] = ['queued', 'leased', 'done', 'failed', 'cancelled'];
 
@@ -122,12 +134,7 @@ export class KyselyStateStore implements StateStore {
 
   /** Takes `n` sequence numbers inside `trx`; returns the first. */
   private async takeSeqs(trx: Kysely<Database>, n: number): Promise<number> {
-    const row = await trx
-      .updateTable('sequence')
-      .set((eb) => ({ value: eb('value', '+', n) }))
-      .where('id', '=', 1)
-      .returning('value')
-      .executeTakeFirstOrThrow();
+    const row = await takeSeqsQuery(trx, n).executeTakeFirstOrThrow();
     return Number(row.value) - n + 1;
   }
 
@@ -147,10 +154,10 @@ export class KyselyStateStore implements StateStore {
     if (missing.length > 0) {
       const rows = missing.map((fingerprint, i) => ({ fingerprint, ref: seqs[i] ?? 0 }));
       for (const chunk of chunks(rows, 2, this.adapter.maxParams)) {
-        await trx.insertInto('code_fingerprints').values(chunk).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
+        await insertCodeRefsQuery(trx, chunk).execute();
       }
       for (const chunk of chunks(missing, 1, this.adapter.maxParams)) {
-        const found = await trx.selectFrom('code_fingerprints').select(['fingerprint', 'ref']).where('fingerprint', 'in', chunk).execute();
+        const found = await codeRefsQuery(trx, chunk).execute();
         for (const r of found) refs.set(r.fingerprint, Number(r.ref));
       }
     }
@@ -176,7 +183,7 @@ export class KyselyStateStore implements StateStore {
     const refs = await this.codeRefsFor(trx, versions.map((v) => v.codeFingerprint), seqs);
     const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
     for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
-      await trx.insertInto('versions').values(chunk).execute();
+      await insertVersionsQuery(trx, chunk).execute();
     }
     // One upsert row per partition: the last version of a partition in the batch wins.
     const now = Date.now();
@@ -191,31 +198,12 @@ export class KyselyStateStore implements StateStore {
       input_seq: v.inputSeq,
       code_fingerprint: v.codeFingerprint,
       code_ref: refs.get(v.codeFingerprint) ?? null,
-      status: 'ok',
-      error: null,
       updated_at: now,
       // The row's change is this commit's seq, taken in this transaction (see partition-cache/).
       change_seq: seq,
     }));
     for (const chunk of chunks(partitions, 12, this.adapter.maxParams)) {
-      await trx
-        .insertInto('partitions')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
-            key: eb.ref('excluded.key'),
-            version_id: eb.ref('excluded.version_id'),
-            current_seq: eb.ref('excluded.current_seq'),
-            input_seq: eb.ref('excluded.input_seq'),
-            code_fingerprint: eb.ref('excluded.code_fingerprint'),
-            code_ref: eb.ref('excluded.code_ref'),
-            status: 'ok',
-            error: null,
-            updated_at: eb.ref('excluded.updated_at'),
-            change_seq: eb.ref('excluded.change_seq'),
-          })),
-        )
-        .execute();
+      await upsertCurrentQuery(trx, chunk).execute();
     }
     return { seqs, refs };
   }
@@ -227,33 +215,17 @@ export class KyselyStateStore implements StateStore {
   private async quarantineIn(trx: Kysely<Database>, version: NewVersion): Promise<void> {
     // It takes a sequence number too, so listVersions orders it among the others.
     const seq = await this.takeSeqs(trx, 1);
-    await trx.insertInto('versions').values(versionRow(version, seq, 'quarantined')).execute();
+    await insertVersionsQuery(trx, [versionRow(version, seq, 'quarantined')]).execute();
   }
 
   markFailed(dataset: string, idx: number, key: string, error: string): Promise<void> {
     return this.guard('mark a partition failed', () => this.tx((trx) => this.markFailedIn(trx, { dataset, idx, key, error })));
   }
 
-  /**
-   * markFailed inside `trx`: the row takes a fresh seq as its change_seq, like
-   * every write to partitions, and as its input_seq: inputs committed after
-   * the failure make it stale again.
-   */
+  /** markFailed inside `trx`, with a fresh seq (see `upsertFailedQuery`). */
   private async markFailedIn(trx: Kysely<Database>, p: { dataset: string; idx: number; key: string; error: string }): Promise<void> {
     const seq = await this.takeSeqs(trx, 1);
-    await trx
-      .insertInto('partitions')
-      .values({ dataset: p.dataset, idx: p.idx, key: p.key, version_id: null, current_seq: 0, input_seq: seq, code_fingerprint: null, code_ref: null, status: 'failed', error: p.error, updated_at: Date.now(), change_seq: seq })
-      .onConflict((oc) =>
-        oc.columns(['dataset', 'idx']).doUpdateSet((eb) => ({
-          status: 'failed',
-          input_seq: eb.ref('excluded.input_seq'),
-          error: eb.ref('excluded.error'),
-          updated_at: eb.ref('excluded.updated_at'),
-          change_seq: eb.ref('excluded.change_seq'),
-        })),
-      )
-      .execute();
+    await upsertFailedQuery(trx, { ...p, seq, now: Date.now() }).execute();
   }
 
   getPartition(dataset: string, idx: number): Promise<PartitionState | undefined> {
@@ -303,15 +275,7 @@ export class KyselyStateStore implements StateStore {
     const hot = this.adapter.hotPath;
     if (hot) return this.guard('read current versions', () => hot.currentVersions(dataset, from, to));
     return this.guard('read current versions', async () => {
-      const rows = await this.db
-        .selectFrom('partitions as p')
-        .innerJoin('versions as v', 'v.id', 'p.version_id')
-        .select(['p.idx', 'p.key', 'v.id', 'p.current_seq', 'v.files_json', 'v.schema_json', 'v.rows'])
-        .where('p.dataset', '=', dataset)
-        .where('p.idx', '>=', from)
-        .where('p.idx', '<', to)
-        .orderBy('p.idx')
-        .execute();
+      const rows = await currentVersionsQuery(this.db, dataset, from, to).execute();
       return rows.map(toCurrentVersion);
     });
   }
@@ -386,20 +350,8 @@ export class KyselyStateStore implements StateStore {
   }
 
   private async recordActivityIn(db: Kysely<Database>, updates: LandingCommit['activity']): Promise<void> {
-    for (const update of updates) {
-      await db
-        .insertInto('streams')
-        .values({ stream: update.stream, max_event_time: update.maxEventTime, last_received_at: update.receivedAt, events: update.events, dead_letters: update.deadLetters })
-        .onConflict((oc) =>
-          oc.column('stream').doUpdateSet((eb) => ({
-            // Times only move forward; a null update keeps what is there.
-            max_event_time: sql<number | null>`case when excluded.max_event_time is not null and (streams.max_event_time is null or excluded.max_event_time > streams.max_event_time) then excluded.max_event_time else streams.max_event_time end`,
-            last_received_at: sql<number | null>`case when streams.last_received_at is null or excluded.last_received_at > streams.last_received_at then excluded.last_received_at else streams.last_received_at end`,
-            events: eb('streams.events', '+', eb.ref('excluded.events')),
-            dead_letters: eb('streams.dead_letters', '+', eb.ref('excluded.dead_letters')),
-          })),
-        )
-        .execute();
+    for (const u of updates) {
+      await recordActivityQuery(db, { stream: u.stream, max_event_time: u.maxEventTime, last_received_at: u.receivedAt, events: u.events, dead_letters: u.deadLetters }).execute();
     }
   }
 
@@ -426,7 +378,7 @@ export class KyselyStateStore implements StateStore {
 
   private async insertCheckResultsIn(trx: Kysely<Database>, results: readonly NewCheckResult[]): Promise<void> {
     for (const chunk of chunks(results.map(checkResultRow), 16, this.adapter.maxParams)) {
-      await trx.insertInto('check_results').values(chunk).execute();
+      await insertCheckResultsQuery(trx, chunk).execute();
     }
   }
 
@@ -571,16 +523,11 @@ export class KyselyStateStore implements StateStore {
         const committed = commit.versions.length > 0 ? await this.commitIn(trx, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
         const now = Date.now();
         for (const o of commit.offsets) {
-          await trx
-            .insertInto('consumer_offsets')
-            .values({ group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now })
-            .onConflict((oc) => oc.columns(['group_id', 'topic', 'partition']).doUpdateSet({ next_offset: o.offset, updated_at: now }))
-            .execute();
+          await upsertOffsetQuery(trx, { group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now }).execute();
         }
         const rows = commit.messages.map((m) => ({ stream: m.stream, message_id: m.messageId, received_at: m.receivedAt }));
         for (const chunk of chunks(rows, 3, this.adapter.maxParams)) {
-          // A messageId seen again inside the window was dropped by the lander; one outside it may land again.
-          await trx.insertInto('landed_messages').values(chunk).onConflict((oc) => oc.columns(['stream', 'message_id']).doUpdateSet({ received_at: (eb) => eb.ref('excluded.received_at') })).execute();
+          await insertMessagesQuery(trx, chunk).execute();
         }
         await this.recordActivityIn(trx, commit.activity);
         for (const q of commit.quarantined ?? []) {
@@ -598,7 +545,7 @@ export class KyselyStateStore implements StateStore {
   /** Fails with CONFLICT unless each partition's current version is still the one replaced. */
   private async checkCurrentIn(trx: Kysely<Database>, versions: LandingCommit['versions']): Promise<void> {
     for (const { version, replaces } of versions) {
-      const row = await trx.selectFrom('partitions').select('version_id').where('dataset', '=', version.dataset).where('idx', '=', version.idx).executeTakeFirst();
+      const row = await currentVersionQuery(trx, version.dataset, version.idx).executeTakeFirst();
       const current = row?.version_id ?? null;
       if (current !== replaces) {
         throw landingConflict(version, current, replaces);
@@ -619,7 +566,7 @@ export class KyselyStateStore implements StateStore {
       if (hot) return hot.landedMessages(stream, messageIds);
       const found = new Set<string>();
       for (const chunk of chunks([...new Set(messageIds)], 1, this.adapter.maxParams - 1)) {
-        const rows = await this.db.selectFrom('landed_messages').select('message_id').where('stream', '=', stream).where('message_id', 'in', chunk).execute();
+        const rows = await landedMessagesQuery(this.db, stream, chunk).execute();
         for (const r of rows) found.add(r.message_id);
       }
       return found;

@@ -3,8 +3,8 @@
  * numbered per run. The statements `KyselyStateStore` runs for runs and logs;
  * they take a Kysely instance or transaction, as task-queue.ts does for tasks.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, RunLogsTable, RunsTable } from './database.ts';
 import { chunks, toLogLine, toRun } from './rows.ts';
 import type { LogLine, Run, RunFilter, StateStore } from './state-store.ts';
 
@@ -12,7 +12,12 @@ export type NewRun = Parameters<StateStore['startRun']>[0];
 export type RunResult = Parameters<StateStore['finishRun']>[1];
 
 export async function insertRun(db: Kysely<Database>, run: NewRun): Promise<void> {
-  await db
+  await insertRunQuery(db, run).execute();
+}
+
+/** The run as started; the SQLite hot path compiles this once (sqlite/sqlite-hot-path.ts). */
+export function insertRunQuery(db: Kysely<Database>, run: NewRun) {
+  return db
     .insertInto('runs')
     .values({
       id: run.id,
@@ -30,22 +35,28 @@ export async function insertRun(db: Kysely<Database>, run: NewRun): Promise<void
       worker: run.worker,
       started_at: run.startedAt,
       finished_at: null,
-    })
-    .execute();
+    });
 }
 
 export async function finishRunIn(db: Kysely<Database>, id: string, result: RunResult): Promise<void> {
-  await db
-    .updateTable('runs')
-    .set({
-      status: result.status,
-      error: result.error ?? null,
-      retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
-      version_id: result.versionId ?? null,
-      finished_at: result.finishedAt,
-    })
-    .where('id', '=', id)
-    .execute();
+  await finishRunQuery(db, id, runResultColumns(result)).execute();
+}
+
+/** What a run's end sets, as stored. */
+export type RunResultColumns = Pick<RunsTable, 'status' | 'error' | 'retryable' | 'version_id' | 'finished_at'>;
+
+export function runResultColumns(result: RunResult): RunResultColumns {
+  return {
+    status: result.status,
+    error: result.error ?? null,
+    retryable: result.retryable === undefined ? null : result.retryable ? 1 : 0,
+    version_id: result.versionId ?? null,
+    finished_at: result.finishedAt,
+  };
+}
+
+export function finishRunQuery(db: Kysely<Database>, id: string, columns: RunResultColumns) {
+  return db.updateTable('runs').set(columns).where('id', '=', id);
 }
 
 /** Appends log lines after each run's last one; call inside a transaction. */
@@ -53,11 +64,20 @@ export async function appendLogsIn(trx: Kysely<Database>, lines: readonly LogLin
   const byRun = new Map<string, LogLine[]>();
   for (const l of lines) byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l]);
   for (const [runId, runLines] of byRun) {
-    const last = await trx.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId).executeTakeFirst();
+    const last = await lastLogLineQuery(trx, runId).executeTakeFirst();
     const start = Number(last?.n ?? 0) + 1;
     const rows = runLines.map((l, i) => ({ run_id: runId, n: start + i, at: l.at, level: l.level, message: l.message }));
-    for (const chunk of chunks(rows, 5, maxParams)) await trx.insertInto('run_logs').values(chunk).execute();
+    for (const chunk of chunks(rows, 5, maxParams)) await insertLogLinesQuery(trx, chunk).execute();
   }
+}
+
+/** The number of the run's last log line (null before the first). */
+export function lastLogLineQuery(db: Kysely<Database>, runId: string) {
+  return db.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId);
+}
+
+export function insertLogLinesQuery(db: Kysely<Database>, rows: readonly Selectable<RunLogsTable>[]) {
+  return db.insertInto('run_logs').values(rows);
 }
 
 export async function getRun(db: Kysely<Database>, id: string): Promise<Run | undefined> {

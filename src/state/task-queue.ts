@@ -2,6 +2,9 @@
  * The task queue's statements: enqueue with per-partition dedupe, leasing with
  * priorities, backoff and per-dataset caps, renewal and finishing. Kept apart
  * from the rest of the store because leasing is where concurrency is subtle.
+ * The statements of leasing and finishing are built by the `…Query` functions
+ * below, which the SQLite hot path (sqlite/sqlite-lease-tasks.ts,
+ * sqlite/sqlite-hot-path.ts) compiles once: their SQL lives only here.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -15,7 +18,7 @@ import { admitCandidates } from './lease-caps.ts';
 type LeaseRequest = Parameters<StateStore['leaseTasks']>[0];
 type Outcome = Parameters<StateStore['finishTask']>[2];
 
-/** Must read exactly as the predicate of the `tasks_open_partition` index (see 001-initial.ts). */
+/** Must read exactly as the predicate of the `tasks_open_partition` and `tasks_open_order` indexes (see 001-initial.ts), or SQLite will not use them. */
 const OPEN = sql<SqlBool>`state in ('queued', 'leased')`;
 
 const processTag = randomBytes(4).toString('hex');
@@ -86,15 +89,7 @@ export async function leaseTasks(db: Kysely<Database>, adapter: StoreAdapter, re
     // Room left under each cap, counting leases other workers still hold.
     const room = new Map<string, number>(capped.map((d) => [d, caps[d] ?? 0]));
     if (capped.length > 0) {
-      const held = await trx
-        .selectFrom('tasks')
-        .select(['dataset', (eb) => eb.fn.countAll<number>().as('n')])
-        .where(OPEN)
-        .where('state', '=', 'leased')
-        .where('lease_expires', '>=', now)
-        .where('dataset', 'in', capped)
-        .groupBy('dataset')
-        .execute();
+      const held = await heldLeasesQuery(trx, capped, now).execute();
       for (const h of held) room.set(h.dataset, (room.get(h.dataset) ?? 0) - Number(h.n));
     }
     const full = capped.filter((d) => (room.get(d) ?? 0) <= 0);
@@ -105,24 +100,7 @@ export async function leaseTasks(db: Kysely<Database>, adapter: StoreAdapter, re
     const picked: string[] = [];
     while (picked.length < limit) {
       const want = limit - picked.length;
-      const candidates = await trx
-        .selectFrom('tasks')
-        .select(['id', 'dataset'])
-        .where(OPEN)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('state', '=', 'queued'), eb('not_before', '<=', now)]),
-            eb.and([eb('state', '=', 'leased'), eb('lease_expires', '<', now)]),
-          ]),
-        )
-        .$if(request.datasets !== undefined, (qb) => qb.where('dataset', 'in', request.datasets ?? []))
-        .$if(full.length > 0, (qb) => qb.where('dataset', 'not in', full))
-        .$if(picked.length > 0, (qb) => qb.where('id', 'not in', picked))
-        .orderBy('priority')
-        .orderBy('id')
-        .limit(want)
-        .$if(adapter.skipLocked, (qb) => qb.forUpdate().skipLocked())
-        .execute();
+      const candidates = await leaseCandidatesQuery(trx, { now, want, datasets: request.datasets, full, picked, skipLocked: adapter.skipLocked }).execute();
       admitCandidates(candidates, room, full, picked);
       if (candidates.length < want) break;
     }
@@ -131,22 +109,62 @@ export async function leaseTasks(db: Kysely<Database>, adapter: StoreAdapter, re
     const order = new Map(picked.map((id, i) => [id, i]));
     const leased: Task[] = [];
     for (const chunk of chunks(picked, 1, adapter.maxParams - 8)) {
-      const rows = await trx
-        .updateTable('tasks')
-        .set((eb) => ({
-          state: 'leased',
-          lease_owner: owner,
-          lease_expires: now + leaseMs,
-          attempts: eb('attempts', '+', 1),
-          updated_at: now,
-        }))
-        .where('id', 'in', chunk)
-        .returningAll()
-        .execute();
+      const rows = await leaseQuery(trx, chunk, owner, now + leaseMs, now).execute();
       for (const r of rows) leased.push(toTask(r));
     }
     return leased.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   });
+}
+
+/** Leases still held per capped dataset. */
+export function heldLeasesQuery(db: Kysely<Database>, capped: readonly string[], now: number) {
+  return db
+    .selectFrom('tasks')
+    .select(['dataset', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(OPEN)
+    .where('state', '=', 'leased')
+    .where('lease_expires', '>=', now)
+    .where('dataset', 'in', capped)
+    .groupBy('dataset');
+}
+
+/** Up to `want` leasable tasks in lease order, leaving out `full` datasets and tasks already `picked`. */
+export function leaseCandidatesQuery(
+  db: Kysely<Database>,
+  c: { now: number; want: number; datasets: readonly string[] | undefined; full: readonly string[]; picked: readonly string[]; skipLocked: boolean },
+) {
+  return db
+    .selectFrom('tasks')
+    .select(['id', 'dataset'])
+    .where(OPEN)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('not_before', '<=', c.now)]),
+        eb.and([eb('state', '=', 'leased'), eb('lease_expires', '<', c.now)]),
+      ]),
+    )
+    .$if(c.datasets !== undefined, (qb) => qb.where('dataset', 'in', c.datasets ?? []))
+    .$if(c.full.length > 0, (qb) => qb.where('dataset', 'not in', c.full))
+    .$if(c.picked.length > 0, (qb) => qb.where('id', 'not in', c.picked))
+    .orderBy('priority')
+    .orderBy('id')
+    .limit(c.want)
+    .$if(c.skipLocked, (qb) => qb.forUpdate().skipLocked());
+}
+
+/** Leases these tasks to `owner` until `expires`; returns their rows. */
+export function leaseQuery(db: Kysely<Database>, ids: readonly string[], owner: string, expires: number, now: number) {
+  return db
+    .updateTable('tasks')
+    .set((eb) => ({
+      state: 'leased',
+      lease_owner: owner,
+      lease_expires: expires,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', ids)
+    .returningAll();
 }
 
 export async function renewLeases(db: Kysely<Database>, adapter: StoreAdapter, owner: string, taskIds: readonly string[], leaseMs: number, now: number): Promise<string[]> {
@@ -174,21 +192,19 @@ export function finishTask(db: Kysely<Database>, adapter: StoreAdapter, taskId: 
 
 /** Ends the task if `owner` still holds its lease, on `db` (a transaction or not); returns whether it did. */
 export async function finishTaskIn(db: Kysely<Database>, taskId: string, owner: string, outcome: Outcome): Promise<boolean> {
-  const now = Date.now();
+  const result = await finishTaskQuery(db, taskId, owner, outcome, Date.now()).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Ends the task as `outcome` says; owner-checked, so a task whose lease expired and was taken over is left alone. */
+export function finishTaskQuery(db: Kysely<Database>, taskId: string, owner: string, outcome: Outcome, now: number) {
   const set =
     outcome.state === 'done'
       ? { state: 'done', lease_expires: null, updated_at: now }
       : outcome.state === 'failed'
         ? { state: 'failed', lease_expires: null, last_error: outcome.error, updated_at: now }
         : { state: 'queued', lease_owner: null, lease_expires: null, not_before: outcome.notBefore, last_error: outcome.error, updated_at: now };
-  const result = await db
-    .updateTable('tasks')
-    .set(set)
-    .where('id', '=', taskId)
-    .where('lease_owner', '=', owner)
-    .where('state', '=', 'leased')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return db.updateTable('tasks').set(set).where('id', '=', taskId).where('lease_owner', '=', owner).where('state', '=', 'leased');
 }
 
 export async function cancelTasks(db: Kysely<Database>, adapter: StoreAdapter, datasets?: readonly string[]): Promise<number> {
