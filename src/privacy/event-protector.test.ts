@@ -29,7 +29,8 @@ describe('event protector', () => {
     assert.equal(decryptText(p.raw as string, key, fieldAad('signups', '_raw')), raw);
     assert.equal(decryptField(p.ip as string, key, fieldAad('signups', '_ip')), '203.0.113.9');
     assert.equal(p.withheld, false);
-    for (const text of [p.event, p.raw, p.ip]) for (const secret of ['u1', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret));
+    // "u1" with its quotes: two letters of base64url ciphertext or of a pseudonym are 'u1' now and then.
+    for (const text of [p.event, p.raw, p.ip]) for (const secret of ['"u1"', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret), `${secret} in ${text}`);
   });
 
   it('drops personal data it has no key for, and says so', () => {
