@@ -16,8 +16,7 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalLog } from '../src/buffer/index.ts';
 import { openContext } from '../src/cli/context.ts';
-import { receiptEncoder } from '../src/collect/index.ts';
-import { EVENTS_TOPIC } from '../src/land/index.ts';
+import { EVENTS_TOPIC, receiptEncoder } from '../src/event/index.ts';
 import { createServer, startPlatform } from '../src/serve/index.ts';
 import { makeProject, pondJson, until } from './helpers/project.ts';
 

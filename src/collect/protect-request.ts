@@ -25,7 +25,7 @@
  */
 import type { StreamModel } from '../config/index.ts';
 import { CHUNK_EVENTS, EventProtector, reasonWithoutExcerpts, sharedProtectPool, type ProtectedEvent, type ProtectPool, type SubjectKeyRing } from '../privacy/index.ts';
-import type { ProtectedText } from './envelope.ts';
+import type { ProtectedText } from '../event/index.ts';
 
 const YIELD_EVERY = 512;
 /** Events of a request to protect from which the worker pool is worth its messages. */

@@ -15,4 +15,4 @@ export {
 } from './land-batch.ts';
 export { loadFile, readHead, type LoadSummary } from './load-file.ts';
 export { protectBatches, type ForgottenSource, type KeyRingSource, type ProtectedBatches } from './protect-batch.ts';
-export { Lander, EVENTS_TOPIC, LAND_GROUP, type LanderContext, type LandSummary } from './lander.ts';
+export { Lander, LAND_GROUP, type LanderContext, type LandSummary } from './lander.ts';

@@ -8,18 +8,17 @@
  * again, and what was committed is never read twice.
  *
  * The events of streams with personal data come out of the buffer protected
- * by the collector (collect/envelope.ts), and land as they are; those of a
+ * by the collector (event/envelope.ts), and land as they are; those of a
  * buffer written before the collector protected them are protected here.
  */
 import { protectsPersonalData, type LandSettings, type Project } from '../config/index.ts';
-import { decodeEnvelope, type Envelope } from '../collect/index.ts';
+import { decodeEnvelope, EVENTS_TOPIC, type Envelope } from '../event/index.ts';
 import type { Log, StoredRecord } from '../buffer/index.ts';
 import type { ConsumerOffset } from '../state/index.ts';
 import { landBatches, type LandContext, type LandResult, type StreamBatch } from './land-batch.ts';
 import { rawRow } from './raw-row.ts';
 import { addRow } from './route-events.ts';
 
-export const EVENTS_TOPIC = 'pond.events';
 /** Events handled between two turns of the event loop, so that a big batch never holds up the collector's requests for long. */
 const YIELD_EVERY = 2048;
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@
  * personal data, the event pasted there is the protected one, and `_raw` and
  * `_ip` hold ciphertext (see protect-batch.ts).
  */
-import { parseUserAgent } from '../collect/index.ts';
+import { parseUserAgent } from '../event/index.ts';
 import { quoteIdent } from '../schema/index.ts';
 import type { Column } from '../state/index.ts';
 import type { RawRow } from './land-batch.ts';

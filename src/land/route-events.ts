@@ -5,7 +5,7 @@
  * others go to the dead letters with the reason; none is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { classifyEvent, messageIdOf } from '../collect/index.ts';
+import { classifyEvent, messageIdOf } from '../event/index.ts';
 import { protectsPersonalData, type StreamModel } from '../config/index.ts';
 import type { StreamBatch } from './land-batch.ts';
 import type { ParsedEvent } from './parse-events.ts';

@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LocalLog, type Log } from '../buffer/index.ts';
-import { EVENTS_TOPIC, Lander, type LandContext, type LandSummary } from '../land/index.ts';
+import { EVENTS_TOPIC } from '../event/index.ts';
+import { Lander, type LandContext, type LandSummary } from '../land/index.ts';
 import type { Project } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { assertApiExposure } from './api/index.ts';

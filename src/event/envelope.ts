@@ -6,7 +6,7 @@
  * lands.
  *
  * For a stream with personal data the collector protects the event first
- * (protect-request.ts), and the envelope is *protected*: its head says so
+ * (collect/protect-request.ts), and the envelope is *protected*: its head says so
  * (`"p":1`), carries what `_raw` lands as (`"x"`: ciphertext, the withheld
  * text, or null) and the subject's pseudonym (`"u"`), its `ip` is the IP's
  * ciphertext (or absent), and the text after the head is the event as it
