@@ -16,7 +16,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?:\\.\\./)*(define|config|state|lake|orchestrate|transform|cli|errors|testing|event)/(?!index\\.ts$).+',
+              regex: '^\\.\\./(?:\\.\\./)*(define|config|state|lake|compute|orchestrate|transform|cli|errors|testing|event)/(?!index\\.ts$).+',
               message: "Import another folder through its index.ts (its public surface).",
             },
           ],

@@ -15,11 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
-import { quoteIdent } from '../src/schema/index.ts';
+import { openEngine, quoteIdent, sqlString, type Engine } from '../src/compute/index.ts';
 import { PARTITION_COLUMN, sinkColumn, VERSION_COLUMN, type PartitionPayload } from '../src/sink/index.ts';
 import { PostgresSink } from '../src/sink/postgres/postgres-sink.ts';
 import { rebatch } from '../src/sink/table-plan.ts';
-import { openEngine, sqlString, type Engine } from '../src/transform/index.ts';
 import { fmt, log, median, time, WORK } from './lib.ts';
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://pond:pond@127.0.0.1:5432/pond';

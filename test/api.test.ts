@@ -20,7 +20,7 @@ import { loadProject } from '../src/config/index.ts';
 import { Executor } from '../src/orchestrate/index.ts';
 import { createServer, startPlatform, type Platform } from '../src/serve/index.ts';
 import { OPENAPI_DOCUMENT, apiRoutes, assertApiExposure, isLoopback } from '../src/serve/api/index.ts';
-import { openEngine } from '../src/transform/index.ts';
+import { openEngine } from '../src/compute/index.ts';
 import { EVENTS, WRITE_KEY, apiProject } from './helpers/api-project.ts';
 import { POND, pondJson } from './helpers/project.ts';
 

@@ -7,7 +7,7 @@ import { loadProject, type Project } from '../config/index.ts';
 import { Lake, LocalObjectStore } from '../lake/index.ts';
 import { registerProjectSchemas, type Registration } from '../schema/index.ts';
 import { openStateStore, type StateStore } from '../state/index.ts';
-import { openEngine, type Engine } from '../transform/index.ts';
+import { openEngine, type Engine } from '../compute/index.ts';
 import { openKeyRing } from './open-key-ring.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
 

@@ -11,7 +11,7 @@
  * `_ip` hold ciphertext (see protect-batch.ts).
  */
 import { parseUserAgent } from '../event/index.ts';
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
 import type { RawRow } from './land-batch.ts';
 

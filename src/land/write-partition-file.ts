@@ -8,7 +8,7 @@
  * caller sends them to the dead letters) and never stop the rest from landing.
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { copyQueryToParquet, sqlList, sqlString, type SqlSession } from '../transform/index.ts';
+import { copyQueryToParquet, sqlList, sqlString, type SqlSession } from '../compute/index.ts';
 import type { RawRow } from './land-batch.ts';
 import type { RowShape } from './raw-row.ts';
 

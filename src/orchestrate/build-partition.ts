@@ -14,7 +14,8 @@ import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
 import type { Cause, NewVersion, StateStore } from '../state/index.ts';
-import { runTransform, type BuildOutput, type Engine, type InputBinding } from '../transform/index.ts';
+import type { Engine } from '../compute/index.ts';
+import { runTransform, type BuildOutput, type InputBinding } from '../transform/index.ts';
 import { currentInputs } from './partition-inputs.ts';
 
 export interface BuildContext {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openEngine, sqlString, type Engine } from '../transform/index.ts';
+import { openEngine, sqlString, type Engine } from '../compute/index.ts';
 import { compareFingerprints, fingerprintTables, type FileTable } from './content-fingerprint.ts';
 
 describe('content fingerprints', () => {

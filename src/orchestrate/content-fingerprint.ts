@@ -6,9 +6,9 @@
  * a row twice from a row left out. Hashes are DuckDB's own, so both sides of a
  * comparison must be fingerprinted by the same DuckDB, as `pond verify` does.
  */
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent, type Engine } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
-import { inputQuery, type Engine } from '../transform/index.ts';
+import { inputQuery } from '../transform/index.ts';
 
 export interface ContentFingerprint {
   readonly rows: number;

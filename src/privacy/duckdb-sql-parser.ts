@@ -2,7 +2,7 @@
  * The SQL parser `classifyProject` uses: DuckDB's `json_serialize_sql`, on
  * one session for every dataset (about a millisecond per query).
  */
-import { sqlString, type SqlSession } from '../transform/index.ts';
+import { sqlString, type SqlSession } from '../compute/index.ts';
 import type { SqlParser } from './classify-project.ts';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openEngine, type Engine, type SqlSession } from '../transform/index.ts';
+import { openEngine, type Engine, type SqlSession } from '../compute/index.ts';
 import { subjectCondition } from './export-subject.ts';
 
 const PS = 'ps_Vb8xQa1cVb8xQa1cVb8xQa';

@@ -15,9 +15,8 @@
  * kept for retention, the buffer and sinks' copies are not; the notes say so.
  */
 import type { Project } from '../config/index.ts';
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent, sqlString, type SqlSession } from '../compute/index.ts';
 import type { StateStore } from '../state/index.ts';
-import { sqlString, type SqlSession } from '../transform/index.ts';
 import { classifyProject, type NodePrivacy } from './classify-project.ts';
 import { decryptRows } from './decrypt-rows.ts';
 import { duckdbSqlParser } from './duckdb-sql-parser.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openEngine, type Engine, type SqlSession } from '../transform/index.ts';
+import { openEngine, type Engine, type SqlSession } from '../compute/index.ts';
 import { duckdbSqlParser } from './duckdb-sql-parser.ts';
 import { sqlLineage, type InputColumns } from './sql-lineage.ts';
 

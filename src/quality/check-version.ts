@@ -9,7 +9,7 @@ import { windowBounds } from '../define/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { evaluateChecks, type CheckOutcome } from './evaluate-checks.ts';
 import { ALL_WINDOWS, type NewVersion, type StateStore } from '../state/index.ts';
-import type { Engine } from '../transform/index.ts';
+import type { Engine } from '../compute/index.ts';
 
 
 export interface CheckVersionContext {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CheckModel } from '../config/index.ts';
 import type { Column } from '../state/index.ts';
-import { openEngine, type Engine, type SqlSession } from '../transform/index.ts';
+import { openEngine, type Engine, type SqlSession } from '../compute/index.ts';
 import { evaluateChecks, type CheckEnvironment, type CheckTarget } from './evaluate-checks.ts';
 import { volumeVerdict } from './volume.ts';
 import { normalizeType, schemaChanges } from './schema-changes.ts';

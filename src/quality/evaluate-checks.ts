@@ -14,9 +14,9 @@
  */
 import type { CheckModel } from '../config/index.ts';
 import { formatDuration, formatInstant, type CheckValue } from '../define/index.ts';
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent, sqlString, type SqlSession } from '../compute/index.ts';
 import type { Column, NewCheckResult } from '../state/index.ts';
-import { inputQuery, partitionQuery, sqlString, type PartitionWindow, type SqlSession } from '../transform/index.ts';
+import { inputQuery, partitionQuery, type PartitionWindow } from '../transform/index.ts';
 import { contractViolations, describeChange, schemaChanges } from './schema-changes.ts';
 import { sampleRows } from './sample-rows.ts';
 import { volumeVerdict } from './volume.ts';

@@ -4,7 +4,7 @@
  * limit), every value made plain JSON and long texts cut, so a result stays
  * small however wide or long the failing rows are.
  */
-import { jsonValue, type SqlSession } from '../transform/index.ts';
+import { jsonValue, type SqlSession } from '../compute/index.ts';
 
 export const SAMPLE_ROWS = 10;
 const MAX_COLUMNS = 16;

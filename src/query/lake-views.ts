@@ -6,10 +6,10 @@
 import type { Project } from '../config/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent, type SqlSession } from '../compute/index.ts';
 import { ALL_WINDOWS, type Column, type StateStore } from '../state/index.ts';
 import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
-import { forgottenTable, inputQuery, type ForgottenRows, type SqlSession } from '../transform/index.ts';
+import { forgottenTable, inputQuery, type ForgottenRows } from '../transform/index.ts';
 
 
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */

@@ -4,6 +4,7 @@
  * arrays LISTs), so that SQL over raw data reads naturally. The original event
  * is kept beside them, unchanged, in `_raw`.
  */
+import { quoteIdent } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
 
 type Schema = Record<string, unknown>;
@@ -80,10 +81,6 @@ function duckType(schema: Schema): string {
     default:
       return 'JSON';
   }
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function isObject(value: unknown): value is Schema {

@@ -5,7 +5,7 @@
  * timestamps) and the target database parses them into its own type, so
  * nothing passes through a JavaScript double on the way.
  */
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
 
 /** `postgres` and `sqlite` are tables; `json` is what a webhook sends. */

@@ -7,7 +7,8 @@
  */
 import type { DatasetModel, Project } from '../config/index.ts';
 import type { Column } from '../state/index.ts';
-import { createInputViews, type Engine, type InputBinding } from '../transform/index.ts';
+import type { Engine } from '../compute/index.ts';
+import { createInputViews, type InputBinding } from '../transform/index.ts';
 
 const known = new WeakMap<DatasetModel, Promise<readonly Column[] | undefined>>();
 

@@ -11,7 +11,8 @@ import type { Row } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import { rawRow, rawRowShape } from '../land/index.ts';
 import type { Column } from '../state/index.ts';
-import { copyQueryToParquet, sqlString, writeRowsToParquet, type InputBinding, type SqlSession } from '../transform/index.ts';
+import { copyQueryToParquet, sqlString, writeRowsToParquet, type SqlSession } from '../compute/index.ts';
+import type { InputBinding } from '../transform/index.ts';
 
 export interface Fixture {
   /** Who is asking, for messages: `runDataset(purchase_items) input "users"`. */

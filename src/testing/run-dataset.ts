@@ -19,9 +19,9 @@ import {
   type Row,
 } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
-import { quoteIdent } from '../schema/index.ts';
+import { quoteIdent, sqlString, type Engine } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
-import { runTransform, sqlString, type Engine, type InputBinding, type PartitionWindow } from '../transform/index.ts';
+import { runTransform, type InputBinding, type PartitionWindow } from '../transform/index.ts';
 import { datasetColumns } from './dataset-columns.ts';
 import { writeDatasetFixture, writeStreamFixture } from './fixture-input.ts';
 import { projectOf } from './project-of.ts';

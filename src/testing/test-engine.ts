@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { openEngine, type Engine } from '../transform/index.ts';
+import { openEngine, type Engine } from '../compute/index.ts';
 
 let engine: Promise<Engine> | undefined;
 let opened: Engine | undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clearValue } from './decrypted-input.ts';
-import { openEngine, sqlString, type Engine } from './duckdb-engine.ts';
+import { openEngine, sqlString, type Engine } from '../compute/index.ts';
 import { createInputViews } from './input-views.ts';
 import type { DecryptedColumns, InputBinding } from './types.ts';
 

@@ -9,8 +9,7 @@
  * input's view joins the two, each decrypted column in its place with its
  * clear type. The session drops both tables when it is released.
  */
-import { quoteIdent } from '../schema/index.ts';
-import { sqlString, type SqlSession } from './duckdb-engine.ts';
+import { quoteIdent, sqlString, type SqlSession } from '../compute/index.ts';
 import type { Column, DecryptedColumns, InputBinding } from './types.ts';
 
 /** Rows decrypted (and loaded) at once: one `decrypt` call, one INSERT. */

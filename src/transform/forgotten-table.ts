@@ -8,7 +8,7 @@
  * together, so a reader never sees one without the other.
  */
 import { createHash } from 'node:crypto';
-import { sqlString, type SqlSession } from './duckdb-engine.ts';
+import { sqlString, type SqlSession } from '../compute/index.ts';
 
 export const FORGOTTEN_TABLE = 'pond_forgotten';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openEngine, type Engine, type SqlSession } from './duckdb-engine.ts';
+import { openEngine, type Engine, type SqlSession } from '../compute/index.ts';
 import { forgottenTable } from './forgotten-table.ts';
 import { withoutForgotten } from './input-views.ts';
 import type { ForgottenRows } from './types.ts';

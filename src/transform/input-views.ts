@@ -3,8 +3,7 @@
  * input reads exactly the files of the current versions it was given, and
  * `pond_partition` describes the partition being built.
  */
-import { quoteIdent } from '../schema/index.ts';
-import { sqlList, sqlString, type SqlSession } from './duckdb-engine.ts';
+import { quoteIdent, sqlList, sqlString, type SqlSession } from '../compute/index.ts';
 import { decryptedInputQuery } from './decrypted-input.ts';
 import { forgottenTable } from './forgotten-table.ts';
 import type { ForgottenRows, InputBinding, PartitionWindow } from './types.ts';

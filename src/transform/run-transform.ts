@@ -5,11 +5,9 @@
  */
 import type { InputReader, TransformFunction } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
-import type { Engine, SqlSession } from './duckdb-engine.ts';
+import { copyQueryToParquet, quoteIdent, writeRowsToParquet, type Engine, type SqlSession } from '../compute/index.ts';
 import { createInputViews, inputQuery } from './input-views.ts';
-import { copyQueryToParquet, writeRowsToParquet } from './write-parquet.ts';
 import type { BuildOutput, Column, InputBinding, PartitionWindow, Row } from './types.ts';
-import { quoteIdent } from '../schema/index.ts';
 
 export interface TransformJob {
   readonly dataset: string;

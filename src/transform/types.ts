@@ -1,3 +1,4 @@
+import type { WrittenParquet } from '../compute/index.ts';
 import type { Row } from '../define/index.ts';
 import type { Column } from '../state/index.ts';
 
@@ -61,7 +62,4 @@ export interface PartitionWindow {
 }
 
 /** The output of a build, written to a staging file. */
-export interface BuildOutput {
-  readonly rows: number;
-  readonly schema: readonly Column[];
-}
+export type BuildOutput = WrittenParquet;

@@ -8,7 +8,7 @@
  */
 import { loadProject } from '../../config/index.ts';
 import { classifyProject, duckdbSqlParser, privacyReport, type NodePrivacy } from '../../privacy/index.ts';
-import { openEngine } from '../../transform/index.ts';
+import { openEngine } from '../../compute/index.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson } from '../output.ts';
 

@@ -11,9 +11,8 @@
 import { protectsPersonalData, type Project } from '../../config/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { inputRange } from '../../orchestrate/index.ts';
-import { quoteIdent } from '../../schema/index.ts';
+import { quoteIdent, sqlList, sqlString, type Engine } from '../../compute/index.ts';
 import { ALL_WINDOWS, type ForgetPartition, type StateStore } from '../../state/index.ts';
-import { sqlList, sqlString, type Engine } from '../../transform/index.ts';
 
 const FILES_PER_QUERY = 500;
 

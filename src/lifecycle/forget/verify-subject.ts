@@ -26,9 +26,8 @@
 import type { Project } from '../../config/index.ts';
 import { encryptedFields, protectsPersonalData } from '../../config/index.ts';
 import type { Lake } from '../../lake/index.ts';
-import { quoteIdent } from '../../schema/index.ts';
+import { quoteIdent, sqlList, sqlString, type Engine, type SqlSession } from '../../compute/index.ts';
 import { ALL_WINDOWS, type CurrentVersion, type ForgetFinding, type ForgetRequest, type ForgetVerification, type StateStore } from '../../state/index.ts';
-import { sqlList, sqlString, type Engine, type SqlSession } from '../../transform/index.ts';
 
 const FILES_PER_QUERY = 300;
 /** Subjects looked for by one query (each adds two conditions per column). */

@@ -12,7 +12,7 @@ import { dependantsOf } from '../../config/index.ts';
 import { partitionKey } from '../../define/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
-import { quoteIdent } from '../../schema/index.ts';
+import { quoteIdent } from '../../compute/index.ts';
 import type { Column, StateStore, Version } from '../../state/index.ts';
 import { inputQuery } from '../../transform/index.ts';
 import { findNode, partitionIdx, type ApiContext } from './api-context.ts';

@@ -22,7 +22,7 @@ import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { createLakeViews } from '../../query/index.ts';
 import type { StateStore } from '../../state/index.ts';
-import { jsonValue, sqlList, sqlString } from '../../transform/index.ts';
+import { jsonValue, sqlList, sqlString } from '../../compute/index.ts';
 
 export type AnswerFormat = 'json' | 'csv' | 'parquet';
 

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StreamModel } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { watermarkOf } from '../../orchestrate/index.ts';
-import { sqlString } from '../../transform/index.ts';
+import { sqlString } from '../../compute/index.ts';
 import type { LandingLatency } from '../landing-latency.ts';
 import type { ApiContext } from './api-context.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';

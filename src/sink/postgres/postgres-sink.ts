@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PondError, redactUrl } from '../../errors/index.ts';
-import { quoteIdent } from '../../schema/index.ts';
+import { quoteIdent } from '../../compute/index.ts';
 import type { Sink, PartitionPayload, PartitionRef } from '../sink.ts';
 import { PARTITION_COLUMN, VERSION_COLUMN } from '../sink-columns.ts';
 import { missingColumns, tableColumns } from '../table-plan.ts';

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { PondError } from '../../errors/index.ts';
-import { quoteIdent } from '../../schema/index.ts';
+import { quoteIdent } from '../../compute/index.ts';
 import type { PartitionPayload, PartitionRef, Sink } from '../sink.ts';
 import { PARTITION_COLUMN, VERSION_COLUMN } from '../sink-columns.ts';
 import { missingColumns, rebatch, tableColumns } from '../table-plan.ts';

@@ -5,15 +5,22 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { quoteIdent } from '../schema/index.ts';
-import { sqlString, type SqlSession } from './duckdb-engine.ts';
-import type { BuildOutput, Column, Row } from './types.ts';
+import type { Row } from '../define/index.ts';
+import type { Column } from '../state/index.ts';
+import type { SqlSession } from './duckdb-engine.ts';
+import { quoteIdent, sqlString } from './sql-quoting.ts';
+
+/** What a Parquet file was written with: its row count and the columns a reader of it sees. */
+export interface WrittenParquet {
+  readonly rows: number;
+  readonly schema: readonly Column[];
+}
 
 /**
  * Runs `query` and writes its result to `outputPath`. The schema recorded is
  * the written file's: what every reader of the version will see.
  */
-export async function copyQueryToParquet(session: SqlSession, query: string, outputPath: string): Promise<BuildOutput> {
+export async function copyQueryToParquet(session: SqlSession, query: string, outputPath: string): Promise<WrittenParquet> {
   const result = await session.rows(`copy (${query}) to ${sqlString(outputPath)} (format parquet, compression zstd)`);
   const first = result[0];
   const rows = Number(first ? (Object.values(first)[0] ?? 0) : 0);
@@ -31,7 +38,7 @@ export async function writeRowsToParquet(
   columns: readonly Column[] | undefined,
   stagingPath: string,
   outputPath: string,
-): Promise<BuildOutput> {
+): Promise<WrittenParquet> {
   const jsonPath = `${stagingPath}.ndjson`;
   let count = 0;
   const out = createWriteStream(jsonPath);

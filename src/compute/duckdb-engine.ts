@@ -4,8 +4,9 @@
  * builds never see each other's inputs).
  */
 import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
-import { quoteIdent } from '../schema/index.ts';
-import type { Column, Row } from './types.ts';
+import type { Row } from '../define/index.ts';
+import type { Column } from '../state/index.ts';
+import { quoteIdent } from './sql-quoting.ts';
 
 export interface Engine {
   /** A session of its own; `close()` it when done. */
@@ -164,14 +165,4 @@ function plain(value: unknown): unknown {
     return out;
   }
   return value ?? null;
-}
-
-/** A SQL string literal. */
-export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** A SQL list of string literals: `['a', 'b']`. */
-export function sqlList(items: readonly string[]): string {
-  return `[${items.map(sqlString).join(', ')}]`;
 }
