@@ -1,6 +1,10 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { readdirSync } from 'node:fs';
+
+/** Every folder of src/: each is imported by the others only through its index.ts (test/layering.test.ts also checks that no two depend on each other). */
+const FOLDERS = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', '**/.pond/**', 'test-output/**', 'bench/.work/**'] },
@@ -16,7 +20,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?:\\.\\./)*(define|config|state|lake|compute|orchestrate|transform|cli|errors|testing|event)/(?!index\\.ts$).+',
+              regex: `^\\.\\./(?:\\.\\./)*(${FOLDERS.join('|')})/(?!index\\.ts$).+`,
               message: "Import another folder through its index.ts (its public surface).",
             },
           ],

@@ -13,3 +13,4 @@ export { receiptEncoder, decodeEnvelope, type Envelope, type EnvelopeEncoder, ty
 export { EVENTS_TOPIC } from './events-topic.ts';
 export { classifyEvent, messageIdOf, type Verdict } from './classify-event.ts';
 export { parseUserAgent, type DeviceKind, type UserAgent } from './user-agent.ts';
+export { rawLine, protectedLine, type Receipt } from './raw-line.ts';

@@ -1,7 +1,7 @@
 /** Landing events in the lake: from the buffer (the lander) and from files (`pond load`), with dedup, routing by event time and dead letters. */
 export { parseEvents, type ParsedEvent } from './parse-events.ts';
 export { routeEvents, addRow } from './route-events.ts';
-export { rawRow, rawRowShape, type Receipt, type RowShape } from './raw-row.ts';
+export { rawRow, rawRowShape, type RowShape } from './raw-row.ts';
 export {
   landBatches,
   DEAD_LETTER_COLUMNS,

@@ -18,7 +18,8 @@ import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
 import { checkVersion, describeFailure } from '../quality/index.ts';
 import type { Column, ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, StateStore, VersionFile } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
-import { plainRowShape, rawRowShape, type Receipt, type RowShape } from './raw-row.ts';
+import type { Receipt } from '../event/index.ts';
+import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
 import { writePartitionFile } from './write-partition-file.ts';
 import { protectBatches, type KeyRingSource } from './protect-batch.ts';
 

@@ -24,7 +24,7 @@ import { PondError } from '../errors/index.ts';
 import { CHUNK_EVENTS, EventProtector, forgottenSubjects, isEventObject, reasonWithoutExcerpts, sharedProtectPool, type EventToProtect, type LandedLine, type ProtectedEvent, type SubjectKeyRing } from '../privacy/index.ts';
 import type { StateStore } from '../state/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
-import { protectedLine, type Receipt } from './raw-row.ts';
+import { protectedLine, type Receipt } from '../event/index.ts';
 
 const YIELD_EVERY = 2048;
 /** Events protected in a batch from which the worker pool is worth its messages (see privacy/protect-pool.ts). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { PondError } from '../errors/index.ts';
-import { rawRow, type Receipt } from '../land/index.ts';
+import { rawLine, type Receipt } from '../event/index.ts';
 import { EventProtector } from './event-protector.ts';
 import { decryptField, decryptText, fieldAad } from './field-cipher.ts';
 import { KeyHierarchy } from './keys/index.ts';
@@ -49,7 +49,7 @@ describe('protect pool', () => {
       assert.equal(got.e.anonymousId, hierarchy.pseudonym(e.value.anonymousId as string));
       // The same line as the main thread makes, but for the ciphertexts' random nonces.
       const here = new EventProtector(stream, hierarchy).protect(e.value, e.receipt.raw as string, e.receipt.ip, e.subject, key);
-      const mine = JSON.parse(rawRow({ ...e.receipt, raw: here.raw, event: here.event, ip: here.ip }).line);
+      const mine = JSON.parse(rawLine({ ...e.receipt, raw: here.raw, event: here.event, ip: here.ip }));
       assert.deepEqual(Object.keys(got), Object.keys(mine));
       assert.deepEqual({ ...got.e, email: null }, { ...mine.e, email: null });
     }

@@ -28,7 +28,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { StreamPii } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
-import type { Receipt } from '../land/index.ts';
+import type { Receipt } from '../event/index.ts';
 import { subjectId, type ProtectedEvent } from './event-protector.ts';
 
 /** Events per message to a worker: big enough that the message costs little, small enough that the main thread gets results early. */
@@ -69,7 +69,7 @@ export interface EventToProtect {
   readonly subject: string | undefined;
 }
 
-/** An event protected, as its raw row's line (see land/raw-row.ts). */
+/** An event protected, as its raw row's line (see event/raw-line.ts). */
 export interface LandedLine {
   readonly line: string;
   /** True when personal data was dropped for want of a key. */

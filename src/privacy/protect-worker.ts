@@ -8,8 +8,8 @@
  * returns lands, or not, as the main thread decides.
  */
 import { parentPort } from 'node:worker_threads';
-// The line format's own module, not land/index.ts: a worker needs no DuckDB, lake or state store.
-import { protectedLine } from '../land/raw-row.ts';
+// The event contract holds the line format: a worker needs no DuckDB, lake or state store.
+import { protectedLine } from '../event/index.ts';
 import { EventProtector } from './event-protector.ts';
 import type { ProtectChunk, ProtectChunkResult } from './protect-pool.ts';
 
