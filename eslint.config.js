@@ -4,14 +4,35 @@ import tseslint from 'typescript-eslint';
 import { readdirSync } from 'node:fs';
 
 /** Every folder of src/: each is imported by the others only through its index.ts (test/layering.test.ts also checks that no two depend on each other). */
-const FOLDERS = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const FOLDERS = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', '**/.pond/**', 'test-output/**', 'bench/.work/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', performance: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -21,7 +42,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: `^\\.\\./(?:\\.\\./)*(${FOLDERS.join('|')})/(?!index\\.ts$).+`,
-              message: "Import another folder through its index.ts (its public surface).",
+              message: 'Import another folder through its index.ts (its public surface).',
             },
           ],
         },
@@ -32,7 +53,14 @@ export default tseslint.config(
     files: ['src/define/**'],
     ignores: ['src/define/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'define/ is imported by user projects: no node:*, DuckDB or database drivers.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'define/ is imported by user projects: no node:*, DuckDB or database drivers.' },
+          ],
+        },
+      ],
     },
   },
   {

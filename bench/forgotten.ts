@@ -63,17 +63,27 @@ export async function run(): Promise<Record<string, number>> {
     let forgotten = 0;
     for (const target of [1_000, 10_000, 100_000]) {
       // Subjects with no data: what is measured is the reading, not fewer rows.
-      const requests = Array.from({ length: target - forgotten }, (_, i) => ({ id: `fgt_bench_${forgotten + i}`, pseudonym: `ps_bench${String(forgotten + i).padStart(17, '0')}`, requestedAt: Date.now(), requestedBy: 'bench', reason: 'benchmark' }));
+      const requests = Array.from({ length: target - forgotten }, (_, i) => ({
+        id: `fgt_bench_${forgotten + i}`,
+        pseudonym: `ps_bench${String(forgotten + i).padStart(17, '0')}`,
+        requestedAt: Date.now(),
+        requestedBy: 'bench',
+        reason: 'benchmark',
+      }));
       for (let i = 0; i < requests.length; i += 10_000) await ctx.state.recordForgetRequests(requests.slice(i, i + 10_000));
       forgotten = target;
       results.push({ forgotten, times: await rebuild() });
     }
     const base = median(results[0]!.times);
-    log(`forgotten subjects: rebuilding ${built} hourly partitions (${(HOURS * PER_HOUR).toLocaleString('en')} events of ${SUBJECTS.toLocaleString('en')} subjects) from a raw stream with personal data, median of ${RUNS}`);
+    log(
+      `forgotten subjects: rebuilding ${built} hourly partitions (${(HOURS * PER_HOUR).toLocaleString('en')} events of ${SUBJECTS.toLocaleString('en')} subjects) from a raw stream with personal data, median of ${RUNS}`,
+    );
     const out: Record<string, number> = { baselineMs: base };
     for (const r of results) {
       const ratio = median(r.times) / base;
-      log(`  ${r.forgotten.toLocaleString('en').padStart(7)} forgotten: ${r.times.map((x) => fmt(x, 0)).join(', ')} ms → ${fmt(ratio, 2)}× the baseline (nobody forgotten)`);
+      log(
+        `  ${r.forgotten.toLocaleString('en').padStart(7)} forgotten: ${r.times.map((x) => fmt(x, 0)).join(', ')} ms → ${fmt(ratio, 2)}× the baseline (nobody forgotten)`,
+      );
       out[`ratio${r.forgotten}`] = ratio;
     }
     return out;

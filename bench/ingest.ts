@@ -45,7 +45,6 @@ const ID_LENGTH = 33;
 const MARKER_EVERY_MS = 200;
 const FRESHNESS_WAIT_MS = 15_000;
 
-
 /** The collect test project's `events` stream and `app` source, with Pond's default buffer and land settings. */
 function makeIngestProject(name: string): string {
   const dir = path.join(WORK, name);
@@ -101,7 +100,10 @@ interface Body {
   readonly events: number;
 }
 
-const batchBody: Body = { text: Array.from({ length: BATCH }, (_, i) => eventLine(`${ID}-${String(i).padStart(2, '0')}`, `u${Math.floor(rnd() * 100_000)}`)).join(''), events: BATCH };
+const batchBody: Body = {
+  text: Array.from({ length: BATCH }, (_, i) => eventLine(`${ID}-${String(i).padStart(2, '0')}`, `u${Math.floor(rnd() * 100_000)}`)).join(''),
+  events: BATCH,
+};
 const singleBody: Body = { text: eventLine(`${ID}-s`, `u${Math.floor(rnd() * 100_000)}`), events: 1 };
 /** Bytes as sent, ids put in. */
 const sentBytes = (body: Body) => Buffer.byteLength(body.text.replaceAll(ID, 'x'.repeat(ID_LENGTH)));
@@ -118,14 +120,32 @@ interface Load {
 }
 
 async function load(url: string, body: Body, connections: number, seconds: number, overallRate?: number): Promise<Load> {
-  const result: Result = await autocannon({ url: `${url}${PATH}`, method: 'POST', headers: HEADERS, body: body.text, idReplacement: true, connections, duration: seconds, overallRate, timeout: 10 });
+  const result: Result = await autocannon({
+    url: `${url}${PATH}`,
+    method: 'POST',
+    headers: HEADERS,
+    body: body.text,
+    idReplacement: true,
+    connections,
+    duration: seconds,
+    overallRate,
+    timeout: 10,
+  });
   const events = body.events;
   const ok = result['2xx'];
   const failed = result.non2xx + result.errors + result.timeouts;
   const statuses = Object.entries(result.statusCodeStats)
     .map(([code, s]) => `${code}×${s.count}`)
     .join(' ');
-  return { rps: ok / result.duration, eventsPerS: (ok * events) / result.duration, ok, p50: result.latency.p50, p99: result.latency.p99, failed, statuses: `${statuses}${result.errors ? ` errors×${result.errors}` : ''}${result.timeouts ? ` timeouts×${result.timeouts}` : ''}` };
+  return {
+    rps: ok / result.duration,
+    eventsPerS: (ok * events) / result.duration,
+    ok,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed,
+    statuses: `${statuses}${result.errors ? ` errors×${result.errors}` : ''}${result.timeouts ? ` timeouts×${result.timeouts}` : ''}`,
+  };
 }
 
 interface LanderStats {
@@ -161,7 +181,11 @@ async function withPond<T>(fn: (server: ServerProcess) => Promise<T>): Promise<T
   const dir = makeIngestProject(`ingest-${++pondRuns}`);
   const profiles = path.join(WORK, 'ingest-profiles');
   if (PROFILE) mkdirSync(profiles, { recursive: true });
-  const server = await ServerProcess.start({ script: 'bench/ingest-server.ts', args: [dir], nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [] });
+  const server = await ServerProcess.start({
+    script: 'bench/ingest-server.ts',
+    args: [dir],
+    nodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [],
+  });
   try {
     return await fn(server);
   } finally {
@@ -178,7 +202,15 @@ async function measure(server: ServerProcess, body: Body, connections: number, p
   if (!before) return result;
   const after = await landerStats(server);
   if (after.failures > 0) log(`  ! ${after.failures} landing failures`);
-  return { ...result, server: { landedPerS: (after.records - before.records) / SECONDS, pendingAfter: after.pending, loopDelayP99Ms: after.loopDelayP99Ms, loopDelayMaxMs: after.loopDelayMaxMs } };
+  return {
+    ...result,
+    server: {
+      landedPerS: (after.records - before.records) / SECONDS,
+      pendingAfter: after.pending,
+      loopDelayP99Ms: after.loopDelayP99Ms,
+      loopDelayMaxMs: after.loopDelayMaxMs,
+    },
+  };
 }
 
 let pacedRuns = 0;
@@ -193,7 +225,15 @@ async function paced(url: string, rate: number, seconds: number, maxSockets: num
     seconds,
     maxSockets,
   });
-  return { rps: r.okPerS, eventsPerS: r.okPerS * BATCH, ok: r.ok, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), failed: r.failed, statuses: `2xx×${r.ok}${r.failed ? ` failed×${r.failed}` : ''}, max ${int(Math.max(...r.latencies))} ms` };
+  return {
+    rps: r.okPerS,
+    eventsPerS: r.okPerS * BATCH,
+    ok: r.ok,
+    p50: percentile(r.latencies, 50),
+    p99: percentile(r.latencies, 99),
+    failed: r.failed,
+    statuses: `2xx×${r.ok}${r.failed ? ` failed×${r.failed}` : ''}, max ${int(Math.max(...r.latencies))} ms`,
+  };
 }
 
 /** `measure` at a steady rate instead of as fast as the server answers. */
@@ -202,12 +242,22 @@ async function measurePaced(server: ServerProcess, rate: number, maxSockets: num
   const before = await landerStats(server);
   const result = await paced(server.url, rate, SECONDS, maxSockets);
   const after = await landerStats(server);
-  return { ...result, server: { landedPerS: (after.records - before.records) / SECONDS, pendingAfter: after.pending, loopDelayP99Ms: after.loopDelayP99Ms, loopDelayMaxMs: after.loopDelayMaxMs } };
+  return {
+    ...result,
+    server: {
+      landedPerS: (after.records - before.records) / SECONDS,
+      pendingAfter: after.pending,
+      loopDelayP99Ms: after.loopDelayP99Ms,
+      loopDelayMaxMs: after.loopDelayMaxMs,
+    },
+  };
 }
 
 function describe(what: string, r: Measured): string {
   const s = r.server;
-  const side = s ? `; lander ${int(s.landedPerS)} events/s, ${int(s.pendingAfter)} pending at the end; event loop delay p99 ${int(s.loopDelayP99Ms)} ms, max ${int(s.loopDelayMaxMs)} ms` : '';
+  const side = s
+    ? `; lander ${int(s.landedPerS)} events/s, ${int(s.pendingAfter)} pending at the end; event loop delay p99 ${int(s.loopDelayP99Ms)} ms, max ${int(s.loopDelayMaxMs)} ms`
+    : '';
   return `${what}: ${int(r.rps)} req/s = ${int(r.eventsPerS)} events/s, p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms [${r.statuses}]${side}`;
 }
 
@@ -305,7 +355,9 @@ export async function run(): Promise<Record<string, number>> {
   const f = fresh.samples;
   if (f.length === 0) throw new Error(`freshness: none of the markers was answered 200 and then seen landed (${fresh.missing} missing)`);
   log(describe(`pond freshness background (${int(fifthRate)} req/s paced)`, fresh.background));
-  log(`pond freshness, 200 → visible: ${f.length} markers, p50 ${int(percentile(f, 50))} ms, p95 ${int(percentile(f, 95))} ms, max ${int(Math.max(...f))} ms, min ${int(Math.min(...f))} ms${fresh.missing ? `, ${fresh.missing} not visible within ${FRESHNESS_WAIT_MS / 1000} s of the end` : ''}`);
+  log(
+    `pond freshness, 200 → visible: ${f.length} markers, p50 ${int(percentile(f, 50))} ms, p95 ${int(percentile(f, 95))} ms, max ${int(Math.max(...f))} ms, min ${int(Math.min(...f))} ms${fresh.missing ? `, ${fresh.missing} not visible within ${FRESHNESS_WAIT_MS / 1000} s of the end` : ''}`,
+  );
 
   // Summary.
   const ratio = (p: number, b: number) => `${fmt(p / b, 2)}×`;
@@ -313,13 +365,19 @@ export async function run(): Promise<Record<string, number>> {
   log('| measurement | connections | baseline (bare node:http) | Pond | Pond / baseline | target |');
   log('|---|---|---|---|---|---|');
   for (const [c, { baseline: b, pond: p }] of batches) {
-    log(`| batches of ${BATCH}, events/s | ${c} | ${int(b.eventsPerS)} | ${int(p.eventsPerS)} | ${ratio(p.eventsPerS, b.eventsPerS)} | ≥ 100,000 ${p.eventsPerS >= 100_000 ? 'met' : 'NOT met'} |`);
+    log(
+      `| batches of ${BATCH}, events/s | ${c} | ${int(b.eventsPerS)} | ${int(p.eventsPerS)} | ${ratio(p.eventsPerS, b.eventsPerS)} | ≥ 100,000 ${p.eventsPerS >= 100_000 ? 'met' : 'NOT met'} |`,
+    );
   }
   for (const [c, { baseline: b, pond: p }] of singles) {
     log(`| single events, req/s | ${c} | ${int(b.rps)} | ${int(p.rps)} | ${ratio(p.rps, b.rps)} | ≥ 10,000 ${p.rps >= 10_000 ? 'met' : 'NOT met'} |`);
   }
-  log(`| batch latency at ${int(halfRate)} req/s = ${int(halfRate * BATCH)} events/s paced (half of Pond's best), p50 / p99 ms | ≤ ${bestC} in flight | — | ${fmt(latency.p50)} / ${fmt(latency.p99)} | — | — |`);
-  log(`| freshness 200 → visible at ${int(fifthRate * BATCH)} events/s paced, p50 / p95 / max ms | ≤ 16 in flight + markers | — | ${int(percentile(f, 50))} / ${int(percentile(f, 95))} / ${int(Math.max(...f))} | — | p95 ≤ 5,000 ${percentile(f, 95) <= 5000 ? 'met' : 'NOT met'} |`);
+  log(
+    `| batch latency at ${int(halfRate)} req/s = ${int(halfRate * BATCH)} events/s paced (half of Pond's best), p50 / p99 ms | ≤ ${bestC} in flight | — | ${fmt(latency.p50)} / ${fmt(latency.p99)} | — | — |`,
+  );
+  log(
+    `| freshness 200 → visible at ${int(fifthRate * BATCH)} events/s paced, p50 / p95 / max ms | ≤ 16 in flight + markers | — | ${int(percentile(f, 50))} / ${int(percentile(f, 95))} / ${int(Math.max(...f))} | — | p95 ≤ 5,000 ${percentile(f, 95) <= 5000 ? 'met' : 'NOT met'} |`,
+  );
   log(`total ${fmt((Date.now() - started) / 1000)} s`);
 
   const out: Record<string, number> = {};

@@ -31,7 +31,9 @@ export async function run(): Promise<Record<string, number>> {
       const rotations: number[] = [];
       for (let r = 0; r < RUNS; r++) rotations.push((await time(() => ring.rotateEpoch())).ms);
       const rotate = median(rotations);
-      log(`key epochs, ${subjects} subjects: creating the keys ${fmt(create.ms)} ms (baseline); ending an epoch ${fmt(rotate)} ms [${rotations.map((x) => fmt(x)).join(', ')}] = ${fmt(rotate / create.ms, 2)}× (${fmt((rotate * 1000) / subjects, 1)} µs a key)`);
+      log(
+        `key epochs, ${subjects} subjects: creating the keys ${fmt(create.ms)} ms (baseline); ending an epoch ${fmt(rotate)} ms [${rotations.map((x) => fmt(x)).join(', ')}] = ${fmt(rotate / create.ms, 2)}× (${fmt((rotate * 1000) / subjects, 1)} µs a key)`,
+      );
       out[`create_${subjects}_ms`] = create.ms;
       out[`rotate_${subjects}_ms`] = rotate;
       out[`ratio_${subjects}`] = rotate / create.ms;

@@ -43,7 +43,11 @@ function writeEvents(file: string): void {
 }
 
 async function loadOnce(name: string, pii: boolean, file: string): Promise<number> {
-  const dir = makeProject({ name, schema: schema(pii), pipeline: `import { stream } from 'pond';\nexport const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'day', start: '2026-01-01' });\n` });
+  const dir = makeProject({
+    name,
+    schema: schema(pii),
+    pipeline: `import { stream } from 'pond';\nexport const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'day', start: '2026-01-01' });\n`,
+  });
   const ctx = await openContext({ project: dir });
   try {
     const { ms, value } = await time(() => loadFile(ctx, ctx.project.streams.get('events')!, file));
@@ -65,7 +69,9 @@ export async function run(): Promise<Record<string, number>> {
   }
   const plainRate = EVENTS / (median(plain) / 1000);
   const encryptedRate = EVENTS / (median(encrypted) / 1000);
-  log(`landing encryption: pond load of ${EVENTS.toLocaleString('en')} events (${SUBJECTS.toLocaleString('en')} subjects; user_id identifier, email and name personal), median of ${RUNS}`);
+  log(
+    `landing encryption: pond load of ${EVENTS.toLocaleString('en')} events (${SUBJECTS.toLocaleString('en')} subjects; user_id identifier, email and name personal), median of ${RUNS}`,
+  );
   log(`  without pii declarations: ${plain.map((x) => fmt(x, 0)).join(', ')} ms → ${fmt(plainRate, 0)} events/s`);
   log(`  with encryption:          ${encrypted.map((x) => fmt(x, 0)).join(', ')} ms → ${fmt(encryptedRate, 0)} events/s`);
   log(`  slowdown: ${fmt(median(encrypted) / median(plain), 2)}× (target ≤ 1.30×)`);

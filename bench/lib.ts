@@ -75,7 +75,7 @@ export function log(line: string): void {
 export async function generateSales(file: string, options: { events: number; hours: number; start: number; email?: boolean }): Promise<void> {
   const out = createWriteStream(file);
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const span = options.hours * 3_600_000;
   let buf = '';
   for (let i = 0; i < options.events; i++) {

@@ -54,7 +54,13 @@ export async function run(): Promise<Record<string, number>> {
     const r = await time(() => new Executor(ctx).build({}));
     built = r.value.succeeded;
     pondMs = r.ms;
-    if (r.value.failed > 0) throw new Error(`failures: ${r.value.failures.slice(0, 3).map((f) => f.error.message).join('; ')}`);
+    if (r.value.failed > 0)
+      throw new Error(
+        `failures: ${r.value.failures
+          .slice(0, 3)
+          .map((f) => f.error.message)
+          .join('; ')}`,
+      );
   } finally {
     await ctx.close();
   }

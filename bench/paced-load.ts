@@ -63,7 +63,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const start = performance.now();
   const total = Math.round(options.rate * options.seconds);
   try {
-    for (let i = 0; i < total; ) {
+    for (let i = 0; i < total;) {
       const now = performance.now();
       for (; i < total && start + (i * 1000) / options.rate <= now; i++) inFlight.push(send(i, start + (i * 1000) / options.rate));
       if (i < total) await new Promise((r) => setTimeout(r, Math.max(0, start + (i * 1000) / options.rate - performance.now())));

@@ -78,11 +78,23 @@ export async function run(): Promise<Record<string, number>> {
   log(`baseline x2 (stream + dataset rows, what plan() reads): ${fmt(median(floor2))} ms`);
   // The first plan() after the bulk insert reads in full and writes the partition snapshots; later ones read snapshot + delta.
   if (plans.length > 1) log(`plan() in-process, 2nd and later runs: median ${fmt(median(plans.slice(1)))} ms (first run ${fmt(plans[0] as number)} ms)`);
-  log(`plan() in-process:        ${fmt(planMs)} ms (min ${fmt(Math.min(...plans))})  [${plans.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(planMs / floorMs, 2)}x  (target < 1000 ms)`);
+  log(
+    `plan() in-process:        ${fmt(planMs)} ms (min ${fmt(Math.min(...plans))})  [${plans.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(planMs / floorMs, 2)}x  (target < 1000 ms)`,
+  );
   log(`pond build --dry-run CLI: ${fmt(median(dry))} ms  [${dry.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(median(dry) / floorMs, 2)}x`);
   log(`pond status CLI:          ${fmt(median(status))} ms  [${status.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(median(status) / floorMs, 2)}x`);
   log(`(pond --help CLI, process start + tsx: ${fmt(startup)} ms)`);
-  return { floorMs, floor2Ms: median(floor2), planMinMs: Math.min(...plans), planMs, planFirstMs: plans[0] ?? 0, planWarmMs: plans.length > 1 ? median(plans.slice(1)) : (plans[0] ?? 0), dryRunCliMs: median(dry), statusCliMs: median(status), startupMs: startup };
+  return {
+    floorMs,
+    floor2Ms: median(floor2),
+    planMinMs: Math.min(...plans),
+    planMs,
+    planFirstMs: plans[0] ?? 0,
+    planWarmMs: plans.length > 1 ? median(plans.slice(1)) : (plans[0] ?? 0),
+    dryRunCliMs: median(dry),
+    statusCliMs: median(status),
+    startupMs: startup,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -105,7 +105,10 @@ export class ServerProcess {
   /** Sends `command` and resolves with the first line that starts with `prefix `, without the prefix. */
   async ask(command: string, prefix: string, timeoutMs = 10_000): Promise<string> {
     return await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => (off(), reject(new Error(`no "${prefix}" answer to "${command}" within ${timeoutMs} ms\n${this.stderrTail()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => (off(), reject(new Error(`no "${prefix}" answer to "${command}" within ${timeoutMs} ms\n${this.stderrTail()}`))),
+        timeoutMs,
+      );
       const off = this.onLine((line) => {
         if (!line.startsWith(`${prefix} `)) return;
         clearTimeout(timer);

@@ -55,7 +55,8 @@ async function main(): Promise<void> {
         log(`  repeat ${r}: COPY ${fmt(c.ms, 0)} ms, INSERT ${fmt(i.ms, 0)} ms`);
       }
       const counts = await pool.query<{ a: number; b: number }>('select (select count(*) from by_copy)::int as a, (select count(*) from by_insert)::int as b');
-      if (counts.rows[0]?.a !== ROWS || counts.rows[0]?.b !== ROWS) throw new Error(`expected ${ROWS} rows in each table, got ${JSON.stringify(counts.rows[0])}`);
+      if (counts.rows[0]?.a !== ROWS || counts.rows[0]?.b !== ROWS)
+        throw new Error(`expected ${ROWS} rows in each table, got ${JSON.stringify(counts.rows[0])}`);
     } finally {
       await copySink.close();
       await pool.end();
@@ -121,7 +122,11 @@ async function insertPublish(pool: pg.Pool, table: string, payload: PartitionPay
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const defs = [`${quoteIdent(PARTITION_COLUMN)} text not null`, `${quoteIdent(VERSION_COLUMN)} text not null`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`)];
+    const defs = [
+      `${quoteIdent(PARTITION_COLUMN)} text not null`,
+      `${quoteIdent(VERSION_COLUMN)} text not null`,
+      ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`),
+    ];
     await client.query(`create table if not exists ${qualified} (${defs.join(', ')})`);
     await client.query(`create index if not exists ${quoteIdent(`${table}_pond_partition_idx`)} on ${qualified} (${quoteIdent(PARTITION_COLUMN)})`);
     await client.query(`delete from ${qualified} where ${quoteIdent(PARTITION_COLUMN)} = $1`, [payload.key]);

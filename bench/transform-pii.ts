@@ -50,12 +50,19 @@ function schema(pii: boolean): object {
 
 const PIPELINE = `import { dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.schema.json', time: 'time_utc', partition: 'hour', lateness: '10m' });
-${Object.entries(DATASETS).map(([name, sql]) => `export const ${name} = dataset({ name: '${name}', inputs: { events }, partition: 'none', sql: ${JSON.stringify(sql)} });`).join('\n')}
+${Object.entries(DATASETS)
+  .map(([name, sql]) => `export const ${name} = dataset({ name: '${name}', inputs: { events }, partition: 'none', sql: ${JSON.stringify(sql)} });`)
+  .join('\n')}
 `;
 
 export async function run(): Promise<Record<string, number>> {
-  log(`== transform with personal data: ${EVENTS.toLocaleString('en')} events over ${HOURS} hourly partitions, user_id identifier and email personal, against the same stream without declarations`);
-  const dirs = { plain: makeProject({ name: 'transform-pii-plain', schema: schema(false), pipeline: PIPELINE }), pii: makeProject({ name: 'transform-pii', schema: schema(true), pipeline: PIPELINE }) };
+  log(
+    `== transform with personal data: ${EVENTS.toLocaleString('en')} events over ${HOURS} hourly partitions, user_id identifier and email personal, against the same stream without declarations`,
+  );
+  const dirs = {
+    plain: makeProject({ name: 'transform-pii-plain', schema: schema(false), pipeline: PIPELINE }),
+    pii: makeProject({ name: 'transform-pii', schema: schema(true), pipeline: PIPELINE }),
+  };
   const ndjson = path.join(dirs.plain, 'events.ndjson');
   await generateSales(ndjson, { events: EVENTS, hours: HOURS, start: START, email: true });
   log(`generated ${(statSync(ndjson).size / 1e6).toFixed(0)} MB NDJSON`);
@@ -86,7 +93,9 @@ export async function run(): Promise<Record<string, number>> {
     const plain = times[`${name}/plain`] as number[];
     const pii = times[`${name}/pii`] as number[];
     const ratio = median(pii) / median(plain);
-    log(`${name.padEnd(12)} without: ${fmt(median(plain))} ms [${plain.map((x) => fmt(x)).join(', ')}]  with personal data: ${fmt(median(pii))} ms [${pii.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(ratio, 2)}×`);
+    log(
+      `${name.padEnd(12)} without: ${fmt(median(plain))} ms [${plain.map((x) => fmt(x)).join(', ')}]  with personal data: ${fmt(median(pii))} ms [${pii.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(ratio, 2)}×`,
+    );
     out[`${name}PlainMs`] = median(plain);
     out[`${name}PiiMs`] = median(pii);
     out[`${name}Ratio`] = ratio;

@@ -136,9 +136,22 @@ export async function run(): Promise<Record<string, number>> {
   log(`bare DuckDB (baseline): ${fmt(duck)} ms  [${base.map((x) => fmt(x)).join(', ')}]`);
   log(`pond in-process Executor: ${fmt(pondInProc)} ms  [${inproc.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(pondInProc / duck, 2)}x (target <= 1.2x)`);
   log(`pond build CLI wall:      ${fmt(cliBuild)} ms  [${cliTimes.map((x) => fmt(x)).join(', ')}]  ratio ${fmt(cliBuild / duck, 2)}x`);
-  log(`checks, baseline sku_totals in-process: sku_totals_checked (5 checks, 1,000 rows) ${fmt(med('sku_totals_checked'))} ms  [${(times.sku_totals_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksSmall, 2)}x (target <= 1.25x)`);
-  log(`checks, baseline event_rows ${fmt(med('event_rows'))} ms  [${(times.event_rows as number[]).map((x) => fmt(x)).join(', ')}]: event_rows_checked (5 checks, ${EVENTS.toLocaleString('en')} rows) ${fmt(med('event_rows_checked'))} ms  [${(times.event_rows_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksLarge, 2)}x`);
-  return { duckMs: duck, pondInProcMs: pondInProc, pondCliMs: cliBuild, ratioInProc: pondInProc / duck, ratioCli: cliBuild / duck, loadMs: load.ms, checksRatio: checksSmall, checksRatioLarge: checksLarge };
+  log(
+    `checks, baseline sku_totals in-process: sku_totals_checked (5 checks, 1,000 rows) ${fmt(med('sku_totals_checked'))} ms  [${(times.sku_totals_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksSmall, 2)}x (target <= 1.25x)`,
+  );
+  log(
+    `checks, baseline event_rows ${fmt(med('event_rows'))} ms  [${(times.event_rows as number[]).map((x) => fmt(x)).join(', ')}]: event_rows_checked (5 checks, ${EVENTS.toLocaleString('en')} rows) ${fmt(med('event_rows_checked'))} ms  [${(times.event_rows_checked as number[]).map((x) => fmt(x)).join(', ')}]  ratio ${fmt(checksLarge, 2)}x`,
+  );
+  return {
+    duckMs: duck,
+    pondInProcMs: pondInProc,
+    pondCliMs: cliBuild,
+    ratioInProc: pondInProc / duck,
+    ratioCli: cliBuild / duck,
+    loadMs: load.ms,
+    checksRatio: checksSmall,
+    checksRatioLarge: checksLarge,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -56,7 +56,9 @@ async function measure(n: number): Promise<{ loads: number[]; zooms: number[] }>
         zooms.push(zoom.ms);
       }
     }
-    log(`${n.toLocaleString('en')} partitions: page ${fmt(median(loads))} ms [${loads.map((x) => fmt(x)).join(', ')}], zoom ${fmt(median(zooms))} ms [${zooms.map((x) => fmt(x)).join(', ')}]`);
+    log(
+      `${n.toLocaleString('en')} partitions: page ${fmt(median(loads))} ms [${loads.map((x) => fmt(x)).join(', ')}], zoom ${fmt(median(zooms))} ms [${zooms.map((x) => fmt(x)).join(', ')}]`,
+    );
     return { loads, zooms };
   } finally {
     await close();
@@ -69,7 +71,9 @@ export async function run(): Promise<Record<string, number>> {
   const big = await measure(N);
   const baseMs = median(base.loads);
   const bigMs = median(big.loads);
-  log(`dataset page: ${fmt(bigMs)} ms at ${N.toLocaleString('en')} vs ${fmt(baseMs)} ms at ${BASELINE.toLocaleString('en')}: ratio ${fmt(bigMs / baseMs, 2)}x (target < 2000 ms)`);
+  log(
+    `dataset page: ${fmt(bigMs)} ms at ${N.toLocaleString('en')} vs ${fmt(baseMs)} ms at ${BASELINE.toLocaleString('en')}: ratio ${fmt(bigMs / baseMs, 2)}x (target < 2000 ms)`,
+  );
   log(`zoom: ${fmt(median(big.zooms))} ms vs ${fmt(median(base.zooms))} ms: ratio ${fmt(median(big.zooms) / median(base.zooms), 2)}x`);
   return { baselinePageMs: baseMs, pageMs: bigMs, ratio: bigMs / baseMs, baselineZoomMs: median(base.zooms), zoomMs: median(big.zooms) };
 }

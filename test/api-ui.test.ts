@@ -79,7 +79,11 @@ describe('the data API for the web UI', () => {
     ctx = await openContext({ project: apiProject('127.0.0.1', `{ tokens: ['${TOKEN}'] }`) });
     platform = await startPlatform({ ctx, port: 0 });
     url = platform.url;
-    const sent = await fetch(`${url}/v1/streams/events/events`, { method: 'POST', body: JSON.stringify(EVENTS), headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY } });
+    const sent = await fetch(`${url}/v1/streams/events/events`, {
+      method: 'POST',
+      body: JSON.stringify(EVENTS),
+      headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY },
+    });
     assert.equal(sent.status, 200);
     while ((await ctx.state.getStreamActivity('events'))?.events !== EVENTS.length) await new Promise((resolve) => setTimeout(resolve, 50));
     const summary = await new Executor(ctx).build({ retryFailed: false });
@@ -143,9 +147,22 @@ describe('the data API for the web UI', () => {
   it('gives streams a timeline too', async () => {
     const events = (await getJson<Timeline>('/api/datasets/events/partitions')).body;
     assert.deepEqual([events.count, events.first, events.last], [3, '2026-01-01T10:00Z/PT1H', '2026-01-01T12:00Z/PT1H']);
-    assert.deepEqual(events.buckets.map((b) => [b.partitions, b.fresh, b.missing, b.failed]), [[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 0, 0]]);
+    assert.deepEqual(
+      events.buckets.map((b) => [b.partitions, b.fresh, b.missing, b.failed]),
+      [
+        [1, 1, 0, 0],
+        [1, 1, 0, 0],
+        [1, 1, 0, 0],
+      ],
+    );
     const few = (await getJson<Timeline>('/api/datasets/events/partitions?buckets=2')).body;
-    assert.deepEqual(few.buckets.map((b) => [b.from, b.to, b.partitions, b.fresh]), [['2026-01-01T10:00Z/PT1H', '2026-01-01T11:00Z/PT1H', 2, 2], ['2026-01-01T12:00Z/PT1H', '2026-01-01T12:00Z/PT1H', 1, 1]]);
+    assert.deepEqual(
+      few.buckets.map((b) => [b.from, b.to, b.partitions, b.fresh]),
+      [
+        ['2026-01-01T10:00Z/PT1H', '2026-01-01T11:00Z/PT1H', 2, 2],
+        ['2026-01-01T12:00Z/PT1H', '2026-01-01T12:00Z/PT1H', 1, 1],
+      ],
+    );
   });
 
   it('lists datasets with inputs, sinks, health and freshness', async () => {
@@ -177,13 +194,22 @@ describe('the data API for the web UI', () => {
     const events = (await getJson<{ versions: Array<{ reason: string | null }> }>('/api/datasets/events')).body;
     assert.ok(events.versions.length > 0 && events.versions.every((v) => v.reason === 'landed'));
 
-    const history = await getJson<{ name: string; schemas: Array<{ columns: Array<{ name: string }>; firstVersion: string; versions: number; changes: { added: unknown[]; removed: unknown[]; retyped: unknown[] } }> }>(
-      '/api/datasets/hourly/schema-history',
-    );
+    const history = await getJson<{
+      name: string;
+      schemas: Array<{
+        columns: Array<{ name: string }>;
+        firstVersion: string;
+        versions: number;
+        changes: { added: unknown[]; removed: unknown[]; retyped: unknown[] };
+      }>;
+    }>('/api/datasets/hourly/schema-history');
     assert.equal(history.status, 200);
     assert.equal(history.body.schemas.length, 1);
     const [only] = history.body.schemas;
-    assert.deepEqual(only?.columns.map((c) => c.name), ['user_id', 'n', 'amount']);
+    assert.deepEqual(
+      only?.columns.map((c) => c.name),
+      ['user_id', 'n', 'amount'],
+    );
     assert.equal(only?.changes.added.length, 3);
     assert.deepEqual([only?.changes.removed, only?.changes.retyped], [[], []]);
     assert.ok((only?.versions ?? 0) >= 2);
@@ -201,7 +227,9 @@ describe('the data API for the web UI', () => {
   });
 
   it('gives each stream its landing latency', async () => {
-    const one = (await getJson<{ landing: { lastLagMs: number | null; p50LagMs: number | null; p95LagMs: number | null; batches: number } }>('/api/streams/events')).body;
+    const one = (
+      await getJson<{ landing: { lastLagMs: number | null; p50LagMs: number | null; p95LagMs: number | null; batches: number } }>('/api/streams/events')
+    ).body;
     assert.ok(one.landing.batches >= 1);
     assert.ok(one.landing.lastLagMs !== null && one.landing.lastLagMs >= 0 && one.landing.lastLagMs < 60_000);
     assert.ok(one.landing.p50LagMs !== null && one.landing.p95LagMs !== null && one.landing.p50LagMs <= one.landing.p95LagMs);
@@ -223,7 +251,10 @@ describe('the data API for the web UI', () => {
     const idx = Date.parse('2026-01-01T11:00:00Z') / 3_600_000;
     await ctx.state.markFailed('hourly', idx, key, 'boom');
     const timeline = (await getJson<Timeline>(`/api/datasets/hourly/partitions?from=${key}&to=${key}`)).body;
-    assert.deepEqual(timeline.buckets.map((b) => b.failed), [1]);
+    assert.deepEqual(
+      timeline.buckets.map((b) => b.failed),
+      [1],
+    );
     const health = (await getJson<{ datasets: Summary[] }>('/api/datasets')).body.datasets.find((d) => d.name === 'hourly')?.health;
     assert.equal(health, 'failed');
 
@@ -241,7 +272,10 @@ describe('the data API for the web UI', () => {
     assert.ok(summary.succeeded >= 1, `built ${summary.succeeded}`);
     assert.equal((await ctx.state.getPartition('hourly', idx))?.status, 'ok');
     const retries = (await getJson<{ runs: RunJson[] }>(`/api/runs?dataset=hourly&partition=${key}&cause=retry`)).body.runs;
-    assert.deepEqual(retries.map((r) => [r.status, r.reason]), [['succeeded', `retry of run ${source.id}`]]);
+    assert.deepEqual(
+      retries.map((r) => [r.status, r.reason]),
+      [['succeeded', `retry of run ${source.id}`]],
+    );
     // A finished run is not cancelled; nor is an unknown one.
     assert.equal((await post(`/api/runs/${source.id}/cancel`)).status, 409);
     assert.equal((await post('/api/runs/no-such-run/cancel')).status, 404);
@@ -278,7 +312,10 @@ export const slow = dataset({
       'e.ndjson': ndjson([{ user_id: 'a', time_utc: '2026-11-20T10:00:00Z', amount: 1 }]),
     });
     pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
-    writeFileSync(path.join(dir, 'pond.config.ts'), "import { defineConfig } from 'pond';\nexport default defineConfig({ concurrency: 1, collect: { host: '127.0.0.1' } });\n");
+    writeFileSync(
+      path.join(dir, 'pond.config.ts'),
+      "import { defineConfig } from 'pond';\nexport default defineConfig({ concurrency: 1, collect: { host: '127.0.0.1' } });\n",
+    );
     const ctx = await openContext({ project: dir });
     const platform = await startPlatform({ ctx, port: 0 });
     try {

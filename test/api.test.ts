@@ -51,7 +51,11 @@ describe('the data API', () => {
     return { status: r.status, body: (await r.json()) as T };
   };
   const query = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}/api/query`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...auth, ...headers } });
+    fetch(`${url}/api/query`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...auth, ...headers },
+    });
   /** Saves a response body and reads it back with DuckDB (read_csv or read_parquet). */
   const readBack = async (response: Response, format: 'csv' | 'parquet', orderBy: string) => {
     const file = path.join(out, `${Math.random().toString(36).slice(2)}.${format}`);
@@ -69,7 +73,8 @@ describe('the data API', () => {
     ctx = await openContext({ project: apiProject('127.0.0.1', `{ tokens: ['${TOKEN}'], queryTimeout: '2s', defaultRows: 1000 }`) });
     platform = await startPlatform({ ctx, port: 0 });
     url = platform.url;
-    const send = (body: string) => fetch(`${url}/v1/streams/events/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY } });
+    const send = (body: string) =>
+      fetch(`${url}/v1/streams/events/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY } });
     assert.equal((await send(JSON.stringify(EVENTS))).status, 200);
     // One that fails its schema: a dead letter.
     assert.equal((await send(JSON.stringify([{ user_id: 'dee', time_utc: '2026-01-01T10:50:00Z', amount: 'lots' }]))).status, 200);
@@ -107,7 +112,10 @@ describe('the data API', () => {
     const r = await query({ sql: 'select user_id, sum(amount) as amount, count(*) as n from events group by user_id order by user_id' });
     assert.equal(r.status, 200);
     const body = (await r.json()) as { columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>>; truncated: boolean };
-    assert.deepEqual(body.columns.map((c) => c.name), ['user_id', 'amount', 'n']);
+    assert.deepEqual(
+      body.columns.map((c) => c.name),
+      ['user_id', 'amount', 'n'],
+    );
     assert.equal(body.columns[2]?.type, 'BIGINT');
     assert.deepEqual(body.rows, [
       { user_id: 'ann', amount: 15, n: 2 },
@@ -125,7 +133,10 @@ describe('the data API', () => {
     assert.equal(dead.rows.length, 1);
     assert.match(dead.rows[0]?.reason ?? '', /amount/);
     const described = (await (await query({ sql: 'describe hourly' })).json()) as { rows: Array<{ column_name: string }> };
-    assert.deepEqual(described.rows.map((x) => x.column_name), ['user_id', 'n', 'amount']);
+    assert.deepEqual(
+      described.rows.map((x) => x.column_name),
+      ['user_id', 'n', 'amount'],
+    );
     const explained = await query({ sql: 'explain select * from events' });
     assert.equal(explained.status, 200);
   });
@@ -135,14 +146,26 @@ describe('the data API', () => {
       12345678901234567890::hugeint as huge, 1.5::decimal(10, 2) as dec, 'ab'::blob as b, [1, 2] as l, {'k': 'v'} as s, null as nothing`;
     const body = (await (await query({ sql })).json()) as { rows: unknown[] };
     assert.deepEqual(body.rows, [
-      { d: '2026-01-02', t: '10:11:12', tz: '2026-01-02T03:04:05.000Z', n: 42, huge: '12345678901234567890', dec: 1.5, b: 'YWI=', l: [1, 2], s: { k: 'v' }, nothing: null },
+      {
+        d: '2026-01-02',
+        t: '10:11:12',
+        tz: '2026-01-02T03:04:05.000Z',
+        n: 42,
+        huge: '12345678901234567890',
+        dec: 1.5,
+        b: 'YWI=',
+        l: [1, 2],
+        s: { k: 'v' },
+        nothing: null,
+      },
     ]);
   });
 
   it('answers CSV and Parquet that DuckDB reads back, chosen by format or the Accept header', async () => {
     const sql = 'select user_id, amount, time_utc from events order by time_utc';
     const expected = EVENTS.map((e) => ({ user_id: e.user_id, amount: e.amount, time_utc: new Date(e.time_utc).getTime() }));
-    const norm = (rows: Array<Record<string, unknown>>) => rows.map((x) => ({ user_id: x.user_id, amount: x.amount, time_utc: new Date(x.time_utc as string | Date).getTime() }));
+    const norm = (rows: Array<Record<string, unknown>>) =>
+      rows.map((x) => ({ user_id: x.user_id, amount: x.amount, time_utc: new Date(x.time_utc as string | Date).getTime() }));
 
     const csv = await query({ sql, format: 'csv' });
     assert.equal(csv.status, 200);
@@ -199,18 +222,30 @@ describe('the data API', () => {
 
   it('lists datasets and shows one with schema, partitions as ranges, versions, checks and lineage', async () => {
     const list = await getJson<{ datasets: Array<{ name: string; partitions: { count: number; fresh: number } }> }>('/api/datasets');
-    assert.deepEqual(list.body.datasets.map((d) => d.name), ['hourly', 'totals']);
+    assert.deepEqual(
+      list.body.datasets.map((d) => d.name),
+      ['hourly', 'totals'],
+    );
     const hourly = await getJson<Detail>('/api/datasets/hourly');
     assert.equal(hourly.status, 200);
     assert.equal(hourly.body.description, 'Sales per user and hour.');
-    assert.deepEqual(hourly.body.schema.map((c) => c.name), ['user_id', 'n', 'amount']);
+    assert.deepEqual(
+      hourly.body.schema.map((c) => c.name),
+      ['user_id', 'n', 'amount'],
+    );
     assert.ok(hourly.body.partitions.ranges.length >= 1);
     assert.equal(hourly.body.partitions.ranges[0]?.from, '2026-01-01T10:00Z/PT1H');
     assert.equal(hourly.body.partitions.ranges[0]?.state, 'fresh');
     assert.ok(hourly.body.versions.length >= 2);
-    assert.deepEqual(hourly.body.checks.declared.map((c) => c.kind), ['not_null']);
+    assert.deepEqual(
+      hourly.body.checks.declared.map((c) => c.kind),
+      ['not_null'],
+    );
     assert.ok(hourly.body.checks.recent.length >= 2);
-    assert.deepEqual(hourly.body.lineage.inputs.map((i) => i.source), ['events']);
+    assert.deepEqual(
+      hourly.body.lineage.inputs.map((i) => i.source),
+      ['events'],
+    );
     assert.deepEqual(hourly.body.lineage.dependants, ['totals']);
     assert.deepEqual(hourly.body.lineage.sinks, [{ name: 'sqlite', kind: 'sqlite' }]);
     const events = await getJson<Detail>('/api/datasets/events');
@@ -235,7 +270,10 @@ describe('the data API', () => {
     const totals = await getJson<{ rows: unknown[] }>('/api/datasets/totals/rows?partition=2026-01-01T11:00Z/PT1H');
     assert.deepEqual(totals.body.rows, [{ n: 1, amount: 1 }]);
     const raw = await getJson<{ rows: Array<{ user_id: string }> }>('/api/datasets/events/rows?partition=2026-01-01T11:00Z/PT1H');
-    assert.deepEqual(raw.body.rows.map((x) => x.user_id), ['bob']);
+    assert.deepEqual(
+      raw.body.rows.map((x) => x.user_id),
+      ['bob'],
+    );
     const everything = await getJson<{ rows: unknown[]; truncated: boolean }>('/api/datasets/events/rows?limit=4');
     assert.equal(everything.body.rows.length, 4);
     assert.equal(everything.body.truncated, true);
@@ -259,13 +297,24 @@ describe('the data API', () => {
   });
 
   it('lists check results and the schema registry', async () => {
-    const checks = await getJson<{ checks: Array<{ dataset: string; status: string; key: string }> }>('/api/checks?dataset=hourly&partition=2026-01-01T10:00Z/PT1H');
-    assert.deepEqual(checks.body.checks.map((c) => [c.dataset, c.key, c.status]), [['hourly', '2026-01-01T10:00Z/PT1H', 'pass']]);
+    const checks = await getJson<{ checks: Array<{ dataset: string; status: string; key: string }> }>(
+      '/api/checks?dataset=hourly&partition=2026-01-01T10:00Z/PT1H',
+    );
+    assert.deepEqual(
+      checks.body.checks.map((c) => [c.dataset, c.key, c.status]),
+      [['hourly', '2026-01-01T10:00Z/PT1H', 'pass']],
+    );
     assert.equal((await get('/api/checks?dataset=hourly&partition=bad')).status, 400);
     const schemas = await getJson<{ schemas: Array<{ stream: string; latestVersion: number }> }>('/api/schemas');
-    assert.deepEqual(schemas.body.schemas.map((s) => [s.stream, s.latestVersion]), [['events', 1]]);
+    assert.deepEqual(
+      schemas.body.schemas.map((s) => [s.stream, s.latestVersion]),
+      [['events', 1]],
+    );
     const versions = await getJson<{ versions: Array<{ version: number; current: boolean }> }>('/api/schemas/events');
-    assert.deepEqual(versions.body.versions.map((v) => [v.version, v.current]), [[1, true]]);
+    assert.deepEqual(
+      versions.body.versions.map((v) => [v.version, v.current]),
+      [[1, true]],
+    );
     const latest = await getJson<{ version: number; schema: { required: string[] } }>('/api/schemas/events/latest');
     assert.deepEqual(latest.body.schema.required, ['user_id', 'time_utc', 'amount']);
     assert.equal((await get('/api/schemas/events/1')).status, 200);
@@ -276,7 +325,10 @@ describe('the data API', () => {
 
   it('shows streams with counts and rates, and their dead letters with reasons', async () => {
     const streams = await getJson<{ streams: Array<{ name: string; events: number; deadLetters: number; rates: { since: string | null } }> }>('/api/streams');
-    assert.deepEqual(streams.body.streams.map((s) => [s.name, s.events, s.deadLetters]), [['events', 5, 1]]);
+    assert.deepEqual(
+      streams.body.streams.map((s) => [s.name, s.events, s.deadLetters]),
+      [['events', 5, 1]],
+    );
     assert.ok(streams.body.streams[0]?.rates.since);
     assert.equal((await getJson('/api/streams/events')).status, 200);
     const dead = await getJson<{ rows: Array<{ reason: string; _raw: string }> }>('/api/streams/events/dead-letters');
@@ -370,7 +422,10 @@ describe('API exposure', () => {
       const exposed = await loadProject(apiProject('0.0.0.0', '{}'));
       const guarded = await createServer({ project: exposed, log, topic: 'pond.events', api: { state: ctx.state, lake: ctx.lake } });
       assert.equal((await guarded.inject({ method: 'GET', url: '/api/datasets' })).statusCode, 401);
-      assert.equal((await guarded.inject({ method: 'GET', url: '/api/datasets', headers: { authorization: 'Bearer env-token-0123456789abcdef' } })).statusCode, 200);
+      assert.equal(
+        (await guarded.inject({ method: 'GET', url: '/api/datasets', headers: { authorization: 'Bearer env-token-0123456789abcdef' } })).statusCode,
+        200,
+      );
       await guarded.close();
     } finally {
       delete process.env.POND_API_TOKEN;
@@ -381,6 +436,9 @@ describe('API exposure', () => {
 
   it('names the file and field of a bad token', async () => {
     const dir = apiProject('127.0.0.1', "{ tokens: ['short'] }");
-    await assert.rejects(loadProject(dir), (error: Error & { where?: string }) => /api\.tokens\[0\]/.test(error.where ?? '') && /at least 16 characters/.test(error.message));
+    await assert.rejects(
+      loadProject(dir),
+      (error: Error & { where?: string }) => /api\.tokens\[0\]/.test(error.where ?? '') && /at least 16 characters/.test(error.message),
+    );
   });
 });

@@ -54,8 +54,8 @@ describe('pond build', () => {
     const build = pond(dir, 'build', ...asOf);
     assert.equal(build.status, 0, build.stderr);
     assert.match(build.stdout, /Built 53 partitions/);
-    const rows = pondJson<Array<{ n: number; amount: number }>>(dir, 'query', "select sum(n) as n, sum(amount) as amount from daily");
-    assert.deepEqual(rows, [{ n: 48, amount: 2 * (24 * 25) / 2 }]);
+    const rows = pondJson<Array<{ n: number; amount: number }>>(dir, 'query', 'select sum(n) as n, sum(amount) as amount from daily');
+    assert.deepEqual(rows, [{ n: 48, amount: (2 * (24 * 25)) / 2 }]);
   });
 
   it('does nothing, and says so, when nothing changed', () => {
@@ -91,7 +91,14 @@ describe('pond build', () => {
   it('shows status from ranges and the runs with their logs', () => {
     const status = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status', ...asOf);
     // rolling was out of the forced build's scope: its 21st read the rebuilt hours and is stale now.
-    assert.deepEqual(status.datasets.map((d) => [d.dataset, d.stale]), [['hourly', 0], ['daily', 0], ['rolling', 1]]);
+    assert.deepEqual(
+      status.datasets.map((d) => [d.dataset, d.stale]),
+      [
+        ['hourly', 0],
+        ['daily', 0],
+        ['rolling', 1],
+      ],
+    );
     const runs = pondJson<Array<{ id: string; status: string }>>(dir, 'runs', '--limit', '5');
     assert.equal(runs.length, 5);
     const log = pondJson<{ logs: Array<{ message: string }> }>(dir, 'runs', runs[0]?.id ?? '');

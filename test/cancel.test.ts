@@ -20,7 +20,10 @@ import { dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', lateness: '0s' });
 export const slow = dataset({ name: 'slow', inputs: { events }, sql: 'select count(*) as n from events, range(100000000000) t' });
 `,
-      'e.ndjson': ndjson([{ user_id: 'a', time_utc: '2026-11-20T10:00:00Z', amount: 1 }, { user_id: 'a', time_utc: '2026-11-20T12:00:00Z', amount: 1 }]),
+      'e.ndjson': ndjson([
+        { user_id: 'a', time_utc: '2026-11-20T10:00:00Z', amount: 1 },
+        { user_id: 'a', time_utc: '2026-11-20T12:00:00Z', amount: 1 },
+      ]),
     });
     pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
     writeFileSync(path.join(dir, 'pond.config.ts'), "import { defineConfig } from 'pond';\nexport default defineConfig({ concurrency: 1 });\n");

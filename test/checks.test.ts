@@ -63,14 +63,17 @@ describe('checks', () => {
       // A batch with a negative amount in hour 11.
       writeFileSync(path.join(dir, 'bad.ndjson'), ndjson([{ user_id: 'u3', time_utc: '2026-11-23T11:30:00Z', amount: -5 }]));
       assert.equal(pond(dir, 'load', 'events', path.join(dir, 'bad.ndjson')).status, 0);
-      const totalsBefore = pondJson<Array<{ total: number }>>(dir, 'query', "select total from order_totals");
+      const totalsBefore = pondJson<Array<{ total: number }>>(dir, 'query', 'select total from order_totals');
       const failed = pond(dir, 'build');
       assert.equal(failed.status, 1, failed.stdout + failed.stderr);
       assert.match(failed.stdout + failed.stderr, /check range\(amount\) failed: 1 row/);
 
       // The previous version stays current: the negative amount is not in use.
       const rows = pondJson<Array<{ user_id: string }>>(dir, 'query', "select user_id from clean_orders where time_utc >= '2026-11-23T11:00:00Z' order by 1");
-      assert.deepEqual(rows.map((r) => r.user_id), ['u2']);
+      assert.deepEqual(
+        rows.map((r) => r.user_id),
+        ['u2'],
+      );
       const status = pondJson<{ datasets: Array<{ dataset: string; failed: number; checks: string }> }>(dir, 'status');
       const clean = status.datasets.find((d) => d.dataset === 'clean_orders');
       assert.equal(clean?.failed, 1);
@@ -100,10 +103,19 @@ describe('checks', () => {
         { orders: 1, total: 10 },
         { orders: 1, total: 20 },
       ]);
-      assert.equal(pondJson<{ datasets: Array<{ dataset: string; failed: number }> }>(dir, 'status').datasets.find((d) => d.dataset === 'clean_orders')?.failed, 0);
+      assert.equal(
+        pondJson<{ datasets: Array<{ dataset: string; failed: number }> }>(dir, 'status').datasets.find((d) => d.dataset === 'clean_orders')?.failed,
+        0,
+      );
       // History is never overwritten: both versions of hour 11 keep their results.
-      const hour11 = pondJson<CheckRow[]>(dir, 'checks', 'clean_orders', '--partition', '2026-11-23T11:00Z/PT1H', '--limit', '100').filter((r) => r.check === 'range(amount)');
-      assert.deepEqual(hour11.map((r) => [r.status, r.versionState]).sort(), [['fail', 'quarantined'], ['pass', 'committed'], ['pass', 'committed']]);
+      const hour11 = pondJson<CheckRow[]>(dir, 'checks', 'clean_orders', '--partition', '2026-11-23T11:00Z/PT1H', '--limit', '100').filter(
+        (r) => r.check === 'range(amount)',
+      );
+      assert.deepEqual(hour11.map((r) => [r.status, r.versionState]).sort(), [
+        ['fail', 'quarantined'],
+        ['pass', 'committed'],
+        ['pass', 'committed'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -120,9 +132,18 @@ describe('checks', () => {
       const before = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from users');
 
       // A generated batch of profile updates from an app release with a clock bug: emitted before the signup.
-      const profiles = readFileSync(path.join(dir, 'data/users.ndjson'), 'utf8').trim().split('\n').slice(0, 4).map((l) => JSON.parse(l) as Record<string, string>);
+      const profiles = readFileSync(path.join(dir, 'data/users.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(0, 4)
+        .map((l) => JSON.parse(l) as Record<string, string>);
       const emitted = (i: number) => `2026-11-21T08:0${i}:00Z`;
-      const bad = profiles.map((p, i) => ({ ...p, plan: 'pro', time_utc: emitted(i), signup_time_utc: i % 2 === 0 ? '2026-11-21T09:00:00Z' : (p.signup_time_utc as string) }));
+      const bad = profiles.map((p, i) => ({
+        ...p,
+        plan: 'pro',
+        time_utc: emitted(i),
+        signup_time_utc: i % 2 === 0 ? '2026-11-21T09:00:00Z' : (p.signup_time_utc as string),
+      }));
       writeFileSync(path.join(dir, 'bad-users.ndjson'), ndjson(bad));
       const load = pond(dir, 'load', 'users', path.join(dir, 'bad-users.ndjson'));
       assert.equal(load.status, 1, 'the load reports that its data is not in use');
@@ -136,7 +157,10 @@ describe('checks', () => {
       assert.equal(failure?.failingRows, 2);
       // user_id identifies the data subject: it landed as its pseudonym (the project's master key gives the same).
       const keys = new KeyHierarchy(Buffer.from(readFileSync(path.join(dir, '.pond', 'master.key'), 'utf8').trim(), 'base64'));
-      assert.deepEqual(failure?.sample.map((r) => r.user_id).sort(), [profiles[0]?.user_id, profiles[2]?.user_id].map((id) => keys.pseudonym(String(id))).sort());
+      assert.deepEqual(
+        failure?.sample.map((r) => r.user_id).sort(),
+        [profiles[0]?.user_id, profiles[2]?.user_id].map((id) => keys.pseudonym(String(id))).sort(),
+      );
 
       // The dependants wait: the purchases of 2026-11-21 are cleaned, but from 08:00, when the
       // quarantined profiles were emitted, nothing that looks profiles up is built.
@@ -144,11 +168,19 @@ describe('checks', () => {
       const waiting = pond(dir, 'build', 'purchase_items', 'hourly_sales', '--to', '2026-11-22');
       assert.equal(waiting.status, 0, waiting.stderr);
       const whileFailed = pondJson<Array<{ dataset: string; key: string }>>(dir, 'runs', '--limit', '10000').slice(0, -runsBefore);
-      assert.ok(whileFailed.some((r) => r.dataset === 'clean_purchases' && r.key >= '2026-11-21T08'), 'clean_purchases ran');
-      assert.ok(whileFailed.some((r) => r.dataset === 'purchase_items' && r.key < '2026-11-21T08'), 'purchase_items ran before the failed hour');
+      assert.ok(
+        whileFailed.some((r) => r.dataset === 'clean_purchases' && r.key >= '2026-11-21T08'),
+        'clean_purchases ran',
+      );
+      assert.ok(
+        whileFailed.some((r) => r.dataset === 'purchase_items' && r.key < '2026-11-21T08'),
+        'purchase_items ran before the failed hour',
+      );
       const onUsers = whileFailed.filter((r) => r.dataset !== 'clean_purchases' && r.key >= '2026-11-21T08');
       assert.deepEqual(onUsers, [], 'nothing that reads the failed hour of users ran');
-      const purchaseStatus = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status').datasets.find((d) => d.dataset === 'purchase_items');
+      const purchaseStatus = pondJson<{ datasets: Array<{ dataset: string; fresh: number; stale: number }> }>(dir, 'status').datasets.find(
+        (d) => d.dataset === 'purchase_items',
+      );
       assert.equal(purchaseStatus?.fresh, 32, 'the hours before 2026-11-21T08:00 are built');
       assert.ok((purchaseStatus?.stale ?? 0) >= 15, 'the hours from 2026-11-21T08:00 wait');
 
@@ -162,8 +194,14 @@ describe('checks', () => {
       const rebuilt = pond(dir, 'build', 'purchase_items', 'hourly_sales', '--to', '2026-11-22');
       assert.equal(rebuilt.status, 0, rebuilt.stderr);
       const runs = pondJson<Array<{ dataset: string; key: string; status: string }>>(dir, 'runs', '--limit', '10000').slice(0, -runsAfterWait);
-      assert.ok(runs.some((r) => r.dataset === 'purchase_items' && r.key >= '2026-11-21T08' && r.status === 'succeeded'), 'purchase_items ran');
-      assert.ok(runs.some((r) => r.dataset === 'hourly_sales' && r.key >= '2026-11-21T08' && r.status === 'succeeded'), 'hourly_sales ran');
+      assert.ok(
+        runs.some((r) => r.dataset === 'purchase_items' && r.key >= '2026-11-21T08' && r.status === 'succeeded'),
+        'purchase_items ran',
+      );
+      assert.ok(
+        runs.some((r) => r.dataset === 'hourly_sales' && r.key >= '2026-11-21T08' && r.status === 'succeeded'),
+        'hourly_sales ran',
+      );
       assert.ok(runs.every((r) => r.status === 'succeeded'));
       const usersStatus = pondJson<{ streams: Array<{ stream: string; checks: string }> }>(dir, 'status').streams.find((s) => s.stream === 'users');
       assert.equal(usersStatus?.checks, 'passing');

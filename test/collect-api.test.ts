@@ -47,7 +47,9 @@ describe('the collector', () => {
     assert.deepEqual(r1.body, { accepted: 2, deadLettered: 0, refused: 0, errors: [] });
     const c = event();
     const d = event();
-    const r2 = await json(await post('/v1/streams/events/events', `${JSON.stringify(c)}\r\n\n${JSON.stringify(d)}\n`, { 'content-type': 'application/x-ndjson' }));
+    const r2 = await json(
+      await post('/v1/streams/events/events', `${JSON.stringify(c)}\r\n\n${JSON.stringify(d)}\n`, { 'content-type': 'application/x-ndjson' }),
+    );
     assert.deepEqual(r2.body, { accepted: 2, deadLettered: 0, refused: 0, errors: [] });
     const e = event();
     const r3 = await json(await post('/v1/streams/events/events', JSON.stringify(e)));
@@ -71,7 +73,10 @@ describe('the collector', () => {
     assert.equal(r.body.accepted, 1);
     assert.equal(r.body.deadLettered, 8);
     const errors = r.body.errors as Array<{ index: number; reason: string }>;
-    assert.deepEqual(errors.map((e) => e.index), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      errors.map((e) => e.index),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     assert.match(errors[0]!.reason, /does not match schema.*amount/);
     assert.match(errors[1]!.reason, /amount/);
     assert.match(errors[2]!.reason, /years ahead of the time it was received/);
@@ -141,14 +146,28 @@ describe('the collector', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.accepted, 2);
     assert.equal(r.body.deadLettered, 1);
-    const single = await json(await post('/v1/track', JSON.stringify({ writeKey: WEB_KEY, userId: 'seg-2', event: 'Bought', messageId: 'seg-m4' }), { 'x-pond-write-key': '' }));
+    const single = await json(
+      await post('/v1/track', JSON.stringify({ writeKey: WEB_KEY, userId: 'seg-2', event: 'Bought', messageId: 'seg-m4' }), { 'x-pond-write-key': '' }),
+    );
     assert.equal(single.status, 200, JSON.stringify(single.body));
-    const bad = await json(await post('/v1/batch', JSON.stringify({ batch: [] }), { authorization: `Basic ${Buffer.from('wrong-key:').toString('base64')}`, 'x-pond-write-key': '' }));
+    const bad = await json(
+      await post('/v1/batch', JSON.stringify({ batch: [] }), {
+        authorization: `Basic ${Buffer.from('wrong-key:').toString('base64')}`,
+        'x-pond-write-key': '',
+      }),
+    );
     assert.equal(bad.status, 401);
 
     await until('landing', () => (platform.lander.pending() === 0 ? true : undefined), 20_000, 50);
-    const rows = pondJson<Array<{ messageId: string; timestamp: string; context: string }>>(dir, 'query', "select messageId, timestamp::varchar as timestamp, context::varchar as context from web order by messageId");
-    assert.deepEqual(rows.map((x) => x.messageId), ['seg-m1', 'seg-m2', 'seg-m4']);
+    const rows = pondJson<Array<{ messageId: string; timestamp: string; context: string }>>(
+      dir,
+      'query',
+      'select messageId, timestamp::varchar as timestamp, context::varchar as context from web order by messageId',
+    );
+    assert.deepEqual(
+      rows.map((x) => x.messageId),
+      ['seg-m1', 'seg-m2', 'seg-m4'],
+    );
     // timestamp = receivedAt − (sentAt − originalTimestamp): 10 s before receipt, whatever the client's clock said.
     const skew = Date.now() - Date.parse(rows[0]!.timestamp);
     assert.ok(skew > 9_000 && skew < 70_000, `corrected timestamp is ${skew} ms before now`);
@@ -169,7 +188,11 @@ describe('the collector', () => {
     await until('landing', () => (platform.lander.pending() === 0 ? true : undefined), 20_000, 50);
     const rows = pondJson<Array<{ user_id: string }>>(dir, 'query', 'select user_id from events');
     assert.deepEqual(rows.map((r) => r.user_id).sort(), [...accepted].sort());
-    const dead = pondJson<Array<{ raw: string; reason: string; stream: string }>>(dir, 'query', "select _raw as raw, reason, stream from dead_letters where stream = 'events'");
+    const dead = pondJson<Array<{ raw: string; reason: string; stream: string }>>(
+      dir,
+      'query',
+      "select _raw as raw, reason, stream from dead_letters where stream = 'events'",
+    );
     for (const id of deadLettered) {
       const letter = dead.find((d) => d.raw.includes(`"${id}"`));
       assert.ok(letter, `dead letter for ${id}`);

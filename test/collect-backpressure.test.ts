@@ -18,8 +18,14 @@ describe('a full or failed buffer', () => {
     let platform = await startPlatform({ ctx, port: 0 });
     const hour = new Date(Date.now() - 3_600_000).toISOString();
     let n = 0;
-    const body = () => Array.from({ length: 1000 }, () => JSON.stringify({ messageId: `m${++n}`, user_id: 'u', time_utc: hour, amount: 1, pad: 'x'.repeat(300) })).join('\n');
-    const send = (url: string) => fetch(`${url}/v1/streams/events/events`, { method: 'POST', body: body(), headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': APP_KEY } });
+    const body = () =>
+      Array.from({ length: 1000 }, () => JSON.stringify({ messageId: `m${++n}`, user_id: 'u', time_utc: hour, amount: 1, pad: 'x'.repeat(300) })).join('\n');
+    const send = (url: string) =>
+      fetch(`${url}/v1/streams/events/events`, {
+        method: 'POST',
+        body: body(),
+        headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': APP_KEY },
+      });
     try {
       // Landing runs every 200 ms in this project, so fill the buffer faster than it drains.
       const statuses: number[] = [];
@@ -40,7 +46,11 @@ describe('a full or failed buffer', () => {
       const again = await send(platform.url);
       assert.equal(again.status, 200, await again.text());
       await until('landing', () => (platform.lander.pending() === 0 ? true : undefined), 60_000, 50);
-      assert.equal(pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from events')[0]?.n, accepted + 1000, 'every accepted event landed, and nothing of the refused requests');
+      assert.equal(
+        pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from events')[0]?.n,
+        accepted + 1000,
+        'every accepted event landed, and nothing of the refused requests',
+      );
 
       // A buffer that cannot write answers 503 and /readyz says so.
       await platform.log.close();

@@ -73,7 +73,11 @@ describe('collection survives kill -9', () => {
       const deadline = Date.now() + 60_000;
       let counts = { n: 0, distinct: 0 };
       while (Date.now() < deadline) {
-        counts = pondJson<Array<{ n: number; distinct: number }>>(dir, 'query', 'select count(*) as n, count(distinct _message_id) as "distinct" from events')[0]!;
+        counts = pondJson<Array<{ n: number; distinct: number }>>(
+          dir,
+          'query',
+          'select count(*) as n, count(distinct _message_id) as "distinct" from events',
+        )[0]!;
         if (counts.distinct >= acked.size) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

@@ -78,7 +78,9 @@ async function everyValue(folder: string): Promise<string[]> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    const reader = await conn.runAndReadAll(`select * from read_parquet('${folder.replaceAll("'", "''")}/**/*.parquet', union_by_name = true, hive_partitioning = false)`);
+    const reader = await conn.runAndReadAll(
+      `select * from read_parquet('${folder.replaceAll("'", "''")}/**/*.parquet', union_by_name = true, hive_partitioning = false)`,
+    );
     return reader.getRowObjectsJson().flatMap((r) => Object.values(r).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))));
   } finally {
     conn.closeSync();
@@ -92,7 +94,16 @@ describe('protection before the buffer', () => {
     const hour = new Date(Date.now() - 3_600_000).toISOString();
     const ids = Array.from({ length: 6 }, (_, i) => `user-${4711 + i}-k`);
     const emails = ids.map((id) => `${id}@mail.example`);
-    const secrets = [...ids, ...emails, CLIENT_IP, 'dead-native@mail.example', 'dead-web@mail.example', 'user-dead-native', 'user-dead-web', 'loose@mail.example'];
+    const secrets = [
+      ...ids,
+      ...emails,
+      CLIENT_IP,
+      'dead-native@mail.example',
+      'dead-web@mail.example',
+      'user-dead-native',
+      'user-dead-web',
+      'loose@mail.example',
+    ];
 
     // Collection only (no lander yet): the collector of `pond up`, on the project's buffer.
     const ctx = await openContext({ project: dir });
@@ -120,7 +131,9 @@ describe('protection before the buffer', () => {
         headers: { 'content-type': 'application/json', 'x-forwarded-for': CLIENT_IP, authorization: basic },
         body: JSON.stringify({
           batch: [
-            ...ids.slice(3).map((id, i) => ({ type: 'track', event: 'Signed Up', userId: id, timestamp: hour, properties: { email: emails[3 + i], n: 10 + i } })),
+            ...ids
+              .slice(3)
+              .map((id, i) => ({ type: 'track', event: 'Signed Up', userId: id, timestamp: hour, properties: { email: emails[3 + i], n: 10 + i } })),
             { type: 'track', event: 'Broken', userId: 'user-dead-web', timestamp: 'not a time', properties: { email: 'dead-web@mail.example' } },
             'loose@mail.example',
           ],
@@ -133,7 +146,10 @@ describe('protection before the buffer', () => {
 
       // The buffer, byte for byte: nothing in clear.
       const bufferFiles = filesUnder(project.buffer.dir);
-      assert.ok(bufferFiles.some((f) => statSync(f).size > 0), `the buffer holds the events: ${bufferFiles.join(', ')}`);
+      assert.ok(
+        bufferFiles.some((f) => statSync(f).size > 0),
+        `the buffer holds the events: ${bufferFiles.join(', ')}`,
+      );
       for (const file of bufferFiles) {
         const bytes = readFileSync(file);
         for (const secret of secrets) assert.equal(bytes.indexOf(secret), -1, `${secret} is in clear in ${path.relative(dir, file)}`);
@@ -148,14 +164,32 @@ describe('protection before the buffer', () => {
       // An envelope as the previous version wrote it (event in clear): still lands, protected at landing.
       log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes });
       const old = receiptEncoder({ receivedAt: Date.now(), source: 'app', ip: CLIENT_IP, userAgent: null });
-      await log.append(EVENTS_TOPIC, [{ key: 'm-old', value: old('signups', 'm-old', Date.parse(hour), undefined, JSON.stringify({ user_id: 'user-old', email: 'old@mail.example', n: 99, time_utc: hour })), timestamp: Date.now() }]);
+      await log.append(EVENTS_TOPIC, [
+        {
+          key: 'm-old',
+          value: old(
+            'signups',
+            'm-old',
+            Date.parse(hour),
+            undefined,
+            JSON.stringify({ user_id: 'user-old', email: 'old@mail.example', n: 99, time_utc: hour }),
+          ),
+          timestamp: Date.now(),
+        },
+      ]);
       await log.close();
       secrets.push('user-old', 'old@mail.example');
 
       // Landing, as `pond up` does.
       const platform = await startPlatform({ ctx, port: 0 });
       try {
-        await until('everything landed', () => (platform.lander.pending() === 0 && pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from signups')[0]?.n === 4 ? true : undefined), 30_000, 200);
+        await until(
+          'everything landed',
+          () =>
+            platform.lander.pending() === 0 && pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from signups')[0]?.n === 4 ? true : undefined,
+          30_000,
+          200,
+        );
       } finally {
         await platform.close();
       }
@@ -173,7 +207,10 @@ describe('protection before the buffer', () => {
     // Native rows: pseudonyms and ciphertext, that --decrypt reads; the forgotten one anonymized, `_raw` null.
     type Row = { user_id: string | null; email: string | null; n: number; _raw: string | null; _ip: string | null };
     const rows = pondJson<Row[]>(dir, 'query', 'select user_id, email, n, _raw, _ip from signups order by n');
-    assert.deepEqual(rows.map((r) => r.n), [0, 1, 2, 99]);
+    assert.deepEqual(
+      rows.map((r) => r.n),
+      [0, 1, 2, 99],
+    );
     for (const r of rows.filter((r) => r.n !== 1)) {
       assert.match(r.user_id ?? '', /^ps_/);
       for (const v of [r.email, r._raw, r._ip]) assert.ok(v?.startsWith(`enc:v1:${r.user_id}:`), `${v}`);
@@ -199,10 +236,21 @@ describe('protection before the buffer', () => {
     for (const r of webShown) assert.equal(r._ip, CLIENT_IP);
 
     // Dead letters: the subject's `_raw` encrypted under its key, and readable; reasons quote nothing of the event.
-    const letters = pondJson<Array<{ stream: string; reason: string; _raw: string }>>(dir, 'query', 'select stream, reason, _raw from dead_letters order by stream, reason', '--decrypt');
+    const letters = pondJson<Array<{ stream: string; reason: string; _raw: string }>>(
+      dir,
+      'query',
+      'select stream, reason, _raw from dead_letters order by stream, reason',
+      '--decrypt',
+    );
     assert.equal(letters.length, 3);
-    assert.ok(letters.some((l) => l._raw.includes('dead-native@mail.example')), 'decrypted native dead letter');
-    assert.ok(letters.some((l) => l._raw.includes('dead-web@mail.example')), 'decrypted Segment dead letter');
+    assert.ok(
+      letters.some((l) => l._raw.includes('dead-native@mail.example')),
+      'decrypted native dead letter',
+    );
+    assert.ok(
+      letters.some((l) => l._raw.includes('dead-web@mail.example')),
+      'decrypted Segment dead letter',
+    );
   });
 });
 

@@ -26,13 +26,16 @@ const START = Math.floor(Date.now() / 3_600_000) * 3_600_000 - HOURS * 3_600_000
 function project(start = START): string {
   const dir = makeProject({ 'pipelines/p.ts': PIPELINE, 'schemas/events.json': EVENTS_SCHEMA });
   const events = [];
-  for (let h = 0; h < HOURS; h++) for (let i = 0; i < 5; i++) events.push({ user_id: `u${(h + i) % 7}`, time_utc: new Date(start + h * 3_600_000 + i * 60_000).toISOString(), amount: h * 10 + i });
+  for (let h = 0; h < HOURS; h++)
+    for (let i = 0; i < 5; i++)
+      events.push({ user_id: `u${(h + i) % 7}`, time_utc: new Date(start + h * 3_600_000 + i * 60_000).toISOString(), amount: h * 10 + i });
   writeFileSync(path.join(dir, 'events.ndjson'), ndjson(events));
   pondJson(dir, 'load', 'events', path.join(dir, 'events.ndjson'));
   return dir;
 }
 
-const SNAPSHOT = "select 'per_user' as d, user_id, sum(n) as n, sum(amount) as amount, count(*) as partitions from per_user group by user_id union all select 'daily', user_id, sum(n), sum(amount), count(*) from daily group by user_id order by 1, 2";
+const SNAPSHOT =
+  "select 'per_user' as d, user_id, sum(n) as n, sum(amount) as amount, count(*) as partitions from per_user group by user_id union all select 'daily', user_id, sum(n), sum(amount), count(*) from daily group by user_id order by 1, 2";
 
 /** Every version the state store calls current is whole: its manifest and every listed file exist with their sizes. */
 async function assertCurrentVersionsWhole(dir: string): Promise<number> {
@@ -65,7 +68,13 @@ describe('kill -9 during pond build', () => {
     let kills = 0;
     try {
       // Kill while builds are in flight: once some runs have started, after a few more milliseconds.
-      for (const [runs, extraMs] of [[3, 0], [40, 7], [90, 13], [160, 3], [260, 21]] as const) {
+      for (const [runs, extraMs] of [
+        [3, 0],
+        [40, 7],
+        [90, 13],
+        [160, 3],
+        [260, 21],
+      ] as const) {
         const child = spawnPond(dir, 'build');
         const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
         const deadline = Date.now() + 60_000;
@@ -78,7 +87,7 @@ describe('kill -9 during pond build', () => {
           kills++;
         }
         await exited;
-      // After each kill: whatever is current is whole, and the lake reads.
+        // After each kill: whatever is current is whole, and the lake reads.
         await assertCurrentVersionsWhole(dir);
         const q = pond(dir, 'query', 'select count(*) as n from per_user');
         assert.equal(q.status, 0, q.stderr);
@@ -111,7 +120,7 @@ describe('kill -9 during pond load', () => {
     // the stream holds 0, 250,000 or 300,000 events, never another number.
     const counts: number[] = [];
     for (const delayMs of [1500, 3000, 4500]) {
-      const before = delayMs === 1500 ? 0 : counts[counts.length - 1] ?? 0;
+      const before = delayMs === 1500 ? 0 : (counts[counts.length - 1] ?? 0);
       const child = spawnPond(dir, 'load', 'events', path.join(dir, 'big.ndjson'));
       const exited = new Promise((resolve) => child.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -50,14 +50,26 @@ describe('pond export-subject', () => {
 
     // Streams: personal fields decrypted, identifiers as pseudonyms, `_raw` the event as received.
     const web = section(ada.streams, 'web_events');
-    assert.deepEqual(web.map((r) => r.messageId), ['m-ada-1', 'm-ada-2']);
+    assert.deepEqual(
+      web.map((r) => r.messageId),
+      ['m-ada-1', 'm-ada-2'],
+    );
     assert.deepEqual(web[0]?.traits, { email: 'ada@mail.example', name: 'Ada L' });
     assert.equal(web[0]?.userId, ada.pseudonym);
-    assert.deepEqual(web.map((r) => JSON.parse(r._raw as string).userId), ['user-ada', 'user-ada']);
+    assert.deepEqual(
+      web.map((r) => JSON.parse(r._raw as string).userId),
+      ['user-ada', 'user-ada'],
+    );
     const profile = section(ada.streams, 'users');
-    assert.deepEqual(profile.map((r) => r.name), ['Ada Lovelace']);
+    assert.deepEqual(
+      profile.map((r) => r.name),
+      ['Ada Lovelace'],
+    );
     const app = section(ada.streams, 'user_events');
-    assert.deepEqual(app.map((r) => r.event_type), ['login', 'button_pressed']);
+    assert.deepEqual(
+      app.map((r) => r.event_type),
+      ['login', 'button_pressed'],
+    );
     assert.ok(app.every((r) => r.user_id === ada.pseudonym && JSON.parse(r._raw as string).device_id === 'dev-ada'));
     assert.deepEqual(ada.counts.streams, { user_events: 2, users: 1, web_events: 2 });
 
@@ -69,15 +81,28 @@ describe('pond export-subject', () => {
 
     // Datasets: the derived rows, by pseudonym.
     assert.deepEqual(ada.counts.datasets, { clean_purchases: 1, purchase_items: 1, clean_logins: 1 });
-    assert.deepEqual(section(ada.datasets, 'clean_logins').map((r) => [r.user_id, r.method]), [[ada.pseudonym, 'sso']]);
+    assert.deepEqual(
+      section(ada.datasets, 'clean_logins').map((r) => [r.user_id, r.method]),
+      [[ada.pseudonym, 'sso']],
+    );
     const items = section(ada.datasets, 'purchase_items');
-    assert.deepEqual(items.map((r) => [r.user_id, r.sku, r.plan]), [[ada.pseudonym, 'LED-4PK', 'pro']]);
-    assert.deepEqual(section(ada.datasets, 'clean_purchases').map((r) => r.user_id), [ada.pseudonym]);
+    assert.deepEqual(
+      items.map((r) => [r.user_id, r.sku, r.plan]),
+      [[ada.pseudonym, 'LED-4PK', 'pro']],
+    );
+    assert.deepEqual(
+      section(ada.datasets, 'clean_purchases').map((r) => r.user_id),
+      [ada.pseudonym],
+    );
 
     // Nothing of Bob's (nor Carol's) is in Ada's export.
     const text = JSON.stringify(ada);
-    for (const other of ['user-bob', 'bob@mail.example', 'Bob K', 'dev-bob', 'COF-1KG', bob.pseudonym, 'user-carol', 'm-carol-1', 'Carol Shaw']) assert.equal(text.includes(other), false, `${other} is in Ada's export`);
-    assert.deepEqual(section(bob.streams, 'web_events').map((r) => (r.traits as Row).email), ['bob@mail.example']);
+    for (const other of ['user-bob', 'bob@mail.example', 'Bob K', 'dev-bob', 'COF-1KG', bob.pseudonym, 'user-carol', 'm-carol-1', 'Carol Shaw'])
+      assert.equal(text.includes(other), false, `${other} is in Ada's export`);
+    assert.deepEqual(
+      section(bob.streams, 'web_events').map((r) => (r.traits as Row).email),
+      ['bob@mail.example'],
+    );
 
     // An unknown subject: exit 0, status unknown, empty sections (and a quote does not break the SQL).
     for (const subject of ['user-nobody', "x' or '1'='1"]) {
@@ -103,7 +128,10 @@ describe('pond export-subject', () => {
     assert.equal(gone.status, 'forgotten');
     assert.deepEqual(gone.streams, []);
     assert.deepEqual(gone.deadLetters, []);
-    assert.deepEqual(gone.datasets.map((d) => [d.name, d.count]), ada.datasets.map((d) => [d.name, d.count]));
+    assert.deepEqual(
+      gone.datasets.map((d) => [d.name, d.count]),
+      ada.datasets.map((d) => [d.name, d.count]),
+    );
     assert.equal(JSON.stringify(gone).includes('ada@mail.example'), false);
     assert.match(goneSaid, /was forgotten/);
     const rebuilt = pond(dir, 'build');

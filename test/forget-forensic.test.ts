@@ -24,7 +24,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatFindings } from './helpers/forensic-scan.ts';
-import { ForensicScenario, REBUILT_PARTITION, epochKeyFiles, forensicShop, partitionsWithSeveralVersions, sqliteStateFiles } from './helpers/forensic-scenario.ts';
+import {
+  ForensicScenario,
+  REBUILT_PARTITION,
+  epochKeyFiles,
+  forensicShop,
+  partitionsWithSeveralVersions,
+  sqliteStateFiles,
+} from './helpers/forensic-scenario.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pond-forget-forensic-'));
 after(() => {
@@ -33,26 +40,34 @@ after(() => {
 });
 
 describe('forgetting, read from the disk', () => {
-  it("leaves nothing of the subject in any file of the project: no clear value, no pseudonym outside the raw lake's identifiers, no key that unwraps", { timeout: 240_000 }, async () => {
-    const scenario = new ForensicScenario(forensicShop(root, 'sqlite'));
-    const state = { pseudonymExpectedIn: sqliteStateFiles(scenario.dir) };
-    try {
-      await scenario.prepare();
-      const superseded = partitionsWithSeveralVersions(scenario.lakeDir);
-      assert.ok(superseded.has(REBUILT_PARTITION), `the late event superseded a version of ${REBUILT_PARTITION}: ${JSON.stringify([...superseded])}`);
-      scenario.assertScanSeesAda(await scenario.scan(state));
+  it(
+    "leaves nothing of the subject in any file of the project: no clear value, no pseudonym outside the raw lake's identifiers, no key that unwraps",
+    { timeout: 240_000 },
+    async () => {
+      const scenario = new ForensicScenario(forensicShop(root, 'sqlite'));
+      const state = { pseudonymExpectedIn: sqliteStateFiles(scenario.dir) };
+      try {
+        await scenario.prepare();
+        const superseded = partitionsWithSeveralVersions(scenario.lakeDir);
+        assert.ok(superseded.has(REBUILT_PARTITION), `the late event superseded a version of ${REBUILT_PARTITION}: ${JSON.stringify([...superseded])}`);
+        scenario.assertScanSeesAda(await scenario.scan(state));
 
-      const { requestId, gc } = await scenario.forgetAda();
-      const found = await scenario.scan(state);
-      const findings = [...found.findings, ...scenario.unchanged()];
-      assert.equal(findings.length, 0, [
-        `${findings.length} findings of user-ada after forget request ${requestId} completed and \`pond gc --grace 0s\` ran (${found.files} files read, ${found.wrappedKeys} wrapped keys and ${found.epochKeys} epoch keys seen, .pond/keys: ${epochKeyFiles(scenario.dir).join(', ') || 'none'}):`,
-        formatFindings(findings),
-        `pond gc said: ${gc.trim()}`,
-      ].join('\n'));
-      scenario.assertAttackStillWorks(found, state.pseudonymExpectedIn);
-    } finally {
-      await scenario.stop();
-    }
-  });
+        const { requestId, gc } = await scenario.forgetAda();
+        const found = await scenario.scan(state);
+        const findings = [...found.findings, ...scenario.unchanged()];
+        assert.equal(
+          findings.length,
+          0,
+          [
+            `${findings.length} findings of user-ada after forget request ${requestId} completed and \`pond gc --grace 0s\` ran (${found.files} files read, ${found.wrappedKeys} wrapped keys and ${found.epochKeys} epoch keys seen, .pond/keys: ${epochKeyFiles(scenario.dir).join(', ') || 'none'}):`,
+            formatFindings(findings),
+            `pond gc said: ${gc.trim()}`,
+          ].join('\n'),
+        );
+        scenario.assertAttackStillWorks(found, state.pseudonymExpectedIn);
+      } finally {
+        await scenario.stop();
+      }
+    },
+  );
 });

@@ -23,13 +23,16 @@ export const totals = dataset({ name: 'totals', inputs: { b: buyers }, sql: "sel
 export const counts = dataset({ name: 'counts', inputs: { ticks }, sql: "select count(*) as n from ticks" });
 `;
 
-const config = (policy?: string) => `import { defineConfig } from 'pond';\nexport default defineConfig({ name: 'test'${policy ? `, privacy: { forgotten: '${policy}' }` : ''} });\n`;
+const config = (policy?: string) =>
+  `import { defineConfig } from 'pond';\nexport default defineConfig({ name: 'test'${policy ? `, privacy: { forgotten: '${policy}' }` : ''} });\n`;
 
 describe('privacy.forgotten and staleness', () => {
   it('changes the code fingerprint of the datasets that read forgotten rows, and only theirs', async () => {
     // One project folder per config: a project's modules are imported once per process.
     const fingerprints = async (policy?: string) => {
-      const project = await loadProject(makeProject({ 'schemas/orders.json': SCHEMA, 'schemas/ticks.json': PLAIN, 'pipelines/p.ts': PIPELINE, 'pond.config.ts': config(policy) }));
+      const project = await loadProject(
+        makeProject({ 'schemas/orders.json': SCHEMA, 'schemas/ticks.json': PLAIN, 'pipelines/p.ts': PIPELINE, 'pond.config.ts': config(policy) }),
+      );
       return Object.fromEntries(['buyers', 'totals', 'counts'].map((n) => [n, project.datasets.get(n)?.codeFingerprint]));
     };
     const anonymize = await fingerprints();

@@ -22,7 +22,8 @@ export const per_hour = dataset({ name: 'per_hour', inputs: { events }, retentio
 export const daily = dataset({ name: 'daily', partition: 'day', inputs: { h: per_hour }, sql: 'select user_id, sum(n) as n, sum(amount) as amount from h group by user_id' });
 `;
 const DATASETS = ['events', 'per_hour', 'daily'];
-const SNAPSHOT = "select 'events' as d, user_id, count(*) as n, sum(amount) as amount from events group by user_id union all select 'per_hour', user_id, sum(n), sum(amount) from per_hour group by user_id union all select 'daily', user_id, sum(n), sum(amount) from daily group by user_id order by 1, 2";
+const SNAPSHOT =
+  "select 'events' as d, user_id, count(*) as n, sum(amount) as amount from events group by user_id union all select 'per_hour', user_id, sum(n), sum(amount) from per_hour group by user_id union all select 'daily', user_id, sum(n), sum(amount) from daily group by user_id order by 1, 2";
 const DAY = 86_400_000;
 
 interface GcJson {
@@ -37,7 +38,14 @@ interface GcJson {
  */
 function project(pipeline = PIPELINE, start = Math.floor(Date.now() / DAY) * DAY - DAY + 3_600_000, count = 3, stepMs = 3_600_000): string {
   const dir = makeProject({ 'pond.config.ts': CONFIG, 'pipelines/p.ts': pipeline, 'schemas/events.json': EVENTS_SCHEMA });
-  const batch = (offset: number) => ndjson(Array.from({ length: count }, (_, h) => ({ user_id: `u${h % 3}`, time_utc: new Date(start + h * stepMs + offset).toISOString(), amount: h + offset / 1000 })));
+  const batch = (offset: number) =>
+    ndjson(
+      Array.from({ length: count }, (_, h) => ({
+        user_id: `u${h % 3}`,
+        time_utc: new Date(start + h * stepMs + offset).toISOString(),
+        amount: h + offset / 1000,
+      })),
+    );
   writeFileSync(path.join(dir, 'a.ndjson'), batch(stepMs / 4));
   writeFileSync(path.join(dir, 'b.ndjson'), batch((3 * stepMs) / 4));
   return dir;
@@ -45,7 +53,14 @@ function project(pipeline = PIPELINE, start = Math.floor(Date.now() / DAY) * DAY
 
 /** Load, build, load more, build, then rebuild everything twice: superseded versions in every dataset. */
 function buildHistory(dir: string): void {
-  for (const args of [['load', 'events', path.join(dir, 'a.ndjson')], ['build'], ['load', 'events', path.join(dir, 'b.ndjson')], ['build'], ['build', '--force'], ['build', '--force']]) {
+  for (const args of [
+    ['load', 'events', path.join(dir, 'a.ndjson')],
+    ['build'],
+    ['load', 'events', path.join(dir, 'b.ndjson')],
+    ['build'],
+    ['build', '--force'],
+    ['build', '--force'],
+  ]) {
     const r = pond(dir, ...args);
     assert.equal(r.status, 0, `pond ${args.join(' ')}: ${r.stderr}`);
   }
@@ -116,7 +131,14 @@ describe('pond gc: retention of superseded versions', () => {
     const history = await versionsByPartition(dir);
     const committed = (key: string) => (history.get(key) ?? []).filter((v) => v.state === 'committed');
     // Newest first: [current, superseded 1, superseded 2, …].
-    const superseded = (dataset: string, skip: number) => [...history].filter(([k]) => k.startsWith(`${dataset} `)).flatMap(([k]) => committed(k).slice(1 + skip).map((v) => v.id));
+    const superseded = (dataset: string, skip: number) =>
+      [...history]
+        .filter(([k]) => k.startsWith(`${dataset} `))
+        .flatMap(([k]) =>
+          committed(k)
+            .slice(1 + skip)
+            .map((v) => v.id),
+        );
     const rawOld = superseded('events', 0);
     assert.equal(rawOld.length, 3, 'the first load of each hour is superseded by the second');
 
@@ -133,7 +155,10 @@ describe('pond gc: retention of superseded versions', () => {
     const run10 = pondJson<GcJson>(dir, 'gc', '--now', later(10));
     assert.deepEqual(run10.versions.map((v) => v.id).sort(), [...rawOld].sort());
     // Raw versions list the files of the version before: only their manifests go.
-    assert.deepEqual(run10.datasets.map((d) => [d.dataset, d.versions, d.files, d.bytes]), [['events', 3, 3, 0]]);
+    assert.deepEqual(
+      run10.datasets.map((d) => [d.dataset, d.versions, d.files, d.bytes]),
+      [['events', 3, 3, 0]],
+    );
     const run40 = pondJson<GcJson>(dir, 'gc', '--now', later(40));
     const deleted = [...run10.versions, ...run40.versions].map((v) => v.id).sort();
     assert.deepEqual(deleted, [...expected40].sort());
@@ -152,7 +177,13 @@ describe('pond gc: retention of superseded versions', () => {
     assert.deepEqual(pondJson(dir, 'query', SNAPSHOT), before, 'current versions read back the same');
 
     const log = pondJson<Array<{ kind: string; versionId: string | null; dataset: string }>>(dir, 'gc', '--log');
-    assert.deepEqual(log.filter((e) => e.kind === 'version').map((e) => e.versionId).sort(), deleted);
+    assert.deepEqual(
+      log
+        .filter((e) => e.kind === 'version')
+        .map((e) => e.versionId)
+        .sort(),
+      deleted,
+    );
     const text = pond(dir, 'gc', '--log');
     assert.equal(text.status, 0);
     assert.match(text.stdout, /per_hour/);
@@ -160,12 +191,12 @@ describe('pond gc: retention of superseded versions', () => {
   });
 
   it('refuses a bad retention with exit 2, naming the file and the field', { timeout: 60_000 }, () => {
-    const dir = project(PIPELINE.replace("retention: { versions: { keep: 1, for: '20d' } }", "retention: { versions: { keep: -1 } }"));
+    const dir = project(PIPELINE.replace("retention: { versions: { keep: 1, for: '20d' } }", 'retention: { versions: { keep: -1 } }'));
     const r = pond(dir, 'gc', '--dry-run');
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /pipelines\/p\.ts/);
     assert.match(r.stderr, /retention\.versions\.keep/);
-    const partitions = project(PIPELINE.replace("retention: { versions: { keep: 0 } }", "retention: { partitions: { for: '13mo' } }"));
+    const partitions = project(PIPELINE.replace('retention: { versions: { keep: 0 } }', "retention: { partitions: { for: '13mo' } }"));
     const p = pond(partitions, 'status');
     assert.equal(p.status, 2, p.stderr);
     assert.match(p.stderr, /retention\.partitions/);
@@ -178,7 +209,8 @@ import { dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', partition: 'minute', lateness: '0s', retention: { versions: { keep: 0 } } });
 export const per_minute = dataset({ name: 'per_minute', inputs: { events }, retention: { versions: { keep: 0 } }, sql: 'select user_id, count(*) as n, sum(amount) as amount from events group by user_id' });
 `;
-const MINUTE_SNAPSHOT = "select 'events' as d, user_id, count(*) as n, sum(amount) as amount from events group by user_id union all select 'per_minute', user_id, sum(n), sum(amount) from per_minute group by user_id order by 1, 2";
+const MINUTE_SNAPSHOT =
+  "select 'events' as d, user_id, count(*) as n, sum(amount) as amount from events group by user_id union all select 'per_minute', user_id, sum(n), sum(amount) from per_minute group by user_id order by 1, 2";
 
 describe('kill -9 during pond gc', () => {
   it('never leaves a known version without its files, and the next gc sweeps every leftover', { timeout: 300_000 }, async (t) => {
@@ -251,54 +283,90 @@ describe('retention.partitions', () => {
     const hours = 5 * 24 - 2;
     const dir = project(EXPIRING, start, hours, HOUR);
     for (const args of [['load', 'events', path.join(dir, 'a.ndjson')], ['build']]) assert.equal(pond(dir, ...args).status, 0, args.join(' '));
-    const totals = "select (select count(*) from events) as events, (select sum(n) from per_hour) as per_hour, (select sum(n) from daily) as daily";
+    const totals = 'select (select count(*) from events) as events, (select sum(n) from per_hour) as per_hour, (select sum(n) from daily) as daily';
     const [before] = pondJson<Array<{ events: number; per_hour: number; daily: number }>>(dir, 'query', totals);
     assert.equal(before?.events, hours);
 
     // The clock of the collection: the middle of this hour, and then a day later.
     const now = hourNow + HOUR / 2;
     const iso = (ms: number) => new Date(ms).toISOString();
-    const expiredBefore = (at: number, keep = 2 * DAY) => Array.from({ length: hours }, (_, h) => start + h * HOUR).filter((t) => t < Math.floor((at - keep) / HOUR) * HOUR).map(hourKey);
+    const expiredBefore = (at: number, keep = 2 * DAY) =>
+      Array.from({ length: hours }, (_, h) => start + h * HOUR)
+        .filter((t) => t < Math.floor((at - keep) / HOUR) * HOUR)
+        .map(hourKey);
     const expected = expiredBefore(now);
     assert.ok(expected.length > 24, `${expected.length} hours to expire`);
 
     const dry = pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', iso(now));
-    const keysOf = (dataset: string) => dry.partitions.filter((p) => p.dataset === dataset).map((p) => p.key).sort();
+    const keysOf = (dataset: string) =>
+      dry.partitions
+        .filter((p) => p.dataset === dataset)
+        .map((p) => p.key)
+        .sort();
     assert.deepEqual(keysOf('events'), expected.sort());
     // A dataset with its own retention is never built past its horizon, so it has nothing to expire: a day of hours.
     assert.deepEqual(keysOf('recent'), []);
     const recent = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from recent')[0]?.n ?? 0;
     assert.ok(recent >= 21 && recent <= 24, `recent holds the last day's hours, not all ${hours}: ${recent}`);
-    assert.deepEqual(dry.partitions.filter((p) => p.dataset === 'per_hour' || p.dataset === 'daily'), [], 'datasets without retention keep their partitions forever');
+    assert.deepEqual(
+      dry.partitions.filter((p) => p.dataset === 'per_hour' || p.dataset === 'daily'),
+      [],
+      'datasets without retention keep their partitions forever',
+    );
     assert.equal(pondJson<Array<{ events: number }>>(dir, 'query', totals)[0]?.events, hours, 'a dry run deletes nothing');
 
     const done = pondJson<PartitionGcJson>(dir, 'gc', '--now', iso(now));
     assert.equal(done.datasets.find((d) => d.dataset === 'events')?.partitions, expected.length);
     const [after] = pondJson<Array<{ events: number; per_hour: number; daily: number }>>(dir, 'query', totals);
-    assert.deepEqual(after, { events: hours - expected.length, per_hour: before?.per_hour, daily: before?.daily }, 'the raw hours are gone; what was built from them stays');
+    assert.deepEqual(
+      after,
+      { events: hours - expected.length, per_hour: before?.per_hour, daily: before?.daily },
+      'the raw hours are gone; what was built from them stays',
+    );
     // Not a file of an expired hour is left, and every remaining version is whole.
     const expiredFolders = expected.map((k) => `date=${k.slice(0, 10)}/hour=${k.slice(11, 13)}/`);
-    assert.deepEqual(lakeFiles(dir).filter((f) => f.startsWith('raw/events/') && expiredFolders.some((folder) => f.includes(folder))), []);
+    assert.deepEqual(
+      lakeFiles(dir).filter((f) => f.startsWith('raw/events/') && expiredFolders.some((folder) => f.includes(folder))),
+      [],
+    );
     const referenced = await assertVersionsWhole(dir, [...DATASETS, 'recent']);
-    assert.deepEqual(lakeFiles(dir).filter((f) => !referenced.has(f)), []);
+    assert.deepEqual(
+      lakeFiles(dir).filter((f) => !referenced.has(f)),
+      [],
+    );
     // The planner does not want the expired windows back: nothing before the horizon is planned
     // (an hour that completed since the build above may be, at an hour boundary).
     const plan = pondJson<{ datasets: Array<{ name: string; ranges: Array<{ from: string }> }> }>(dir, 'build', '--dry-run');
     const horizon = (keep: number) => hourKey(Math.floor((Date.now() - keep) / HOUR) * HOUR);
-    assert.deepEqual(plan.datasets.flatMap((d) => d.ranges.filter((r) => r.from < horizon(d.name === 'recent' ? DAY : 2 * DAY)).map((r) => `${d.name} ${r.from}`)), []);
+    assert.deepEqual(
+      plan.datasets.flatMap((d) => d.ranges.filter((r) => r.from < horizon(d.name === 'recent' ? DAY : 2 * DAY)).map((r) => `${d.name} ${r.from}`)),
+      [],
+    );
     // Recorded, one row per partition.
-    const logged = await withState(dir, async (state) => (await state.gcLog({ limit: 10_000 })).filter((e) => e.kind === 'partition' && e.dataset === 'events'));
+    const logged = await withState(dir, async (state) =>
+      (await state.gcLog({ limit: 10_000 })).filter((e) => e.kind === 'partition' && e.dataset === 'events'),
+    );
     assert.deepEqual(logged.map((e) => e.key).sort(), expected.sort());
     assert.match(pond(dir, 'gc', '--log').stdout, /window ended before/);
 
     // A day later, exactly the next day of raw hours goes.
     const next = pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', iso(now + DAY));
-    assert.deepEqual(next.partitions.filter((p) => p.dataset === 'events').map((p) => p.key).sort(), expiredBefore(now + DAY).filter((k) => !expected.includes(k)).sort());
+    assert.deepEqual(
+      next.partitions
+        .filter((p) => p.dataset === 'events')
+        .map((p) => p.key)
+        .sort(),
+      expiredBefore(now + DAY)
+        .filter((k) => !expected.includes(k))
+        .sort(),
+    );
     assert.equal(next.partitions.filter((p) => p.dataset === 'events').length, 24);
   });
 
   it('refuses partition retention on an unpartitioned dataset, naming the field', { timeout: 60_000 }, () => {
-    const dir = project(`${EXPIRING}\nexport const total = dataset({ name: 'total', partition: 'none', inputs: { events }, retention: { partitions: '30d' }, sql: 'select count(*) as n from events' });\n`);
+    const dir = project(
+      `${EXPIRING}\nexport const total = dataset({ name: 'total', partition: 'none', inputs: { events }, retention: { partitions: '30d' }, sql: 'select count(*) as n from events' });\n`,
+    );
     const r = pond(dir, 'status');
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /dataset "total" field retention\.partitions/);
@@ -335,7 +403,11 @@ describe('kill -9 during partition expiry', () => {
     // The files the killed runs left were written a moment ago: no grace, so that they are swept now.
     assert.equal(pond(dir, 'gc', '--now', now, '--grace', '0s').status, 0);
     const referenced = await assertVersionsWhole(dir, ['events']);
-    assert.deepEqual(lakeFiles(dir).filter((f) => !referenced.has(f)), [], 'every file left by a killed gc was swept');
+    assert.deepEqual(
+      lakeFiles(dir).filter((f) => !referenced.has(f)),
+      [],
+      'every file left by a killed gc was swept',
+    );
     assert.deepEqual(pondJson<PartitionGcJson>(dir, 'gc', '--dry-run', '--now', now).partitions, []);
     assert.equal(pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from events')[0]?.n, minutes - total);
   });

@@ -53,91 +53,112 @@ const dayKey = (ms: number) => `${new Date(ms).toISOString().slice(0, 10)}T00:00
 const dayFolder = (ms: number) => `date=${new Date(ms).toISOString().slice(0, 10)}`;
 
 describe('pond gc and sinks', () => {
-  it('removes expiring partitions from every sink before expiring them; a failing sink keeps its dataset\'s partitions for the next collection', { timeout: 240_000 }, async () => {
-    const today = Math.floor(Date.now() / DAY) * DAY;
-    // Hourly events over the days D-4 … D-2, and one early on D-1 that closes D-2.
-    const events = [
-      ...Array.from({ length: 72 }, (_, h) => ({ user_id: `u${h % 3}`, time_utc: new Date(today - 4 * DAY + h * 3_600_000 + 900_000).toISOString(), amount: h })),
-      { user_id: 'u0', time_utc: new Date(today - DAY + 1_800_000).toISOString(), amount: 1 },
-    ];
-    const dir = makeProject({ 'pipelines/p.ts': pipeline(FAILING), 'schemas/events.json': EVENTS_SCHEMA, 'a.ndjson': ndjson(events) });
-    for (const args of [['load', 'events', path.join(dir, 'a.ndjson')], ['build']]) {
-      const r = pond(dir, ...args);
-      assert.equal(r.status, 0, `pond ${args.join(' ')}: ${r.stderr}`);
-    }
-    // Retention 3d keeps D-3 onwards now (D-4 was never built); a day later, D-3 expires.
-    const [expiring, staying] = [dayKey(today - 3 * DAY), dayKey(today - 2 * DAY)];
-    const partitionsOf = (file: string, table: string): string[] => {
-      const db = new Sqlite(path.join(dir, file), { readonly: true });
-      try {
-        return (db.prepare(`select distinct _pond_partition as p from ${table} order by 1`).all() as Array<{ p: string }>).map((r) => r.p);
-      } finally {
-        db.close();
+  it(
+    "removes expiring partitions from every sink before expiring them; a failing sink keeps its dataset's partitions for the next collection",
+    { timeout: 240_000 },
+    async () => {
+      const today = Math.floor(Date.now() / DAY) * DAY;
+      // Hourly events over the days D-4 … D-2, and one early on D-1 that closes D-2.
+      const events = [
+        ...Array.from({ length: 72 }, (_, h) => ({
+          user_id: `u${h % 3}`,
+          time_utc: new Date(today - 4 * DAY + h * 3_600_000 + 900_000).toISOString(),
+          amount: h,
+        })),
+        { user_id: 'u0', time_utc: new Date(today - DAY + 1_800_000).toISOString(), amount: 1 },
+      ];
+      const dir = makeProject({ 'pipelines/p.ts': pipeline(FAILING), 'schemas/events.json': EVENTS_SCHEMA, 'a.ndjson': ndjson(events) });
+      for (const args of [['load', 'events', path.join(dir, 'a.ndjson')], ['build']]) {
+        const r = pond(dir, ...args);
+        assert.equal(r.status, 0, `pond ${args.join(' ')}: ${r.stderr}`);
       }
-    };
-    const csv = (ms: number) => path.join(dir, 'exports/daily', dayFolder(ms), 'data.csv');
-    const built = partitionsOf('serve.db', 'daily');
-    assert.deepEqual(built.slice(0, 2), [expiring, staying]);
-    assert.ok(existsSync(csv(today - 3 * DAY)) && existsSync(csv(today - 2 * DAY)));
-
-    const later = new Date(Date.now() + DAY).toISOString();
-    const gc = (...args: string[]) => pond(dir, 'gc', '--now', later, ...args);
-    const gcJson = (...args: string[]) => {
-      const r = gc(...args, '--json');
-      return { status: r.status, json: JSON.parse(r.stdout) as GcJson, stderr: r.stderr };
-    };
-    const summary = (s: SinkRemovalJson[]) => s.map((r) => `${r.dataset}/${r.sink} ${r.partitions.join(',')}${r.error ? ' failed' : ''}`).sort();
-
-    // A dry run says which sink would lose which partition, and touches none (the unreachable one included).
-    const dry = gcJson('--dry-run');
-    assert.equal(dry.status, 0, dry.stderr);
-    assert.deepEqual(summary(dry.json.sinks), [`daily/csv ${expiring}`, `daily/sqlite ${expiring}`, `mirrored/mirror ${expiring}`]);
-    assert.deepEqual(dry.json.partitions.map((p) => `${p.dataset} ${p.key}`).sort(), [`daily ${expiring}`, `mirrored ${expiring}`]);
-    assert.match(gc('--dry-run').stdout, /daily: would remove from sink sqlite: 1 partition\b/);
-    assert.deepEqual(partitionsOf('serve.db', 'daily'), built);
-    assert.ok(existsSync(csv(today - 3 * DAY)));
-
-    // The collection: out of the table and the files, then expired; the unreachable sink holds mirrored back (exit 1), not daily.
-    const run = gcJson();
-    assert.equal(run.status, 1, run.stderr);
-    assert.deepEqual(summary(run.json.sinks), [`daily/csv ${expiring}`, `daily/sqlite ${expiring}`, 'mirrored/mirror  failed']);
-    assert.match(run.json.sinks.find((s) => s.sink === 'mirror')?.error ?? '', /dataset "mirrored" sink "mirror": cannot connect to PostgreSQL/);
-    assert.deepEqual(run.json.partitions.map((p) => `${p.dataset} ${p.key}`), [`daily ${expiring}`]);
-    assert.deepEqual([run.json.totals.sinkRemovals, run.json.totals.sinkErrors], [2, 1]);
-    assert.deepEqual(partitionsOf('serve.db', 'daily'), built.slice(1));
-    assert.ok(!existsSync(path.dirname(csv(today - 3 * DAY))), 'the expired day\'s file and folder are gone');
-    assert.ok(existsSync(csv(today - 2 * DAY)));
-    const again = gc();
-    assert.equal(again.status, 1);
-    assert.match(again.stdout, /mirrored: removing from sink mirror failed, so its expiring partitions stay until the next collection: .*cannot connect to PostgreSQL/);
-    assert.deepEqual(gcJson('--dry-run').json.partitions.map((p) => `${p.dataset} ${p.key}`), [`mirrored ${expiring}`], 'mirrored still has the day in the lake');
-
-    // The publisher never puts back a partition past the horizon: as of a day later, only D-2 is published.
-    const ctx = await openContext({ project: dir }, { readOnly: true });
-    try {
-      const keysPublished = async (now: number) => {
-        const publisher = new Publisher(ctx, { now: () => now });
+      // Retention 3d keeps D-3 onwards now (D-4 was never built); a day later, D-3 expires.
+      const [expiring, staying] = [dayKey(today - 3 * DAY), dayKey(today - 2 * DAY)];
+      const partitionsOf = (file: string, table: string): string[] => {
+        const db = new Sqlite(path.join(dir, file), { readonly: true });
         try {
-          return (await publisher.catchUp({ datasets: ['mirrored'], force: true, ignoreBackoff: true })).results.map((r) => r.key);
+          return (db.prepare(`select distinct _pond_partition as p from ${table} order by 1`).all() as Array<{ p: string }>).map((r) => r.p);
         } finally {
-          await publisher.close();
+          db.close();
         }
       };
-      assert.deepEqual(await keysPublished(Date.now()), built);
-      assert.deepEqual(await keysPublished(Date.parse(later)), built.slice(1));
-    } finally {
-      await ctx.close();
-    }
+      const csv = (ms: number) => path.join(dir, 'exports/daily', dayFolder(ms), 'data.csv');
+      const built = partitionsOf('serve.db', 'daily');
+      assert.deepEqual(built.slice(0, 2), [expiring, staying]);
+      assert.ok(existsSync(csv(today - 3 * DAY)) && existsSync(csv(today - 2 * DAY)));
 
-    // With a sink that works, the next collection removes (nothing there: the file is not even created) and expires.
-    writeFileSync(path.join(dir, 'pipelines/p.ts'), pipeline(WORKING));
-    const fixed = gcJson();
-    assert.equal(fixed.status, 0, fixed.stderr);
-    assert.deepEqual(summary(fixed.json.sinks), [`mirrored/mirror ${expiring}`]);
-    assert.deepEqual(fixed.json.partitions.map((p) => `${p.dataset} ${p.key}`), [`mirrored ${expiring}`]);
-    assert.ok(!existsSync(path.join(dir, 'mirror.db')));
-    assert.deepEqual(gcJson('--dry-run').json.sinks, [], 'nothing left to remove');
-  });
+      const later = new Date(Date.now() + DAY).toISOString();
+      const gc = (...args: string[]) => pond(dir, 'gc', '--now', later, ...args);
+      const gcJson = (...args: string[]) => {
+        const r = gc(...args, '--json');
+        return { status: r.status, json: JSON.parse(r.stdout) as GcJson, stderr: r.stderr };
+      };
+      const summary = (s: SinkRemovalJson[]) => s.map((r) => `${r.dataset}/${r.sink} ${r.partitions.join(',')}${r.error ? ' failed' : ''}`).sort();
+
+      // A dry run says which sink would lose which partition, and touches none (the unreachable one included).
+      const dry = gcJson('--dry-run');
+      assert.equal(dry.status, 0, dry.stderr);
+      assert.deepEqual(summary(dry.json.sinks), [`daily/csv ${expiring}`, `daily/sqlite ${expiring}`, `mirrored/mirror ${expiring}`]);
+      assert.deepEqual(dry.json.partitions.map((p) => `${p.dataset} ${p.key}`).sort(), [`daily ${expiring}`, `mirrored ${expiring}`]);
+      assert.match(gc('--dry-run').stdout, /daily: would remove from sink sqlite: 1 partition\b/);
+      assert.deepEqual(partitionsOf('serve.db', 'daily'), built);
+      assert.ok(existsSync(csv(today - 3 * DAY)));
+
+      // The collection: out of the table and the files, then expired; the unreachable sink holds mirrored back (exit 1), not daily.
+      const run = gcJson();
+      assert.equal(run.status, 1, run.stderr);
+      assert.deepEqual(summary(run.json.sinks), [`daily/csv ${expiring}`, `daily/sqlite ${expiring}`, 'mirrored/mirror  failed']);
+      assert.match(run.json.sinks.find((s) => s.sink === 'mirror')?.error ?? '', /dataset "mirrored" sink "mirror": cannot connect to PostgreSQL/);
+      assert.deepEqual(
+        run.json.partitions.map((p) => `${p.dataset} ${p.key}`),
+        [`daily ${expiring}`],
+      );
+      assert.deepEqual([run.json.totals.sinkRemovals, run.json.totals.sinkErrors], [2, 1]);
+      assert.deepEqual(partitionsOf('serve.db', 'daily'), built.slice(1));
+      assert.ok(!existsSync(path.dirname(csv(today - 3 * DAY))), "the expired day's file and folder are gone");
+      assert.ok(existsSync(csv(today - 2 * DAY)));
+      const again = gc();
+      assert.equal(again.status, 1);
+      assert.match(
+        again.stdout,
+        /mirrored: removing from sink mirror failed, so its expiring partitions stay until the next collection: .*cannot connect to PostgreSQL/,
+      );
+      assert.deepEqual(
+        gcJson('--dry-run').json.partitions.map((p) => `${p.dataset} ${p.key}`),
+        [`mirrored ${expiring}`],
+        'mirrored still has the day in the lake',
+      );
+
+      // The publisher never puts back a partition past the horizon: as of a day later, only D-2 is published.
+      const ctx = await openContext({ project: dir }, { readOnly: true });
+      try {
+        const keysPublished = async (now: number) => {
+          const publisher = new Publisher(ctx, { now: () => now });
+          try {
+            return (await publisher.catchUp({ datasets: ['mirrored'], force: true, ignoreBackoff: true })).results.map((r) => r.key);
+          } finally {
+            await publisher.close();
+          }
+        };
+        assert.deepEqual(await keysPublished(Date.now()), built);
+        assert.deepEqual(await keysPublished(Date.parse(later)), built.slice(1));
+      } finally {
+        await ctx.close();
+      }
+
+      // With a sink that works, the next collection removes (nothing there: the file is not even created) and expires.
+      writeFileSync(path.join(dir, 'pipelines/p.ts'), pipeline(WORKING));
+      const fixed = gcJson();
+      assert.equal(fixed.status, 0, fixed.stderr);
+      assert.deepEqual(summary(fixed.json.sinks), [`mirrored/mirror ${expiring}`]);
+      assert.deepEqual(
+        fixed.json.partitions.map((p) => `${p.dataset} ${p.key}`),
+        [`mirrored ${expiring}`],
+      );
+      assert.ok(!existsSync(path.join(dir, 'mirror.db')));
+      assert.deepEqual(gcJson('--dry-run').json.sinks, [], 'nothing left to remove');
+    },
+  );
 });
 
 describe('removing a partition from a sink', () => {
@@ -165,7 +186,12 @@ describe('removing a partition from a sink', () => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, signature: req.headers['x-pond-signature'], delivery: req.headers['x-pond-delivery'] });
+        received.push({
+          body: JSON.parse(raw) as Record<string, unknown>,
+          raw,
+          signature: req.headers['x-pond-signature'],
+          delivery: req.headers['x-pond-delivery'],
+        });
         res.statusCode = req.url === '/refuse' ? 400 : 200;
         res.end();
       });
@@ -173,7 +199,13 @@ describe('removing a partition from a sink', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      const sink = new WebhookSink({ url: `http://127.0.0.1:${port}/hook`, secret: 's3cret', batchRows: 10, where: 'dataset "daily" sink "webhook"', backoffMs: 10 });
+      const sink = new WebhookSink({
+        url: `http://127.0.0.1:${port}/hook`,
+        secret: 's3cret',
+        batchRows: 10,
+        where: 'dataset "daily" sink "webhook"',
+        backoffMs: 10,
+      });
       await sink.remove(ref);
       assert.equal(received.length, 1);
       assert.deepEqual(received[0]?.body, { dataset: 'daily', partition: ref.key, version: null, batch: 0, last: true, rows: [], removed: true });

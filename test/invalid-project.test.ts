@@ -41,7 +41,8 @@ export const h = dataset({ name: 'h', partition: 'hour', inputs: { d }, sql: 'se
   });
 
   it('checks: a column the stream lacks, an unknown relationship target, a duplicate name, a bad contract', () => {
-    const withStreamChecks = (checks: string) => statusOf(`import { check } from 'pond';\nexport const s2 = stream({ name: 's2', schema: 'schemas/events.json', time: 'time_utc', checks: ${checks} });`);
+    const withStreamChecks = (checks: string) =>
+      statusOf(`import { check } from 'pond';\nexport const s2 = stream({ name: 's2', schema: 'schemas/events.json', time: 'time_utc', checks: ${checks} });`);
     const column = withStreamChecks(`[check.notNull(['user_id', 'nope'])]`);
     assert.equal(column.status, 2);
     assert.match(column.stderr, /pipelines\/p.ts: stream "s2" field checks\[0\].columns\[1\]: "nope" is not a column of s2/);

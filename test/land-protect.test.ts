@@ -39,7 +39,8 @@ after(async () => {
 /** 6,000 events (the pool's size of batch), or 40 (protected on the main thread): u0 is forgotten, every 10th event names no one. */
 function text(n: number): string {
   let out = '';
-  for (let i = 0; i < n; i++) out += `${JSON.stringify({ userId: i % 10 === 9 ? null : `u${i % 100}`, email: `p${i}@example.com`, time_utc: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() })}\n`;
+  for (let i = 0; i < n; i++)
+    out += `${JSON.stringify({ userId: i % 10 === 9 ? null : `u${i % 100}`, email: `p${i}@example.com`, time_utc: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() })}\n`;
   return out;
 }
 
@@ -104,7 +105,23 @@ describe('protect batch', () => {
         return { p, subject: subjects[i] as string };
       });
       for (const [i, { p, subject }] of collected.entries()) {
-        addRow(batch, rawRow({ raw: p.raw, event: p.event, ip: p.ip, eventTime: time, receivedAt: time, messageId: `m${i}`, source: 'app', userAgent: null, protection: { subject } }, true));
+        addRow(
+          batch,
+          rawRow(
+            {
+              raw: p.raw,
+              event: p.event,
+              ip: p.ip,
+              eventTime: time,
+              receivedAt: time,
+              messageId: `m${i}`,
+              source: 'app',
+              userAgent: null,
+              protection: { subject },
+            },
+            true,
+          ),
+        );
         batch.deadLetters.push({ stream: 'signups', reason: 'bad', raw: p.raw, source: 'app', messageId: `d${i}`, receivedAt: time, protection: { subject } });
       }
       // u2 is forgotten after collection; this process's key ring may still hold its key.

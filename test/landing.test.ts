@@ -22,7 +22,8 @@ describe('landing raw partitions', () => {
 
   const batchOf = (events: Array<{ id: string; raw: string; time: number }>): StreamBatch => {
     const batch: StreamBatch = { stream: ctx.project.streams.get('events')!, partitions: new Map(), deadLetters: [], receivedAt: Date.now() };
-    for (const e of events) addRow(batch, rawRow({ raw: e.raw, eventTime: e.time, receivedAt: Date.now(), messageId: e.id, source: 'test', ip: null, userAgent: null }));
+    for (const e of events)
+      addRow(batch, rawRow({ raw: e.raw, eventTime: e.time, receivedAt: Date.now(), messageId: e.id, source: 'test', ip: null, userAgent: null }));
     return batch;
   };
 
@@ -46,7 +47,16 @@ describe('landing raw partitions', () => {
     const good = JSON.stringify({ user_id: 'ok', time_utc: '2026-11-20T12:15:00Z', amount: 1 });
     // Valid JSON for the schema-less path, but `count` is not a BIGINT.
     const bad = JSON.stringify({ user_id: 'bad', time_utc: '2026-11-20T12:15:00Z', amount: 1, count: 'many' });
-    const result = await landBatches(ctx, [batchOf([{ id: 'g1', raw: good, time }, { id: 'b1', raw: bad, time }])], Date.now());
+    const result = await landBatches(
+      ctx,
+      [
+        batchOf([
+          { id: 'g1', raw: good, time },
+          { id: 'b1', raw: bad, time },
+        ]),
+      ],
+      Date.now(),
+    );
     assert.equal(result.accepted, 1);
     assert.equal(result.deadLetters.length, 1);
     assert.match(result.deadLetters[0]!.reason, /DuckDB cannot store it/);

@@ -33,7 +33,9 @@ function crossFolderImports(): Import[] {
   for (const file of sourceFiles(SRC)) {
     const from = path.relative(SRC, file).split(path.sep)[0] as string;
     // Comments left out: a TSDoc example may show an import from the user's project.
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     for (const m of code.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
       const target = path.relative(SRC, path.resolve(path.dirname(file), m[1] as string));
       const to = target.split(path.sep)[0] as string;
@@ -80,7 +82,10 @@ describe('the layout of src/', () => {
 
   it('imports another folder only through its index.ts', () => {
     const deep = imports.filter((i) => i.target !== path.join(i.to, 'index.ts'));
-    assert.deepEqual(deep.map((i) => `${i.file} imports ${i.target}`), []);
+    assert.deepEqual(
+      deep.map((i) => `${i.file} imports ${i.target}`),
+      [],
+    );
   });
 
   it('has no cycle between folders', () => {
@@ -89,7 +94,10 @@ describe('the layout of src/', () => {
     assert.deepEqual(
       cycles.map((c) => {
         const steps = c.split(' → ');
-        return `${c} (${steps.slice(1).map((to, k) => `${steps[k]}→${to}: ${where(steps[k] as string, to).join(', ')}`).join('; ')})`;
+        return `${c} (${steps
+          .slice(1)
+          .map((to, k) => `${steps[k]}→${to}: ${where(steps[k] as string, to).join(', ')}`)
+          .join('; ')})`;
       }),
       [],
     );

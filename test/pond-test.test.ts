@@ -80,7 +80,16 @@ test('a deliberately wrong expectation', async () => {
     const gate = pond(dir, 'check', '--json');
     assert.equal(gate.status, 1, gate.stdout + gate.stderr);
     const steps = (JSON.parse(gate.stdout) as { steps: Array<{ name: string; status: string; details: string[] }> }).steps;
-    assert.deepEqual(steps.map((s) => [s.name, s.status]), [['project', 'passed'], ['typecheck', 'passed'], ['schemas', 'passed'], ['plan', 'passed'], ['tests', 'failed']]);
+    assert.deepEqual(
+      steps.map((s) => [s.name, s.status]),
+      [
+        ['project', 'passed'],
+        ['typecheck', 'passed'],
+        ['schemas', 'passed'],
+        ['plan', 'passed'],
+        ['tests', 'failed'],
+      ],
+    );
     assert.deepEqual(steps.find((s) => s.name === 'tests')?.details, ['a deliberately wrong expectation']);
   });
 

@@ -9,7 +9,14 @@ import { describe, it } from 'node:test';
 import { makeProject, pond, pondJson } from './helpers/project.ts';
 
 interface Privacy {
-  personalData: Array<{ name: string; kind: string; identifiers: string[]; personal: string[]; columns: Array<{ column: string; class: string; source: string }>; unverified: boolean }>;
+  personalData: Array<{
+    name: string;
+    kind: string;
+    identifiers: string[];
+    personal: string[];
+    columns: Array<{ column: string; class: string; source: string }>;
+    unverified: boolean;
+  }>;
   noPersonalData: string[];
 }
 
@@ -62,7 +69,11 @@ describe('pond privacy', () => {
       _raw: 'identifier: the original event',
       _ip: 'personal: client IP address',
     });
-    assert.deepEqual(sources('clean'), { buyer: 'identifier: from orders.user_id', mail: 'personal: from orders.email', city: 'personal: from orders.address' });
+    assert.deepEqual(sources('clean'), {
+      buyer: 'identifier: from orders.user_id',
+      mail: 'personal: from orders.email',
+      city: 'personal: from orders.address',
+    });
     // count(distinct buyer) is a number, and the hash is declared none.
     assert.deepEqual(sources('totals'), { city: 'personal: from clean.city' });
     assert.deepEqual(sources('flagged'), { buyer: 'identifier: by name (unverified)', city: 'personal: by name (unverified)' });
@@ -81,7 +92,8 @@ describe('pond privacy', () => {
   it('a project without declarations holds no personal data', () => {
     const dir = makeProject({
       'schemas/e.json': JSON.stringify({ type: 'object', properties: { n: { type: 'number' }, time_utc: { type: 'string' } } }),
-      'pipelines/p.ts': "import { dataset, stream } from 'pond';\nexport const e = stream({ name: 'e', schema: 'schemas/e.json', time: 'time_utc' });\nexport const d = dataset({ name: 'd', inputs: { e }, sql: 'select * from e' });\n",
+      'pipelines/p.ts':
+        "import { dataset, stream } from 'pond';\nexport const e = stream({ name: 'e', schema: 'schemas/e.json', time: 'time_utc' });\nexport const d = dataset({ name: 'd', inputs: { e }, sql: 'select * from e' });\n",
     });
     assert.deepEqual(pondJson<Privacy>(dir, 'privacy'), { personalData: [], noPersonalData: ['e', 'd'] });
   });
@@ -92,16 +104,36 @@ describe('pond privacy', () => {
       'pipelines/p.ts': `import { dataset, stream } from 'pond';\nexport const orders = stream({ name: 'orders', schema: 'schemas/orders.json', time: 'time_utc'${streamOptions} });\nexport const d = dataset({ name: 'd', inputs: { orders }, sql: 'select user_id, amount from orders'${datasetOptions} });\n`,
     });
   const cases: Array<{ name: string; dir: () => string; where: RegExp; message: RegExp }> = [
-    { name: 'an unknown annotation value', dir: () => invalid(SCHEMA({ amount: { type: 'number', 'x-pond-pii': 'secret' } }), ''), where: /schemas\/orders\.json: properties\.amount field x-pond-pii/, message: /unknown value "secret"/ },
-    { name: 'a declared field that is not a property', dir: () => invalid(SCHEMA(), ", pii: { personal: ['phone'] }"), where: /pipelines\/p\.ts: stream "orders" field pii\.personal\[0\]/, message: /"phone" is not a property of schemas\/orders\.json/ },
-    { name: 'a field both identifier and personal', dir: () => invalid(SCHEMA(), ", pii: { personal: ['user_id'] }"), where: /field pii\.personal\[0\]/, message: /"user_id" is declared both identifier and personal/ },
+    {
+      name: 'an unknown annotation value',
+      dir: () => invalid(SCHEMA({ amount: { type: 'number', 'x-pond-pii': 'secret' } }), ''),
+      where: /schemas\/orders\.json: properties\.amount field x-pond-pii/,
+      message: /unknown value "secret"/,
+    },
+    {
+      name: 'a declared field that is not a property',
+      dir: () => invalid(SCHEMA(), ", pii: { personal: ['phone'] }"),
+      where: /pipelines\/p\.ts: stream "orders" field pii\.personal\[0\]/,
+      message: /"phone" is not a property of schemas\/orders\.json/,
+    },
+    {
+      name: 'a field both identifier and personal',
+      dir: () => invalid(SCHEMA(), ", pii: { personal: ['user_id'] }"),
+      where: /field pii\.personal\[0\]/,
+      message: /"user_id" is declared both identifier and personal/,
+    },
     {
       name: 'personal fields without an identifier',
       dir: () => invalid(SCHEMA({ user_id: { type: 'string' } }), ''),
       where: /schemas\/orders\.json: properties\.email field x-pond-pii/,
       message: /without an identifier[\s\S]*mark the field that identifies the subject/,
     },
-    { name: 'a dataset column in two classes', dir: () => invalid(SCHEMA(), '', ", pii: { identifiers: ['user_id'], none: ['user_id'] }"), where: /dataset "d" field pii\.none\[0\]/, message: /"user_id" is also in pii\.identifiers/ },
+    {
+      name: 'a dataset column in two classes',
+      dir: () => invalid(SCHEMA(), '', ", pii: { identifiers: ['user_id'], none: ['user_id'] }"),
+      where: /dataset "d" field pii\.none\[0\]/,
+      message: /"user_id" is also in pii\.identifiers/,
+    },
   ];
   for (const c of cases) {
     it(`refuses ${c.name} (exit 2, naming file and field)`, () => {

@@ -107,7 +107,10 @@ describe('decrypt: transformations that read personal data in clear', () => {
     }
 
     const ages = pondJson<Age[]>(dir, 'query', 'select * from ages order by subject');
-    assert.deepEqual(ages, users.map((u) => ({ subject: u.userId, email: u.email, age_type: 'number', older: u.age + 10 })));
+    assert.deepEqual(
+      ages,
+      users.map((u) => ({ subject: u.userId, email: u.email, age_type: 'number', older: u.age + 10 })),
+    );
 
     const privacy = pond(dir, 'privacy');
     assert.equal(privacy.status, 0, privacy.stderr);
@@ -117,7 +120,13 @@ describe('decrypt: transformations that read personal data in clear', () => {
     assert.match(block('sealed'), /personal: +email/);
     assert.doesNotMatch(block('sealed'), /reads in clear/);
     const listed = pondJson<{ personalData: Array<{ name: string; decrypts: string[] }> }>(dir, 'privacy');
-    assert.deepEqual(listed.personalData.filter((n) => n.decrypts.length > 0).map((n) => n.name).sort(), ['ages', 'domains']);
+    assert.deepEqual(
+      listed.personalData
+        .filter((n) => n.decrypts.length > 0)
+        .map((n) => n.name)
+        .sort(),
+      ['ages', 'domains'],
+    );
 
     // Forget user-3: its key is deleted. A forced rebuild reads its rows anonymized, and nothing decrypts them.
     const forgotten = domains[3] as Domain;
@@ -131,7 +140,8 @@ describe('decrypt: transformations that read personal data in clear', () => {
     assert.equal(rebuild.status, 0, rebuild.stderr + rebuild.stdout);
     const after = pond(dir, 'query', 'select * from domains', '--json');
     assert.equal(after.status, 0, after.stderr);
-    for (const secret of [forgotten.email, forgotten.subject, forgotten.user_id]) assert.equal(after.stdout.includes(secret), false, `${secret} is still in domains: ${after.stdout}`);
+    for (const secret of [forgotten.email, forgotten.subject, forgotten.user_id])
+      assert.equal(after.stdout.includes(secret), false, `${secret} is still in domains: ${after.stdout}`);
     const rebuilt = JSON.parse(after.stdout) as Domain[];
     assert.equal(rebuilt.length, 6, 'anonymized, not dropped (the default policy)');
     assert.equal(rebuilt.filter((r) => r.email !== null).length, 5);

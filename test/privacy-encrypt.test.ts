@@ -45,7 +45,9 @@ async function everyValue(folder: string): Promise<{ rows: number; text: string[
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    const reader = await conn.runAndReadAll(`select * from read_parquet('${folder.replaceAll("'", "''")}/**/*.parquet', union_by_name = true, hive_partitioning = false)`);
+    const reader = await conn.runAndReadAll(
+      `select * from read_parquet('${folder.replaceAll("'", "''")}/**/*.parquet', union_by_name = true, hive_partitioning = false)`,
+    );
     const rows = reader.getRowObjectsJson();
     return { rows: rows.length, text: rows.flatMap((r) => Object.values(r).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))) };
   } finally {
@@ -65,7 +67,13 @@ describe('encryption at landing', () => {
   it('lands identifiers as pseudonyms and personal fields as ciphertext, from pond load and from the collector', async () => {
     const dir = project();
     const hour = new Date(Date.now() - 3_600_000).toISOString();
-    const users = Array.from({ length: 20 }, (_, i) => ({ userId: `user-${1000 + i}`, email: `person${i}@mail.example`, age: 20 + i, plan: i % 2 ? 'pro' : 'free', time_utc: hour }));
+    const users = Array.from({ length: 20 }, (_, i) => ({
+      userId: `user-${1000 + i}`,
+      email: `person${i}@mail.example`,
+      age: 20 + i,
+      plan: i % 2 ? 'pro' : 'free',
+      time_utc: hour,
+    }));
     const secrets = [...users.map((u) => u.userId), ...users.map((u) => u.email)];
     const file = path.join(dir, 'signups.ndjson');
     writeFileSync(
@@ -93,14 +101,24 @@ describe('encryption at landing', () => {
     const ctx = await openContext({ project: dir });
     const platform = await startPlatform({ ctx, port: 0 });
     try {
-      const post = (body: unknown) => fetch(`${platform.url}/v1/streams/signups/events`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-pond-write-key': KEY } });
+      const post = (body: unknown) =>
+        fetch(`${platform.url}/v1/streams/signups/events`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', 'x-pond-write-key': KEY },
+        });
       const sent = await post([...users.slice(10), { userId: 'user-dead-2', email: 'dead3@mail.example', age: 'old', time_utc: hour }]);
       assert.equal(sent.status, 200);
       secrets.push('user-dead-2', 'dead3@mail.example');
-      await until('the collected events landed', async () => {
-        const n = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from signups')[0]?.n;
-        return Number(n) === 21 ? true : undefined;
-      }, 20_000, 200);
+      await until(
+        'the collected events landed',
+        async () => {
+          const n = pondJson<Array<{ n: number }>>(dir, 'query', 'select count(*) as n from signups')[0]?.n;
+          return Number(n) === 21 ? true : undefined;
+        },
+        20_000,
+        200,
+      );
     } finally {
       await platform.close();
       await ctx.close();
@@ -116,7 +134,11 @@ describe('encryption at landing', () => {
     assert.ok(dead.text.some((v) => v.includes('[withheld: not a JSON object')));
 
     // What did land: pseudonyms that still count and join, ciphertext that names its subject; the non-personal fields as they were.
-    const rows = pondJson<Array<{ userId: string | null; email: string | null; age: string | null; plan: string; _raw: string }>>(dir, 'query', 'select "userId", email, age, plan, _raw from signups order by plan, "userId"');
+    const rows = pondJson<Array<{ userId: string | null; email: string | null; age: string | null; plan: string; _raw: string }>>(
+      dir,
+      'query',
+      'select "userId", email, age, plan, _raw from signups order by plan, "userId"',
+    );
     assert.equal(rows.length, 21);
     const withSubject = rows.filter((r) => r.userId !== null);
     assert.equal(new Set(withSubject.map((r) => r.userId)).size, 20);
@@ -158,9 +180,16 @@ describe('encryption at landing', () => {
     const afterRows = JSON.parse(after.stdout) as Shown[];
     // The query asks for rows with a userId: the forgotten subject's row has none now.
     assert.equal(afterRows.length, 19);
-    assert.equal(afterRows.some((r) => r.userId === forgotten), false);
+    assert.equal(
+      afterRows.some((r) => r.userId === forgotten),
+      false,
+    );
     assert.equal(afterRows.filter((r) => r.email !== null).length, 19);
     const all = pondJson<Shown[]>(dir, 'query', `select "userId", email, age, _raw from signups where plan is not null order by _message_id`);
-    assert.equal(all.filter((r) => r.userId === null && r.email === null && r.age === null && r._raw === null).length, 1, 'anonymized: no identifier, no personal field, no _raw');
+    assert.equal(
+      all.filter((r) => r.userId === null && r.email === null && r.age === null && r._raw === null).length,
+      1,
+      'anonymized: no identifier, no personal field, no _raw',
+    );
   });
 });

@@ -46,7 +46,14 @@ export const flaky = dataset({
     assert.equal(r.status, 0, r.stderr);
     assert.equal(readFileSync(path.join(dir, 'attempts.txt'), 'utf8'), '3');
     const runs = pondJson<Array<{ status: string; attempt: number; error: string | null }>>(dir, 'runs');
-    assert.deepEqual(runs.map((x) => [x.attempt, x.status]), [[3, 'succeeded'], [2, 'failed'], [1, 'failed']]);
+    assert.deepEqual(
+      runs.map((x) => [x.attempt, x.status]),
+      [
+        [3, 'succeeded'],
+        [2, 'failed'],
+        [1, 'failed'],
+      ],
+    );
     assert.match(runs[2]?.error ?? '', /the service is busy \(attempt 1\)/);
   });
 
@@ -78,13 +85,20 @@ export const totals = dataset({ name: 'totals', inputs: { events }, onCodeChange
   }
 
   it('rebuilds every partition when the transformation changes, or none with new-only', () => {
-    const dir = makeProject({ 'schemas/events.json': EVENTS_SCHEMA, 'e.ndjson': EVENTS, 'pipelines/p.ts': pipeline('select sum(amount) as amount from events', 'rebuild') });
+    const dir = makeProject({
+      'schemas/events.json': EVENTS_SCHEMA,
+      'e.ndjson': EVENTS,
+      'pipelines/p.ts': pipeline('select sum(amount) as amount from events', 'rebuild'),
+    });
     pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
     assert.equal(pond(dir, 'build', '--to', '2026-11-20T14:00Z').status, 0);
 
     writeFileSync(path.join(dir, 'pipelines/p.ts'), pipeline('select sum(amount) * 2 as amount from events', 'rebuild'));
     const plan = pondJson<Plan>(dir, 'build', '--dry-run', '--to', '2026-11-20T14:00Z');
-    assert.deepEqual(plan.datasets[0]?.ranges.map((r) => [r.reason, r.partitions]), [['code changed', 4]]);
+    assert.deepEqual(
+      plan.datasets[0]?.ranges.map((r) => [r.reason, r.partitions]),
+      [['code changed', 4]],
+    );
 
     writeFileSync(path.join(dir, 'pipelines/p.ts'), pipeline('select sum(amount) * 3 as amount from events', 'new-only'));
     const none = pondJson<Plan>(dir, 'build', '--dry-run', '--to', '2026-11-20T14:00Z');

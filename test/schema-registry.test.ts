@@ -65,7 +65,10 @@ describe('schema registry', () => {
   it('registers on start, takes an allowed change, and refuses one the mode does not allow', () => {
     const dir = project();
     pondJson(dir, 'load', 'events', path.join(dir, 'events.ndjson'));
-    assert.deepEqual(pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.compatibility, v.current]), [[1, 'BACKWARD', true]]);
+    assert.deepEqual(
+      pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.compatibility, v.current]),
+      [[1, 'BACKWARD', true]],
+    );
 
     // Allowed under BACKWARD: an optional property added to a closed model (old events cannot carry it).
     editSchema(dir, (s) => (s.properties.coupon = { type: 'string', maxLength: 32 }));
@@ -77,7 +80,13 @@ describe('schema registry', () => {
     assert.equal(pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.length, 1);
     const build = pond(dir, 'build', '--to', '2026-11-20T11:00Z');
     assert.equal(build.status, 0, build.stderr);
-    assert.deepEqual(pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.current]), [[1, false], [2, true]]);
+    assert.deepEqual(
+      pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.current]),
+      [
+        [1, false],
+        [2, true],
+      ],
+    );
 
     // Not allowed: a narrowed type and a newly required property.
     editSchema(dir, (s) => {
@@ -88,9 +97,23 @@ describe('schema registry', () => {
     assert.equal(refused.status, 1);
     const schemas = stepOf(refused.report, 'schemas');
     assert.equal(schemas?.status, 'failed');
-    assert.ok(schemas?.details.includes('events: property "amount": version 2 allows number, but the new schema accepts only integer (type narrowed): not allowed under BACKWARD (rule TYPE_NARROWED)'), schemas?.details.join('\n'));
-    assert.ok(schemas?.details.some((d) => d.startsWith('events: property "coupon": the new schema requires "coupon"') && d.endsWith('(rule REQUIRED_PROPERTY_ADDED)')), schemas?.details.join('\n'));
-    assert.deepEqual(refused.report.steps.filter((s) => s.status !== 'passed').map((s) => s.name).sort(), ['schemas', 'tests']);
+    assert.ok(
+      schemas?.details.includes(
+        'events: property "amount": version 2 allows number, but the new schema accepts only integer (type narrowed): not allowed under BACKWARD (rule TYPE_NARROWED)',
+      ),
+      schemas?.details.join('\n'),
+    );
+    assert.ok(
+      schemas?.details.some((d) => d.startsWith('events: property "coupon": the new schema requires "coupon"') && d.endsWith('(rule REQUIRED_PROPERTY_ADDED)')),
+      schemas?.details.join('\n'),
+    );
+    assert.deepEqual(
+      refused.report.steps
+        .filter((s) => s.status !== 'passed')
+        .map((s) => s.name)
+        .sort(),
+      ['schemas', 'tests'],
+    );
 
     const text = pond(dir, 'check');
     assert.equal(text.status, 1);
@@ -99,9 +122,19 @@ describe('schema registry', () => {
 
     const diff = pond(dir, 'schema', 'diff', 'events', '--json');
     assert.equal(diff.status, 1);
-    const [report] = (JSON.parse(diff.stdout) as { streams: Array<{ status: string; changes: Array<{ property: string; kind: string; allowed: boolean }> }> }).streams;
+    const [report] = (JSON.parse(diff.stdout) as { streams: Array<{ status: string; changes: Array<{ property: string; kind: string; allowed: boolean }> }> })
+      .streams;
     assert.equal(report?.status, 'incompatible');
-    assert.deepEqual(report?.changes.filter((c) => !c.allowed).map((c) => [c.property, c.kind]).sort(), [['amount', 'TYPE_NARROWED'], ['coupon', 'REQUIRED_PROPERTY_ADDED']]);
+    assert.deepEqual(
+      report?.changes
+        .filter((c) => !c.allowed)
+        .map((c) => [c.property, c.kind])
+        .sort(),
+      [
+        ['amount', 'TYPE_NARROWED'],
+        ['coupon', 'REQUIRED_PROPERTY_ADDED'],
+      ],
+    );
 
     // Every command that writes refuses to start, naming the stream, the property, the rule and the way out.
     for (const args of [['build'], ['load', 'events', path.join(dir, 'events.ndjson')]]) {
@@ -125,14 +158,26 @@ describe('schema registry', () => {
     editSchema(dir, (s) => (s.properties.amount = { type: 'string' }));
     assert.equal(check(dir).status, 0);
     assert.equal(pond(dir, 'build', '--to', '2026-11-20T11:00Z').status, 0);
-    assert.deepEqual(pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.compatibility]), [[1, 'NONE'], [2, 'NONE']]);
+    assert.deepEqual(
+      pondJson<Versions>(dir, 'schema', 'versions', 'events').versions.map((v) => [v.version, v.compatibility]),
+      [
+        [1, 'NONE'],
+        [2, 'NONE'],
+      ],
+    );
 
     const bad = project(", compatibility: 'BACKWARDS' as never");
     const r = pond(bad, 'status');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /pipelines\/p\.ts: stream "events" field compatibility: "BACKWARDS" is not a compatibility mode/);
-    writeFileSync(path.join(bad, 'pipelines/p.ts'), readFileSync(path.join(bad, 'pipelines/p.ts'), 'utf8').replace(", compatibility: 'BACKWARDS' as never", ''));
-    writeFileSync(path.join(bad, 'pond.config.ts'), "import { defineConfig } from 'pond';\nexport default defineConfig({ schemaCompatibility: 'full' as never });\n");
+    writeFileSync(
+      path.join(bad, 'pipelines/p.ts'),
+      readFileSync(path.join(bad, 'pipelines/p.ts'), 'utf8').replace(", compatibility: 'BACKWARDS' as never", ''),
+    );
+    writeFileSync(
+      path.join(bad, 'pond.config.ts'),
+      "import { defineConfig } from 'pond';\nexport default defineConfig({ schemaCompatibility: 'full' as never });\n",
+    );
     const config = pond(bad, 'status');
     assert.equal(config.status, 2);
     assert.match(config.stderr, /pond\.config\.ts: field schemaCompatibility: "full" is not a compatibility mode/);
@@ -150,7 +195,12 @@ describe('schema registry', () => {
     assert.equal(refused.status, 1);
     const schemas = stepOf(refused.report, 'schemas');
     assert.match(schemas?.summary ?? '', /against git ref main/);
-    assert.ok(schemas?.details.includes('events: property "user_id": the new schema adds maxLength 8, which main does not have: not allowed under BACKWARD (rule MAX_LENGTH_ADDED)'), schemas?.details.join('\n'));
+    assert.ok(
+      schemas?.details.includes(
+        'events: property "user_id": the new schema adds maxLength 8, which main does not have: not allowed under BACKWARD (rule MAX_LENGTH_ADDED)',
+      ),
+      schemas?.details.join('\n'),
+    );
 
     editSchema(dir, (s) => (s.properties.user_id = { type: ['string', 'null'] }));
     const allowed = check(dir, '--base', 'main');
@@ -171,7 +221,16 @@ describe('pond check', () => {
     const dir = project();
     const { status, report } = check(dir);
     assert.equal(status, 0, JSON.stringify(report, null, 2));
-    assert.deepEqual(report.steps.map((s) => [s.name, s.status]), [['project', 'passed'], ['typecheck', 'passed'], ['schemas', 'passed'], ['plan', 'passed'], ['tests', 'skipped']]);
+    assert.deepEqual(
+      report.steps.map((s) => [s.name, s.status]),
+      [
+        ['project', 'passed'],
+        ['typecheck', 'passed'],
+        ['schemas', 'passed'],
+        ['plan', 'passed'],
+        ['tests', 'skipped'],
+      ],
+    );
     assert.match(stepOf(report, 'schemas')?.summary ?? '', /the registry in \.pond\/state\.db is empty \(there is no state database yet\)/);
     assert.equal(existsSync(path.join(dir, '.pond')), false);
   });
@@ -188,7 +247,10 @@ describe('pond check', () => {
 
   it('fails with exit 2 when the project cannot be loaded', () => {
     const dir = project();
-    writeFileSync(path.join(dir, 'pipelines/p.ts'), readFileSync(path.join(dir, 'pipelines/p.ts'), 'utf8').replace('inputs: { events }', 'inputs: { events: "nope" }'));
+    writeFileSync(
+      path.join(dir, 'pipelines/p.ts'),
+      readFileSync(path.join(dir, 'pipelines/p.ts'), 'utf8').replace('inputs: { events }', 'inputs: { events: "nope" }'),
+    );
     const r = pond(dir, 'check');
     assert.equal(r.status, 2);
     assert.match(r.stdout, /✗ project loads: the project cannot be loaded\n {4}pipelines\/p\.ts: dataset "totals" field inputs\.events: unknown input "nope"/);

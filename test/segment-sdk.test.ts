@@ -70,7 +70,11 @@ describe('@segment/analytics-node against Pond', () => {
         "select count(*) as n, count(distinct messageId) as ids, count(distinct properties->>'i') as items, min((properties->>'i')::int) as min, max((properties->>'i')::int) as max from web",
       );
       assert.deepEqual(counts, { n: 10_000, ids: 10_000, items: 10_000, min: 0, max: 9_999 });
-      const [meta] = pondJson<Array<{ sources: number; agents: string }>>(dir, 'query', "select count(distinct _source) as sources, max(_ua.browser) as agents from web");
+      const [meta] = pondJson<Array<{ sources: number; agents: string }>>(
+        dir,
+        'query',
+        'select count(distinct _source) as sources, max(_ua.browser) as agents from web',
+      );
       assert.equal(meta?.sources, 1);
       assert.ok(meta?.agents, 'the user agent was parsed');
     } finally {

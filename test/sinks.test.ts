@@ -57,7 +57,12 @@ describe('sinks', () => {
       db.close();
     }
   };
-  const lake = () => pondJson<Array<{ user_id: string; amount: number | string; n: number; day: string }>>(dir, 'query', "select strftime(pond_day, '%Y-%m-%d') as day, user_id, amount, n from (select *, cast(last_at as date) as pond_day from daily) order by day, user_id");
+  const lake = () =>
+    pondJson<Array<{ user_id: string; amount: number | string; n: number; day: string }>>(
+      dir,
+      'query',
+      "select strftime(pond_day, '%Y-%m-%d') as day, user_id, amount, n from (select *, cast(last_at as date) as pond_day from daily) order by day, user_id",
+    );
   const asLake = (rows: TableRow[]) => rows.map((r) => ({ day: r._pond_partition.slice(0, 10), user_id: r.user_id, amount: Number(r.amount), n: r.n }));
   const load = (name: string, rows: Array<Record<string, unknown>>) => {
     writeFileSync(path.join(dir, name), ndjson(rows));
@@ -65,12 +70,19 @@ describe('sinks', () => {
   };
 
   it('publishes each committed partition as it builds: the table holds exactly the current versions', () => {
-    load('a.ndjson', [...eventsOfDay('2026-11-20', [...Array(24).keys()]), ...eventsOfDay('2026-11-21', [...Array(24).keys()]), ...eventsOfDay('2026-11-22', [1])]);
+    load('a.ndjson', [
+      ...eventsOfDay('2026-11-20', [...Array(24).keys()]),
+      ...eventsOfDay('2026-11-21', [...Array(24).keys()]),
+      ...eventsOfDay('2026-11-22', [1]),
+    ]);
     const build = pond(dir, 'build');
     assert.equal(build.status, 0, build.stderr);
     const rows = table();
     assert.equal(rows.length, 6);
-    assert.deepEqual(asLake(rows), lake().map((r) => ({ ...r, amount: Number(r.amount) })));
+    assert.deepEqual(
+      asLake(rows),
+      lake().map((r) => ({ ...r, amount: Number(r.amount) })),
+    );
     assert.deepEqual([...new Set(rows.map((r) => r._pond_partition))], ['2026-11-20T00:00Z/P1D', '2026-11-21T00:00Z/P1D']);
     assert.match(rows[0]?.last_at ?? '', /^2026-11-20T2\d:15:00\.000000Z$/);
   });
@@ -108,7 +120,7 @@ describe('sinks', () => {
     assert.match(pond(dir, 'publish').stdout, /Every sink holds the current version/);
   });
 
-  it('late data rebuilds one day and replaces exactly that day\'s rows', () => {
+  it("late data rebuilds one day and replaces exactly that day's rows", () => {
     const before = table();
     load('late.ndjson', eventsOfDay('2026-11-20', [5], 100));
     assert.equal(pond(dir, 'build').status, 0);
@@ -116,8 +128,14 @@ describe('sinks', () => {
     const day = (rows: TableRow[], d: string) => rows.filter((r) => r._pond_partition.startsWith(d));
     assert.deepEqual(day(afterRows, '2026-11-21'), day(before, '2026-11-21'));
     assert.notEqual(day(afterRows, '2026-11-20')[0]?._pond_version, day(before, '2026-11-20')[0]?._pond_version);
-    assert.equal(day(afterRows, '2026-11-20').reduce((n, r) => n + r.n, 0), 25);
-    assert.deepEqual(asLake(afterRows), lake().map((r) => ({ ...r, amount: Number(r.amount) })));
+    assert.equal(
+      day(afterRows, '2026-11-20').reduce((n, r) => n + r.n, 0),
+      25,
+    );
+    assert.deepEqual(
+      asLake(afterRows),
+      lake().map((r) => ({ ...r, amount: Number(r.amount) })),
+    );
   });
 
   it('re-publishing is idempotent: the same rows, whatever the sink state says', () => {
@@ -143,7 +161,10 @@ describe('sinks', () => {
     const rows = table();
     assert.equal(rows.length, 6);
     assert.ok(rows.every((r) => typeof r.top === 'number'));
-    assert.deepEqual(pondJson<SinkStatus[]>(dir, 'sinks', 'daily').map((s) => s.published), [2, 2, 2, 2]);
+    assert.deepEqual(
+      pondJson<SinkStatus[]>(dir, 'sinks', 'daily').map((s) => s.published),
+      [2, 2, 2, 2],
+    );
   });
 
   it('names the dataset in errors of pond publish and pond sinks', () => {
@@ -212,7 +233,12 @@ describe('webhook sink', () => {
         res.end('busy');
         return;
       }
-      received.push({ body: JSON.parse(raw) as Record<string, unknown>, signature: req.headers['x-pond-signature'] as string | undefined, raw, delivery: req.headers['x-pond-delivery'] as string | undefined });
+      received.push({
+        body: JSON.parse(raw) as Record<string, unknown>,
+        signature: req.headers['x-pond-signature'] as string | undefined,
+        raw,
+        delivery: req.headers['x-pond-delivery'] as string | undefined,
+      });
       res.statusCode = req.url === '/refuse' ? 400 : 200;
       res.end('ok');
     });
@@ -240,18 +266,37 @@ describe('webhook sink', () => {
     await sink.publish(payload(5));
     assert.equal(received.length, 3);
     for (const r of received) assert.equal(r.signature, webhookSignature('s3cret', r.raw));
-    assert.deepEqual(received.map((r) => [r.body.batch, r.body.last, (r.body.rows as unknown[]).length]), [[0, false, 2], [1, false, 2], [2, true, 1]]);
-    assert.deepEqual(received.map((r) => r.delivery), ['v1/0', 'v1/1', 'v1/2']);
+    assert.deepEqual(
+      received.map((r) => [r.body.batch, r.body.last, (r.body.rows as unknown[]).length]),
+      [
+        [0, false, 2],
+        [1, false, 2],
+        [2, true, 1],
+      ],
+    );
+    assert.deepEqual(
+      received.map((r) => r.delivery),
+      ['v1/0', 'v1/1', 'v1/2'],
+    );
     assert.equal((received[0]?.body.rows as Array<{ big: string }>)[0]?.big, String(2n ** 60n));
     // An empty partition is one batch with no rows, so the receiver can clear it.
     received.length = 0;
     await sink.publish(payload(0));
-    assert.deepEqual(received.map((r) => [r.body.batch, r.body.last, (r.body.rows as unknown[]).length]), [[0, true, 0]]);
+    assert.deepEqual(
+      received.map((r) => [r.body.batch, r.body.last, (r.body.rows as unknown[]).length]),
+      [[0, true, 0]],
+    );
   });
 
   it('fails at once on a 4xx, and after its attempts on 5xx, naming the URL and partition', async () => {
     const { port } = server.address() as { port: number };
-    const refused = new WebhookSink({ url: `http://127.0.0.1:${port}/refuse`, secret: 's', batchRows: 10, where: 'dataset "daily" sink "webhook"', backoffMs: 10 });
+    const refused = new WebhookSink({
+      url: `http://127.0.0.1:${port}/refuse`,
+      secret: 's',
+      batchRows: 10,
+      where: 'dataset "daily" sink "webhook"',
+      backoffMs: 10,
+    });
     await assert.rejects(refused.publish(payload(1)), /refused partition 2026-11-20T00:00Z\/P1D: HTTP 400/);
     failNext = 3;
     const busy = new WebhookSink({ url: `http://127.0.0.1:${port}/hook`, secret: 's', batchRows: 10, where: 'w', backoffMs: 10, attempts: 3 });

@@ -39,7 +39,7 @@ export const big = dataset({
     pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
     const build = pond(dir, 'build', '--to', '2026-11-20T12:00Z');
     assert.equal(build.status, 0, build.stderr);
-    const rows = pondJson(dir, 'query', "select user_id, total, hour::varchar as hour, typeof(total) as t from big_spenders order by user_id");
+    const rows = pondJson(dir, 'query', 'select user_id, total, hour::varchar as hour, typeof(total) as t from big_spenders order by user_id');
     assert.deepEqual(rows, [
       { user_id: 'a', total: 11, hour: '2026-11-20 10:00:00+00', t: 'DOUBLE' },
       { user_id: 'c', total: 30, hour: '2026-11-20 10:00:00+00', t: 'DOUBLE' },

@@ -62,7 +62,10 @@ describe('pond verify', () => {
   const dir = makeProject({ 'pipelines/p.ts': pipeline('select user_id, amount, random() as noise from events'), 'schemas/events.json': EVENTS_SCHEMA });
   const hours = [0, 1, 2, 3];
   // Four hours with events on the 20th, and a marker on the 21st that completes the day.
-  const events = [...hours.flatMap((h) => [0, 1, 2].map((u) => ({ user_id: `u${u}`, time_utc: `2026-11-20T0${h}:1${u}:00Z`, amount: h * 10 + u }))), { user_id: 'm', time_utc: '2026-11-21T00:30:00Z', amount: 0 }];
+  const events = [
+    ...hours.flatMap((h) => [0, 1, 2].map((u) => ({ user_id: `u${u}`, time_utc: `2026-11-20T0${h}:1${u}:00Z`, amount: h * 10 + u }))),
+    { user_id: 'm', time_utc: '2026-11-21T00:30:00Z', amount: 0 },
+  ];
   writeFileSync(path.join(dir, 'events.ndjson'), ndjson(events));
   const staging = path.join(dir, '.pond', 'lake', '_staging');
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -101,7 +104,10 @@ describe('pond verify', () => {
     assert.equal(status, 0);
     assert.equal(report.same, 25);
     const window = verifyJson(dir, 'jitter', '--from', '2026-11-20T01:30Z', '--to', '2026-11-20T03:00Z');
-    assert.deepEqual(window.report.partitions.map((p) => p.key), ['2026-11-20T01:00Z/PT1H', '2026-11-20T02:00Z/PT1H']);
+    assert.deepEqual(
+      window.report.partitions.map((p) => p.key),
+      ['2026-11-20T01:00Z/PT1H', '2026-11-20T02:00Z/PT1H'],
+    );
     assert.equal(window.status, 1);
   });
 
@@ -112,7 +118,10 @@ describe('pond verify', () => {
     const first = verifyJson(dir, 'hourly');
     assert.equal(first.status, 0, first.stderr);
     const stale = first.report.partitions.filter((p) => p.stale !== null);
-    assert.deepEqual(stale.map((p) => [p.key, p.verdict, p.stale]), [['2026-11-20T02:00Z/PT1H', 'same', 'input events 2026-11-20T02:00Z/PT1H has a newer version']]);
+    assert.deepEqual(
+      stale.map((p) => [p.key, p.verdict, p.stale]),
+      [['2026-11-20T02:00Z/PT1H', 'same', 'input events 2026-11-20T02:00Z/PT1H has a newer version']],
+    );
 
     // Rebuild hourly but not daily: daily's day now reads an hourly version that is no longer current.
     assert.equal(pond(dir, 'build', 'hourly').status, 0);

@@ -88,7 +88,8 @@ export class EventSender {
   async add(line: string): Promise<void> {
     if (this.fatal) throw this.fatal;
     const bytes = Buffer.byteLength(line) + 1;
-    if (this.batch.length > 0 && (this.batch.length >= (this.options.batchEvents ?? 500) || this.batchBytes + bytes > (this.options.batchBytes ?? 450 * 1024))) await this.flush();
+    if (this.batch.length > 0 && (this.batch.length >= (this.options.batchEvents ?? 500) || this.batchBytes + bytes > (this.options.batchBytes ?? 450 * 1024)))
+      await this.flush();
     this.batch.push(line);
     this.batchBytes += bytes;
   }
@@ -122,7 +123,12 @@ export class EventSender {
       let retryAfter = 0;
       try {
         this.totals.requests++;
-        const response = await postEvents(this.options.url, this.options.stream, { writeKey: this.options.writeKey, segment: this.options.segment === true }, lines);
+        const response = await postEvents(
+          this.options.url,
+          this.options.stream,
+          { writeKey: this.options.writeKey, segment: this.options.segment === true },
+          lines,
+        );
         status = response.status;
         answer = (await response.json().catch(() => ({}))) as Answer;
         retryAfter = Number(response.headers.get('retry-after') ?? 0) * 1000;

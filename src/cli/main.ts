@@ -23,7 +23,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Commands load on use, so that `pond status` does not pay for DuckDB.
   const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
 
-  program.command('init <dir>').description('create a runnable project with a stream, two datasets and sample events').action(run((dir: string, _o, cmd: Command) => import('./commands/init.ts').then((m) => m.initCommand(dir, globals(cmd)))));
+  program
+    .command('init <dir>')
+    .description('create a runnable project with a stream, two datasets and sample events')
+    .action(run((dir: string, _o, cmd: Command) => import('./commands/init.ts').then((m) => m.initCommand(dir, globals(cmd)))));
   program
     .command('build [datasets...]')
     .description('build stale and missing partitions (of the named datasets and what they need)')
@@ -61,18 +64,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run((id: string | undefined, _o, cmd: Command) => import('./commands/runs.ts').then((m) => m.runsCommand(id, globals(cmd)))));
   program
     .command('publish [datasets...]')
-    .description('publish to their sinks the partitions whose current version a sink does not hold yet, retrying failed publishes now (all datasets with sinks when none is named)')
+    .description(
+      'publish to their sinks the partitions whose current version a sink does not hold yet, retrying failed publishes now (all datasets with sinks when none is named)',
+    )
     .option('--force', 'publish every partition again, whatever the sinks hold (after a serving database was wiped or replaced)')
     .action(run((names: string[], _o, cmd: Command) => import('./commands/publish.ts').then((m) => m.publishCommand(names, globals(cmd)))));
-  program.command('sinks [dataset]').description('the state of each sink: partitions published, behind and failed, with errors').action(run((name: string | undefined, _o, cmd: Command) => import('./commands/sinks.ts').then((m) => m.sinksCommand(name, globals(cmd)))));
+  program
+    .command('sinks [dataset]')
+    .description('the state of each sink: partitions published, behind and failed, with errors')
+    .action(run((name: string | undefined, _o, cmd: Command) => import('./commands/sinks.ts').then((m) => m.sinksCommand(name, globals(cmd)))));
   program
     .command('forget [subjects...]')
-    .description("forget data subjects: delete their keys (their personal data in the lake becomes unreadable), stop reading their events, rebuild what was derived from them; --status lists the requests; --verify scans for what of them survives")
+    .description(
+      'forget data subjects: delete their keys (their personal data in the lake becomes unreadable), stop reading their events, rebuild what was derived from them; --status lists the requests; --verify scans for what of them survives',
+    )
     .option('--reason <text>', 'why (recorded in the audit log; no personal data)')
     .option('--by <name>', 'who asks (default: the OS user)')
     .option('--status', 'the forget requests (of the named subjects, or all), newest first, with their rebuilds')
     .option('--limit <n>', 'how many requests --status lists (default 50)')
-    .option('--verify', 'scan every column of every current version, raw partition, dead letter and the state for the subjects (clear identifier and pseudonym) and report where any survives; exit 1 when something does')
+    .option(
+      '--verify',
+      'scan every column of every current version, raw partition, dead letter and the state for the subjects (clear identifier and pseudonym) and report where any survives; exit 1 when something does',
+    )
     .action(run((subjects: string[], _o, cmd: Command) => import('./commands/forget.ts').then((m) => m.forgetCommand(subjects, globals(cmd)))));
   program
     .command('query <sql>')
@@ -89,13 +102,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--concurrency <n>', 'requests in flight', '4')
     .option('--segment', 'send as Segment calls to /v1/batch (each line a Segment message)')
     .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/send.ts').then((m) => m.sendCommand(stream, file, globals(cmd)))));
-  program.command('load <stream> <file>').description('append the events of an NDJSON or JSON-array file to a stream').action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
+  program
+    .command('load <stream> <file>')
+    .description('append the events of an NDJSON or JSON-array file to a stream')
+    .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));
   program
     .command('test [filters...]')
     .description("run the project's pipeline tests (the *.test.ts files in tests/) with Node's test runner; filters pick files by path")
     .option('--name <pattern>', 'only tests whose name matches this regular expression')
     .action(run((filters: string[], _o, cmd: Command) => import('./commands/test.ts').then((m) => m.testCommand(filters, globals(cmd)))));
-  program.command('privacy').description('which streams and datasets hold personal data: identifier and personal columns, and where each class comes from').action(run((_o, cmd: Command) => import('./commands/privacy.ts').then((m) => m.privacyCommand(globals(cmd)))));
+  program
+    .command('privacy')
+    .description('which streams and datasets hold personal data: identifier and personal columns, and where each class comes from')
+    .action(run((_o, cmd: Command) => import('./commands/privacy.ts').then((m) => m.privacyCommand(globals(cmd)))));
   program
     .command('export-subject <subject>')
     .description('everything Pond holds about one data subject (the right of access), decrypted, as one JSON document')
@@ -127,17 +146,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run((_o, cmd: Command) => import('./commands/up.ts').then((m) => m.upCommand(globals(cmd)))));
   program
     .command('check')
-    .description("the CI gate: the project loads and typechecks, schema changes are allowed, the plan is valid, pipeline tests pass (exit 0 only when all pass)")
+    .description(
+      'the CI gate: the project loads and typechecks, schema changes are allowed, the plan is valid, pipeline tests pass (exit 0 only when all pass)',
+    )
     .option('--base <ref>', 'check stream schemas against their files at this git ref (e.g. origin/main) instead of the registry')
     .action(run((_o, cmd: Command) => import('./commands/check.ts').then((m) => m.checkCommand(globals(cmd)))));
-  const schema = program.command('schema').description('the schema registry: versions of each stream\'s schema and whether a change is allowed');
+  const schema = program.command('schema').description("the schema registry: versions of each stream's schema and whether a change is allowed");
   schema
     .command('diff [streams...]')
     .description("what changed in each stream's schema since its registered version, and whether its compatibility mode allows it (exit 1 when not)")
     .option('--base <ref>', 'compare with the schema files at this git ref instead of the registry')
     .action(run((names: string[], _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaDiffCommand(names, globals(cmd)))));
-  schema.command('versions <stream>').description("the registered versions of a stream's schema").action(run((name: string, _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaVersionsCommand(name, globals(cmd)))));
-  schema.command('show <stream> [version]').description('a registered version of a stream\'s schema (default: the latest)').action(run((name: string, version: string | undefined, _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaShowCommand(name, version, globals(cmd)))));
+  schema
+    .command('versions <stream>')
+    .description("the registered versions of a stream's schema")
+    .action(run((name: string, _o, cmd: Command) => import('./commands/schema.ts').then((m) => m.schemaVersionsCommand(name, globals(cmd)))));
+  schema
+    .command('show <stream> [version]')
+    .description("a registered version of a stream's schema (default: the latest)")
+    .action(
+      run((name: string, version: string | undefined, _o, cmd: Command) =>
+        import('./commands/schema.ts').then((m) => m.schemaShowCommand(name, version, globals(cmd))),
+      ),
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

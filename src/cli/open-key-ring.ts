@@ -12,13 +12,19 @@ import type { StateStore } from '../state/index.ts';
 
 export const KEY_DIR_ENV = 'POND_KEY_DIR';
 
-export function openKeyRing(project: Project, state: StateStore, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): () => Promise<SubjectKeyRing> {
+export function openKeyRing(
+  project: Project,
+  state: StateStore,
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): () => Promise<SubjectKeyRing> {
   let ring: Promise<SubjectKeyRing> | undefined;
   return () =>
     (ring ??= openMasterKey({ keyFile: project.privacy.keyFile, lakeDir: project.lakeDir }).then((master) => {
       if (master.created) {
         const shown = path.relative(process.cwd(), master.created) || master.created;
-        say(`created the master key of personal data in ${shown} (mode 0600). Back it up, apart from the lake: without it the personal data landed under it cannot be read. POND_MASTER_KEY (32 bytes, base64) overrides the file.`);
+        say(
+          `created the master key of personal data in ${shown} (mode 0600). Back it up, apart from the lake: without it the personal data landed under it cannot be read. POND_MASTER_KEY (32 bytes, base64) overrides the file.`,
+        );
       }
       const hierarchy = new KeyHierarchy(master.key);
       return new SubjectKeyRing(state, hierarchy, new KeyEpochs(hierarchy, new LocalEpochKeyStore(keyDirOf(project))));

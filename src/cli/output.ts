@@ -10,10 +10,21 @@ export function printJson(value: unknown): void {
 /** Aligned columns; cells are stringified, null shows as `NULL`. */
 export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: readonly string[]): string {
   const names = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? 'NULL'
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === 'object'
+          ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))
+          : String(v);
   const body = rows.map((r) => names.map((n) => cell(r[n])));
   const widths = names.map((n, i) => Math.min(60, Math.max(n.length, ...body.map((b) => (b[i] as string).length))));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (c.length > (widths[i] as number) ? `${c.slice(0, (widths[i] as number) - 1)}…` : c.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (c.length > (widths[i] as number) ? `${c.slice(0, (widths[i] as number) - 1)}…` : c.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(names), line(widths.map((w) => '─'.repeat(w))), ...body.map(line)].join('\n');
 }
 

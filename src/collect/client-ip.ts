@@ -107,7 +107,7 @@ function isIPv4Mapped(groups: readonly number[]): boolean {
 function compressIPv6(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -90,7 +90,9 @@ export class Collector {
     this.newMessageId = options.newMessageId ?? randomUUID;
     const personal = [...options.project.streams.values()].find((s) => protectsPersonalData(s.pii));
     if (personal && !options.keyRing) {
-      throw new PondError('INTERNAL', `stream "${personal.name}" holds personal data, and this collector has no keys to protect it with`, { hint: 'give the collector the key ring (CollectorOptions.keyRing), as the lander gets it' });
+      throw new PondError('INTERNAL', `stream "${personal.name}" holds personal data, and this collector has no keys to protect it with`, {
+        hint: 'give the collector the key ring (CollectorOptions.keyRing), as the lander gets it',
+      });
     }
   }
 
@@ -101,9 +103,17 @@ export class Collector {
     if ('status' in key) return fail(key.status, key.reason);
     const stream = this.options.project.streams.get(streamName);
     if (!stream) return fail(404, `unknown stream "${streamName}"; streams: ${[...this.options.project.streams.keys()].join(', ')}`);
-    if (!key.source.streams.has(streamName)) return fail(403, `the write key of source "${key.source.name}" may not write stream "${streamName}"; add it to collect.sources.${key.source.name}.streams`);
+    if (!key.source.streams.has(streamName))
+      return fail(
+        403,
+        `the write key of source "${key.source.name}" may not write stream "${streamName}"; add it to collect.sources.${key.source.name}.streams`,
+      );
     const format = nativeFormat(header(request.headers, 'content-type'));
-    if (format === undefined) return fail(400, `wrong content type "${header(request.headers, 'content-type') ?? '(none)'}": send application/json (an array or one object) or application/x-ndjson`);
+    if (format === undefined)
+      return fail(
+        400,
+        `wrong content type "${header(request.headers, 'content-type') ?? '(none)'}": send application/json (an array or one object) or application/x-ndjson`,
+      );
     let events;
     try {
       events = splitBody(request.body, { format, maxEventBytes: this.options.project.collect.maxEventBytes, maxDepth: MAX_DEPTH }).events;
@@ -113,7 +123,15 @@ export class Collector {
     const outcome = this.outcome(receivedAt, key.source, request);
     const skew = this.options.project.collect.maxClockSkewMs;
     for (const event of events) {
-      this.add(outcome, event.index, stream, messageIdOf(event.value) ?? this.newMessageId(), event.raw, event.value, classifyEvent(stream, event.value, receivedAt, skew));
+      this.add(
+        outcome,
+        event.index,
+        stream,
+        messageIdOf(event.value) ?? this.newMessageId(),
+        event.raw,
+        event.value,
+        classifyEvent(stream, event.value, receivedAt, skew),
+      );
     }
     return this.store(outcome, events.length);
   }
@@ -137,7 +155,8 @@ export class Collector {
     const key = this.keys.check(request.headers, body.writeKey);
     if ('status' in key) return fail(key.status, key.reason);
     const targets = key.source.segment;
-    if (Object.keys(targets).length === 0) return fail(403, `source "${key.source.name}" has no stream for Segment calls; set collect.sources.${key.source.name}.segment`);
+    if (Object.keys(targets).length === 0)
+      return fail(403, `source "${key.source.name}" has no stream for Segment calls; set collect.sources.${key.source.name}.segment`);
     let items: unknown[];
     if (type === undefined) {
       if (!Array.isArray(body.batch)) return fail(400, 'batch: must be an array of messages');
@@ -170,7 +189,11 @@ export class Collector {
       }
       const message = normalized.message;
       const raw = JSON.stringify(message);
-      if (Buffer.byteLength(raw) > maxEvent) return fail(413, `${type === undefined ? `batch[${index}]` : 'the message'} is ${Buffer.byteLength(raw)} bytes; the limit is ${maxEvent} (collect.maxEventSize)`);
+      if (Buffer.byteLength(raw) > maxEvent)
+        return fail(
+          413,
+          `${type === undefined ? `batch[${index}]` : 'the message'} is ${Buffer.byteLength(raw)} bytes; the limit is ${maxEvent} (collect.maxEventSize)`,
+        );
       const streamName = targets[message.type as SegmentType];
       const stream = streamName === undefined ? undefined : this.options.project.streams.get(streamName);
       if (!stream) {
@@ -184,7 +207,15 @@ export class Collector {
     return this.store(outcome, items.length);
   }
 
-  private segmentFailure(outcome: Outcome, index: number, streamName: string | undefined, source: SourceModel, raw: string, value: unknown, reason: string): void {
+  private segmentFailure(
+    outcome: Outcome,
+    index: number,
+    streamName: string | undefined,
+    source: SourceModel,
+    raw: string,
+    value: unknown,
+    reason: string,
+  ): void {
     const stream = streamName === undefined ? undefined : this.options.project.streams.get(streamName);
     if (stream === undefined) {
       outcome.refused++;
@@ -218,7 +249,12 @@ export class Collector {
     const guarded = await protectRequest(ring, outcome.unprotected, outcome.ip);
     for (const [i, e] of outcome.unprotected.entries()) {
       const g = guarded[i];
-      if (g) outcome.records[e.at] = { key: e.messageId, value: outcome.encode(e.stream.name, e.messageId, e.eventTime, g.deadLetter, g.text), timestamp: outcome.receivedAt };
+      if (g)
+        outcome.records[e.at] = {
+          key: e.messageId,
+          value: outcome.encode(e.stream.name, e.messageId, e.eventTime, g.deadLetter, g.text),
+          timestamp: outcome.receivedAt,
+        };
     }
   }
 
@@ -227,7 +263,11 @@ export class Collector {
       try {
         await this.protect(outcome);
       } catch (error) {
-        return { status: 503, retryAfterSeconds: 1, body: { error: `cannot protect the personal data of the events: ${(error as Error).message}; nothing was stored, send the same request again later` } };
+        return {
+          status: 503,
+          retryAfterSeconds: 1,
+          body: { error: `cannot protect the personal data of the events: ${(error as Error).message}; nothing was stored, send the same request again later` },
+        };
       }
     }
     const records = outcome.unprotected.length > 0 ? outcome.records.filter((r): r is LogRecord => r !== undefined) : (outcome.records as LogRecord[]);
@@ -235,9 +275,17 @@ export class Collector {
       if (records.length > 0) await this.options.log.append(this.options.topic, records);
     } catch (error) {
       if (error instanceof BufferFullError) {
-        return { status: 429, retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)), body: { error: `the buffer is full: ${error.message}; nothing was stored, send the same request again later` } };
+        return {
+          status: 429,
+          retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+          body: { error: `the buffer is full: ${error.message}; nothing was stored, send the same request again later` },
+        };
       }
-      return { status: 503, retryAfterSeconds: 1, body: { error: `the buffer is unavailable: ${(error as Error).message}; nothing was stored, send the same request again later` } };
+      return {
+        status: 503,
+        retryAfterSeconds: 1,
+        body: { error: `the buffer is unavailable: ${(error as Error).message}; nothing was stored, send the same request again later` },
+      };
     }
     const accepted = total - outcome.deadLettered - outcome.refused;
     return { status: 200, body: { accepted, deadLettered: outcome.deadLettered, refused: outcome.refused, errors: outcome.errors } };

@@ -40,7 +40,11 @@ const event = (value: unknown, deadLetter?: string, s = stream()): CollectedEven
 describe('protect request', () => {
   it('protects every event as it will land, with one call for the keys of all the subjects', async () => {
     const keys = ring();
-    const events = [event({ user_id: 'u1', email: 'ada@mail.example', n: 1 }), event({ user_id: 'u2', email: 'bob@mail.example', n: 2 }), event({ user_id: 'u1', email: 'ada@mail.example', n: 3 })];
+    const events = [
+      event({ user_id: 'u1', email: 'ada@mail.example', n: 1 }),
+      event({ user_id: 'u2', email: 'bob@mail.example', n: 2 }),
+      event({ user_id: 'u1', email: 'ada@mail.example', n: 3 }),
+    ];
     const guarded = await protectRequest(keys, events, '203.0.113.9');
     assert.equal(keys.calls.length, 1);
     assert.deepEqual(new Set(keys.calls[0]), new Set([pseudonym('u1'), pseudonym('u2')]));
@@ -88,7 +92,11 @@ describe('protect request', () => {
     const [anonymized, deadAnonymized] = await protectRequest(ring([gone]), [event(value), event(value, 'bad')], '203.0.113.9');
     assert.deepEqual(anonymized?.text, { event: '{"user_id":null,"email":null,"plan":"pro"}', raw: null, ip: null, subject: null });
     assert.deepEqual(deadAnonymized?.text, { event: '', raw: null, ip: null, subject: null });
-    const dropped = await protectRequest(ring([gone]), [event(value, undefined, stream('drop')), event({ ...value, user_id: 'u8' }, undefined, stream('drop')), event(value, 'bad', stream('drop'))], null);
+    const dropped = await protectRequest(
+      ring([gone]),
+      [event(value, undefined, stream('drop')), event({ ...value, user_id: 'u8' }, undefined, stream('drop')), event(value, 'bad', stream('drop'))],
+      null,
+    );
     assert.equal(dropped[0], undefined);
     assert.ok(dropped[1]);
     assert.equal(dropped[2], undefined);
@@ -107,7 +115,10 @@ describe('protect request', () => {
       const keys = ring();
       const events = Array.from({ length: CHUNK_EVENTS * 2 + 100 }, (_, n) => event({ user_id: `u${n % 37}`, email: `p${n}@mail.example`, n }));
       events.splice(7, 0, event({ user_id: 'u1', email: 'dead@mail.example' }, 'bad'));
-      for (const [options, where] of [[{ pool: () => pool }, 'pool'], [{ pool: () => new ProtectPool(0) }, 'main thread, the pool having no workers']] as const) {
+      for (const [options, where] of [
+        [{ pool: () => pool }, 'pool'],
+        [{ pool: () => new ProtectPool(0) }, 'main thread, the pool having no workers'],
+      ] as const) {
         const guarded = await protectRequest(keys, events, '203.0.113.9', options);
         assert.equal(guarded.length, events.length);
         for (const [i, g] of guarded.entries()) {

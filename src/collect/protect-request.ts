@@ -24,7 +24,15 @@
  * uses (privacy/protect-pool.ts), or here when the pool cannot take it.
  */
 import type { StreamModel } from '../config/index.ts';
-import { CHUNK_EVENTS, EventProtector, reasonWithoutExcerpts, sharedProtectPool, type ProtectedEvent, type ProtectPool, type SubjectKeyRing } from '../privacy/index.ts';
+import {
+  CHUNK_EVENTS,
+  EventProtector,
+  reasonWithoutExcerpts,
+  sharedProtectPool,
+  type ProtectedEvent,
+  type ProtectPool,
+  type SubjectKeyRing,
+} from '../privacy/index.ts';
 import type { ProtectedText } from '../event/index.ts';
 
 const YIELD_EVERY = 512;
@@ -102,9 +110,26 @@ export async function protectRequest(
       }
       const done: Promise<void>[] = [];
       for (const [stream, indices] of byStream) {
-        const chunks = pool.protectEvents(stream, indices.map((i) => ({ value: (events[i] as CollectedEvent).value as Record<string, unknown>, raw: (events[i] as CollectedEvent).raw, ip, subject: subjects[i] })), keys, pseudonym);
+        const chunks = pool.protectEvents(
+          stream,
+          indices.map((i) => ({
+            value: (events[i] as CollectedEvent).value as Record<string, unknown>,
+            raw: (events[i] as CollectedEvent).raw,
+            ip,
+            subject: subjects[i],
+          })),
+          keys,
+          pseudonym,
+        );
         // A chunk the pool fails on is protected below, here.
-        done.push(...chunks.map((chunk, c) => chunk.then((texts) => texts.forEach((p, k) => onPool.set(indices[c * CHUNK_EVENTS + k] as number, p)), () => undefined)));
+        done.push(
+          ...chunks.map((chunk, c) =>
+            chunk.then(
+              (texts) => texts.forEach((p, k) => onPool.set(indices[c * CHUNK_EVENTS + k] as number, p)),
+              () => undefined,
+            ),
+          ),
+        );
       }
       await Promise.all(done);
     }
@@ -124,7 +149,10 @@ export async function protectRequest(
     }
     if (deadLetter !== undefined) {
       const landed = protector.deadLetterRaw(value, raw, subject, key, forgotten);
-      out[i] = { text: { event: '', raw: landed.raw, ip: null, subject: forgotten ? null : (subject ?? null) }, deadLetter: reasonWithoutExcerpts(deadLetter, raw) };
+      out[i] = {
+        text: { event: '', raw: landed.raw, ip: null, subject: forgotten ? null : (subject ?? null) },
+        deadLetter: reasonWithoutExcerpts(deadLetter, raw),
+      };
       continue;
     }
     // A stream's event is a JSON object: its verdict says so.

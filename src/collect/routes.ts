@@ -10,7 +10,10 @@ import { SEGMENT_TYPES, type SegmentType } from '../config/index.ts';
 import { clientIp } from './client-ip.ts';
 import type { CollectAnswer, Collector } from './collector.ts';
 
-export function collectRoutes(collector: Collector, settings: { maxRequestBytes: number; cors: '*' | readonly string[]; trustProxy: boolean; truncateIp: boolean }) {
+export function collectRoutes(
+  collector: Collector,
+  settings: { maxRequestBytes: number; cors: '*' | readonly string[]; trustProxy: boolean; truncateIp: boolean },
+) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.maxRequestBytes }, (_req, body, done) => done(null, body));
@@ -35,10 +38,15 @@ export function collectRoutes(collector: Collector, settings: { maxRequestBytes:
     const input = (request: FastifyRequest) => ({
       headers: request.headers,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      ip: clientIp(request.socket.remoteAddress, firstHeader(request.headers['x-forwarded-for']), { trustProxy: settings.trustProxy, truncate: settings.truncateIp }),
+      ip: clientIp(request.socket.remoteAddress, firstHeader(request.headers['x-forwarded-for']), {
+        trustProxy: settings.trustProxy,
+        truncate: settings.truncateIp,
+      }),
     });
 
-    app.post<{ Params: { stream: string } }>('/v1/streams/:stream/events', async (request, reply) => answer(reply, await collector.native(request.params.stream, input(request))));
+    app.post<{ Params: { stream: string } }>('/v1/streams/:stream/events', async (request, reply) =>
+      answer(reply, await collector.native(request.params.stream, input(request))),
+    );
     app.post('/v1/batch', async (request, reply) => answer(reply, await collector.segment(undefined, input(request))));
     for (const type of SEGMENT_TYPES) {
       app.post(`/v1/${type}`, async (request, reply) => answer(reply, await collector.segment(type as SegmentType, input(request))));

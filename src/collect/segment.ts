@@ -72,7 +72,10 @@ export function normalizeSegmentMessage(item: Record<string, unknown>, envelope:
   if (type === 'alias' && !replaced.has('userId')) return { error: 'userId is required for alias calls: the new id' };
   if (type === 'alias' && !replaced.has('previousId')) return { error: 'previousId is required for alias calls: the old id' };
 
-  for (const [field, batchValue] of [['context', envelope.batchContext], ['integrations', envelope.batchIntegrations]] as const) {
+  for (const [field, batchValue] of [
+    ['context', envelope.batchContext],
+    ['integrations', envelope.batchIntegrations],
+  ] as const) {
     const own = item[field] ?? undefined;
     if (own !== undefined && !isPlainObject(own)) return { error: `${field} must be an object; got ${show(own)}` };
     // The batch's value comes straight from the request body too, so it gets the same check.
@@ -139,8 +142,7 @@ export function isSegmentType(value: unknown): value is SegmentType {
 /** Keys the output sets itself, ahead of the message's other keys. */
 const OWN_KEYS = new Set(['type', 'messageId', 'timestamp', 'originalTimestamp', 'sentAt', 'receivedAt']);
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?)?$/;
 
 /**
  * Epoch milliseconds of an ISO 8601 date or date-time string, or `null`.
@@ -152,7 +154,12 @@ function parseIsoDate(value: unknown): number | null {
   const m = ISO_DATE.exec(value);
   if (!m) return null;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((part) => Number(part ?? 0)) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
   const offset = m[9] === undefined ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0));

@@ -42,7 +42,14 @@ describe('splitBody: JSON arrays', () => {
     const { events } = split('[{"a":1}, [1], "s", 2, null, true]', 'json-array');
     assert.deepEqual(
       events.map((e) => [e.index, e.raw, e.notObject]),
-      [[0, '{"a":1}', false], [1, '[1]', true], [2, '"s"', true], [3, '2', true], [4, 'null', true], [5, 'true', true]],
+      [
+        [0, '{"a":1}', false],
+        [1, '[1]', true],
+        [2, '"s"', true],
+        [3, '2', true],
+        [4, 'null', true],
+        [5, 'true', true],
+      ],
     );
   });
 
@@ -98,7 +105,11 @@ describe('splitBody: NDJSON', () => {
     assert.equal(format, 'ndjson');
     assert.deepEqual(
       events.map((e) => [e.index, e.line, e.raw, e.notObject]),
-      [[0, 1, '{"a":1}', false], [1, 4, '{"b":2}', false], [2, 5, '[3]', true]],
+      [
+        [0, 1, '{"a":1}', false],
+        [1, 4, '{"b":2}', false],
+        [2, 5, '[3]', true],
+      ],
     );
   });
 
@@ -127,7 +138,10 @@ describe('splitBody: auto', () => {
   it('reads objects on several lines as NDJSON', () => {
     const { format, events } = split('{"a":1}\n{"b":2}\n', 'auto');
     assert.equal(format, 'ndjson');
-    assert.deepEqual(events.map((e) => e.line), [1, 2]);
+    assert.deepEqual(
+      events.map((e) => e.line),
+      [1, 2],
+    );
   });
 
   it('reads a single object, even pretty-printed, as one event', () => {
@@ -178,9 +192,7 @@ describe('firstInvalidUtf8Byte', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 5_000; round++) {
-      const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 8) }, () =>
-        random() < 0.5 ? 0x61 : 0x80 + Math.floor(random() * 0x80),
-      );
+      const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 8) }, () => (random() < 0.5 ? 0x61 : 0x80 + Math.floor(random() * 0x80)));
       assert.equal(firstInvalidUtf8Byte(bytes) === -1, isUtf8(bytes), `bytes ${Buffer.from(bytes).toString('hex')}`);
     }
   });

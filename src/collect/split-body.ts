@@ -228,7 +228,7 @@ function splitLines(scan: Scan, start: number, end: number): SplitEvent[] {
   const { body } = scan;
   const events: SplitEvent[] = [];
   let line = 0;
-  for (let lineStart = start; lineStart < end; ) {
+  for (let lineStart = start; lineStart < end;) {
     line++;
     let lineEnd = body.indexOf(LF, lineStart);
     if (lineEnd === -1) lineEnd = end;

@@ -18,9 +18,13 @@ export class WriteKeys {
 
   check(headers: { authorization?: string | undefined; 'x-pond-write-key'?: string | string[] | undefined }, bodyKey?: unknown): KeyCheck {
     const header = headers['x-pond-write-key'];
-    const key = parseBasicAuthUser(headers.authorization) || (typeof header === 'string' ? header : undefined) || (typeof bodyKey === 'string' ? bodyKey : undefined);
+    const key =
+      parseBasicAuthUser(headers.authorization) || (typeof header === 'string' ? header : undefined) || (typeof bodyKey === 'string' ? bodyKey : undefined);
     if (!key) {
-      return { status: 401, reason: 'missing write key: send it as the Basic-auth user (empty password), in the X-Pond-Write-Key header, or as writeKey in the body' };
+      return {
+        status: 401,
+        reason: 'missing write key: send it as the Basic-auth user (empty password), in the X-Pond-Write-Key header, or as writeKey in the body',
+      };
     }
     const source = this.byKey.get(key);
     if (!source) return { status: 401, reason: `unknown write key "${mask(key)}": use a key declared under collect.sources in pond.config.ts` };

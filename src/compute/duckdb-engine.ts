@@ -108,7 +108,10 @@ class DuckDBSession implements SqlSession {
 
   /** Views first: they may read the tables. */
   async dropTemporaries(): Promise<void> {
-    const drops = [...[...this.views].map((name) => `drop view if exists temp.main.${quoteIdent(name)}`), ...[...this.tables].map((name) => `drop table if exists temp.main.${quoteIdent(name)}`)];
+    const drops = [
+      ...[...this.views].map((name) => `drop view if exists temp.main.${quoteIdent(name)}`),
+      ...[...this.tables].map((name) => `drop table if exists temp.main.${quoteIdent(name)}`),
+    ];
     if (drops.length === 0) return;
     await this.connection.run(drops.join('; '));
     this.views.clear();

@@ -12,7 +12,8 @@
  */
 export function jsonValue(value: unknown, limits: JsonLimits = {}): unknown {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : cut(value.toString(), limits);
+  if (typeof value === 'bigint')
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : cut(value.toString(), limits);
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string') return cut(value, limits);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();

@@ -55,11 +55,15 @@ export async function writeRowsToParquet(
     let query: string;
     if (columns && columns.length > 0) {
       const spec = columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
-      query = count === 0
-        ? `select ${columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`
-        : `select * from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = {${spec}})`;
+      query =
+        count === 0
+          ? `select ${columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`
+          : `select * from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = {${spec}})`;
     } else {
-      query = count === 0 ? 'select null::boolean as _empty where false' : `select * from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', sample_size = -1)`;
+      query =
+        count === 0
+          ? 'select null::boolean as _empty where false'
+          : `select * from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', sample_size = -1)`;
     }
     const result = await copyQueryToParquet(session, query, outputPath);
     return { rows: count, schema: count === 0 && !columns ? [] : result.schema };

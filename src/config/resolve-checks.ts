@@ -25,7 +25,8 @@ export interface CheckScope {
 export function resolveChecks(raw: unknown, scope: CheckScope): CheckModel[] {
   if (raw === undefined) return [];
   const { fail, owner } = scope;
-  if (!Array.isArray(raw)) return fail(`${owner} field checks`, 'must be an array of checks', 'write checks: [check.notNull(\'id\'), …] with `check` imported from pond');
+  if (!Array.isArray(raw))
+    return fail(`${owner} field checks`, 'must be an array of checks', "write checks: [check.notNull('id'), …] with `check` imported from pond");
   const models: CheckModel[] = [];
   const seen = new Map<string, number>();
   raw.forEach((def: unknown, i) => {
@@ -35,7 +36,8 @@ export function resolveChecks(raw: unknown, scope: CheckScope): CheckModel[] {
     }
     const model = resolveOne(def as CheckDefinition, where, scope);
     const earlier = seen.get(model.name);
-    if (earlier !== undefined) fail(where('name'), `the name "${model.name}" is already used by checks[${earlier}]`, 'give one of them its own name with { name: … }');
+    if (earlier !== undefined)
+      fail(where('name'), `the name "${model.name}" is already used by checks[${earlier}]`, 'give one of them its own name with { name: … }');
     seen.set(model.name, i);
     models.push(model);
   });
@@ -67,7 +69,8 @@ function resolveOne(def: CheckDefinition, where: (field?: string) => string, sco
   };
   const count = (value: unknown, field: string, min: number): number | undefined => {
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return fail(where(field), `must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+      return fail(where(field), `must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
     return value;
   };
 
@@ -123,7 +126,8 @@ function resolveOne(def: CheckDefinition, where: (field?: string) => string, sco
       const history = count(def.history, 'history', 2) as number;
       const minHistory = count(def.minHistory, 'minHistory', 2) as number;
       if (minHistory > history) fail(where('minHistory'), `is above history (${history})`);
-      if (typeof def.deviations !== 'number' || !(def.deviations > 0)) fail(where('deviations'), `must be a number above 0, got ${JSON.stringify(def.deviations)}`);
+      if (typeof def.deviations !== 'number' || !(def.deviations > 0))
+        fail(where('deviations'), `must be a number above 0, got ${JSON.stringify(def.deviations)}`);
       return { ...named('volume'), kind: 'volume', history, minHistory, deviations: def.deviations };
     }
     default:

@@ -36,15 +36,23 @@ export function resolveCollect(
   const size = (field: 'maxEventSize' | 'maxRequestSize', fallback: number) => {
     const value = options[field];
     if (value === undefined) return fallback;
-    return parseSize(value) ?? fail(where(`collect.${field}`), `"${String(value)}" is not a size`, "write it like '32kb', '500kb' or '1mb', or as a number of bytes");
+    return (
+      parseSize(value) ?? fail(where(`collect.${field}`), `"${String(value)}" is not a size`, "write it like '32kb', '500kb' or '1mb', or as a number of bytes")
+    );
   };
   const envPort = process.env.POND_PORT;
   const port = envPort ? Number(envPort) : (options.port ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(envPort ? 'environment variable POND_PORT' : where('collect.port'), `${String(envPort ?? options.port)} is not a port`, 'use a whole number from 0 to 65535 (0 picks a free port)');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(
+      envPort ? 'environment variable POND_PORT' : where('collect.port'),
+      `${String(envPort ?? options.port)} is not a port`,
+      'use a whole number from 0 to 65535 (0 picks a free port)',
+    );
   const skew = options.maxClockSkew === undefined ? 86_400_000 : parseDuration(options.maxClockSkew);
   if (skew === undefined) fail(where('collect.maxClockSkew'), `"${String(options.maxClockSkew)}" is not a duration`, "write it like '1h' or '1d'");
   const cors = options.cors ?? '*';
-  if (cors !== '*' && !(Array.isArray(cors) && cors.every((o) => typeof o === 'string'))) fail(where('collect.cors'), "must be '*' or a list of origins", "e.g. ['https://shop.example']");
+  if (cors !== '*' && !(Array.isArray(cors) && cors.every((o) => typeof o === 'string')))
+    fail(where('collect.cors'), "must be '*' or a list of origins", "e.g. ['https://shop.example']");
   const sources = resolveSources(options.sources ?? {}, streams, where, fail);
   return {
     port,
@@ -86,7 +94,8 @@ function resolveSources(
       for (const type of SEGMENT_TYPES) segment[type] = spec;
     } else if (spec !== undefined) {
       for (const [type, stream] of Object.entries(spec)) {
-        if (!SEGMENT_TYPES.includes(type as SegmentType)) fail(at(`segment.${type}`), `"${type}" is not a Segment call type`, `use ${SEGMENT_TYPES.join(', ')}`);
+        if (!SEGMENT_TYPES.includes(type as SegmentType))
+          fail(at(`segment.${type}`), `"${type}" is not a Segment call type`, `use ${SEGMENT_TYPES.join(', ')}`);
         segment[type as SegmentType] = stream as string;
       }
     }
@@ -100,10 +109,16 @@ function resolveSources(
 export function resolveBuffer(config: ConfigDefinition, dir: string, where: (field: string) => string, fail: Fail): BufferSettings {
   const options = config.buffer ?? {};
   const partitions = options.partitions ?? 1;
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 256) fail(where('buffer.partitions'), `must be a whole number from 1 to 256, got ${String(options.partitions)}`);
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 256)
+    fail(where('buffer.partitions'), `must be a whole number from 1 to 256, got ${String(options.partitions)}`);
   const maxBytes = options.maxSize === undefined ? 1024 ** 3 : parseSize(options.maxSize);
   if (maxBytes === undefined) fail(where('buffer.maxSize'), `"${String(options.maxSize)}" is not a size`, "write it like '512mb' or '4gb'");
-  if ((maxBytes as number) < 1024 ** 2) fail(where('buffer.maxSize'), `${String(options.maxSize)} is too small`, 'give the buffer at least 1mb; a few hundred mb absorb minutes of a landing outage');
+  if ((maxBytes as number) < 1024 ** 2)
+    fail(
+      where('buffer.maxSize'),
+      `${String(options.maxSize)} is too small`,
+      'give the buffer at least 1mb; a few hundred mb absorb minutes of a landing outage',
+    );
   return { dir: path.resolve(dir, '.pond/buffer'), partitions, maxBytes: maxBytes as number };
 }
 

@@ -31,7 +31,15 @@ import { resolveDatasetPii, resolveStreamPii } from './resolve-pii.ts';
 import { encryptedColumns, protectsPersonalData } from './encrypted-columns.ts';
 import { resolvePrivacy } from './resolve-privacy.ts';
 import { KEEP_ALL, resolveGc, resolveRetention } from './resolve-retention.ts';
-import { DEAD_LETTER_PREFIX, type DatasetModel, type Project, type ResolvedInput, type ResolvedMapping, type RetryPolicy, type StreamModel } from './project.ts';
+import {
+  DEAD_LETTER_PREFIX,
+  type DatasetModel,
+  type Project,
+  type ResolvedInput,
+  type ResolvedMapping,
+  type RetryPolicy,
+  type StreamModel,
+} from './project.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const RESERVED = new Set(['pond_partition', 'dead_letters']);
@@ -67,7 +75,11 @@ export function resolveProject(decl: Declarations): Project {
   for (const def of [...decl.streams, ...decl.datasets]) {
     const where = `${fileOf(def)}: ${def.kind} "${def.name}"`;
     if (typeof def.name !== 'string' || !NAME.test(def.name)) {
-      fail(`${fileOf(def)}: ${def.kind} field name`, `"${String(def.name)}" is not a valid name`, 'use lower-case letters, digits and _, starting with a letter (it becomes a SQL view name)');
+      fail(
+        `${fileOf(def)}: ${def.kind} field name`,
+        `"${String(def.name)}" is not a valid name`,
+        'use lower-case letters, digits and _, starting with a letter (it becomes a SQL view name)',
+      );
     }
     if (RESERVED.has(def.name)) fail(`${where} field name`, `"${def.name}" is reserved by Pond`);
     const earlier = names.get(def.name);
@@ -95,10 +107,17 @@ export function resolveProject(decl: Declarations): Project {
     }
     if (typeof def.time !== 'string' || def.time === '') fail(where('time'), 'is required: the event-time field, such as "time_utc"');
     const partitioning = resolveGrain(def.partition ?? 'hour', where('partition'), fail);
-    if (partitioning.kind === 'none') fail(where('partition'), 'a stream must be partitioned by time', "use 'minute', 'hour', 'day', 'month' or { every: '10s' }");
+    if (partitioning.kind === 'none')
+      fail(where('partition'), 'a stream must be partitioned by time', "use 'minute', 'hour', 'day', 'month' or { every: '10s' }");
     const columns = [...projectColumns(schema), ...RAW_META_COLUMNS];
     const checkScope: CheckScope = { owner: `${file}: stream "${def.name}"`, self: def.name, columns, names: new Set(names.keys()), fail };
-    const pii = resolveStreamPii(def.pii, { owner: `${file}: stream "${def.name}"`, schemaFile: def.schema, schema, columns: columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name), fail });
+    const pii = resolveStreamPii(def.pii, {
+      owner: `${file}: stream "${def.name}"`,
+      schemaFile: def.schema,
+      schema,
+      columns: columns.filter((c) => !c.name.startsWith('_')).map((c) => c.name),
+      fail,
+    });
     streams.set(def.name, {
       kind: 'stream',
       name: def.name,
@@ -123,18 +142,30 @@ export function resolveProject(decl: Declarations): Project {
   }
 
   // Datasets: inputs, grains, mappings, then the dependency graph.
-  const partial = new Map<string, Omit<DatasetModel, 'depth' | 'codeFingerprint'> & { fingerprintSource: string; partitionSpec: GrainSpec | 'none' | undefined; declaresPartitionRetention: boolean }>();
+  const partial = new Map<
+    string,
+    Omit<DatasetModel, 'depth' | 'codeFingerprint'> & {
+      fingerprintSource: string;
+      partitionSpec: GrainSpec | 'none' | undefined;
+      declaresPartitionRetention: boolean;
+    }
+  >();
   for (const def of decl.datasets) {
     const file = fileOf(def);
     const where = (field: string) => `${file}: dataset "${def.name}" field ${field}`;
     const hasSql = typeof def.sql === 'string' && def.sql.trim() !== '';
     const hasTs = typeof def.transform === 'function';
-    if (hasSql === hasTs) fail(where(hasSql ? 'transform' : 'sql'), hasSql ? 'give either sql or transform, not both' : 'is required: give the transformation as sql (DuckDB SQL) or transform (a TypeScript function)');
+    if (hasSql === hasTs)
+      fail(
+        where(hasSql ? 'transform' : 'sql'),
+        hasSql ? 'give either sql or transform, not both' : 'is required: give the transformation as sql (DuckDB SQL) or transform (a TypeScript function)',
+      );
     if (typeof def.inputs !== 'object' || def.inputs === null) fail(where('inputs'), 'is required: an object of { name: stream or dataset }');
     const rawInputs = Object.entries(def.inputs as Record<string, InputSpec>);
     const inputs: Array<{ alias: string; source: string; map: unknown }> = [];
     for (const [alias, spec] of rawInputs) {
-      if (!NAME.test(alias)) fail(where(`inputs.${alias}`), `"${alias}" is not a valid input name`, 'use lower-case letters, digits and _ (it becomes a SQL view name)');
+      if (!NAME.test(alias))
+        fail(where(`inputs.${alias}`), `"${alias}" is not a valid input name`, 'use lower-case letters, digits and _ (it becomes a SQL view name)');
       const ref = typeof spec === 'object' && spec !== null && 'from' in spec ? spec.from : spec;
       const map = typeof spec === 'object' && spec !== null && 'from' in spec ? spec.map : undefined;
       const source = typeof ref === 'string' ? ref : (ref as { name?: unknown } | undefined)?.name;
@@ -167,20 +198,31 @@ export function resolveProject(decl: Declarations): Project {
       checks,
       key: resolveKey(def.key, firstUnique?.kind === 'unique' ? firstUnique.columns : [], checkScope),
       sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail),
-      pii: resolveDatasetPii(def.pii, `${file}: dataset "${def.name}"`, declaredColumns?.map((c) => c.name), fail),
+      pii: resolveDatasetPii(
+        def.pii,
+        `${file}: dataset "${def.name}"`,
+        declaredColumns?.map((c) => c.name),
+        fail,
+      ),
       retention: resolveRetention(def.retention, defaultRetention, where, fail),
       declaresPartitionRetention: def.retention?.partitions !== undefined && def.retention.partitions !== 'forever',
       fingerprintSource: hasSql ? (def.sql as string) : String(def.transform),
     });
-    if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only') fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
-    if (def.concurrency !== undefined && (!Number.isInteger(def.concurrency) || def.concurrency < 1)) fail(where('concurrency'), `must be a whole number ≥ 1, got ${String(def.concurrency)}`);
+    if (def.onCodeChange !== undefined && def.onCodeChange !== 'rebuild' && def.onCodeChange !== 'new-only')
+      fail(where('onCodeChange'), `must be 'rebuild' or 'new-only', got ${JSON.stringify(def.onCodeChange)}`);
+    if (def.concurrency !== undefined && (!Number.isInteger(def.concurrency) || def.concurrency < 1))
+      fail(where('concurrency'), `must be a whole number ≥ 1, got ${String(def.concurrency)}`);
   }
 
   const edges = new Map([...partial].map(([name, d]) => [name, d.inputs.map((i) => i.source).filter((s) => partial.has(s))]));
   const cycle = findCycle(edges);
   if (cycle) {
     const first = partial.get(cycle[0] as string);
-    fail(`${first?.file}: dataset "${cycle[0]}" field inputs`, `dependency cycle: ${cycle.join(' → ')}`, 'a dataset cannot depend on itself, directly or through others');
+    fail(
+      `${first?.file}: dataset "${cycle[0]}" field inputs`,
+      `dependency cycle: ${cycle.join(' → ')}`,
+      'a dataset cannot depend on itself, directly or through others',
+    );
   }
 
   const datasets = new Map<string, DatasetModel>();
@@ -202,18 +244,41 @@ export function resolveProject(decl: Declarations): Project {
     const inputs = d.inputs.map((input) => {
       const raw = (input as ResolvedInput & { rawMap: unknown }).rawMap;
       const source = partitionOf(input.source);
-      return { alias: input.alias, source: input.source, mapping: resolveMapping(raw, partitioning, source, input.source, where(`inputs.${input.alias}.map`), fail) };
+      return {
+        alias: input.alias,
+        source: input.source,
+        mapping: resolveMapping(raw, partitioning, source, input.source, where(`inputs.${input.alias}.map`), fail),
+      };
     });
     // What a build reads of forgotten subjects' rows depends on the policy: a change of it rebuilds what reads them
     // (only a non-default policy counts, so that fingerprints of projects without one stay as they were).
-    const readsForgotten = privacy.forgotten !== 'anonymize' && inputs.some((i) => { const s = streams.get(i.source); return s !== undefined && protectsPersonalData(s.pii); });
+    const readsForgotten =
+      privacy.forgotten !== 'anonymize' &&
+      inputs.some((i) => {
+        const s = streams.get(i.source);
+        return s !== undefined && protectsPersonalData(s.pii);
+      });
     const codeFingerprint = createHash('sha256')
       // `decrypt` only when declared, so that fingerprints of datasets without it stay as they were.
-      .update(JSON.stringify({ code: d.fingerprintSource, columns: d.columns ?? null, inputs, partitioning: describe(partitioning), ...(d.decrypt.length > 0 ? { decrypt: d.decrypt } : {}), ...(readsForgotten ? { forgotten: privacy.forgotten } : {}) }))
+      .update(
+        JSON.stringify({
+          code: d.fingerprintSource,
+          columns: d.columns ?? null,
+          inputs,
+          partitioning: describe(partitioning),
+          ...(d.decrypt.length > 0 ? { decrypt: d.decrypt } : {}),
+          ...(readsForgotten ? { forgotten: privacy.forgotten } : {}),
+        }),
+      )
       .digest('hex')
       .slice(0, 16);
     // Partitions expire by their window: an unpartitioned dataset has none (a project default does not apply to it).
-    if (partitioning.kind === 'none' && d.declaresPartitionRetention) fail(where('retention.partitions'), 'applies to time-partitioned datasets only: this one has a single partition', "remove it, or partition the dataset (partition: 'day')");
+    if (partitioning.kind === 'none' && d.declaresPartitionRetention)
+      fail(
+        where('retention.partitions'),
+        'applies to time-partitioned datasets only: this one has a single partition',
+        "remove it, or partition the dataset (partition: 'day')",
+      );
     const retention = partitioning.kind === 'none' && d.retention.partitionsMs !== null ? { ...d.retention, partitionsMs: null } : d.retention;
     const { fingerprintSource: _source, partitionSpec: _spec, declaresPartitionRetention: _declared, ...rest } = d;
     datasets.set(name, { ...rest, retention, partitioning, inputs, depth, codeFingerprint });
@@ -229,7 +294,14 @@ export function resolveProject(decl: Declarations): Project {
     lakeDir: path.resolve(decl.dir, config.lake ?? '.pond/lake'),
     stateUrl: process.env.POND_STATE_URL || (config.state && config.state !== 'sqlite' ? config.state : undefined),
     sqlitePath: path.resolve(decl.dir, '.pond/state.db'),
-    testsDir: path.resolve(decl.dir, config.tests === undefined ? 'tests' : typeof config.tests === 'string' && config.tests !== '' ? config.tests : fail(configWhere('tests'), `must be a folder path, got ${JSON.stringify(config.tests)}`)),
+    testsDir: path.resolve(
+      decl.dir,
+      config.tests === undefined
+        ? 'tests'
+        : typeof config.tests === 'string' && config.tests !== ''
+          ? config.tests
+          : fail(configWhere('tests'), `must be a folder path, got ${JSON.stringify(config.tests)}`),
+    ),
     concurrency,
     streams,
     datasets,
@@ -260,7 +332,11 @@ function resolveGrain(spec: GrainSpec | 'none', where: string, fail: Fail): Part
   if (typeof spec === 'object' && spec !== null && typeof spec.every === 'string') {
     const ms = resolveDuration(spec.every, `${where}.every`, fail);
     if (ms < 1000 || ms % 1000 !== 0 || 86_400_000 % ms !== 0) {
-      fail(`${where}.every`, `"${spec.every}" cannot cut days into equal windows`, "use whole seconds that divide a day, such as '10s', '30s', '5m', '15m' or '6h'");
+      fail(
+        `${where}.every`,
+        `"${spec.every}" cannot cut days into equal windows`,
+        "use whole seconds that divide a day, such as '10s', '30s', '5m', '15m' or '6h'",
+      );
     }
     return { kind: 'time', grain: everyGrain(ms, spec.every) };
   }
@@ -280,13 +356,22 @@ function resolveInstant(text: unknown, where: string, fail: Fail): number {
 }
 
 /** `decrypt`: aliases of inputs that are streams with personal data (all of them for `true`). */
-function resolveDecrypt(value: unknown, inputs: ReadonlyArray<{ alias: string; source: string }>, streams: ReadonlyMap<string, StreamModel>, where: string, fail: Fail): readonly string[] {
+function resolveDecrypt(
+  value: unknown,
+  inputs: ReadonlyArray<{ alias: string; source: string }>,
+  streams: ReadonlyMap<string, StreamModel>,
+  where: string,
+  fail: Fail,
+): readonly string[] {
   if (value === undefined) return [];
   const personal = inputs.filter((i) => {
     const stream = streams.get(i.source);
     return stream !== undefined && protectsPersonalData(stream.pii);
   });
-  const valid = personal.length > 0 ? `inputs that are streams with personal data: ${personal.map((i) => i.alias).join(', ')}` : 'no input of this dataset is a stream with personal data (one that declares an identifier)';
+  const valid =
+    personal.length > 0
+      ? `inputs that are streams with personal data: ${personal.map((i) => i.alias).join(', ')}`
+      : 'no input of this dataset is a stream with personal data (one that declares an identifier)';
   if (value === true) {
     if (personal.length === 0) fail(where, 'is true, but there is nothing to decrypt: ' + valid, 'remove decrypt');
     return personal.map((i) => i.alias);
@@ -322,7 +407,8 @@ function resolveCompatibility(value: unknown, base: CompatibilityMode, where: st
 
 function resolveMapping(raw: unknown, output: Partitioning, input: Partitioning, source: string, where: string, fail: Fail): ResolvedMapping {
   if (input.kind === 'none') {
-    if (raw !== undefined && raw !== 'all' && raw !== 'window') fail(where, `"${source}" is unpartitioned: it can only be read whole`, "leave map out or use 'all'");
+    if (raw !== undefined && raw !== 'all' && raw !== 'window')
+      fail(where, `"${source}" is unpartitioned: it can only be read whole`, "leave map out or use 'all'");
     return { kind: 'all' };
   }
   if (raw === 'all') return { kind: 'all' };
@@ -332,7 +418,11 @@ function resolveMapping(raw: unknown, output: Partitioning, input: Partitioning,
   }
   if (raw === undefined || raw === 'window') {
     if (!output.grain.isMultipleOf(input.grain)) {
-      fail(where, `a ${output.grain.name} window is not made of whole ${input.grain.name} partitions of "${source}"`, `partition this dataset by ${input.grain.name} or coarser, or use map { last: '…' } or 'all'`);
+      fail(
+        where,
+        `a ${output.grain.name} window is not made of whole ${input.grain.name} partitions of "${source}"`,
+        `partition this dataset by ${input.grain.name} or coarser, or use map { last: '…' } or 'all'`,
+      );
     }
     return { kind: 'window' };
   }
@@ -340,7 +430,11 @@ function resolveMapping(raw: unknown, output: Partitioning, input: Partitioning,
     const ms = resolveDuration((raw as { last: unknown }).last, `${where}.last`, fail);
     const inputMs = input.grain.approxMs;
     if (ms <= 0 || input.grain.name === 'month' || ms % inputMs !== 0 || !output.grain.isMultipleOf(input.grain)) {
-      fail(`${where}.last`, `${String((raw as { last: unknown }).last)} is not a whole number of ${input.grain.name} partitions of "${source}" ending on a ${output.grain.name} boundary`, 'use a span that is a multiple of the input grain');
+      fail(
+        `${where}.last`,
+        `${String((raw as { last: unknown }).last)} is not a whole number of ${input.grain.name} partitions of "${source}" ending on a ${output.grain.name} boundary`,
+        'use a span that is a multiple of the input grain',
+      );
     }
     return { kind: 'last', ms };
   }

@@ -7,7 +7,8 @@ const fail = (where: string, message: string): never => {
   throw new PondError('INVALID_PROJECT', message, { where });
 };
 const where = (field: string) => `pipelines/p.ts: dataset "daily" field ${field}`;
-const failsAt = (fn: () => unknown, field: string) => assert.throws(fn, (e: PondError) => e.code === 'INVALID_PROJECT' && e.describe().includes(`field ${field}`) && e.describe().includes('pipelines/p.ts'));
+const failsAt = (fn: () => unknown, field: string) =>
+  assert.throws(fn, (e: PondError) => e.code === 'INVALID_PROJECT' && e.describe().includes(`field ${field}`) && e.describe().includes('pipelines/p.ts'));
 
 describe('resolveRetention', () => {
   it('keeps everything by default, and a given versions replaces the base as a whole', () => {

@@ -27,18 +27,26 @@ const DURATION_HINT = "write it like '12h', '7d' or '30d'";
  */
 export function resolveRetention(raw: unknown, base: RetentionPolicy, where: (field: string) => string, fail: Fail): RetentionPolicy {
   if (raw === undefined) return base;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(where('retention'), `must be an object such as { versions: { keep: 3, for: '30d' } }, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail(where('retention'), `must be an object such as { versions: { keep: 3, for: '30d' } }, got ${JSON.stringify(raw)}`);
   const { versions, partitions, ...rest } = raw as RetentionOptions & Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) fail(where(`retention.${unknown}`), 'is not a retention setting', 'retention takes partitions (a duration or forever) and versions: { keep?, for? }');
+  if (unknown !== undefined)
+    fail(where(`retention.${unknown}`), 'is not a retention setting', 'retention takes partitions (a duration or forever) and versions: { keep?, for? }');
   let partitionsMs = base.partitionsMs;
   if (partitions !== undefined) {
     const ms = partitions === 'forever' ? null : typeof partitions === 'string' ? parseDuration(partitions) : undefined;
-    if (ms === undefined || (ms !== null && ms <= 0)) fail(where('retention.partitions'), `${JSON.stringify(partitions)} is neither a positive duration nor 'forever'`, "write it like '30d' or '395d' (13 months), or 'forever'");
+    if (ms === undefined || (ms !== null && ms <= 0))
+      fail(
+        where('retention.partitions'),
+        `${JSON.stringify(partitions)} is neither a positive duration nor 'forever'`,
+        "write it like '30d' or '395d' (13 months), or 'forever'",
+      );
     partitionsMs = ms as number | null;
   }
   if (versions === undefined) return partitionsMs === base.partitionsMs ? base : Object.freeze({ ...base, partitionsMs });
-  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) return fail(where('retention.versions'), `must be an object such as { keep: 3, for: '30d' }, got ${JSON.stringify(versions)}`);
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions))
+    return fail(where('retention.versions'), `must be an object such as { keep: 3, for: '30d' }, got ${JSON.stringify(versions)}`);
   const { keep, for: forText, ...other } = versions as Record<string, unknown>;
   const extra = Object.keys(other)[0];
   if (extra !== undefined) fail(where(`retention.versions.${extra}`), 'is not a version retention setting', 'use keep (a count) and for (a duration)');
@@ -61,8 +69,12 @@ export function resolveGc(raw: GcOptions | undefined, where: (field: string) => 
   const duration = (value: unknown, field: string, base: number, min: number): number => {
     if (value === undefined) return base;
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-    if (ms === undefined || ms < min) return fail(where(`gc.${field}`), `${JSON.stringify(value)} is not a duration of at least ${min / 1000} s`, DURATION_HINT);
+    if (ms === undefined || ms < min)
+      return fail(where(`gc.${field}`), `${JSON.stringify(value)} is not a duration of at least ${min / 1000} s`, DURATION_HINT);
     return ms;
   };
-  return Object.freeze({ intervalMs: duration(raw.interval, 'interval', GC_DEFAULTS.intervalMs, 1000), graceMs: duration(raw.grace, 'grace', GC_DEFAULTS.graceMs, MIN_GRACE_MS) });
+  return Object.freeze({
+    intervalMs: duration(raw.interval, 'interval', GC_DEFAULTS.intervalMs, 1000),
+    graceMs: duration(raw.grace, 'grace', GC_DEFAULTS.graceMs, MIN_GRACE_MS),
+  });
 }

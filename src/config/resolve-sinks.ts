@@ -16,30 +16,38 @@ const UNSET = 'is not set (undefined or empty); if it comes from an environment 
 
 export function resolveSinks(raw: unknown, owner: string, datasetName: string, projectDir: string, fail: Fail): SinkModel[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return fail(`${owner} field sinks`, 'must be an array of sinks', "write sinks: [sink.sqlite({ file: '.pond/serve.db' })] with `sink` imported from pond");
+  if (!Array.isArray(raw))
+    return fail(`${owner} field sinks`, 'must be an array of sinks', "write sinks: [sink.sqlite({ file: '.pond/serve.db' })] with `sink` imported from pond");
   const seen = new Map<string, number>();
   return raw.map((def: unknown, i) => {
     const where = (field?: string) => `${owner} field sinks[${i}]${field ? `.${field}` : ''}`;
     if (typeof def !== 'object' || def === null || (def as { type?: unknown }).type !== 'sink') {
-      return fail(where(), `is not a sink: ${JSON.stringify(def) ?? String(def)}`, "make sinks with pond's `sink` functions, e.g. sink.sqlite({ file: '.pond/serve.db' })");
+      return fail(
+        where(),
+        `is not a sink: ${JSON.stringify(def) ?? String(def)}`,
+        "make sinks with pond's `sink` functions, e.g. sink.sqlite({ file: '.pond/serve.db' })",
+      );
     }
     const d = def as SinkDefinition;
     const name = d.name ?? d.kind;
-    if (typeof name !== 'string' || !NAME.test(name)) fail(where('name'), `"${String(name)}" is not a valid sink name`, 'use lower-case letters, digits, _ and -');
+    if (typeof name !== 'string' || !NAME.test(name))
+      fail(where('name'), `"${String(name)}" is not a valid sink name`, 'use lower-case letters, digits, _ and -');
     const earlier = seen.get(name);
     if (earlier !== undefined) fail(where('name'), `the name "${name}" is already used by sinks[${earlier}]`, 'give one of them its own name with { name: … }');
     seen.set(name, i);
     const text = (value: unknown, field: string): string => (typeof value === 'string' && value !== '' ? value : fail(where(field), UNSET));
     const table = (value: unknown): string => {
       if (value === undefined) return datasetName;
-      if (typeof value !== 'string' || !TABLE.test(value)) return fail(where('table'), `${JSON.stringify(value)} is not a table name`, 'use letters, digits and _');
+      if (typeof value !== 'string' || !TABLE.test(value))
+        return fail(where('table'), `${JSON.stringify(value)} is not a table name`, 'use letters, digits and _');
       return value;
     };
     switch (d.kind) {
       case 'postgres': {
         const url = text(d.url, 'url');
         if (!/^postgres(ql)?:\/\//.test(url)) fail(where('url'), 'must be a postgres:// URL');
-        if (d.schema !== undefined && (typeof d.schema !== 'string' || !TABLE.test(d.schema))) fail(where('schema'), `${JSON.stringify(d.schema)} is not a schema name`);
+        if (d.schema !== undefined && (typeof d.schema !== 'string' || !TABLE.test(d.schema)))
+          fail(where('schema'), `${JSON.stringify(d.schema)} is not a schema name`);
         return { kind: 'postgres', name, url, table: table(d.table), schema: d.schema ?? 'public' };
       }
       case 'sqlite':
@@ -55,7 +63,11 @@ export function resolveSinks(raw: unknown, owner: string, datasetName: string, p
         if (d.format !== 'csv' && d.format !== 'parquet') fail(where('format'), `must be 'csv' or 'parquet', got ${JSON.stringify(d.format)}`);
         return { kind: 'files', name, dir: path.resolve(projectDir, text(d.dir, 'dir')), format: d.format };
       default:
-        return fail(where('kind'), `unknown sink kind ${JSON.stringify((d as { kind?: unknown }).kind)}`, 'use sink.postgres, sink.sqlite, sink.webhook or sink.files');
+        return fail(
+          where('kind'),
+          `unknown sink kind ${JSON.stringify((d as { kind?: unknown }).kind)}`,
+          'use sink.postgres, sink.sqlite, sink.webhook or sink.files',
+        );
     }
   });
 }

@@ -130,9 +130,7 @@ export interface TransformContext<Inputs extends string = string> {
 }
 
 /** A TypeScript transformation: yields rows, or arrays of rows, for one output partition. */
-export type TransformFunction<Inputs extends string = string> = (
-  ctx: TransformContext<Inputs>,
-) => AsyncIterable<Row | Row[]> | Iterable<Row | Row[]>;
+export type TransformFunction<Inputs extends string = string> = (ctx: TransformContext<Inputs>) => AsyncIterable<Row | Row[]> | Iterable<Row | Row[]>;
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -219,13 +217,9 @@ export interface TsDatasetOptions<I extends Record<string, InputSpec>> extends D
   columns?: Record<string, string>;
 }
 
-export type DatasetOptions<I extends Record<string, InputSpec> = Record<string, InputSpec>> =
-  | SqlDatasetOptions<I>
-  | TsDatasetOptions<I>;
+export type DatasetOptions<I extends Record<string, InputSpec> = Record<string, InputSpec>> = SqlDatasetOptions<I> | TsDatasetOptions<I>;
 
-export type DatasetDefinition<I extends Record<string, InputSpec> = Record<string, InputSpec>> = Readonly<
-  DatasetOptions<I>
-> & {
+export type DatasetDefinition<I extends Record<string, InputSpec> = Record<string, InputSpec>> = Readonly<DatasetOptions<I>> & {
   readonly kind: 'dataset';
   readonly definedIn: string | undefined;
 };

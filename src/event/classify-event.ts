@@ -27,7 +27,9 @@ export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: n
     return { reason: `${field}: ${new Date(time).toISOString()} is before the stream's start ${new Date(stream.startMs).toISOString()}` };
   }
   if (time - receivedAt > maxClockSkewMs) {
-    return { reason: `${field}: ${new Date(time).toISOString()} is ${formatAhead(time - receivedAt)} ahead of the time it was received; fix the sender's clock (the limit is collect.maxClockSkew)` };
+    return {
+      reason: `${field}: ${new Date(time).toISOString()} is ${formatAhead(time - receivedAt)} ahead of the time it was received; fix the sender's clock (the limit is collect.maxClockSkew)`,
+    };
   }
   return { time };
 }
@@ -40,7 +42,8 @@ export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: n
 function unrepresentableNumber(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return `${path || 'value'}: number out of range; send it as a string`;
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return `${path || 'value'}: whole number ${value} is larger than 2^53 and would lose digits; send it as a string`;
+    if (Number.isInteger(value) && !Number.isSafeInteger(value))
+      return `${path || 'value'}: whole number ${value} is larger than 2^53 and would lose digits; send it as a string`;
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;

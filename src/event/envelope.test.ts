@@ -5,7 +5,16 @@ import { decodeEnvelope, receiptEncoder } from './envelope.ts';
 describe('envelope', () => {
   it('round-trips the receipt and keeps the event text exactly, newlines and all', () => {
     const raw = '{ "a" : 1.50,\n "b": "é\\n", "n": 123456789012345678901234 }';
-    const e = { stream: 'events', messageId: 'm "1"', receivedAt: 1_795_000_000_123, eventTime: 1_794_999_000_000, source: 'app', ip: '203.0.113.0', userAgent: 'curl/8.5 "x"', raw };
+    const e = {
+      stream: 'events',
+      messageId: 'm "1"',
+      receivedAt: 1_795_000_000_123,
+      eventTime: 1_794_999_000_000,
+      source: 'app',
+      ip: '203.0.113.0',
+      userAgent: 'curl/8.5 "x"',
+      raw,
+    };
     const encoded = receiptEncoder(e)(e.stream, e.messageId, e.eventTime, undefined, e.raw);
     assert.deepEqual(decodeEnvelope(encoded), { ...e, deadLetter: undefined });
   });
@@ -13,7 +22,17 @@ describe('envelope', () => {
   it('carries the dead-letter reason instead of an event time, and no IP or agent when there were none', () => {
     const encode = receiptEncoder({ receivedAt: 5, source: 'web', ip: null, userAgent: null });
     const decoded = decodeEnvelope(encode('web', 'm2', undefined, 'time_utc: missing', 'not json'));
-    assert.deepEqual(decoded, { stream: 'web', messageId: 'm2', receivedAt: 5, eventTime: undefined, deadLetter: 'time_utc: missing', source: 'web', ip: null, userAgent: null, raw: 'not json' });
+    assert.deepEqual(decoded, {
+      stream: 'web',
+      messageId: 'm2',
+      receivedAt: 5,
+      eventTime: undefined,
+      deadLetter: 'time_utc: missing',
+      source: 'web',
+      ip: null,
+      userAgent: null,
+      raw: 'not json',
+    });
   });
 
   it('refuses a record that is not an envelope', () => {
@@ -27,8 +46,16 @@ describe('envelope', () => {
     const record = encode('signups', 'm3', 1000, undefined, { event, raw: 'enc:v1:ps_abc:BBBB', ip: 'enc:v1:ps_abc:CCCC', subject: 'ps_abc' });
     assert.ok(!record.toString().includes('203.0.113'), 'no clear IP');
     assert.deepEqual(decodeEnvelope(record), {
-      stream: 'signups', messageId: 'm3', receivedAt: 7, eventTime: 1000, deadLetter: undefined, source: 'app', ip: 'enc:v1:ps_abc:CCCC', userAgent: 'curl/8.5',
-      raw: 'enc:v1:ps_abc:BBBB', protected: { event, subject: 'ps_abc' },
+      stream: 'signups',
+      messageId: 'm3',
+      receivedAt: 7,
+      eventTime: 1000,
+      deadLetter: undefined,
+      source: 'app',
+      ip: 'enc:v1:ps_abc:CCCC',
+      userAgent: 'curl/8.5',
+      raw: 'enc:v1:ps_abc:BBBB',
+      protected: { event, subject: 'ps_abc' },
     });
     // The request's other events, of a stream without personal data, keep the clear IP.
     assert.equal(decodeEnvelope(encode('events', 'm4', 1000, undefined, '{"n":2}')).ip, '203.0.113.9');

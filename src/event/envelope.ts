@@ -59,7 +59,13 @@ export interface ProtectedText {
 }
 
 /** Encodes one event of a request: `raw` as received, or the event protected (`ProtectedText`). */
-export type EnvelopeEncoder = (stream: string, messageId: string, eventTime: number | undefined, deadLetter: string | undefined, raw: string | ProtectedText) => Buffer;
+export type EnvelopeEncoder = (
+  stream: string,
+  messageId: string,
+  eventTime: number | undefined,
+  deadLetter: string | undefined,
+  raw: string | ProtectedText,
+) => Buffer;
 
 /** The head as JSON has it (short keys: it is written for every event). */
 interface Head {
@@ -113,7 +119,8 @@ export function decodeEnvelope(value: Buffer): Envelope {
   const cut = text.indexOf('\n');
   if (cut < 0) throw new Error('buffer record is not a Pond envelope (no header line)');
   const head = JSON.parse(text.slice(0, cut)) as Head;
-  if (typeof head.s !== 'string' || typeof head.m !== 'string' || typeof head.r !== 'number') throw new Error('buffer record is not a Pond envelope (bad header)');
+  if (typeof head.s !== 'string' || typeof head.m !== 'string' || typeof head.r !== 'number')
+    throw new Error('buffer record is not a Pond envelope (bad header)');
   const envelope = {
     stream: head.s,
     messageId: head.m,
@@ -127,7 +134,9 @@ export function decodeEnvelope(value: Buffer): Envelope {
   };
   if (head.p === undefined) return envelope;
   if (head.p !== 1 || (head.x !== null && typeof head.x !== 'string') || (head.u !== undefined && typeof head.u !== 'string')) {
-    throw new Error(`buffer record is not a Pond envelope this version reads (protection ${JSON.stringify(head.p)}); land it with the Pond version that collected it`);
+    throw new Error(
+      `buffer record is not a Pond envelope this version reads (protection ${JSON.stringify(head.p)}); land it with the Pond version that collected it`,
+    );
   }
   return { ...envelope, raw: head.x, protected: { event: envelope.raw, subject: head.u ?? null } };
 }

@@ -36,9 +36,21 @@ export interface Receipt {
  * text, `_raw` and IP), with the rest of its receipt: on the main thread and
  * on the protecting workers alike (privacy/protect-worker.ts).
  */
-export function protectedLine(receipt: Pick<Receipt, 'eventTime' | 'receivedAt' | 'messageId' | 'source' | 'userAgent'>, p: { readonly raw: string | null; readonly event: string; readonly ip: string | null }): string {
+export function protectedLine(
+  receipt: Pick<Receipt, 'eventTime' | 'receivedAt' | 'messageId' | 'source' | 'userAgent'>,
+  p: { readonly raw: string | null; readonly event: string; readonly ip: string | null },
+): string {
   // A literal of the receipt's own shape, not a spread of it: this runs for every event of a batch.
-  return rawLine({ raw: p.raw, event: p.event, ip: p.ip, eventTime: receipt.eventTime, receivedAt: receipt.receivedAt, messageId: receipt.messageId, source: receipt.source, userAgent: receipt.userAgent });
+  return rawLine({
+    raw: p.raw,
+    event: p.event,
+    ip: p.ip,
+    eventTime: receipt.eventTime,
+    receivedAt: receipt.receivedAt,
+    messageId: receipt.messageId,
+    source: receipt.source,
+    userAgent: receipt.userAgent,
+  });
 }
 
 /** The line of a raw row (see the header). */

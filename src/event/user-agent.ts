@@ -144,7 +144,7 @@ function parseBot(ua: string): UserAgent | undefined {
     if (!/bot|crawl|spider|slurp|facebookexternalhit|HeadlessChrome|Lighthouse/i.test(token)) continue;
     const slash = token.indexOf('/');
     const name = slash === -1 ? token : token.slice(0, slash);
-    const version = slash === -1 ? null : /^[\w.]+/.exec(token.slice(slash + 1))?.[0] ?? null;
+    const version = slash === -1 ? null : (/^[\w.]+/.exec(token.slice(slash + 1))?.[0] ?? null);
     return { browser: name, browserVersion: version, os: null, osVersion: null, device: 'bot' };
   }
   return { browser: null, browserVersion: null, os: null, osVersion: null, device: 'bot' };

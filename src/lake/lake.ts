@@ -22,7 +22,10 @@ export interface VersionDraft {
 
 /** A short fingerprint of a list of columns: equal lists, equal fingerprints. */
 export function columnsFingerprint(columns: readonly Column[]): string {
-  return createHash('sha256').update(JSON.stringify(columns.map((c) => [c.name, c.type]))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(columns.map((c) => [c.name, c.type])))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class Lake {

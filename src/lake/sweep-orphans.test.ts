@@ -39,7 +39,15 @@ describe('sweepOrphans over a LocalObjectStore', () => {
     await store.putIfAbsent('raw/e/date=2026-11-23/v5/part-0.parquet', 'raw!');
     // A build writing right now: young, unreferenced.
     await store.putIfAbsent('datasets/d/all/v6/part-0.parquet', 'young');
-    for (const key of [earlier, 'datasets/d/all/v2/part-0.parquet', `${known}/_manifest.json`, 'datasets/d/all/v3/part-0.parquet', `${uncommitted}/_manifest.json`, 'raw/e/date=2026-11-23/v5/part-0.parquet']) age(key);
+    for (const key of [
+      earlier,
+      'datasets/d/all/v2/part-0.parquet',
+      `${known}/_manifest.json`,
+      'datasets/d/all/v3/part-0.parquet',
+      `${uncommitted}/_manifest.json`,
+      'raw/e/date=2026-11-23/v5/part-0.parquet',
+    ])
+      age(key);
     const stale = store.stagingPath('.parquet');
     writeFileSync(stale, 'crashed');
     utimesSync(stale, OLD / 1000, OLD / 1000);
@@ -148,7 +156,11 @@ describe('sweepOrphans over any ObjectStore', () => {
     const swept = await sweepOrphans(lake, options);
     assert.deepEqual(swept.deleted, dry.deleted);
     assert.deepEqual(store.removed, dry.deleted);
-    assert.deepEqual([...store.objects.keys()].sort(), ['datasets/d/all/v1/_manifest.json', 'datasets/d/all/v1/part-0.parquet', 'dead-letter/e/2026-11-23/v3/part-0.parquet']);
+    assert.deepEqual([...store.objects.keys()].sort(), [
+      'datasets/d/all/v1/_manifest.json',
+      'datasets/d/all/v1/part-0.parquet',
+      'dead-letter/e/2026-11-23/v3/part-0.parquet',
+    ]);
     assert.deepEqual([...store.staging.keys()], ['datasets/d/all/v9/part-1.parquet#upload-2']);
     assert.equal(swept.deletedBytes, 'orphan'.length);
   });

@@ -115,19 +115,41 @@ export async function landBatches(ctx: LandContext, batches: readonly StreamBatc
   }
 }
 
-async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], createdAt: number, extras: LandExtras): Promise<Omit<LandResult, 'withheld' | 'dropped'>> {
+async function landOnce(
+  ctx: LandContext,
+  batches: readonly StreamBatch[],
+  createdAt: number,
+  extras: LandExtras,
+): Promise<Omit<LandResult, 'withheld' | 'dropped'>> {
   // Raw partitions first: rows DuckDB cannot store as their columns say join the dead letters.
   const rawRequests: AppendRequest[] = [];
   for (const batch of batches) {
     for (const [idx, rows] of [...batch.partitions].sort((a, b) => a[0] - b[0])) {
-      rawRequests.push({ area: 'raw', stateName: batch.stream.name, lakeName: batch.stream.name, partitioning: batch.stream.partitioning, idx, columns: batch.stream.columns, shape: rawRowShape(batch.stream.columns), rows, createdAt });
+      rawRequests.push({
+        area: 'raw',
+        stateName: batch.stream.name,
+        lakeName: batch.stream.name,
+        partitioning: batch.stream.partitioning,
+        idx,
+        columns: batch.stream.columns,
+        shape: rawRowShape(batch.stream.columns),
+        rows,
+        createdAt,
+      });
     }
   }
   const raw = await appendAll(ctx, rawRequests);
   const moved = new Map<string, DeadLetter[]>();
   for (const r of raw) {
     for (const { row, error } of r.rejected) {
-      const letter: DeadLetter = { stream: r.request.stateName, reason: `DuckDB cannot store it as the stream's columns: ${error}`, raw: row.raw, source: row.source, messageId: row.messageId, receivedAt: row.receivedAt };
+      const letter: DeadLetter = {
+        stream: r.request.stateName,
+        reason: `DuckDB cannot store it as the stream's columns: ${error}`,
+        raw: row.raw,
+        source: row.source,
+        messageId: row.messageId,
+        receivedAt: row.receivedAt,
+      };
       pushTo(moved, letter.stream, letter);
     }
   }
@@ -150,7 +172,14 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
         idx,
         columns: DEAD_LETTER_COLUMNS,
         shape: plainRowShape(DEAD_LETTER_COLUMNS),
-        rows: list.map((d) => ({ line: JSON.stringify(deadLetterRow(d)), eventTime: d.receivedAt, messageId: d.messageId, receivedAt: d.receivedAt, source: d.source, raw: d.raw })),
+        rows: list.map((d) => ({
+          line: JSON.stringify(deadLetterRow(d)),
+          eventTime: d.receivedAt,
+          messageId: d.messageId,
+          receivedAt: d.receivedAt,
+          source: d.source,
+          raw: d.raw,
+        })),
         createdAt,
       });
     }
@@ -166,7 +195,11 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
     if (!stream || stream.checks.length === 0) continue;
     const outcome = await checkVersion(ctx, stream, r.version, createdAt);
     checks.push(...outcome.results);
-    if (outcome.blocking.length > 0) quarantined.set(r, `${outcome.blocking.map(describeFailure).join('; ')}; raw version ${r.version.id} quarantined (see \`pond checks ${stream.name} --failed\`)`);
+    if (outcome.blocking.length > 0)
+      quarantined.set(
+        r,
+        `${outcome.blocking.map(describeFailure).join('; ')}; raw version ${r.version.id} quarantined (see \`pond checks ${stream.name} --failed\`)`,
+      );
   }
 
   const commit: LandingCommit = {
@@ -174,7 +207,9 @@ async function landOnce(ctx: LandContext, batches: readonly StreamBatch[], creat
     quarantined: [...quarantined].map(([w, error]) => ({ version: w.version, error })),
     checks,
     offsets: extras.offsets ?? [],
-    messages: extras.rememberMessages ? written.flatMap((w) => w.request.rows.map((row) => ({ stream: w.request.stateName, messageId: row.messageId, receivedAt: createdAt }))) : [],
+    messages: extras.rememberMessages
+      ? written.flatMap((w) => w.request.rows.map((row) => ({ stream: w.request.stateName, messageId: row.messageId, receivedAt: createdAt })))
+      : [],
     activity: batches.map((b) => {
       let events = 0;
       let maxEventTime: number | null = null;

@@ -82,7 +82,10 @@ export class Lander {
     }
     // The buffer's copy of the offsets may lag the state's (a crash between the two commits): bring
     // it up to date, and free what was consumed, so a buffer that was full when Pond stopped takes writes again.
-    await this.ctx.log.commit(this.group, [...this.offsets].map(([partition, offset]) => ({ topic: this.topic, partition, offset })));
+    await this.ctx.log.commit(
+      this.group,
+      [...this.offsets].map(([partition, offset]) => ({ topic: this.topic, partition, offset })),
+    );
     await this.ctx.log.applyRetention();
     return reset;
   }
@@ -116,7 +119,10 @@ export class Lander {
     for (const o of next) this.offsets.set(o.partition, o.offset);
     this.lastLanded = Date.now();
     // The buffer's own copy of the offsets only allows retention; the state's copy is the truth.
-    await this.ctx.log.commit(this.group, next.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+    await this.ctx.log.commit(
+      this.group,
+      next.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+    );
     let oldest: number | null = null;
     const streams = new Map<string, { records: number; oldestReceivedAt: number }>();
     for (const e of envelopes) {
@@ -164,7 +170,11 @@ export class Lander {
       // Looked up in slices, each a short synchronous stretch on SQLite, so requests are served in between.
       const landed = new Set<string>();
       for (let i = 0; i < list.length; i += YIELD_EVERY) {
-        for (const id of await this.ctx.state.landedMessages(namespace, list.slice(i, i + YIELD_EVERY).map((e) => e.messageId))) landed.add(id);
+        for (const id of await this.ctx.state.landedMessages(
+          namespace,
+          list.slice(i, i + YIELD_EVERY).map((e) => e.messageId),
+        ))
+          landed.add(id);
         await yieldToRequests();
       }
       const seen = new Set<string>();
@@ -182,9 +192,25 @@ export class Lander {
         if (e.receivedAt > batch.receivedAt) (batch as { receivedAt: number }).receivedAt = e.receivedAt;
         const protection = e.protected ? { subject: e.protected.subject } : undefined;
         if (isDeadLetter(e)) {
-          batch.deadLetters.push({ stream: stream.name, reason: e.deadLetter ?? 'no event time', raw: e.raw, source: e.source, messageId: e.messageId, receivedAt: e.receivedAt, ...(protection && { protection }) });
+          batch.deadLetters.push({
+            stream: stream.name,
+            reason: e.deadLetter ?? 'no event time',
+            raw: e.raw,
+            source: e.source,
+            messageId: e.messageId,
+            receivedAt: e.receivedAt,
+            ...(protection && { protection }),
+          });
         } else {
-          const receipt = { raw: e.raw, eventTime: e.eventTime as number, receivedAt: e.receivedAt, messageId: e.messageId, source: e.source, ip: e.ip ?? null, userAgent: e.userAgent ?? null };
+          const receipt = {
+            raw: e.raw,
+            eventTime: e.eventTime as number,
+            receivedAt: e.receivedAt,
+            messageId: e.messageId,
+            source: e.source,
+            ip: e.ip ?? null,
+            userAgent: e.userAgent ?? null,
+          };
           addRow(batch, rawRow(protection ? { ...receipt, event: e.protected?.event, protection } : receipt, protectsPersonalData(stream.pii)));
         }
       }
@@ -227,7 +253,9 @@ export class Lander {
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const sinceNow = [...this.offsets].map(([p, offset]) => this.ctx.log.waitFor(this.topic, p, offset + Math.max(0, this.ctx.log.endOffset(this.topic, p) - offset), timeoutMs, stop.signal));
+      const sinceNow = [...this.offsets].map(([p, offset]) =>
+        this.ctx.log.waitFor(this.topic, p, offset + Math.max(0, this.ctx.log.endOffset(this.topic, p) - offset), timeoutMs, stop.signal),
+      );
       // A closed buffer rejects every wait; the first rejection is `run`'s to back off on, the others are the same news.
       for (const wait of sinceNow) wait.catch(() => undefined);
       await Promise.race(sinceNow);

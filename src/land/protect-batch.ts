@@ -21,7 +21,18 @@
  */
 import { protectsPersonalData } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
-import { CHUNK_EVENTS, EventProtector, forgottenSubjects, isEventObject, reasonWithoutExcerpts, sharedProtectPool, type EventToProtect, type LandedLine, type ProtectedEvent, type SubjectKeyRing } from '../privacy/index.ts';
+import {
+  CHUNK_EVENTS,
+  EventProtector,
+  forgottenSubjects,
+  isEventObject,
+  reasonWithoutExcerpts,
+  sharedProtectPool,
+  type EventToProtect,
+  type LandedLine,
+  type ProtectedEvent,
+  type SubjectKeyRing,
+} from '../privacy/index.ts';
 import type { StateStore } from '../state/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
 import { protectedLine, type Receipt } from '../event/index.ts';
@@ -71,7 +82,10 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
       out.push(batch);
       continue;
     }
-    if (!keyRing) throw new PondError('INTERNAL', `stream "${batch.stream.name}" holds personal data, and this landing has no keys to encrypt it with`, { hint: 'land through a context that opens the key ring (openContext); nothing was written' });
+    if (!keyRing)
+      throw new PondError('INTERNAL', `stream "${batch.stream.name}" holds personal data, and this landing has no keys to encrypt it with`, {
+        hint: 'land through a context that opens the key ring (openContext); nothing was written',
+      });
     const ring = await keyRing();
     // The batch's events name each subject many times: one HMAC each, then a plain map.
     const pseudonyms = new Map<string, string>();
@@ -130,7 +144,8 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
       for (let i = 0; i < rows.length; i++) {
         const { value, subject } = seen[i] as Seen;
         const receipt = (rows[i] as RawRow).receipt;
-        if (!receipt || (!receipt.protection && !isEventObject(value))) throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
+        if (!receipt || (!receipt.protection && !isEventObject(value)))
+          throw new PondError('INTERNAL', `a row of stream "${batch.stream.name}" reached landing without its receipt or as no JSON object`);
         if (forgotten(subject)) plan[i] = drop ? DROPPED : ANONYMIZED;
         else if (receipt.protection) plan[i] = KEPT;
         else plan[i] = toProtect.push({ receipt, value: value as Record<string, unknown>, subject }) - 1;
@@ -251,7 +266,11 @@ function* protectedChunks(
   pseudonymOf: (subjectId: string) => string,
 ): Generator<LandedLine[] | Promise<LandedLine[]>> {
   const inline = (start: number) =>
-    events.slice(start, start + CHUNK_EVENTS).map(({ receipt, value, subject }) => landedLine(receipt, protector.protect(value, receipt.raw as string, receipt.ip, subject, subject === undefined ? null : (keys.get(subject) ?? null))));
+    events
+      .slice(start, start + CHUNK_EVENTS)
+      .map(({ receipt, value, subject }) =>
+        landedLine(receipt, protector.protect(value, receipt.raw as string, receipt.ip, subject, subject === undefined ? null : (keys.get(subject) ?? null))),
+      );
   const pool = events.length >= POOL_MIN_EVENTS ? sharedProtectPool() : undefined;
   if (!pool?.usable) {
     for (let start = 0; start < events.length; start += CHUNK_EVENTS) yield inline(start);

@@ -16,7 +16,6 @@ import { quoteIdent } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';
 import type { RawRow } from './land-batch.ts';
 
-
 /** How DuckDB reads rows' lines (`read_json` columns) and turns them into a partition's columns. */
 export interface RowShape {
   readonly jsonColumns: readonly Column[];
@@ -32,7 +31,8 @@ export function rawRowShape(columns: readonly Column[]): RowShape {
   if (shape) return shape;
   const projected = columns.filter((c) => !c.name.startsWith('_'));
   const meta = columns.filter((c) => c.name.startsWith('_'));
-  const jsonColumns = projected.length === 0 ? meta : [...meta, { name: 'e', type: `STRUCT(${projected.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})` }];
+  const jsonColumns =
+    projected.length === 0 ? meta : [...meta, { name: 'e', type: `STRUCT(${projected.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})` }];
   const select = columns.map((c) => (c.name.startsWith('_') ? quoteIdent(c.name) : `e.${quoteIdent(c.name)} as ${quoteIdent(c.name)}`)).join(', ');
   rawShapes.set(columns, (shape = { jsonColumns, select }));
   return shape;
@@ -56,7 +56,6 @@ export function rawRow(receipt: Receipt, later = false): RawRow {
   if (!later) void row.line;
   return row;
 }
-
 
 class ReceiptRow implements RawRow {
   readonly eventTime: number;

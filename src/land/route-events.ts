@@ -11,7 +11,13 @@ import type { StreamBatch } from './land-batch.ts';
 import type { ParsedEvent } from './parse-events.ts';
 import { rawRow } from './raw-row.ts';
 
-export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[], source: string, receivedAt: number, maxClockSkewMs = Number.POSITIVE_INFINITY): StreamBatch {
+export function routeEvents(
+  stream: StreamModel,
+  events: readonly ParsedEvent[],
+  source: string,
+  receivedAt: number,
+  maxClockSkewMs = Number.POSITIVE_INFINITY,
+): StreamBatch {
   const batch: StreamBatch = { stream, partitions: new Map(), deadLetters: [], receivedAt };
   for (const event of events) {
     const messageId = messageIdOf(event.value) ?? randomUUID();
@@ -20,7 +26,13 @@ export function routeEvents(stream: StreamModel, events: readonly ParsedEvent[],
       batch.deadLetters.push({ stream: stream.name, reason: `${event.position}: ${verdict.reason}`, raw: event.raw, source, messageId, receivedAt });
       continue;
     }
-    addRow(batch, rawRow({ raw: event.raw, value: event.value, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null }, protectsPersonalData(stream.pii)));
+    addRow(
+      batch,
+      rawRow(
+        { raw: event.raw, value: event.value, eventTime: verdict.time, receivedAt, messageId, source, ip: null, userAgent: null },
+        protectsPersonalData(stream.pii),
+      ),
+    );
   }
   return batch;
 }

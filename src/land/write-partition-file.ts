@@ -36,7 +36,11 @@ export async function writePartitionFile(
   if (job.compactWith.length === 0 || good.length === 0) return { path: job.staged, rows: good.length, compacted: false, rejected };
   const merged = `${job.staged}.compacted.parquet`;
   try {
-    const out = await copyQueryToParquet(session, `select * from read_parquet(${sqlList([...job.compactWith, job.staged])}, hive_partitioning = false)`, merged);
+    const out = await copyQueryToParquet(
+      session,
+      `select * from read_parquet(${sqlList([...job.compactWith, job.staged])}, hive_partitioning = false)`,
+      merged,
+    );
     return { path: merged, rows: out.rows, compacted: true, rejected };
   } finally {
     await rm(job.staged, { force: true });
@@ -58,7 +62,13 @@ async function write(session: SqlSession, rows: readonly RawRow[], shape: RowSha
 }
 
 /** The rows that write on their own, halving failing groups; the others go to `rejected`. */
-async function keepWritable(session: SqlSession, rows: readonly RawRow[], shape: RowShape, staged: string, rejected: { row: RawRow; error: string }[]): Promise<RawRow[]> {
+async function keepWritable(
+  session: SqlSession,
+  rows: readonly RawRow[],
+  shape: RowShape,
+  staged: string,
+  rejected: { row: RawRow; error: string }[],
+): Promise<RawRow[]> {
   const probe = `${staged}.probe.parquet`;
   const out: RawRow[] = [];
   const visit = async (group: readonly RawRow[]): Promise<void> => {

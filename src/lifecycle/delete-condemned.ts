@@ -20,7 +20,11 @@ export interface DeleteCondemnedOptions {
 }
 
 /** What was deleted (a dry run: would be), with the reason logged for each; and the next GC log number. */
-export async function deleteCondemned(state: StateStore, lake: Lake, options: DeleteCondemnedOptions): Promise<{ deleted: (DeletedVersion & { reason: string })[]; nextN: number }> {
+export async function deleteCondemned(
+  state: StateStore,
+  lake: Lake,
+  options: DeleteCondemnedOptions,
+): Promise<{ deleted: (DeletedVersion & { reason: string })[]; nextN: number }> {
   const condemned = await state.condemnedVersions(options.requestId === undefined ? {} : { requestId: options.requestId });
   const byDataset = new Map<string, { id: string; reason: string }[]>();
   for (const c of condemned) {
@@ -33,7 +37,11 @@ export async function deleteCondemned(state: StateStore, lake: Lake, options: De
   for (const [dataset, versions] of byDataset) {
     const deleted = await state.deleteVersions({ dataset, versions, gcId: options.gcId, firstN: n, at: options.at, dryRun: options.dryRun });
     n += deleted.length;
-    if (!options.dryRun) await deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
+    if (!options.dryRun)
+      await deleteKeys(
+        lake,
+        deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]),
+      );
     const reasons = new Map(versions.map((v) => [v.id, v.reason]));
     out.push(...deleted.map((d) => ({ ...d, reason: reasons.get(d.id) as string })));
   }

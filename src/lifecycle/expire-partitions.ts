@@ -47,7 +47,10 @@ export interface ExpirePartitionsOptions {
 }
 
 function deleteFiles(lake: Lake, expired: readonly ExpiredPartition[]): Promise<void> {
-  return deleteKeys(lake, expired.flatMap((p) => [...p.files, ...p.prefixes.map(manifestKey)]));
+  return deleteKeys(
+    lake,
+    expired.flatMap((p) => [...p.files, ...p.prefixes.map(manifestKey)]),
+  );
 }
 
 /**
@@ -56,7 +59,12 @@ function deleteFiles(lake: Lake, expired: readonly ExpiredPartition[]): Promise<
  * @example
  * await expirePartitions(state, lake, { dataset: 'events', partitioning, partitionsMs: 395 * 86_400_000 }, { now: Date.now(), gcId });
  */
-export async function expirePartitions(state: StateStore, lake: Lake, target: PartitionExpiryTarget, options: ExpirePartitionsOptions): Promise<ExpiredPartitionsReport & { nextN: number }> {
+export async function expirePartitions(
+  state: StateStore,
+  lake: Lake,
+  target: PartitionExpiryTarget,
+  options: ExpirePartitionsOptions,
+): Promise<ExpiredPartitionsReport & { nextN: number }> {
   const p = target.partitioning;
   let n = options.firstN ?? 0;
   if (p.kind === 'none') return { dataset: target.dataset, partitions: [], files: 0, bytes: 0, before: null, nextN: n };
@@ -70,7 +78,16 @@ export async function expirePartitions(state: StateStore, lake: Lake, target: Pa
   let bytes = 0;
   for (;;) {
     // A dry run deletes nothing, so it asks once for all of them.
-    const request = { dataset: target.dataset, beforeIdx, reason, gcId: options.gcId, firstN: n, at: Date.now(), dryRun: options.dryRun, limit: options.dryRun ? undefined : batch };
+    const request = {
+      dataset: target.dataset,
+      beforeIdx,
+      reason,
+      gcId: options.gcId,
+      firstN: n,
+      at: Date.now(),
+      dryRun: options.dryRun,
+      limit: options.dryRun ? undefined : batch,
+    };
     let removed: ReadonlySet<number> | undefined;
     if (options.beforeExpire && !options.dryRun) {
       // Out of the sinks first; then only up to the last partition removed expires.

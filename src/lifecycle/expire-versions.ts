@@ -45,7 +45,10 @@ export interface ExpireOptions {
 export function retentionTargets(project: Project): RetentionTarget[] {
   const targets: RetentionTarget[] = [];
   for (const s of project.streams.values()) {
-    targets.push({ dataset: s.name, partitioning: s.partitioning, policy: s.retention }, { dataset: s.deadLetter, partitioning: DEAD_LETTER_PARTITIONING, policy: s.retention });
+    targets.push(
+      { dataset: s.name, partitioning: s.partitioning, policy: s.retention },
+      { dataset: s.deadLetter, partitioning: DEAD_LETTER_PARTITIONING, policy: s.retention },
+    );
   }
   for (const name of project.order) {
     const d = project.datasets.get(name);
@@ -55,13 +58,21 @@ export function retentionTargets(project: Project): RetentionTarget[] {
 }
 
 function reasonOf(v: ExpiredVersion, policy: RetentionPolicy, now: number): string {
-  const limits = [policy.versions.keep === null ? '' : `keep ${policy.versions.keep}`, policy.versions.forMs === null ? '' : `for ${formatDuration(policy.versions.forMs)}`].filter(Boolean).join(', ');
+  const limits = [
+    policy.versions.keep === null ? '' : `keep ${policy.versions.keep}`,
+    policy.versions.forMs === null ? '' : `for ${formatDuration(policy.versions.forMs)}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const newer = v.state === 'committed' ? `${v.newer - 1} newer superseded` : `quarantined, ${v.newer - 1} newer quarantined besides the latest`;
   return `superseded ${new Date(v.supersededAt).toISOString()} (${formatDuration(Math.max(0, Math.round((now - v.supersededAt) / 60_000) * 60_000))} before), ${newer}; retention ${limits}`;
 }
 
 function deleteFiles(lake: Lake, deleted: readonly DeletedVersion[]): Promise<void> {
-  return deleteKeys(lake, deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]));
+  return deleteKeys(
+    lake,
+    deleted.flatMap((d) => [...d.files, manifestKey(d.prefix)]),
+  );
 }
 
 /**
@@ -70,7 +81,12 @@ function deleteFiles(lake: Lake, deleted: readonly DeletedVersion[]): Promise<vo
  * @example
  * const report = await expireVersions(state, lake, { dataset: 'daily', policy }, { now: Date.now(), graceMs: 3_600_000, gcId });
  */
-export async function expireVersions(state: StateStore, lake: Lake, target: RetentionTarget, options: ExpireOptions): Promise<ExpiredReport & { nextN: number }> {
+export async function expireVersions(
+  state: StateStore,
+  lake: Lake,
+  target: RetentionTarget,
+  options: ExpireOptions,
+): Promise<ExpiredReport & { nextN: number }> {
   const { keep, forMs } = target.policy.versions;
   const rule = { dataset: target.dataset, keep, supersededBefore: forMs === null ? null : options.now - forMs, graceBefore: options.now - options.graceMs };
   const batch = options.batch ?? 1000;
@@ -88,7 +104,14 @@ export async function expireVersions(state: StateStore, lake: Lake, target: Rete
     const step = options.dryRun ? expired.length : batch;
     for (let i = 0; i < expired.length; i += step) {
       const slice = expired.slice(i, i + step).map((v) => ({ id: v.id, reason: reasons.get(v.id) as string }));
-      const done = await state.deleteVersions({ dataset: target.dataset, versions: slice, gcId: options.gcId, firstN: n, at: Date.now(), dryRun: options.dryRun });
+      const done = await state.deleteVersions({
+        dataset: target.dataset,
+        versions: slice,
+        gcId: options.gcId,
+        firstN: n,
+        at: Date.now(),
+        dryRun: options.dryRun,
+      });
       n += done.length;
       if (!options.dryRun) await deleteFiles(lake, done);
       deleted.push(...done);

@@ -9,5 +9,27 @@ export { expireVersions, retentionTargets, type RetentionTarget, type ExpiredRep
 export { expirePartitions, type PartitionExpiryTarget, type ExpiredPartitionsReport } from './expire-partitions.ts';
 export { PeriodicGc } from './periodic-gc.ts';
 export type { SinkRemoval, OpenSink } from './sink-remover.ts';
-export { forgetSubjects, recordForgetting, startRecordedRequests, advanceForgetting, forgetProgress, forgetProgressJson, completeForgetRequests, subjectPartitions, type ForgetDeps, type ForgetOptions, type ForgetProgress, type FindDeps } from './forget/index.ts';
-export { forgetRequestJson, verifySubjects, recordVerifications, storedVerification, verificationSummary, type ForgetAnswer, type SubjectVerification, type VerifyTarget } from './forget/index.ts';
+export {
+  forgetSubjects,
+  recordForgetting,
+  startRecordedRequests,
+  advanceForgetting,
+  forgetProgress,
+  forgetProgressJson,
+  completeForgetRequests,
+  subjectPartitions,
+  type ForgetDeps,
+  type ForgetOptions,
+  type ForgetProgress,
+  type FindDeps,
+} from './forget/index.ts';
+export {
+  forgetRequestJson,
+  verifySubjects,
+  recordVerifications,
+  storedVerification,
+  verificationSummary,
+  type ForgetAnswer,
+  type SubjectVerification,
+  type VerifyTarget,
+} from './forget/index.ts';

@@ -56,11 +56,14 @@ export class PeriodicGc {
       const s = await runGc(this.deps);
       if (s.totals.files > 0 || s.totals.versions > 0 || s.totals.partitions > 0) {
         const which = s.datasets.map((d) => `${d.dataset} ${d.partitions ? `${d.partitions} partitions, ` : ''}${d.versions} versions`).join('; ');
-        this.log(`gc: deleted ${s.totals.partitions} expired partitions, ${s.totals.versions} superseded versions (${which}), ${s.totals.files} files, ${s.totals.bytes} bytes (pond gc --log lists them)`);
+        this.log(
+          `gc: deleted ${s.totals.partitions} expired partitions, ${s.totals.versions} superseded versions (${which}), ${s.totals.files} files, ${s.totals.bytes} bytes (pond gc --log lists them)`,
+        );
       }
       for (const r of s.sinks) {
         if (r.partitions.length > 0) this.log(`gc: removed from sink ${r.sink} of ${r.dataset}: ${r.partitions.length} expired partitions`);
-        if (r.error !== undefined) this.log(`gc: removing expired partitions of ${r.dataset} from sink ${r.sink} failed; they stay in the lake until the next collection: ${r.error}`);
+        if (r.error !== undefined)
+          this.log(`gc: removing expired partitions of ${r.dataset} from sink ${r.sink} failed; they stay in the lake until the next collection: ${r.error}`);
       }
     } catch (error) {
       this.log(`gc failed, retrying in ${formatDuration(this.intervalMs)}: ${(error as Error).message}`);

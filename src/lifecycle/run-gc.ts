@@ -86,7 +86,10 @@ export function datasetOfKey(key: string): string {
 }
 
 export function newGcId(at: number): string {
-  return `gc-${new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `gc-${new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /**
@@ -119,9 +122,18 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
       const model = deps.project.datasets.get(target.dataset);
       const withSinks = model !== undefined && model.sinks.length > 0 ? model : undefined;
       const beforeExpire = withSinks && ((expiring: readonly ExpiredPartition[]) => sinks.remove(withSinks, expiring));
-      const report = await expirePartitions(deps.state, deps.lake, { dataset: target.dataset, partitioning: target.partitioning, partitionsMs: target.policy.partitionsMs }, { now, gcId, dryRun, firstN: n, beforeExpire });
+      const report = await expirePartitions(
+        deps.state,
+        deps.lake,
+        { dataset: target.dataset, partitioning: target.partitioning, partitionsMs: target.policy.partitionsMs },
+        { now, gcId, dryRun, firstN: n, beforeExpire },
+      );
       n = report.nextN;
-      if (dryRun && withSinks) sinks.plan(withSinks, report.partitions.map((p) => p.key));
+      if (dryRun && withSinks)
+        sinks.plan(
+          withSinks,
+          report.partitions.map((p) => p.key),
+        );
       if (report.partitions.length === 0) continue;
       const e = entry(target.dataset);
       e.partitions += report.partitions.length;
@@ -165,7 +177,19 @@ export async function runGc(deps: GcDeps, options: GcRunOptions = {}): Promise<G
     const at = Date.now();
     const log: GcLogEntry[] = datasets
       .filter((d) => d.orphanFiles > 0)
-      .map((d, i) => ({ gcId, n: n + i, at, kind: 'orphans', dataset: d.dataset, idx: null, key: null, versionId: null, reason: 'files that no version references', files: d.orphanFiles, bytes: d.orphanBytes }));
+      .map((d, i) => ({
+        gcId,
+        n: n + i,
+        at,
+        kind: 'orphans',
+        dataset: d.dataset,
+        idx: null,
+        key: null,
+        versionId: null,
+        reason: 'files that no version references',
+        files: d.orphanFiles,
+        bytes: d.orphanBytes,
+      }));
     await deps.state.appendGcLog(log);
   }
   return {

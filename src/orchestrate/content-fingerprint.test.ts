@@ -56,7 +56,11 @@ describe('content fingerprints', () => {
   it('compares column names, types and positions', async () => {
     const a = await write('h', `(1, 'x', 0.5)`);
     const b = await write('i', `(1, 'x', 0.5)`, 'id::bigint as id, name::varchar as name, score::double as points');
-    assert.deepEqual((await diff(a, b)).schemaChanges, ['id: INTEGER now, BIGINT rebuilt', 'score DOUBLE: only in the current version', 'points DOUBLE: only in the rebuild']);
+    assert.deepEqual((await diff(a, b)).schemaChanges, [
+      'id: INTEGER now, BIGINT rebuilt',
+      'score DOUBLE: only in the current version',
+      'points DOUBLE: only in the rebuild',
+    ]);
     const c = await write('j', `(1, 'x', 0.5)`, 'name::varchar as name, id::integer as id, score::double as score');
     assert.deepEqual((await diff(a, c)).schemaChanges, ['id: column 1 now, 2 rebuilt', 'name: column 2 now, 1 rebuilt']);
   });

@@ -94,7 +94,9 @@ export function compareFingerprints(current: ContentFingerprint, rebuilt: Conten
     else if (r.i !== c.i) schemaChanges.push(`${name}: column ${c.i + 1} now, ${r.i + 1} rebuilt`);
   }
   for (const [name, r] of after) if (!before.has(name)) schemaChanges.push(`${name} ${r.type}: only in the rebuild`);
-  const columns = [...before.keys()].filter((name) => after.get(name)?.type === before.get(name)?.type && current.columnHashes[name] !== rebuilt.columnHashes[name]);
+  const columns = [...before.keys()].filter(
+    (name) => after.get(name)?.type === before.get(name)?.type && current.columnHashes[name] !== rebuilt.columnHashes[name],
+  );
   const same = schemaChanges.length === 0 && current.rows === rebuilt.rows && current.rowsHash === rebuilt.rowsHash;
   return { same, rows: { current: current.rows, rebuilt: rebuilt.rows }, schemaChanges, columns };
 }

@@ -84,14 +84,17 @@ export class Executor {
 
     // Renewing leases also tells which tasks this worker lost: cancelled
     // (`cancelTasks`, from any process) or taken over after an expired lease.
-    const renew = setInterval(() => {
-      void state
-        .renewLeases(this.workerId, [...running.keys(), ...buffered.map((t) => t.id)], leaseMs, Date.now())
-        .then((lost) => {
-          for (const id of lost) this.aborts.get(id)?.abort();
-        })
-        .catch(() => undefined);
-    }, Math.max(1000, leaseMs / 3));
+    const renew = setInterval(
+      () => {
+        void state
+          .renewLeases(this.workerId, [...running.keys(), ...buffered.map((t) => t.id)], leaseMs, Date.now())
+          .then((lost) => {
+            for (const id of lost) this.aborts.get(id)?.abort();
+          })
+          .catch(() => undefined);
+      },
+      Math.max(1000, leaseMs / 3),
+    );
     // A cancel (the data API's, or `cancelTasks` from any process) should stop a build within about a second, not at the
     // next renewal: the running tasks' states are cheap to read by id.
     const cancelPoll = setInterval(() => {
@@ -121,14 +124,25 @@ export class Executor {
           }
           const p = await makePlan(project, state, { ...options, force: first && options.force, pending, now: options.now ?? planStart });
           first = false;
-          const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere).filter((t) => (finishedAt.get(`${t.dataset}\u0000${t.idx}`) ?? -1) < planStart);
+          const tasks = this.readyTasks(p, options.retryFailed ?? true, failedHere).filter(
+            (t) => (finishedAt.get(`${t.dataset}\u0000${t.idx}`) ?? -1) < planStart,
+          );
           const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;
           options.onEvent?.({ type: 'planned', queued, plan: p });
         }
         // Lease a slot's worth of tasks at a time (one query for many builds); start as slots free up.
         const free = project.concurrency - running.size;
         if (free > 0 && buffered.length === 0) {
-          buffered.push(...(await state.leaseTasks({ owner: this.workerId, limit: project.concurrency, leaseMs, now: Date.now(), perDataset, datasets: options.scope ? datasets : undefined })));
+          buffered.push(
+            ...(await state.leaseTasks({
+              owner: this.workerId,
+              limit: project.concurrency,
+              leaseMs,
+              now: Date.now(),
+              perDataset,
+              datasets: options.scope ? datasets : undefined,
+            })),
+          );
           // Fewer than the free slots: the queue (or a dataset's cap) is running dry.
           queueLow = buffered.length < free;
         }
@@ -166,7 +180,8 @@ export class Executor {
       clearInterval(renew);
       clearInterval(cancelPoll);
       // Leased but never started (the build was stopped): back to the queue at once.
-      for (const t of buffered.splice(0)) await state.finishTask(t.id, this.workerId, { state: 'queued', notBefore: 0, error: 'released unstarted' }).catch(() => undefined);
+      for (const t of buffered.splice(0))
+        await state.finishTask(t.id, this.workerId, { state: 'queued', notBefore: 0, error: 'released unstarted' }).catch(() => undefined);
       if (options.signal?.aborted) {
         await state.cancelTasks(datasets);
       }
@@ -215,7 +230,18 @@ export class Executor {
     const logs: LogLine[] = [];
     const log = (message: string, level: LogLine['level'] = 'info') => logs.push({ runId, at: Date.now(), level, message });
     const startedAt = Date.now();
-    await state.startRun({ id: runId, taskId: task.id, dataset: task.dataset, idx: task.idx, key: task.key, cause: task.cause, reason: task.reason, attempt: task.attempts, worker: this.workerId, startedAt });
+    await state.startRun({
+      id: runId,
+      taskId: task.id,
+      dataset: task.dataset,
+      idx: task.idx,
+      key: task.key,
+      cause: task.cause,
+      reason: task.reason,
+      attempt: task.attempts,
+      worker: this.workerId,
+      startedAt,
+    });
     options.onEvent?.({ type: 'started', task, runId });
     log(`building ${task.dataset} ${task.key} (${task.reason}), attempt ${task.attempts}`);
     const abort = new AbortController();
@@ -235,7 +261,8 @@ export class Executor {
       }
       const version = await buildPartition(this.ctx, { model, idx: task.idx, key: task.key, cause: task.cause, runId, log, signal: abort.signal });
       const checked = await checkVersion(this.ctx, model, version);
-      for (const r of checked.results) if (r.status !== 'pass') log(`${describeFailure(r)}${r.severity === 'warn' ? ' (warning)' : ''}`, r.severity === 'warn' ? 'warn' : 'error');
+      for (const r of checked.results)
+        if (r.status !== 'pass') log(`${describeFailure(r)}${r.severity === 'warn' ? ' (warning)' : ''}`, r.severity === 'warn' ? 'warn' : 'error');
       if (checked.results.length > 0) log(`checks: ${checked.results.filter((r) => r.status === 'pass').length} of ${checked.results.length} passed`);
       if (checked.blocking.length > 0) {
         // Failed like any build (the partition fails, its dependants wait), but the version is kept, quarantined.

@@ -65,7 +65,9 @@ export async function currentInputs(ctx: InputContext, model: DatasetModel, idx:
       const present = new Set(versions.map((v) => v.idx));
       const missing = versions.length === 0 ? undefined : [...rangeOf(from, to)].find((i) => i >= (versions[0]?.idx ?? 0) && !present.has(i));
       if (missing !== undefined) {
-        throw new PondError('INPUT_NOT_READY', `input ${input.source} has no current version for a mapped partition`, { where: `dataset "${model.name}" partition ${key}` });
+        throw new PondError('INPUT_NOT_READY', `input ${input.source} has no current version for a mapped partition`, {
+          where: `dataset "${model.name}" partition ${key}`,
+        });
       }
     }
     for (const v of versions) inputSeq = Math.max(inputSeq, v.currentSeq);
@@ -85,7 +87,13 @@ export async function currentInputs(ctx: InputContext, model: DatasetModel, idx:
  * const version = await state.getVersion(partition.versionId);
  * const { bindings } = await recordedInputs(ctx, model, version.idx, version.key, version.inputs);
  */
-export async function recordedInputs(ctx: InputContext, model: DatasetModel, idx: number, key: string, recorded: readonly InputVersion[]): Promise<PartitionInputs> {
+export async function recordedInputs(
+  ctx: InputContext,
+  model: DatasetModel,
+  idx: number,
+  key: string,
+  recorded: readonly InputVersion[],
+): Promise<PartitionInputs> {
   const byId = new Map<string, ReadVersion & { dataset: string }>();
   for (const r of recorded) {
     if (byId.has(r.version)) continue;
@@ -132,7 +140,10 @@ function bindingOf(lake: Lake, input: ResolvedInput, stream: StreamModel | undef
  * decrypts (`decrypt`) decrypted under the key ring, opened once. The
  * forgotten rows are left out before anything is decrypted.
  */
-function streamPrivacyOf(ctx: InputContext, model: DatasetModel): (input: ResolvedInput, stream: StreamModel) => Promise<Pick<InputBinding, 'forgotten' | 'decrypted'>> {
+function streamPrivacyOf(
+  ctx: InputContext,
+  model: DatasetModel,
+): (input: ResolvedInput, stream: StreamModel) => Promise<Pick<InputBinding, 'forgotten' | 'decrypted'>> {
   let forgotten: Promise<readonly string[]> | undefined;
   let ring: Promise<SubjectKeyRing> | undefined;
   return async (input, stream) => {
@@ -140,7 +151,9 @@ function streamPrivacyOf(ctx: InputContext, model: DatasetModel): (input: Resolv
     const rows = forgottenRowsOf(stream, await (forgotten ??= forgottenSubjects(ctx.state)));
     if (!model.decrypt.includes(input.alias)) return { forgotten: rows };
     if (!ctx.keyRing) {
-      throw new PondError('INTERNAL', `dataset "${model.name}" decrypts input "${input.alias}" but this build was given no key ring`, { where: `dataset "${model.name}"` });
+      throw new PondError('INTERNAL', `dataset "${model.name}" decrypts input "${input.alias}" but this build was given no key ring`, {
+        where: `dataset "${model.name}"`,
+      });
     }
     ring ??= ctx.keyRing();
     return { forgotten: rows, decrypted: decryptedFields(stream, await ring) };

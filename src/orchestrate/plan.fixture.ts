@@ -24,7 +24,14 @@ export type PlannedDataset = Pick<DatasetModel, 'kind' | 'name' | 'inputs' | 'pa
 const retention = (partitionsMs: number | null) => ({ partitionsMs, versions: { keep: null, forMs: null } });
 
 export function stream(name: string, o: { partition?: Partitioning; latenessMs?: number; retentionMs?: number } = {}): PlannedStream {
-  return { kind: 'stream', name, partitioning: o.partition ?? time('hour'), latenessMs: o.latenessMs ?? 10 * MINUTE, startMs: null, retention: retention(o.retentionMs ?? null) };
+  return {
+    kind: 'stream',
+    name,
+    partitioning: o.partition ?? time('hour'),
+    latenessMs: o.latenessMs ?? 10 * MINUTE,
+    startMs: null,
+    retention: retention(o.retentionMs ?? null),
+  };
 }
 
 type InputSpec = string | { from: string; map: ResolvedMapping };
@@ -37,7 +44,9 @@ export function dataset(
   return {
     kind: 'dataset',
     name,
-    inputs: Object.entries(inputs).map(([alias, i]) => (typeof i === 'string' ? { alias, source: i, mapping: { kind: 'window' } } : { alias, source: i.from, mapping: i.map })),
+    inputs: Object.entries(inputs).map(([alias, i]) =>
+      typeof i === 'string' ? { alias, source: i, mapping: { kind: 'window' } } : { alias, source: i.from, mapping: i.map },
+    ),
     partitioning: o.partition ?? time('hour'),
     startMs: o.startMs ?? null,
     onCodeChange: o.onCodeChange ?? 'rebuild',
@@ -72,9 +81,11 @@ function columns(rows: readonly Row[]): PartitionColumns {
 }
 
 /** Raw versions of a stream for hours `from` … `to` of the 20th: hour h has seq h + 1. */
-export const rawHours = (from: number, to: number): Row[] => Array.from({ length: to - from + 1 }, (_, i) => ({ idx: hour('00:00') + from + i, seq: from + i + 1 }));
+export const rawHours = (from: number, to: number): Row[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ idx: hour('00:00') + from + i, seq: from + i + 1 }));
 /** Hourly partitions built from those raw versions with code v1, fresh: seq 100 + h, input seq h + 1. */
-export const builtHours = (from: number, to: number): Row[] => rawHours(from, to).map((r) => ({ idx: r.idx, seq: 100 + r.seq - 1, inputSeq: r.seq, code: 'v1' }));
+export const builtHours = (from: number, to: number): Row[] =>
+  rawHours(from, to).map((r) => ({ idx: r.idx, seq: 100 + r.seq - 1, inputSeq: r.seq, code: 'v1' }));
 /** Replaces or adds rows by window. */
 export const withRows = (rows: readonly Row[], ...changed: Row[]): Row[] => [...rows.filter((r) => !changed.some((c) => c.idx === r.idx)), ...changed];
 

@@ -45,7 +45,9 @@ const cases: Case[] = [
     activity: { events: ACTIVE },
     options: { now: NOW },
     // watermark 05:20: hour 05 is still open
-    expect: { hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T04:00Z missing'], waitingFor: 'watermark of events' } },
+    expect: {
+      hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T04:00Z missing'], waitingFor: 'watermark of events' },
+    },
   },
   {
     name: 'idle stream: the watermark follows the clock, and empty windows are complete',
@@ -114,11 +116,7 @@ const cases: Case[] = [
   },
   {
     name: 'all: a change to an old lookup partition changes the outputs from its end on, not before',
-    nodes: [
-      events,
-      stream('users'),
-      dataset('enriched', { e: 'events', u: { from: 'users', map: { kind: 'all' } } }),
-    ],
+    nodes: [events, stream('users'), dataset('enriched', { e: 'events', u: { from: 'users', map: { kind: 'all' } } })],
     state: {
       events: rawHours(0, 5),
       users: [{ idx: hour('01:00'), seq: 60 }],
@@ -162,7 +160,12 @@ const cases: Case[] = [
     state: { events: rawHours(0, 5), hourly: builtHours(0, 3) },
     activity: { events: ACTIVE },
     options: { now: NOW },
-    expect: { hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T03:00Z code changed', '2026-11-20T04:00Z..2026-11-20T04:00Z missing'] } },
+    expect: {
+      hourly: {
+        span: '2026-11-20T00:00Z..2026-11-20T04:00Z',
+        planned: ['2026-11-20T00:00Z..2026-11-20T03:00Z code changed', '2026-11-20T04:00Z..2026-11-20T04:00Z missing'],
+      },
+    },
   },
   {
     name: "code changed, onCodeChange 'new-only': built partitions stay, new ones use the new code",
@@ -217,11 +220,20 @@ const cases: Case[] = [
     nodes: [events, hourly],
     state: {
       events: rawHours(0, 5),
-      hourly: withRows(builtHours(0, 4), { idx: hour('01:00'), seq: 0, inputSeq: 2, failed: true, built: false }, { idx: hour('03:00'), seq: 103, inputSeq: 4, failed: true, code: 'v1' }),
+      hourly: withRows(
+        builtHours(0, 4),
+        { idx: hour('01:00'), seq: 0, inputSeq: 2, failed: true, built: false },
+        { idx: hour('03:00'), seq: 103, inputSeq: 4, failed: true, code: 'v1' },
+      ),
     },
     activity: { events: ACTIVE },
     options: { now: NOW },
-    expect: { hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T01:00Z..2026-11-20T01:00Z failed earlier', '2026-11-20T03:00Z..2026-11-20T03:00Z failed earlier'] } },
+    expect: {
+      hourly: {
+        span: '2026-11-20T00:00Z..2026-11-20T04:00Z',
+        planned: ['2026-11-20T01:00Z..2026-11-20T01:00Z failed earlier', '2026-11-20T03:00Z..2026-11-20T03:00Z failed earlier'],
+      },
+    },
   },
   {
     name: 'a failed partition whose input was committed since: the new input may fix it',
@@ -243,7 +255,14 @@ const cases: Case[] = [
     expect: {
       hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T02:00Z..2026-11-20T02:00Z missing, waits'] },
       // each output hour reads its own hour and the one before
-      trailing: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T01:00Z missing', '2026-11-20T02:00Z..2026-11-20T03:00Z missing, waits', '2026-11-20T04:00Z..2026-11-20T04:00Z missing'] },
+      trailing: {
+        span: '2026-11-20T00:00Z..2026-11-20T04:00Z',
+        planned: [
+          '2026-11-20T00:00Z..2026-11-20T01:00Z missing',
+          '2026-11-20T02:00Z..2026-11-20T03:00Z missing, waits',
+          '2026-11-20T04:00Z..2026-11-20T04:00Z missing',
+        ],
+      },
     },
   },
 
@@ -262,14 +281,21 @@ const cases: Case[] = [
     state: { events: rawHours(0, 5) },
     activity: { events: ACTIVE },
     options: { now: NOW, scope: new Set(['other']) },
-    expect: { hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: [] }, other: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T04:00Z missing'] } },
+    expect: {
+      hourly: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: [] },
+      other: { span: '2026-11-20T00:00Z..2026-11-20T04:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T04:00Z missing'] },
+    },
   },
 ];
 
 /** events → hourly → daily, a day of data and the first hour of the next. */
 function upstreamCases(): Case[] {
   const daily = dataset('daily', { h: 'hourly' }, { partition: time('day') });
-  const base = { nodes: [events, hourly, daily], activity: { events: { maxEventTime: at('00:30', 21), lastReceivedAt: at('00:31', 21) } }, options: { now: at('00:32', 21) } };
+  const base = {
+    nodes: [events, hourly, daily],
+    activity: { events: { maxEventTime: at('00:30', 21), lastReceivedAt: at('00:31', 21) } },
+    options: { now: at('00:32', 21) },
+  };
   const raw = [...rawHours(0, 23), { idx: hour('00:00', 21), seq: 25 }];
   // daily was built from hourly's seqs 100 … 123
   const built = { hourly: builtHours(0, 23), daily: [{ idx: GRAINS.day.index(at('00:00')), seq: 500, inputSeq: 123, code: 'v1' }] };
@@ -286,7 +312,11 @@ function upstreamCases(): Case[] {
     {
       ...base,
       name: "upstream: once the input's newer version is committed, the dataset is stale because it changed, and ready",
-      state: { events: withRows(raw, { idx: hour('03:00'), seq: 200 }), hourly: withRows(built.hourly, { idx: hour('03:00'), seq: 201, inputSeq: 200, code: 'v1' }), daily: built.daily },
+      state: {
+        events: withRows(raw, { idx: hour('03:00'), seq: 200 }),
+        hourly: withRows(built.hourly, { idx: hour('03:00'), seq: 201, inputSeq: 200, code: 'v1' }),
+        daily: built.daily,
+      },
       expect: {
         hourly: { span: '2026-11-20T00:00Z..2026-11-20T23:00Z', planned: [] },
         daily: { span: '2026-11-20T00:00Z..2026-11-20T00:00Z', planned: ['2026-11-20T00:00Z..2026-11-20T00:00Z input hourly changed'] },
@@ -305,7 +335,14 @@ describe('plan', () => {
   for (const c of cases) it(c.name, () => expectPlan(c));
 
   it('counts partitions already queued as planned, not ready again', async () => {
-    const p = await planCase({ name: 'pending', nodes: [events, hourly], state: { events: rawHours(0, 5), hourly: builtHours(0, 3) }, activity: { events: ACTIVE }, options: { now: NOW, pending: new Map([['hourly', new Set([hour('01:00'), hour('04:00')])]]) }, expect: {} });
+    const p = await planCase({
+      name: 'pending',
+      nodes: [events, hourly],
+      state: { events: rawHours(0, 5), hourly: builtHours(0, 3) },
+      activity: { events: ACTIVE },
+      options: { now: NOW, pending: new Map([['hourly', new Set([hour('01:00'), hour('04:00')])]]) },
+      expect: {},
+    });
     const d = p.datasets.get('hourly');
     assert.ok(d?.span);
     const start = d.span.start;
@@ -317,7 +354,14 @@ describe('plan', () => {
   });
 
   it('reports each stream’s watermark and the windows it has completed', async () => {
-    const p = await planCase({ name: 'stream', nodes: [events], state: { events: rawHours(0, 5) }, activity: { events: ACTIVE }, options: { now: NOW }, expect: {} });
+    const p = await planCase({
+      name: 'stream',
+      nodes: [events],
+      state: { events: rawHours(0, 5) },
+      activity: { events: ACTIVE },
+      options: { now: NOW },
+      expect: {},
+    });
     const s = p.streams.get('events');
     assert.equal(s?.watermark, at('05:20'));
     assert.equal(s?.frontier, hour('05:00'));

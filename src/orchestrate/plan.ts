@@ -134,7 +134,8 @@ function planDataset(
   const built = new Uint8Array(size);
   const failed = new Uint8Array(size);
   const codeRef = new Int32Array(size).fill(-1);
-  if (!span) return { kind: 'dataset', name: model.name, model, partitioning: out, span, reason, reasonInput, planned, ready, currentSeq, built, failed, waitingFor };
+  if (!span)
+    return { kind: 'dataset', name: model.name, model, partitioning: out, span, reason, reasonInput, planned, ready, currentSeq, built, failed, waitingFor };
 
   for (let i = 0; i < columns.idx.length; i++) {
     const k = (columns.idx[i] as number) - span.start;

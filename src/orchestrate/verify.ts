@@ -118,13 +118,21 @@ export async function verify(ctx: BuildContext, options: VerifyOptions = {}): Pr
 }
 
 /** Rebuilds one partition from its recorded inputs into staging and compares; never throws. */
-async function verifyPartition(ctx: BuildContext, model: DatasetModel, partition: PartitionState & { versionId: string }, signal: AbortSignal | undefined): Promise<PartitionVerification> {
+async function verifyPartition(
+  ctx: BuildContext,
+  model: DatasetModel,
+  partition: PartitionState & { versionId: string },
+  signal: AbortSignal | undefined,
+): Promise<PartitionVerification> {
   const started = Date.now();
   const base = { dataset: model.name, key: partition.key, version: partition.versionId };
   let stale: string | null = null;
   try {
     const version = await ctx.state.getVersion(partition.versionId);
-    if (!version) throw new PondError('NOT_FOUND', `current version ${partition.versionId} is not in the state store`, { where: `dataset "${model.name}" partition ${partition.key}` });
+    if (!version)
+      throw new PondError('NOT_FOUND', `current version ${partition.versionId} is not in the state store`, {
+        where: `dataset "${model.name}" partition ${partition.key}`,
+      });
     if (version.codeFingerprint !== model.codeFingerprint) {
       return { ...base, verdict: 'code-changed', stale: 'the code changed since the build', ms: Date.now() - started };
     }
@@ -182,7 +190,9 @@ async function inputChanges(ctx: BuildContext, model: DatasetModel, version: Ver
 function selectDatasets(project: Project, names: readonly string[]): DatasetModel[] {
   for (const name of names) {
     if (!project.datasets.has(name)) {
-      const hint = project.streams.has(name) ? `"${name}" is a stream: streams are landed as received, there is nothing to rebuild` : `datasets: ${[...project.datasets.keys()].join(', ')}`;
+      const hint = project.streams.has(name)
+        ? `"${name}" is a stream: streams are landed as received, there is nothing to rebuild`
+        : `datasets: ${[...project.datasets.keys()].join(', ')}`;
       throw new PondError('NOT_FOUND', `unknown dataset "${name}"`, { hint });
     }
   }

@@ -112,7 +112,8 @@ function tsClasses(dataset: DatasetModel, known: ReadonlyMap<string, Known>): { 
     for (const c of inputClasses) {
       if (c.column === '*' || (columns !== null && !columns.includes(c.column))) continue;
       const seen = classes.get(c.column);
-      if (!seen || (seen.class === 'personal' && c.class === 'identifier')) classes.set(c.column, { column: c.column, class: c.class, source: 'by name (unverified)' });
+      if (!seen || (seen.class === 'personal' && c.class === 'identifier'))
+        classes.set(c.column, { column: c.column, class: c.class, source: 'by name (unverified)' });
     }
   }
   return { k: { columns, classes: declared(dataset, columns, classes) }, unverified: dataset.pii === undefined && inputClasses.length > 0 };
@@ -123,11 +124,18 @@ function declared(dataset: DatasetModel, columns: readonly string[] | null, infe
   const pii = dataset.pii;
   if (!pii) return inferred;
   const out = new Map(inferred);
-  const lists: Array<['identifiers' | 'personal' | 'none', PiiClass | undefined]> = [['identifiers', 'identifier'], ['personal', 'personal'], ['none', undefined]];
+  const lists: Array<['identifiers' | 'personal' | 'none', PiiClass | undefined]> = [
+    ['identifiers', 'identifier'],
+    ['personal', 'personal'],
+    ['none', undefined],
+  ];
   for (const [field, cls] of lists) {
     pii[field].forEach((column, i) => {
       if (columns !== null && !columns.includes(column)) {
-        throw new PondError('INVALID_PROJECT', `"${column}" is not an output column`, { where: `${dataset.file}: dataset "${dataset.name}" field pii.${field}[${i}]`, hint: `its output columns: ${columns.join(', ') || '(none)'}` });
+        throw new PondError('INVALID_PROJECT', `"${column}" is not an output column`, {
+          where: `${dataset.file}: dataset "${dataset.name}" field pii.${field}[${i}]`,
+          hint: `its output columns: ${columns.join(', ') || '(none)'}`,
+        });
       }
       if (cls === undefined) out.delete(column);
       else out.set(column, { column, class: cls, source: 'declared' });

@@ -16,14 +16,20 @@ const stream = {
     { name: '_ip', type: 'VARCHAR' },
   ],
 };
-const keys = new Map([['ps_a', randomBytes(32)], ['ps_b', randomBytes(32)]]);
+const keys = new Map([
+  ['ps_a', randomBytes(32)],
+  ['ps_b', randomBytes(32)],
+]);
 const at = (column: string) => fieldAad('signups', column);
 const field = (value: unknown, subject: string, column: string) => encryptField(value, keys.get(subject) as Buffer, subject, at(column));
 
 describe('decryptedFields', () => {
   it('lists the encrypted columns with their clear types, in the stream order', () => {
     const { columns } = decryptedFields(stream, { existingKeysOf: async () => new Map() });
-    assert.deepEqual(columns.map((c) => `${c.name} ${c.type}`), ['email VARCHAR', 'age BIGINT', '_raw VARCHAR', '_ip VARCHAR']);
+    assert.deepEqual(
+      columns.map((c) => `${c.name} ${c.type}`),
+      ['email VARCHAR', 'age BIGINT', '_raw VARCHAR', '_ip VARCHAR'],
+    );
   });
 
   it('decrypts each column under its own place, looks each key up once, and gives null for forgotten subjects and foreign ciphertext', async () => {
@@ -50,6 +56,10 @@ describe('decryptedFields', () => {
       ['old@example.com', null, 'clear event', '10.0.0.1'],
     ]);
     await decrypt([[field('ann@example.com', 'ps_a', 'email'), null, null, null]]);
-    assert.deepEqual(asked.map((a) => a.sort()), [['ps_a', 'ps_b', 'ps_gone']], 'keys are looked up once per subject');
+    assert.deepEqual(
+      asked.map((a) => a.sort()),
+      [['ps_a', 'ps_b', 'ps_gone']],
+      'keys are looked up once per subject',
+    );
   });
 });

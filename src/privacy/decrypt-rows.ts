@@ -28,12 +28,18 @@ export interface DecryptedRows {
  * @example
  * const { rows, forgotten } = await decryptRows(await session.rows(sql), project, await ctx.keyRing());
  */
-export async function decryptRows(rows: readonly Record<string, unknown>[], project: Project, ring: Pick<SubjectKeyRing, 'existingKeysOf'>): Promise<DecryptedRows> {
+export async function decryptRows(
+  rows: readonly Record<string, unknown>[],
+  project: Project,
+  ring: Pick<SubjectKeyRing, 'existingKeysOf'>,
+): Promise<DecryptedRows> {
   const subjects = new Set<string>();
-  for (const row of rows) for (const value of Object.values(row)) if (typeof value === 'string') {
-    const s = ciphertextSubject(value);
-    if (s !== undefined) subjects.add(s);
-  }
+  for (const row of rows)
+    for (const value of Object.values(row))
+      if (typeof value === 'string') {
+        const s = ciphertextSubject(value);
+        if (s !== undefined) subjects.add(s);
+      }
   if (subjects.size === 0) return { rows: [...rows], decrypted: 0, forgotten: 0 };
   const keys = await ring.existingKeysOf(subjects);
   const places: Array<{ column: string; aad: Buffer }> = [];
@@ -66,7 +72,12 @@ export async function decryptRows(rows: readonly Record<string, unknown>[], proj
   return { rows: out, decrypted, forgotten };
 }
 
-function tryPlaces(value: string, key: Buffer, column: string, places: ReadonlyArray<{ column: string; aad: Buffer }>): { text: string; column: string } | undefined {
+function tryPlaces(
+  value: string,
+  key: Buffer,
+  column: string,
+  places: ReadonlyArray<{ column: string; aad: Buffer }>,
+): { text: string; column: string } | undefined {
   const ordered = [...places.filter((p) => p.column === column), ...places.filter((p) => p.column !== column)];
   for (const place of ordered) {
     try {

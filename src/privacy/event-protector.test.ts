@@ -30,7 +30,8 @@ describe('event protector', () => {
     assert.equal(decryptField(p.ip as string, key, fieldAad('signups', '_ip')), '203.0.113.9');
     assert.equal(p.withheld, false);
     // "u1" with its quotes: two letters of base64url ciphertext or of a pseudonym are 'u1' now and then.
-    for (const text of [p.event, p.raw, p.ip]) for (const secret of ['"u1"', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret), `${secret} in ${text}`);
+    for (const text of [p.event, p.raw, p.ip])
+      for (const secret of ['"u1"', 'anon-1', 'ada@', '203.0.113']) assert.ok(!text?.includes(secret), `${secret} in ${text}`);
   });
 
   it('drops personal data it has no key for, and says so', () => {
@@ -65,7 +66,10 @@ describe('event protector', () => {
   });
 
   it('takes the quotes of the event out of a reason', () => {
-    assert.equal(reasonWithoutExcerpts(`Unexpected token 'o', "not json, f"... is not valid JSON`, 'not json, from ada@example.com'), `Unexpected token 'o', "…" is not valid JSON`);
+    assert.equal(
+      reasonWithoutExcerpts(`Unexpected token 'o', "not json, f"... is not valid JSON`, 'not json, from ada@example.com'),
+      `Unexpected token 'o', "…" is not valid JSON`,
+    );
     assert.equal(reasonWithoutExcerpts('must be equal to "pro"', '{"plan":"max"}'), 'must be equal to "pro"');
   });
 });

@@ -116,7 +116,13 @@ export class EventProtector {
    * @example
    * protector.deadLetterRaw('not json', 'not json', undefined, null, false) // { raw: '[withheld: …]', withheld: true }
    */
-  deadLetterRaw(value: unknown, raw: string, subject: string | undefined, key: Buffer | null, forgotten: boolean): { readonly raw: string | null; readonly withheld: boolean } {
+  deadLetterRaw(
+    value: unknown,
+    raw: string,
+    subject: string | undefined,
+    key: Buffer | null,
+    forgotten: boolean,
+  ): { readonly raw: string | null; readonly withheld: boolean } {
     if (!isEventObject(value)) return { raw: withheldText(this.stream.name), withheld: true };
     const p = forgotten ? this.anonymize(value) : this.protect(value, raw, null, subject, key);
     return { raw: p.raw, withheld: p.withheld };

@@ -26,7 +26,8 @@ describe('subjectCondition', () => {
     session.close();
     engine.close();
   });
-  const ids = async (subject: string, columns = ['user_id', 'ids', '_raw']) => (await session.rows(`select id from t where ${subjectCondition(columns, PS, subject)} order by id`)).map((r) => r.id);
+  const ids = async (subject: string, columns = ['user_id', 'ids', '_raw']) =>
+    (await session.rows(`select id from t where ${subjectCondition(columns, PS, subject)} order by id`)).map((r) => r.id);
 
   it('finds the pseudonym alone, in a list and as the subject of a ciphertext', async () => {
     assert.deepEqual(await ids('nobody'), [1, 2, 3]);

@@ -99,7 +99,11 @@ export async function exportSubject(subject: string, options: ExportSubjectOptio
   for (const node of withIdentifiers('stream')) streams.push(await search(node.name, node.identifiers, ['_event_time', '_message_id']));
   const datasets: SubjectRows[] = [];
   for (const node of withIdentifiers('dataset')) datasets.push(await search(node.name, node.identifiers, []));
-  const deadLetters = await searchDeadLetters(session, streams.map((s) => s.name), pseudonym);
+  const deadLetters = await searchDeadLetters(
+    session,
+    streams.map((s) => s.name),
+    pseudonym,
+  );
   const dead = await decryptRows(deadLetters, project, ring);
   unreadable += dead.forgotten;
   const deadByStream = streams.map((s): SubjectRows => {
@@ -143,7 +147,9 @@ async function searchDeadLetters(session: Pick<SqlSession, 'rows'>, streams: rea
   if (streams.length === 0) return [];
   // `_raw` is the event encrypted under its subject's key (its text names the
   // pseudonym), or — without a key — the event with identifiers pseudonymised.
-  return session.rows(`select * from dead_letters where stream in (${streams.map(sqlString).join(', ')}) and contains(_raw, ${sqlString(pseudonym)}) order by _received_at, _message_id`);
+  return session.rows(
+    `select * from dead_letters where stream in (${streams.map(sqlString).join(', ')}) and contains(_raw, ${sqlString(pseudonym)}) order by _received_at, _message_id`,
+  );
 }
 
 function notes(subject: string, pseudonym: string, status: SubjectStatus): string[] {
@@ -153,7 +159,10 @@ function notes(subject: string, pseudonym: string, status: SubjectStatus): strin
     'Datasets are derived from the streams; their rows are listed where an identifier column holds the pseudonym (or the clear id).',
     'Searched: the current versions of every stream and dataset with identifier columns, and the dead letters. Not included: events not landed yet (in the buffer), superseded versions kept until `pond gc` removes them, and copies published to sinks outside the lake.',
   ];
-  if (status === 'forgotten') out.push('This subject was forgotten: their key was deleted, so their encrypted values cannot be read and show as null. The rows listed still name the pseudonym.');
+  if (status === 'forgotten')
+    out.push(
+      'This subject was forgotten: their key was deleted, so their encrypted values cannot be read and show as null. The rows listed still name the pseudonym.',
+    );
   if (status === 'unknown') out.push('Pond has never created a key for this subject: no event naming them has landed in a stream that protects personal data.');
   return out;
 }

@@ -28,7 +28,10 @@ describe('field cipher', () => {
     for (const i of [0, 12, body.length - 1]) {
       const flipped = Buffer.from(body);
       flipped[i] = (flipped[i] as number) ^ 1;
-      assert.throws(() => decryptField(`enc:v1:ps_abc:${flipped.toString('base64url')}`, key, aad), (e: unknown) => e instanceof PondError && e.code === 'BAD_INPUT');
+      assert.throws(
+        () => decryptField(`enc:v1:ps_abc:${flipped.toString('base64url')}`, key, aad),
+        (e: unknown) => e instanceof PondError && e.code === 'BAD_INPUT',
+      );
     }
     assert.throws(() => decryptField(`enc:v1:ps_abc:${body.subarray(0, body.length - 1).toString('base64url')}`, key, aad), PondError);
     assert.throws(() => decryptField(text, randomBytes(32), aad), PondError);

@@ -62,13 +62,18 @@ export function decryptField(text: string, key: Buffer, aad: Buffer): unknown {
 export function decryptText(text: string, key: Buffer, aad: Buffer): string {
   const subject = ciphertextSubject(text);
   const body = subject === undefined ? Buffer.alloc(0) : Buffer.from(text.slice(CIPHERTEXT_PREFIX.length + subject.length + 1), 'base64url');
-  if (body.length < IV_BYTES + TAG_BYTES) throw new PondError('BAD_INPUT', `not a Pond ciphertext: ${text.slice(0, 40)}`, { hint: `ciphertexts look like ${CIPHERTEXT_PREFIX}<pseudonym>:<base64url>` });
+  if (body.length < IV_BYTES + TAG_BYTES)
+    throw new PondError('BAD_INPUT', `not a Pond ciphertext: ${text.slice(0, 40)}`, {
+      hint: `ciphertexts look like ${CIPHERTEXT_PREFIX}<pseudonym>:<base64url>`,
+    });
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES));
     decipher.setAAD(aad);
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch (error) {
-    throw new PondError('BAD_INPUT', `a ciphertext of data subject ${subject} does not decrypt: it was altered, or belongs to another key, stream or column`, { cause: error });
+    throw new PondError('BAD_INPUT', `a ciphertext of data subject ${subject} does not decrypt: it was altered, or belongs to another key, stream or column`, {
+      cause: error,
+    });
   }
 }

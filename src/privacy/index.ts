@@ -14,5 +14,17 @@ export { ProtectPool, sharedProtectPool, CHUNK_EVENTS, type EventToProtect, type
 export { decryptRows, type DecryptedRows } from './decrypt-rows.ts';
 export { decryptedFields, clearValueOf } from './decrypt-fields.ts';
 export { exportSubject, subjectCondition, type SubjectExport, type SubjectRows, type SubjectStatus, type ExportSubjectOptions } from './export-subject.ts';
-export { openMasterKey, KeyHierarchy, SubjectKeyRing, KeyEpochs, LocalEpochKeyStore, MASTER_KEY_ENV, PSEUDONYM_PREFIX, type MasterKey, type KeyRingOptions, type EpochRotation, type EpochKeyStore } from './keys/index.ts';
+export {
+  openMasterKey,
+  KeyHierarchy,
+  SubjectKeyRing,
+  KeyEpochs,
+  LocalEpochKeyStore,
+  MASTER_KEY_ENV,
+  PSEUDONYM_PREFIX,
+  type MasterKey,
+  type KeyRingOptions,
+  type EpochRotation,
+  type EpochKeyStore,
+} from './keys/index.ts';
 export { forgottenRowsOf, forgottenDeadLetters, forgottenSubjects } from './forgotten/index.ts';

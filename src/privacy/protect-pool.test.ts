@@ -17,7 +17,15 @@ after(() => pool.close());
 function events(n: number): EventToProtect[] {
   return Array.from({ length: n }, (_, i) => {
     const value = { userId: i % 5 === 0 ? null : `u${i % 50}`, anonymousId: `a${i}`, email: `p${i}@example.com`, n: i };
-    const receipt: Receipt = { raw: JSON.stringify(value), eventTime: 1_700_000_000_000 + i, receivedAt: 1_700_000_000_000, messageId: `m${i}`, source: 'test', ip: i % 2 ? '203.0.113.9' : null, userAgent: null };
+    const receipt: Receipt = {
+      raw: JSON.stringify(value),
+      eventTime: 1_700_000_000_000 + i,
+      receivedAt: 1_700_000_000_000,
+      messageId: `m${i}`,
+      source: 'test',
+      ip: i % 2 ? '203.0.113.9' : null,
+      userAgent: null,
+    };
     const subject = new EventProtector(stream, hierarchy).subjectOf(value);
     return { receipt, value, subject: i % 7 === 0 ? undefined : subject };
   });
@@ -73,9 +81,14 @@ describe('protect pool', () => {
     await assert.rejects(chunk as Promise<unknown>, (e: unknown) => e instanceof PondError && e.code === 'INTERNAL');
     const closing = new ProtectPool(1);
     const input = events(CHUNK_EVENTS * 3);
-    const chunks = closing.protect(stream, input, new Map(input.flatMap((e) => (e.subject === undefined ? [] : [[e.subject, key] as const]))), (id) => hierarchy.pseudonym(id));
+    const chunks = closing.protect(stream, input, new Map(input.flatMap((e) => (e.subject === undefined ? [] : [[e.subject, key] as const]))), (id) =>
+      hierarchy.pseudonym(id),
+    );
     const settled = Promise.allSettled(chunks);
     await closing.close();
-    assert.deepEqual((await settled).map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      (await settled).map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
   });
 });

@@ -153,7 +153,11 @@ export class ProtectPool {
     const out: Promise<ProtectedEvent[]>[] = [];
     for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
       // Only `raw` and `ip` of a receipt are read for texts; the rest of it is not sent on.
-      const slice = events.slice(start, start + CHUNK_EVENTS).map(({ value, raw, ip, subject }) => ({ value, subject, receipt: { raw, ip, eventTime: 0, receivedAt: 0, messageId: '', source: '', userAgent: null } }));
+      const slice = events.slice(start, start + CHUNK_EVENTS).map(({ value, raw, ip, subject }) => ({
+        value,
+        subject,
+        receipt: { raw, ip, eventTime: 0, receivedAt: 0, messageId: '', source: '', userAgent: null },
+      }));
       const chunk = this.chunkOf(stream, slice, keys, pseudonymOf, 'texts');
       out.push(new Promise<ProtectedEvent[]>((resolve, reject) => this.queue.push({ chunk, resolve: (r) => resolve(textsOf(r)), reject })));
     }
@@ -166,14 +170,22 @@ export class ProtectPool {
     const closed = () => new PondError('INTERNAL', 'the pool protecting personal data was closed with work in flight');
     for (const p of this.queue.splice(0)) p.reject(closed());
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => {
-      s.worker.removeAllListeners();
-      for (const p of s.inFlight.values()) p.reject(closed());
-      return s.worker.terminate();
-    }));
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.removeAllListeners();
+        for (const p of s.inFlight.values()) p.reject(closed());
+        return s.worker.terminate();
+      }),
+    );
   }
 
-  private chunkOf(stream: ProtectChunk['stream'], events: readonly EventToProtect[], keys: ReadonlyMap<string, Buffer | null>, pseudonymOf: (subjectId: string) => string, output: ProtectChunk['output']): ProtectChunk {
+  private chunkOf(
+    stream: ProtectChunk['stream'],
+    events: readonly EventToProtect[],
+    keys: ReadonlyMap<string, Buffer | null>,
+    pseudonymOf: (subjectId: string) => string,
+    output: ProtectChunk['output'],
+  ): ProtectChunk {
     const n = events.length;
     const chunkKeys = new Map<string, Uint8Array>();
     const pseudonyms = new Map<string, string>();
@@ -300,7 +312,8 @@ function landedOf(result: ProtectedChunk): LandedLine[] {
 function textsOf(result: ProtectedChunk): ProtectedEvent[] {
   if (!('events' in result)) throw new PondError('INTERNAL', `chunk ${result.id} came back as lines, not texts`);
   const out: ProtectedEvent[] = new Array(result.events.length);
-  for (let i = 0; i < out.length; i++) out[i] = { event: result.events[i] as string, raw: result.raws[i] ?? null, ip: result.ips[i] ?? null, withheld: result.withheld[i] === 1 };
+  for (let i = 0; i < out.length; i++)
+    out[i] = { event: result.events[i] as string, raw: result.raws[i] ?? null, ip: result.ips[i] ?? null, withheld: result.withheld[i] === 1 };
   return out;
 }
 

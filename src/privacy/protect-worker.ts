@@ -41,7 +41,13 @@ function protectChunk(chunk: ProtectChunk): ProtectChunkResult {
   const protect = (i: number) => {
     const raw = chunk.raws[i] as string;
     const subject = chunk.subjects[i] ?? undefined;
-    const p = protector.protect(JSON.parse(raw) as Record<string, unknown>, raw, chunk.ips[i] ?? null, subject, subject === undefined ? null : (keys.get(subject) ?? null));
+    const p = protector.protect(
+      JSON.parse(raw) as Record<string, unknown>,
+      raw,
+      chunk.ips[i] ?? null,
+      subject,
+      subject === undefined ? null : (keys.get(subject) ?? null),
+    );
     withheld[i] = p.withheld ? 1 : 0;
     return p;
   };
@@ -60,7 +66,16 @@ function protectChunk(chunk: ProtectChunk): ProtectChunkResult {
   const lines: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const p = protect(i);
-    lines[i] = protectedLine({ eventTime: chunk.eventTimes[i] as number, receivedAt: chunk.receivedAts[i] as number, messageId: chunk.messageIds[i] as string, source: chunk.sources[i] as string, userAgent: chunk.userAgents[i] ?? null }, p);
+    lines[i] = protectedLine(
+      {
+        eventTime: chunk.eventTimes[i] as number,
+        receivedAt: chunk.receivedAts[i] as number,
+        messageId: chunk.messageIds[i] as string,
+        source: chunk.sources[i] as string,
+        userAgent: chunk.userAgents[i] ?? null,
+      },
+      p,
+    );
   }
   return { id: chunk.id, lines, withheld };
 }

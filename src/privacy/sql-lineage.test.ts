@@ -54,17 +54,23 @@ describe('sqlLineage', () => {
   });
 
   it('counting aggregates hold none of their arguments; others do', async () => {
-    const out = await lineage('select country, count(distinct e.user_id) as buyers, approx_count_distinct(email) as emails, count(*) as n, max(e.user_id) as last_user, list(name) as names from events e join users u on u.user_id = e.user_id group by country');
+    const out = await lineage(
+      'select country, count(distinct e.user_id) as buyers, approx_count_distinct(email) as emails, count(*) as n, max(e.user_id) as last_user, list(name) as names from events e join users u on u.user_id = e.user_id group by country',
+    );
     assert.deepEqual(out, { country: ['users.country'], buyers: [], emails: [], n: [], last_user: ['events.user_id'], names: ['users.name'] });
   });
 
   it('window functions: ranks hold nothing, values hold their arguments', async () => {
-    const out = await lineage('select row_number() over (partition by user_id order by time_utc) as rn, first_value(email) over (order by time_utc) as first_email from events');
+    const out = await lineage(
+      'select row_number() over (partition by user_id order by time_utc) as rn, first_value(email) over (order by time_utc) as first_email from events',
+    );
     assert.deepEqual(out, { rn: [], first_email: ['events.email', 'events.time_utc'] });
   });
 
   it('goes through CTEs, with column aliases', async () => {
-    const out = await lineage('with a(who, total) as (select user_id, sum(amount) from events group by 1), b as (select who as buyer, total from a) select buyer, total * 100 as cents from b');
+    const out = await lineage(
+      'with a(who, total) as (select user_id, sum(amount) from events group by 1), b as (select who as buyer, total from a) select buyer, total * 100 as cents from b',
+    );
     assert.deepEqual(out, { buyer: ['events.user_id'], cents: ['events.amount'] });
   });
 
@@ -79,7 +85,11 @@ describe('sqlLineage', () => {
   });
 
   it('expands * and tbl.* with EXCLUDE and REPLACE', async () => {
-    assert.deepEqual(await lineage('select * exclude (props, time_utc) from events'), { user_id: ['events.user_id'], email: ['events.email'], amount: ['events.amount'] });
+    assert.deepEqual(await lineage('select * exclude (props, time_utc) from events'), {
+      user_id: ['events.user_id'],
+      email: ['events.email'],
+      amount: ['events.amount'],
+    });
     assert.deepEqual(await lineage('select u.* replace (upper(country) as country), e.amount from events e join users u on true'), {
       user_id: ['users.user_id'],
       name: ['users.name'],
@@ -99,7 +109,7 @@ describe('sqlLineage', () => {
   });
 
   it('struct fields and lambdas derive from the column', async () => {
-    const out = await lineage("select props.plan as plan, list_transform(props.items, lambda i: i.sku) as skus from events");
+    const out = await lineage('select props.plan as plan, list_transform(props.items, lambda i: i.sku) as skus from events');
     assert.deepEqual(out, { plan: ['events.props'], skus: ['events.props'] });
   });
 
@@ -109,7 +119,7 @@ describe('sqlLineage', () => {
   });
 
   it('later select items may use earlier aliases', async () => {
-    const out = await lineage('select lower(email) as mail, mail || \'!\' as shout from events');
+    const out = await lineage("select lower(email) as mail, mail || '!' as shout from events");
     assert.deepEqual(out, { mail: ['events.email'], shout: ['events.email'] });
   });
 

@@ -110,7 +110,12 @@ function selectNode(node: Node, ctx: Ctx, outer: Scope | undefined): Relation {
       return;
     }
     const refs = exprRefs(expr, scope, { ...ctx, aliases });
-    const name = typeof expr.alias === 'string' && expr.alias !== '' ? expr.alias : expr.class === 'COLUMN_REF' && Array.isArray(expr.column_names) ? String(expr.column_names.at(-1)) : `#${i + 1}`;
+    const name =
+      typeof expr.alias === 'string' && expr.alias !== ''
+        ? expr.alias
+        : expr.class === 'COLUMN_REF' && Array.isArray(expr.column_names)
+          ? String(expr.column_names.at(-1))
+          : `#${i + 1}`;
     aliases.set(name.toLowerCase(), refs);
     cols.push({ name, refs });
   });
@@ -144,7 +149,10 @@ function addTable(ref: unknown, scope: Scope, ctx: Ctx): void {
     case 'TABLE_FUNCTION': {
       // unnest(…), range(…), read_parquet(…): its columns are unknown, its values come from its arguments.
       const fn = isNode(ref.function) ? ref.function : undefined;
-      scope.rels.set(name(typeof fn?.function_name === 'string' ? fn.function_name : `#function${scope.rels.size}`), unknown(exprRefs(ref.function, scope, ctx)));
+      scope.rels.set(
+        name(typeof fn?.function_name === 'string' ? fn.function_name : `#function${scope.rels.size}`),
+        unknown(exprRefs(ref.function, scope, ctx)),
+      );
       return;
     }
     default: {
@@ -169,7 +177,11 @@ function inputRelation(table: string, inputs: InputColumns): Relation {
 function star(expr: Node, scope: Scope, ctx: Ctx): Array<{ name: string; refs: Refs }> {
   const relName = typeof expr.relation_name === 'string' && expr.relation_name !== '' ? expr.relation_name.toLowerCase() : undefined;
   const rels = relName === undefined ? [...scope.rels.values()] : [scope.rels.get(relName) ?? unknown(allInputs(ctx.inputs))];
-  const excluded = new Set(namesOf(expr.exclude_list).concat(namesOf(expr.qualified_exclude_list)).map((n) => n.toLowerCase()));
+  const excluded = new Set(
+    namesOf(expr.exclude_list)
+      .concat(namesOf(expr.qualified_exclude_list))
+      .map((n) => n.toLowerCase()),
+  );
   const replaced = new Map<string, Refs>();
   for (const r of Array.isArray(expr.replace_list) ? (expr.replace_list as Node[]) : []) {
     const target = typeof r.name === 'string' ? r.name : isNode(r.key) ? String(r.key.name ?? '') : String(r.key ?? '');
@@ -278,7 +290,17 @@ function collectNames(expr: unknown, into: Set<string>): void {
 
 function namesOf(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.map((x) => (typeof x === 'string' ? x : isNode(x) && Array.isArray(x.column_names) ? String(x.column_names.at(-1)) : isNode(x) && typeof x.name === 'string' ? x.name : '')).filter((n) => n !== '');
+  return list
+    .map((x) =>
+      typeof x === 'string'
+        ? x
+        : isNode(x) && Array.isArray(x.column_names)
+          ? String(x.column_names.at(-1))
+          : isNode(x) && typeof x.name === 'string'
+            ? x.name
+            : '',
+    )
+    .filter((n) => n !== '');
 }
 
 function ref(input: string, column: string): string {

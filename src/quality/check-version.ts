@@ -11,7 +11,6 @@ import { evaluateChecks, type CheckOutcome } from './evaluate-checks.ts';
 import { ALL_WINDOWS, type NewVersion, type StateStore } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
 
-
 export interface CheckVersionContext {
   readonly state: StateStore;
   readonly lake: Lake;
@@ -34,7 +33,11 @@ export async function checkVersion(ctx: CheckVersionContext, model: DatasetModel
         async history(count) {
           if (model.partitioning.kind === 'none') {
             const earlier = await ctx.state.listVersions(model.name, { idx: version.idx, limit: count + 1 });
-            return earlier.filter((v) => v.state === 'committed' && v.id !== version.id).slice(0, count).map((v) => v.rows).reverse();
+            return earlier
+              .filter((v) => v.state === 'committed' && v.id !== version.id)
+              .slice(0, count)
+              .map((v) => v.rows)
+              .reverse();
           }
           const earlier = await ctx.state.currentVersions(model.name, version.idx - count, version.idx);
           return earlier.map((v) => v.rows);

@@ -87,7 +87,10 @@ describe('evaluateChecks', () => {
     const { result } = await run({ ...base, name: 'u', kind: 'unique', columns: ['order_id'] });
     assert.equal(result.status, 'fail');
     assert.equal(result.observed, '1 duplicated key in 2 rows');
-    assert.deepEqual(result.sample.map((r) => r.order_id), ['o2', 'o2']);
+    assert.deepEqual(
+      result.sample.map((r) => r.order_id),
+      ['o2', 'o2'],
+    );
     assert.equal((await run({ ...base, name: 'u', kind: 'unique', columns: ['order_id', 'user_id'] })).result.status, 'pass');
   });
 
@@ -139,9 +142,25 @@ describe('evaluateChecks', () => {
   });
 
   it('contract: a missing or retyped column fails it; type aliases are the same type', async () => {
-    const kept = await run({ ...base, name: 'contract', kind: 'contract', columns: [{ name: 'order_id', type: 'TEXT' }, { name: 'time_utc', type: 'TIMESTAMPTZ' }] });
+    const kept = await run({
+      ...base,
+      name: 'contract',
+      kind: 'contract',
+      columns: [
+        { name: 'order_id', type: 'TEXT' },
+        { name: 'time_utc', type: 'TIMESTAMPTZ' },
+      ],
+    });
     assert.equal(kept.result.status, 'pass');
-    const broken = await run({ ...base, name: 'contract', kind: 'contract', columns: [{ name: 'amount', type: 'BIGINT' }, { name: 'country', type: 'VARCHAR' }] });
+    const broken = await run({
+      ...base,
+      name: 'contract',
+      kind: 'contract',
+      columns: [
+        { name: 'amount', type: 'BIGINT' },
+        { name: 'country', type: 'VARCHAR' },
+      ],
+    });
     assert.equal(broken.result.status, 'fail');
     assert.match(broken.result.observed ?? '', /amount is DECIMAL.*BIGINT; country is missing/);
   });
@@ -157,7 +176,11 @@ describe('evaluateChecks', () => {
   });
 
   it('reports dropped and retyped columns against the version before, as a warning', async () => {
-    const outcome = await evaluateChecks(env(), target({ previousColumns: [...columns.filter((c) => c.name !== 'amount'), { name: 'amount', type: 'VARCHAR' }, { name: 'gone', type: 'BIGINT' }] }), []);
+    const outcome = await evaluateChecks(
+      env(),
+      target({ previousColumns: [...columns.filter((c) => c.name !== 'amount'), { name: 'amount', type: 'VARCHAR' }, { name: 'gone', type: 'BIGINT' }] }),
+      [],
+    );
     const [drift] = outcome.results;
     assert.equal(drift?.check, 'schema_change');
     assert.equal(drift?.severity, 'warn');
@@ -183,6 +206,15 @@ describe('schema changes', () => {
     assert.equal(normalizeType('timestamptz'), 'TIMESTAMP WITH TIME ZONE');
     assert.equal(normalizeType('int8'), 'BIGINT');
     assert.equal(normalizeType('decimal( 12, 2 )'), 'DECIMAL(12,2)');
-    assert.deepEqual(schemaChanges([{ name: 'a', type: 'INT' }], [{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'TEXT' }]), [{ column: 'b', change: 'added', to: 'TEXT' }]);
+    assert.deepEqual(
+      schemaChanges(
+        [{ name: 'a', type: 'INT' }],
+        [
+          { name: 'a', type: 'INTEGER' },
+          { name: 'b', type: 'TEXT' },
+        ],
+      ),
+      [{ column: 'b', change: 'added', to: 'TEXT' }],
+    );
   });
 });

@@ -81,13 +81,16 @@ export async function evaluateChecks(env: CheckEnvironment, target: CheckTarget,
 
   const drift = target.previousColumns ? schemaChanges(target.previousColumns, target.columns) : [];
   if (drift.some((c) => c.change !== 'added')) {
-    record({ name: 'schema_change', kind: 'schema', severity: 'warn' }, {
-      status: 'fail',
-      observed: drift.map(describeChange).join('; '),
-      threshold: 'no column dropped or retyped',
-      failingRows: 0,
-      message: 'the columns changed from the version before; readers of the dropped or retyped columns may break',
-    });
+    record(
+      { name: 'schema_change', kind: 'schema', severity: 'warn' },
+      {
+        status: 'fail',
+        observed: drift.map(describeChange).join('; '),
+        threshold: 'no column dropped or retyped',
+        failingRows: 0,
+        message: 'the columns changed from the version before; readers of the dropped or retyped columns may break',
+      },
+    );
   }
   if (checks.length === 0) return { results, blocking: [] };
 
@@ -97,7 +100,13 @@ export async function evaluateChecks(env: CheckEnvironment, target: CheckTarget,
     try {
       record(check, await verdictOf(env, target, scope, check, measured));
     } catch (error) {
-      record(check, { status: 'error', observed: null, threshold: null, failingRows: 0, message: `the check could not run: ${(error as Error).message.split('\n')[0]}` });
+      record(check, {
+        status: 'error',
+        observed: null,
+        threshold: null,
+        failingRows: 0,
+        message: `the check could not run: ${(error as Error).message.split('\n')[0]}`,
+      });
     }
   }
   return { results, blocking: results.filter((r) => r.severity === 'error' && r.status !== 'pass') };
@@ -202,7 +211,8 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
     const sampled = await sample(`select * from ${view} where ${failingRowFilter(check, scope)}`, first);
     return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: sampled };
   };
-  const bounds = (min: CheckValue | undefined, max: CheckValue | undefined) => [min === undefined ? '' : `≥ ${min}`, max === undefined ? '' : `≤ ${max}`].filter(Boolean).join(' and ');
+  const bounds = (min: CheckValue | undefined, max: CheckValue | undefined) =>
+    [min === undefined ? '' : `≥ ${min}`, max === undefined ? '' : `≤ ${max}`].filter(Boolean).join(' and ');
 
   switch (check.kind) {
     case 'not_null':
@@ -221,10 +231,17 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
     case 'freshness': {
       const threshold = `newest within ${formatDuration(check.withinMs)} of ${target.window.end === null ? 'the check' : 'the window end (or the check, while it is open)'}`;
       const reference = target.window.end === null ? env.now : Math.min(target.window.end, env.now);
-      if (num('present') === 0) return { status: 'fail', observed: `no ${check.column} values`, threshold, failingRows: 0, message: 'nothing to measure freshness by' };
+      if (num('present') === 0)
+        return { status: 'fail', observed: `no ${check.column} values`, threshold, failingRows: 0, message: 'nothing to measure freshness by' };
       const newest = num('newest');
       const age = reference - newest;
-      return { status: age <= check.withinMs ? 'pass' : 'fail', observed: `newest ${formatInstant(newest)}, ${formatDuration(Math.max(0, age))} before ${formatInstant(reference)}`, threshold, failingRows: 0, message: null };
+      return {
+        status: age <= check.withinMs ? 'pass' : 'fail',
+        observed: `newest ${formatInstant(newest)}, ${formatDuration(Math.max(0, age))} before ${formatInstant(reference)}`,
+        threshold,
+        failingRows: 0,
+        message: null,
+      };
     }
     case 'unique': {
       const duplicates = (values?.duplicates ?? {}) as { keys?: unknown; rows?: unknown };
@@ -247,13 +264,26 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
     case 'sql': {
       const failing = num('failing');
       if (failing === 0) return { status: 'pass', observed: '0 rows', threshold: 'no rows returned', failingRows: 0, message: null };
-      return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold: 'no rows returned', failingRows: failing, message: null, sample: await sample(check.sql, []) };
+      return {
+        status: 'fail',
+        observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`,
+        threshold: 'no rows returned',
+        failingRows: failing,
+        message: null,
+        sample: await sample(check.sql, []),
+      };
     }
     case 'volume': {
       const rows = num('rows');
       const history = await env.history(check.history);
       if (history.length < check.minHistory) {
-        return { status: 'pass', observed: `${rows} rows`, threshold: `needs ${check.minHistory} earlier partitions, has ${history.length}`, failingRows: 0, message: 'not enough history yet: passed without judging' };
+        return {
+          status: 'pass',
+          observed: `${rows} rows`,
+          threshold: `needs ${check.minHistory} earlier partitions, has ${history.length}`,
+          failingRows: 0,
+          message: 'not enough history yet: passed without judging',
+        };
       }
       const v = volumeVerdict(rows, history, check.deviations);
       const threshold = `${round(v.low)}–${round(v.high)} rows (median ${round(v.median)} of ${history.length} earlier ± ${check.deviations} × ${round(v.spread)})`;
@@ -263,7 +293,9 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
       const broken = contractViolations(check.columns, target.columns);
       const threshold = check.columns.map((c) => `${c.name} ${c.type}`).join(', ');
       if (broken.length === 0) return { status: 'pass', observed: 'kept', threshold, failingRows: 0, message: null };
-      const observed = broken.map((c) => (c.change === 'dropped' ? `${c.column} is missing` : `${c.column} is ${c.to}, the contract says ${c.from}`)).join('; ');
+      const observed = broken
+        .map((c) => (c.change === 'dropped' ? `${c.column} is missing` : `${c.column} is ${c.to}, the contract says ${c.from}`))
+        .join('; ');
       return { status: 'fail', observed, threshold, failingRows: 0, message: 'the version breaks the dataset’s contract' };
     }
   }
@@ -273,7 +305,6 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
 function duplicatesQuery(columns: readonly string[], view: string): string {
   return `select ${columns.map(quoteIdent).join(', ')}, count(*) as _pond_count from ${view} group by all having count(*) > 1`;
 }
-
 
 /** The keys of another stream or dataset, from the files of its current versions. */
 function relationQuery(files: readonly string[], columns: readonly Column[], field: string): string {
@@ -301,7 +332,12 @@ function failingRowFilter(check: CheckModel, scope: QueryScope): string {
     case 'accepted_values':
       return `${q(check.column)} is not null and ${q(check.column)} not in (${check.values.map(literal).join(', ')})`;
     case 'range':
-      return [check.min === undefined ? '' : `${q(check.column)} < ${literal(check.min)}`, check.max === undefined ? '' : `${q(check.column)} > ${literal(check.max)}`].filter(Boolean).join(' or ');
+      return [
+        check.min === undefined ? '' : `${q(check.column)} < ${literal(check.min)}`,
+        check.max === undefined ? '' : `${q(check.column)} > ${literal(check.max)}`,
+      ]
+        .filter(Boolean)
+        .join(' or ');
     case 'relationships':
       return `${q(check.column)} is not null and ${q(check.column)} not in (select _pond_key from ${scope.relations.get(check.name) as string} where _pond_key is not null)`;
     default:
@@ -312,5 +348,3 @@ function failingRowFilter(check: CheckModel, scope: QueryScope): string {
 function round(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
-
-

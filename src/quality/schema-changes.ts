@@ -32,7 +32,11 @@ const ALIASES: Record<string, string> = {
 
 /** A DuckDB type name in one spelling: upper case, aliases folded, `DECIMAL` = `DECIMAL(18,3)`. */
 export function normalizeType(type: string): string {
-  const t = type.trim().toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
+  const t = type
+    .trim()
+    .toUpperCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),])\s*/g, '$1');
   const base = t.match(/^[A-Z0-9 ]+/)?.[0]?.trim() ?? t;
   const rest = t.slice(base.length);
   const folded = ALIASES[base] ?? base;

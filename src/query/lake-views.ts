@@ -11,7 +11,6 @@ import { ALL_WINDOWS, type Column, type StateStore } from '../state/index.ts';
 import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
 import { forgottenTable, inputQuery, type ForgottenRows } from '../transform/index.ts';
 
-
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */
 export async function createLakeViews(session: Pick<SqlSession, 'run' | 'rows'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
   const unbuilt: string[] = [];
@@ -39,6 +38,12 @@ export async function createLakeViews(session: Pick<SqlSession, 'run' | 'rows'>,
   return unbuilt;
 }
 
-async function view(session: Pick<SqlSession, 'run'>, name: string, files: readonly string[], columns: readonly Column[], forgotten?: ForgottenRows): Promise<void> {
+async function view(
+  session: Pick<SqlSession, 'run'>,
+  name: string,
+  files: readonly string[],
+  columns: readonly Column[],
+  forgotten?: ForgottenRows,
+): Promise<void> {
   await session.run(`create or replace temp view ${quoteIdent(name)} as ${inputQuery({ files, columns, forgotten })}`);
 }

@@ -15,7 +15,8 @@ function order(properties: Schema, { closed = false, required = ['order_id'] }: 
   };
 }
 
-const kinds = (mode: CompatibilityMode, candidate: Schema, previous: Schema[]): string[] => checkCompatibility(mode, candidate, previous).differences.map((d) => d.kind);
+const kinds = (mode: CompatibilityMode, candidate: Schema, previous: Schema[]): string[] =>
+  checkCompatibility(mode, candidate, previous).differences.map((d) => d.kind);
 const ok = (mode: CompatibilityMode, candidate: Schema, previous: Schema[]): boolean => checkCompatibility(mode, candidate, previous).compatible;
 
 describe('checkCompatibility: content models', () => {
@@ -97,7 +98,9 @@ describe('checkCompatibility: widening and narrowing', () => {
 
   it('distinguishes a changed type from a narrowed one, and reports changed patterns and consts', () => {
     assert.deepEqual(kinds('BACKWARD', order({ amount: { type: 'string' } }), [order({ amount: { type: 'number' } })]), ['TYPE_CHANGED']);
-    assert.deepEqual(kinds('BACKWARD', order({ sku: { type: 'string', pattern: '^[A-Z]{3}$' } }), [order({ sku: { type: 'string', pattern: '^[A-Z]+$' } })]), ['PATTERN_CHANGED']);
+    assert.deepEqual(kinds('BACKWARD', order({ sku: { type: 'string', pattern: '^[A-Z]{3}$' } }), [order({ sku: { type: 'string', pattern: '^[A-Z]+$' } })]), [
+      'PATTERN_CHANGED',
+    ]);
     assert.deepEqual(kinds('BACKWARD', order({ v: { const: 2 } }), [order({ v: { const: 1 } })]), ['CONST_CHANGED']);
     assert.deepEqual(kinds('BACKWARD', order({ v: { type: 'integer', minimum: 1 } }), [order({ v: { type: 'integer' } })]), ['MINIMUM_ADDED']);
   });
@@ -124,7 +127,10 @@ describe('checkCompatibility: nesting, $ref and unions', () => {
   const withItems = (item: Schema, defs = 'definitions'): Schema => ({
     type: 'object',
     [defs]: { line: item },
-    properties: { items: { type: 'array', items: { $ref: `#/${defs}/line` } }, shipping: { type: 'object', properties: { address: { type: 'object', properties: { zip: { type: 'string', maxLength: 10 } } } } } },
+    properties: {
+      items: { type: 'array', items: { $ref: `#/${defs}/line` } },
+      shipping: { type: 'object', properties: { address: { type: 'object', properties: { zip: { type: 'string', maxLength: 10 } } } } },
+    },
   });
   const line = (qty: Schema): Schema => ({ type: 'object', properties: { sku: { type: 'string' }, qty }, required: ['sku'], additionalProperties: false });
 
@@ -150,7 +156,10 @@ describe('checkCompatibility: nesting, $ref and unions', () => {
   });
 
   it('terminates on recursive schemas', () => {
-    const tree = (leaf: Schema): Schema => ({ $defs: { node: { type: 'object', properties: { value: leaf, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } }, $ref: '#/$defs/node' });
+    const tree = (leaf: Schema): Schema => ({
+      $defs: { node: { type: 'object', properties: { value: leaf, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+      $ref: '#/$defs/node',
+    });
     assert.equal(ok('FULL', tree({ type: 'string' }), [tree({ type: 'string' })]), true);
     assert.deepEqual(kinds('BACKWARD', tree({ type: 'integer' }), [tree({ type: 'number' })]), ['TYPE_NARROWED']);
   });
@@ -186,7 +195,10 @@ describe('checkCompatibility: modes', () => {
     assert.equal(ok('BACKWARD', v3, [v1, v2]), true);
     const result = checkCompatibility('BACKWARD_TRANSITIVE', v3, [v1, v2]);
     assert.equal(result.compatible, false);
-    assert.deepEqual(result.differences.map((d) => [d.against, d.direction, d.kind]), [[0, 'backward', 'ENUM_NARROWED']]);
+    assert.deepEqual(
+      result.differences.map((d) => [d.against, d.direction, d.kind]),
+      [[0, 'backward', 'ENUM_NARROWED']],
+    );
     assert.match(result.differences[0]?.message ?? '', /version 1 allows "shipped", but the new schema does not/);
   });
 
@@ -195,14 +207,23 @@ describe('checkCompatibility: modes', () => {
     const w2 = status(['placed', 'paid', 'shipped']);
     const w3 = status(['placed', 'paid']);
     assert.equal(ok('FORWARD', w3, [w1, w2]), true);
-    assert.deepEqual(checkCompatibility('FORWARD_TRANSITIVE', w3, [w1, w2]).differences.map((d) => [d.against, d.direction]), [[0, 'forward']]);
+    assert.deepEqual(
+      checkCompatibility('FORWARD_TRANSITIVE', w3, [w1, w2]).differences.map((d) => [d.against, d.direction]),
+      [[0, 'forward']],
+    );
     const full = checkCompatibility('FULL_TRANSITIVE', w3, [w1, w2]).differences.map((d) => [d.against, d.direction]);
-    assert.deepEqual(full, [[0, 'forward'], [1, 'backward']]);
+    assert.deepEqual(full, [
+      [0, 'forward'],
+      [1, 'backward'],
+    ]);
   });
 
   it('FULL is BACKWARD and FORWARD together', () => {
     const full = checkCompatibility('FULL', v3, [v1, v2]);
-    assert.deepEqual(full.differences.map((d) => d.direction), ['forward']);
+    assert.deepEqual(
+      full.differences.map((d) => d.direction),
+      ['forward'],
+    );
     assert.equal(ok('FULL', v2, [v2]), true);
   });
 
@@ -240,15 +261,24 @@ describe('isSuperset', () => {
     assert.deepEqual(isSuperset({}, { type: 'string' }), []);
     assert.deepEqual(isSuperset(true, { type: 'string' }), []);
     assert.deepEqual(isSuperset({ type: 'string' }, false), []);
-    assert.deepEqual(isSuperset({ type: 'string' }, {}).map((d) => d.kind), ['TYPE_NARROWED']);
-    assert.equal(isSuperset({ type: 'string' }, {})[0]?.message, 'the top-level schema: the writer schema allows null | boolean | object | array | number | string, but the reader schema accepts only string (type narrowed)');
+    assert.deepEqual(
+      isSuperset({ type: 'string' }, {}).map((d) => d.kind),
+      ['TYPE_NARROWED'],
+    );
+    assert.equal(
+      isSuperset({ type: 'string' }, {})[0]?.message,
+      'the top-level schema: the writer schema allows null | boolean | object | array | number | string, but the reader schema accepts only string (type narrowed)',
+    );
   });
 
   it('checks a reader allOf part by part and folds a writer allOf', () => {
     const base = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
     const writer = { allOf: [base, { properties: { n: { type: 'integer' } } }] };
     assert.deepEqual(isSuperset({ allOf: [base, { properties: { n: { type: 'number' } } }] }, writer), []);
-    assert.deepEqual(isSuperset({ allOf: [base, { properties: { n: { type: 'string' } } }] }, writer).map((d) => d.kind), ['TYPE_CHANGED']);
+    assert.deepEqual(
+      isSuperset({ allOf: [base, { properties: { n: { type: 'string' } } }] }, writer).map((d) => d.kind),
+      ['TYPE_CHANGED'],
+    );
   });
 });
 

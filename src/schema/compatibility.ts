@@ -66,7 +66,12 @@ export interface CheckCompatibilityOptions {
  * checkCompatibility('FORWARD', v2, [v1], { label: () => 'origin/main' }).differences[0]?.message
  * // 'property "amount": the new schema allows number, but origin/main accepts only integer (type narrowed)'
  */
-export function checkCompatibility(mode: CompatibilityMode, candidate: object, previous: readonly object[], options: CheckCompatibilityOptions = {}): CompatibilityResult {
+export function checkCompatibility(
+  mode: CompatibilityMode,
+  candidate: object,
+  previous: readonly object[],
+  options: CheckCompatibilityOptions = {},
+): CompatibilityResult {
   const differences: CompatibilityDifference[] = [];
   if (mode !== 'NONE' && previous.length > 0) {
     const { transitive, backward, forward } = directionsOf(mode);
@@ -74,10 +79,12 @@ export function checkCompatibility(mode: CompatibilityMode, candidate: object, p
       const old = previous[against] as Schema;
       const oldLabel = options.label?.(against) ?? `version ${against + 1}`;
       if (backward) {
-        for (const d of isSuperset(candidate as Schema, old, '#', { reader: 'the new schema', writer: oldLabel })) differences.push({ ...d, against, direction: 'backward' });
+        for (const d of isSuperset(candidate as Schema, old, '#', { reader: 'the new schema', writer: oldLabel }))
+          differences.push({ ...d, against, direction: 'backward' });
       }
       if (forward) {
-        for (const d of isSuperset(old, candidate as Schema, '#', { reader: oldLabel, writer: 'the new schema' })) differences.push({ ...d, against, direction: 'forward' });
+        for (const d of isSuperset(old, candidate as Schema, '#', { reader: oldLabel, writer: 'the new schema' }))
+          differences.push({ ...d, against, direction: 'forward' });
       }
     }
   }

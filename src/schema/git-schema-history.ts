@@ -49,7 +49,10 @@ function git(cwd: string, args: readonly string[]): { ok: true; stdout: string }
     return { ok: true, stdout: execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }) };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new PondError('BAD_ARGUMENT', '--base needs git, and git is not installed (or not on PATH)', { hint: 'install git, or leave --base out to compare against the registry' });
+    if (e.code === 'ENOENT')
+      throw new PondError('BAD_ARGUMENT', '--base needs git, and git is not installed (or not on PATH)', {
+        hint: 'install git, or leave --base out to compare against the registry',
+      });
     return { ok: false, stderr: String(e.stderr ?? e.message).trim() };
   }
 }
@@ -57,7 +60,11 @@ function git(cwd: string, args: readonly string[]): { ok: true; stdout: string }
 function verifyRef(projectDir: string, ref: string): string {
   if (ref.startsWith('-')) throw new PondError('BAD_ARGUMENT', `--base ${ref} is not a git ref`);
   const inside = git(projectDir, ['rev-parse', '--is-inside-work-tree']);
-  if (!inside.ok) throw new PondError('BAD_ARGUMENT', `--base ${ref}: the project is not in a git repository (${inside.stderr})`, { where: projectDir, hint: 'run pond check --base in a git clone of the project' });
+  if (!inside.ok)
+    throw new PondError('BAD_ARGUMENT', `--base ${ref}: the project is not in a git repository (${inside.stderr})`, {
+      where: projectDir,
+      hint: 'run pond check --base in a git clone of the project',
+    });
   const found = git(projectDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (!found.ok) {
     throw new PondError('BAD_ARGUMENT', `--base ${ref} is not a commit in this repository`, {

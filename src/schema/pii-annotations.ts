@@ -54,7 +54,13 @@ export function piiAnnotations(schema: Schema): PiiAnnotation[] {
 function visitInside(node: Schema, at: string, found: (path: string, value: unknown) => void): void {
   for (const [key, value] of Object.entries(node)) {
     if (key === PII_KEYWORD) continue;
-    const children: Array<[string, unknown]> = isObject(value) ? (key === 'properties' ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v]) : [[key, value]]) : Array.isArray(value) ? value.map((v, i) => [`${key}[${i}]`, v]) : [];
+    const children: Array<[string, unknown]> = isObject(value)
+      ? key === 'properties'
+        ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v])
+        : [[key, value]]
+      : Array.isArray(value)
+        ? value.map((v, i) => [`${key}[${i}]`, v])
+        : [];
     for (const [name, child] of children) {
       if (!isObject(child)) continue;
       const path = `${at}.${name}`;

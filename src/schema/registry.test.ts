@@ -61,7 +61,10 @@ describe('compareStreamSchema', () => {
       report.changes[0]?.message,
       'orders: property "status": version 1 allows "shipped", but the new schema does not (enum narrowed): not allowed under BACKWARD_TRANSITIVE (rule ENUM_NARROWED)',
     );
-    assert.match(report.changes[1]?.message ?? '', /^orders: property "status": the new schema allows "refunded", but version 2 does not .*: allowed under BACKWARD_TRANSITIVE, which does not require that version 2 reads events written with the new schema \(rule ENUM_NARROWED\)$/);
+    assert.match(
+      report.changes[1]?.message ?? '',
+      /^orders: property "status": the new schema allows "refunded", but version 2 does not .*: allowed under BACKWARD_TRANSITIVE, which does not require that version 2 reads events written with the new schema \(rule ENUM_NARROWED\)$/,
+    );
   });
 
   it('is new without history and unchanged when only the layout differs', () => {
@@ -98,7 +101,10 @@ describe('registerProjectSchemas', () => {
       await assert.rejects(refused, (error: Error & { code?: string; where?: string; hint?: string }) => {
         assert.equal(error.code, 'INVALID_PROJECT');
         assert.equal(error.where, 'schemas/orders.json');
-        assert.match(error.message, /stream "orders" changed in a way BACKWARD does not allow \(the new schema must accept every event that version 2 accepts\)/);
+        assert.match(
+          error.message,
+          /stream "orders" changed in a way BACKWARD does not allow \(the new schema must accept every event that version 2 accepts\)/,
+        );
         assert.match(error.message, /property "status": version 2 allows "paid", "refunded", but the new schema does not .*\(rule ENUM_NARROWED\)/);
         assert.match(error.hint ?? '', /revert the change, make it compatible, or set another mode: `compatibility` on the stream \(in pipelines\/orders.ts\)/);
         return true;
@@ -122,7 +128,14 @@ describe('registerProjectSchemas', () => {
         if (!raced) {
           raced = true;
           const schema = status(['placed', 'paid', 'refunded']);
-          await state.registerSchemaVersion({ stream: name, fingerprint: schemaFingerprint(schema), schema: canonicalJson(schema), compatibility: 'BACKWARD', registeredAt: 0, after: 1 });
+          await state.registerSchemaVersion({
+            stream: name,
+            fingerprint: schemaFingerprint(schema),
+            schema: canonicalJson(schema),
+            compatibility: 'BACKWARD',
+            registeredAt: 0,
+            after: 1,
+          });
         }
         return versions;
       };

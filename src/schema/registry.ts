@@ -11,7 +11,14 @@
 import { PondError } from '../errors/index.ts';
 import type { SchemaVersion, StateStore } from '../state/index.ts';
 import { canonicalJson, schemaFingerprint } from './canonical-json.ts';
-import { checkCompatibility, describeDifference, directionsOf, type CompatibilityDifference, type CompatibilityMode, type DifferenceKind } from './compatibility.ts';
+import {
+  checkCompatibility,
+  describeDifference,
+  directionsOf,
+  type CompatibilityDifference,
+  type CompatibilityMode,
+  type DifferenceKind,
+} from './compatibility.ts';
 
 /** What the registry needs of a stream; `StreamModel` has it. */
 export interface RegistryStream {
@@ -111,11 +118,21 @@ export function compareStreamSchema(stream: RegistryStream, previous: readonly P
   if (latest.fingerprint === schemaFingerprint(stream.schema)) return Object.freeze({ ...base, status: 'unchanged', against: [latest.label], changes: [] });
 
   const label = (against: number): string => previous[against]?.label ?? `version ${against + 1}`;
-  const checked = checkCompatibility(mode, stream.schema, previous.map((p) => p.schema), { label });
+  const checked = checkCompatibility(
+    mode,
+    stream.schema,
+    previous.map((p) => p.schema),
+    { label },
+  );
   const { backward, forward, transitive } = directionsOf(mode);
   // What the mode does not look at, against the latest: shown, as allowed.
-  const unchecked = checkCompatibility('FULL', stream.schema, [latest.schema], { label: () => latest.label }).differences.filter((d) => !(d.direction === 'backward' ? backward : forward));
-  const changes = [...checked.differences.map((d) => changeOf(stream, d, label(d.against), false)), ...unchecked.map((d) => changeOf(stream, d, latest.label, true))];
+  const unchecked = checkCompatibility('FULL', stream.schema, [latest.schema], { label: () => latest.label }).differences.filter(
+    (d) => !(d.direction === 'backward' ? backward : forward),
+  );
+  const changes = [
+    ...checked.differences.map((d) => changeOf(stream, d, label(d.against), false)),
+    ...unchecked.map((d) => changeOf(stream, d, latest.label, true)),
+  ];
   return Object.freeze({
     ...base,
     status: checked.compatible ? 'compatible' : 'incompatible',
@@ -127,7 +144,9 @@ export function compareStreamSchema(stream: RegistryStream, previous: readonly P
 function changeOf(stream: RegistryStream, d: CompatibilityDifference, against: string, allowed: boolean): SchemaChange {
   const mode = stream.compatibility;
   const unchecked = d.direction === 'backward' ? `the new schema reads events written with ${against}` : `${against} reads events written with the new schema`;
-  const line = !allowed ? describeDifference(d, mode, stream.name) : `${stream.name}: ${d.message}: allowed under ${mode}${mode === 'NONE' ? '' : `, which does not require that ${unchecked}`}`;
+  const line = !allowed
+    ? describeDifference(d, mode, stream.name)
+    : `${stream.name}: ${d.message}: allowed under ${mode}${mode === 'NONE' ? '' : `, which does not require that ${unchecked}`}`;
   return Object.freeze({
     stream: stream.name,
     ...(d.property === undefined ? {} : { property: d.property }),

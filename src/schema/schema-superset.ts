@@ -25,7 +25,6 @@
  * notation users write (`items[].sku`, `attributes.*`), absent at the top level.
  */
 
-
 type Schema = Record<string, unknown> | boolean;
 type SchemaObject = Record<string, unknown>;
 
@@ -82,7 +81,12 @@ export interface SideLabels {
  * isSuperset({ type: 'number' }, { type: 'integer' }) // []
  * isSuperset({ type: 'integer' }, { type: 'number' })[0]?.kind // 'TYPE_NARROWED'
  */
-export function isSuperset(reader: Schema, writer: Schema, path = '#', labels: SideLabels = { reader: 'the reader schema', writer: 'the writer schema' }): SchemaDifference[] {
+export function isSuperset(
+  reader: Schema,
+  writer: Schema,
+  path = '#',
+  labels: SideLabels = { reader: 'the reader schema', writer: 'the writer schema' },
+): SchemaDifference[] {
   const ctx: Context = { readerRoot: reader, writerRoot: writer, labels, out: [], seen: new Set() };
   compare(ctx, reader, writer, path, undefined);
   return ctx.out;
@@ -99,7 +103,21 @@ interface Context {
 
 const UNION_KEYWORDS = ['oneOf', 'anyOf'] as const;
 // Keywords whose effect this checker does not model: any change to them is reported, never silently passed.
-const OPAQUE_KEYWORDS = ['not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'dependencies', 'dependentRequired', 'dependentSchemas', 'contains', 'prefixItems', 'additionalItems', 'unevaluatedItems'];
+const OPAQUE_KEYWORDS = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'propertyNames',
+  'dependencies',
+  'dependentRequired',
+  'dependentSchemas',
+  'contains',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+];
 
 function compare(ctx: Context, readerIn: Schema, writerIn: Schema, path: string, property: string | undefined): void {
   const { reader: R, writer: W } = ctx.labels;
@@ -111,8 +129,12 @@ function compare(ctx: Context, readerIn: Schema, writerIn: Schema, path: string,
     if (ctx.seen.has(refKey)) return;
     ctx.seen.add(refKey);
   }
-  const reader = resolve(readerIn, ctx.readerRoot, (ref) => report('REF_UNRESOLVED', `cannot resolve $ref "${ref}" in ${R}: only local references (#/$defs/…, #/definitions/…) are checked`));
-  const writer = resolve(writerIn, ctx.writerRoot, (ref) => report('REF_UNRESOLVED', `cannot resolve $ref "${ref}" in ${W}: only local references (#/$defs/…, #/definitions/…) are checked`));
+  const reader = resolve(readerIn, ctx.readerRoot, (ref) =>
+    report('REF_UNRESOLVED', `cannot resolve $ref "${ref}" in ${R}: only local references (#/$defs/…, #/definitions/…) are checked`),
+  );
+  const writer = resolve(writerIn, ctx.writerRoot, (ref) =>
+    report('REF_UNRESOLVED', `cannot resolve $ref "${ref}" in ${W}: only local references (#/$defs/…, #/definitions/…) are checked`),
+  );
   try {
     if (reader === undefined || writer === undefined || reader === true || writer === false) return;
     if (reader === false) return report('TYPE_NARROWED', `${W} allows a value here, but ${R} accepts none (false schema)`);
@@ -129,11 +151,15 @@ function compare(ctx: Context, readerIn: Schema, writerIn: Schema, path: string,
     if (readerUnion || writerUnion) return compareUnions(ctx, reader, w, path, property);
 
     for (const keyword of OPAQUE_KEYWORDS) {
-      if (keyword in reader && !deepEqual(reader[keyword], w[keyword])) report('KEYWORD_CHANGED', `"${keyword}" differs between ${W} and ${R}; this checker does not compare it, so any change counts as incompatible`);
+      if (keyword in reader && !deepEqual(reader[keyword], w[keyword]))
+        report('KEYWORD_CHANGED', `"${keyword}" differs between ${W} and ${R}; this checker does not compare it, so any change counts as incompatible`);
     }
     compareTypes(reader, w, report, ctx.labels);
     compareValues(reader, w, report, ctx.labels);
-    const can = (t: string): boolean => { const ts = typesOf(w); return ts === undefined || ts.has(t) || (t === 'number' && ts.has('integer')); };
+    const can = (t: string): boolean => {
+      const ts = typesOf(w);
+      return ts === undefined || ts.has(t) || (t === 'number' && ts.has('integer'));
+    };
     if (can('string')) compareString(reader, w, report, ctx.labels);
     if (can('number')) compareNumber(reader, w, report, ctx.labels);
     if (can('array')) {
@@ -141,7 +167,8 @@ function compare(ctx: Context, readerIn: Schema, writerIn: Schema, path: string,
       compareBound('MAX_ITEMS', 'maxItems', 'upper', reader, w, report, ctx.labels);
       if (reader.uniqueItems === true && w.uniqueItems !== true) report('UNIQUE_ITEMS_ADDED', `${R} requires unique items, but ${W} does not`);
       if (isSchema(reader.items)) compare(ctx, reader.items, isSchema(w.items) ? w.items : true, `${path}/items`, `${property ?? ''}[]`);
-      else if (Array.isArray(reader.items) && !deepEqual(reader.items, w.items)) report('KEYWORD_CHANGED', `tuple "items" differs between ${W} and ${R}; any change counts as incompatible`);
+      else if (Array.isArray(reader.items) && !deepEqual(reader.items, w.items))
+        report('KEYWORD_CHANGED', `tuple "items" differs between ${W} and ${R}; any change counts as incompatible`);
     }
     if (can('object')) compareObject(ctx, reader, w, path, property, report);
   } finally {
@@ -186,7 +213,10 @@ function compareTypes(reader: SchemaObject, writer: SchemaObject, report: Report
   const lost = [...writerTypes].filter((t) => !accepted(t));
   if (lost.length === 0) return;
   const overlaps = [...writerTypes].some((t) => accepted(t) || (t === 'number' && readerTypes.has('integer')));
-  report(overlaps ? 'TYPE_NARROWED' : 'TYPE_CHANGED', `${W} allows ${[...writerTypes].join(' | ')}, but ${R} accepts only ${[...readerTypes].join(' | ')} (type ${overlaps ? 'narrowed' : 'changed'})`);
+  report(
+    overlaps ? 'TYPE_NARROWED' : 'TYPE_CHANGED',
+    `${W} allows ${[...writerTypes].join(' | ')}, but ${R} accepts only ${[...readerTypes].join(' | ')} (type ${overlaps ? 'narrowed' : 'changed'})`,
+  );
 }
 
 function compareValues(reader: SchemaObject, writer: SchemaObject, report: Report, { reader: R, writer: W }: SideLabels): void {
@@ -210,7 +240,10 @@ function compareString(reader: SchemaObject, writer: SchemaObject, report: Repor
   const { reader: R, writer: W } = labels;
   compareBound('MIN_LENGTH', 'minLength', 'lower', reader, writer, report, labels);
   compareBound('MAX_LENGTH', 'maxLength', 'upper', reader, writer, report, labels);
-  for (const [keyword, added, changed] of [['pattern', 'PATTERN_ADDED', 'PATTERN_CHANGED'], ['format', 'FORMAT_ADDED', 'FORMAT_CHANGED']] as const) {
+  for (const [keyword, added, changed] of [
+    ['pattern', 'PATTERN_ADDED', 'PATTERN_CHANGED'],
+    ['format', 'FORMAT_ADDED', 'FORMAT_CHANGED'],
+  ] as const) {
     const r = reader[keyword];
     if (typeof r !== 'string' || r === writer[keyword]) continue;
     if (writer[keyword] === undefined) report(added, `${R} adds ${keyword} ${JSON.stringify(r)}, which ${W} does not have`);
@@ -226,7 +259,11 @@ function compareNumber(reader: SchemaObject, writer: SchemaObject, report: Repor
     const w = numericBound(writer, side);
     const kind = side === 'lower' ? (w === undefined ? 'MINIMUM_ADDED' : 'MINIMUM_INCREASED') : w === undefined ? 'MAXIMUM_ADDED' : 'MAXIMUM_DECREASED';
     const tighter = w === undefined || (side === 'lower' ? r.value > w.value : r.value < w.value) || (r.value === w.value && r.exclusive && !w.exclusive);
-    if (tighter) report(kind, `${R} requires ${describeBound(side, r)}, but ${W} ${w === undefined ? `has no ${side === 'lower' ? 'minimum' : 'maximum'}` : `allows ${describeBound(side, w)}`}`);
+    if (tighter)
+      report(
+        kind,
+        `${R} requires ${describeBound(side, r)}, but ${W} ${w === undefined ? `has no ${side === 'lower' ? 'minimum' : 'maximum'}` : `allows ${describeBound(side, w)}`}`,
+      );
   }
   const r = reader.multipleOf;
   if (typeof r !== 'number') return;
@@ -256,15 +293,34 @@ function compareObject(ctx: Context, reader: SchemaObject, writer: SchemaObject,
     if (r !== undefined && w !== undefined) compare(ctx, r, w, ...at(name));
     else if (w !== undefined) {
       // The writer may send `name`; the reader only has its additionalProperties for it.
-      if (readerRest === false) push(name, 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', `${W} allows "${name}", but ${R} does not define it and its content model is closed (additionalProperties: false)`);
+      if (readerRest === false)
+        push(
+          name,
+          'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+          `${W} allows "${name}", but ${R} does not define it and its content model is closed (additionalProperties: false)`,
+        );
       else if (readerRest !== true && !fits(ctx, readerRest, w)) {
-        push(name, 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', `${W} defines "${name}", but ${R} does not, and its additionalProperties schema does not accept every value ${W} allows there`);
+        push(
+          name,
+          'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          `${W} defines "${name}", but ${R} does not, and its additionalProperties schema does not accept every value ${W} allows there`,
+        );
       }
     } else if (r !== undefined && writerRest !== false) {
       // The writer does not define `name` but may still send it, with whatever its additionalProperties allow.
       if (fits(ctx, r, writerRest)) continue;
-      if (writerRest === true) push(name, 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', `${R} constrains "${name}", but ${W} does not define it and its content model is open, so its data may carry any value there`);
-      else push(name, 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', `${R} constrains "${name}", but ${W} does not define it and its additionalProperties schema allows values ${R} rejects`);
+      if (writerRest === true)
+        push(
+          name,
+          'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+          `${R} constrains "${name}", but ${W} does not define it and its content model is open, so its data may carry any value there`,
+        );
+      else
+        push(
+          name,
+          'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          `${R} constrains "${name}", but ${W} does not define it and its additionalProperties schema allows values ${R} rejects`,
+        );
     }
   }
 
@@ -281,13 +337,22 @@ function compareObject(ctx: Context, reader: SchemaObject, writer: SchemaObject,
   if (readerRest === false) {
     report('ADDITIONAL_PROPERTIES_NARROWED', `${W} allows additional properties, but ${R} is closed (additionalProperties: false)`);
   } else if (writerRest === true) {
-    if (!fits(ctx, readerRest, true)) report('ADDITIONAL_PROPERTIES_NARROWED', `${W} allows additional properties of any value, but ${R} restricts them with an additionalProperties schema`);
+    if (!fits(ctx, readerRest, true))
+      report('ADDITIONAL_PROPERTIES_NARROWED', `${W} allows additional properties of any value, but ${R} restricts them with an additionalProperties schema`);
   } else {
     compare(ctx, readerRest, writerRest, `${path}/additionalProperties`, `${property === undefined ? '' : `${property}.`}*`);
   }
 }
 
-function compareBound(kind: Bounded, keyword: string, side: 'lower' | 'upper', reader: SchemaObject, writer: SchemaObject, report: Report, { reader: R, writer: W }: SideLabels): void {
+function compareBound(
+  kind: Bounded,
+  keyword: string,
+  side: 'lower' | 'upper',
+  reader: SchemaObject,
+  writer: SchemaObject,
+  report: Report,
+  { reader: R, writer: W }: SideLabels,
+): void {
   const r = reader[keyword];
   if (typeof r !== 'number') return;
   const w = writer[keyword];

@@ -41,9 +41,25 @@ export class PondMetrics {
     this.landedDead = new Counter({ name: 'pond_landed_dead_letters_total', help: 'Events landed as dead letters by this process', registers });
     this.landedDuplicates = new Counter({ name: 'pond_landed_duplicates_total', help: 'Duplicate events (same messageId) dropped by this process', registers });
     this.landBatches = new Counter({ name: 'pond_land_batches_total', help: 'Landing batches committed by this process', registers });
-    this.landingLag = new Histogram({ name: 'pond_landing_lag_seconds', help: "Time from the receipt of a batch's oldest event to its commit in the lake", buckets: SECONDS, registers });
-    this.builds = new Counter({ name: 'pond_builds_total', help: 'Partition builds finished by this process, by dataset and status (succeeded, failed, retrying)', labelNames: ['dataset', 'status'], registers });
-    this.buildSeconds = new Histogram({ name: 'pond_build_duration_seconds', help: 'Duration of partition builds, by dataset', labelNames: ['dataset'], buckets: SECONDS, registers });
+    this.landingLag = new Histogram({
+      name: 'pond_landing_lag_seconds',
+      help: "Time from the receipt of a batch's oldest event to its commit in the lake",
+      buckets: SECONDS,
+      registers,
+    });
+    this.builds = new Counter({
+      name: 'pond_builds_total',
+      help: 'Partition builds finished by this process, by dataset and status (succeeded, failed, retrying)',
+      labelNames: ['dataset', 'status'],
+      registers,
+    });
+    this.buildSeconds = new Histogram({
+      name: 'pond_build_duration_seconds',
+      help: 'Duration of partition builds, by dataset',
+      labelNames: ['dataset'],
+      buckets: SECONDS,
+      registers,
+    });
 
     const streams = [...project.streams.keys()];
     const activity = async () => Promise.all(streams.map(async (s) => [s, await state.getStreamActivity(s)] as const));
@@ -76,7 +92,7 @@ export class PondMetrics {
     });
     new Gauge({
       name: 'pond_checks',
-      help: "Latest result of each (partition, check) among the 1000 newest check results, by dataset, status (pass, fail, error) and severity",
+      help: 'Latest result of each (partition, check) among the 1000 newest check results, by dataset, status (pass, fail, error) and severity',
       labelNames: ['dataset', 'status', 'severity'],
       registers,
       async collect() {
@@ -94,7 +110,8 @@ export class PondMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const d of sinks) for (const sink of d.sinks) for (const st of ['published', 'failing']) this.set({ dataset: d.name, sink: sink.name, state: st }, 0);
+        for (const d of sinks)
+          for (const sink of d.sinks) for (const st of ['published', 'failing']) this.set({ dataset: d.name, sink: sink.name, state: st }, 0);
         for (const s of await sinkStates()) {
           if (s.versionId !== null) this.inc({ dataset: s.dataset, sink: s.sink, state: 'published' });
           if (s.error !== null) this.inc({ dataset: s.dataset, sink: s.sink, state: 'failing' });

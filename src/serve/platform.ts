@@ -42,12 +42,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // Before anything starts: an API open to the network is refused outright.
   assertApiExposure(project.collect.host, project.api.tokens);
   // Segments of an eighth of the bound (at most 64 MiB): consumed ones are deleted whole, so the buffer drains well before it is full.
-  const log = await LocalLog.open(project.buffer.dir, { maxBytes: project.buffer.maxBytes, segmentBytes: Math.min(64 * 1024 ** 2, Math.floor(project.buffer.maxBytes / 8)) });
+  const log = await LocalLog.open(project.buffer.dir, {
+    maxBytes: project.buffer.maxBytes,
+    segmentBytes: Math.min(64 * 1024 ** 2, Math.floor(project.buffer.maxBytes / 8)),
+  });
   try {
     await log.ensureTopic(EVENTS_TOPIC, project.buffer.partitions);
     const lander = new Lander({ ...options.ctx, log });
     const reset = await lander.init();
-    if (reset.length > 0) options.onWarning?.(`the buffer holds fewer records than the state says were landed (partitions ${reset.join(', ')}): the buffer folder was replaced; reading it from its start`);
+    if (reset.length > 0)
+      options.onWarning?.(
+        `the buffer holds fewer records than the state says were landed (partitions ${reset.join(', ')}): the buffer folder was replaced; reading it from its start`,
+      );
     const stop = new AbortController();
     const metrics = new PondMetrics(project, options.ctx.state);
     const latency = new LandingLatency();
@@ -59,7 +65,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const landing = lander.run(stop.signal, { landed, failed: options.onLandFailed });
     let server: FastifyInstance;
     try {
-      server = await createServer({ project, log, topic: EVENTS_TOPIC, keyRing: options.ctx.keyRing, api: { state: options.ctx.state, lake: options.ctx.lake, metrics, landing: latency, keyRing: options.ctx.keyRing } });
+      server = await createServer({
+        project,
+        log,
+        topic: EVENTS_TOPIC,
+        keyRing: options.ctx.keyRing,
+        api: { state: options.ctx.state, lake: options.ctx.lake, metrics, landing: latency, keyRing: options.ctx.keyRing },
+      });
     } catch (error) {
       stop.abort();
       await landing;
@@ -74,9 +86,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
         const port = options.port ?? project.collect.port;
-        throw new PondError('BAD_ARGUMENT', `cannot listen on ${project.collect.host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}`, {
-          hint: 'pick another port with --port, POND_PORT or collect.port in pond.config.ts (0 picks a free one)',
-        });
+        throw new PondError(
+          'BAD_ARGUMENT',
+          `cannot listen on ${project.collect.host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}`,
+          {
+            hint: 'pick another port with --port, POND_PORT or collect.port in pond.config.ts (0 picks a free one)',
+          },
+        );
       }
       throw error;
     }

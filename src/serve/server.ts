@@ -37,7 +37,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: `the request body is over ${settings.maxRequestBytes} bytes (collect.maxRequestSize); send fewer events per request` });
+      return reply
+        .code(413)
+        .send({ error: `the request body is over ${settings.maxRequestBytes} bytes (collect.maxRequestSize); send fewer events per request` });
     }
     if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}` });
     return reply.code(status).send({ error: error.message });

@@ -23,7 +23,9 @@ export function webUi(root: string = UI_DIST) {
         reply
           .code(503)
           .type('text/plain; charset=utf-8')
-          .send(`The web UI is not built: ${root}index.html is missing.\nRun \`npm run build:ui\` in the Pond package (npm install runs it too), then reload.\nThe data API is at /api (see /api/openapi.json).\n`),
+          .send(
+            `The web UI is not built: ${root}index.html is missing.\nRun \`npm run build:ui\` in the Pond package (npm install runs it too), then reload.\nThe data API is at /api (see /api/openapi.json).\n`,
+          ),
       );
       return;
     }

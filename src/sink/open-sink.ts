@@ -24,4 +24,3 @@ export function openSink(dataset: string, model: SinkModel): Sink {
       return new FilesSink({ dir: model.dir, format: model.format, where });
   }
 }
-

@@ -142,14 +142,19 @@ export class Publisher {
 
   private scope(datasets: readonly string[] | undefined): DatasetModel[] {
     const { project } = this.ctx;
-    if (!datasets || datasets.length === 0) return project.order.map((n) => project.datasets.get(n)).filter((d): d is DatasetModel => d !== undefined && d.sinks.length > 0);
+    if (!datasets || datasets.length === 0)
+      return project.order.map((n) => project.datasets.get(n)).filter((d): d is DatasetModel => d !== undefined && d.sinks.length > 0);
     return datasets.map((name) => {
       const model = project.datasets.get(name);
       if (!model) {
         const known = [...project.datasets.values()].filter((d) => d.sinks.length > 0).map((d) => d.name);
         throw new PondError('NOT_FOUND', `unknown dataset "${name}"`, { hint: `datasets with sinks: ${known.join(', ') || '(none)'}` });
       }
-      if (model.sinks.length === 0) throw new PondError('BAD_ARGUMENT', `dataset "${name}" has no sinks`, { where: model.file, hint: 'declare them with sinks: [sink.sqlite({ … })] on the dataset' });
+      if (model.sinks.length === 0)
+        throw new PondError('BAD_ARGUMENT', `dataset "${name}" has no sinks`, {
+          where: model.file,
+          hint: 'declare them with sinks: [sink.sqlite({ … })] on the dataset',
+        });
       return model;
     });
   }
@@ -179,13 +184,20 @@ export class Publisher {
     try {
       await this.sinkFor(model.name, sinkModel).publish(this.payload(model, current));
       const at = this.now();
-      await this.ctx.state.recordSinkStates([{ ...base, versionId: current.versionId, publishedAt: at, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: at }]);
+      await this.ctx.state.recordSinkStates([
+        { ...base, versionId: current.versionId, publishedAt: at, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: at },
+      ]);
       return { dataset: model.name, sink: sinkModel.name, key: current.key, versionId: current.versionId, rows: current.rows, ms: at - started };
     } catch (thrown) {
       const cause = asPondError(thrown);
       const error =
         cause.where === undefined
-          ? new PondError(cause.code, cause.message, { where: `${sinkWhere(model.name, sinkModel)} partition ${current.key}`, cause: thrown, retryable: cause.retryable, hint: cause.hint })
+          ? new PondError(cause.code, cause.message, {
+              where: `${sinkWhere(model.name, sinkModel)} partition ${current.key}`,
+              cause: thrown,
+              retryable: cause.retryable,
+              hint: cause.hint,
+            })
           : cause;
       const at = this.now();
       const attempts = previous?.attemptedVersion === current.versionId ? previous.attempts + 1 : 1;

@@ -40,7 +40,8 @@ export function sinkColumn(column: Column, dialect: SinkDialect): SinkColumn {
     sqlType: dialect === 'postgres' ? postgres : dialect === 'sqlite' ? sqlite : '',
     select: select[dialect] ?? id,
   });
-  if (NESTED.test(type) || type === 'JSON') return pick('jsonb', 'TEXT', { postgres: `CAST(to_json(${id}) AS VARCHAR)`, sqlite: `CAST(to_json(${id}) AS VARCHAR)` });
+  if (NESTED.test(type) || type === 'JSON')
+    return pick('jsonb', 'TEXT', { postgres: `CAST(to_json(${id}) AS VARCHAR)`, sqlite: `CAST(to_json(${id}) AS VARCHAR)` });
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(type);
   if (decimal) return pick(`numeric(${decimal[1]},${decimal[2]})`, 'NUMERIC', { postgres: text, sqlite: text, json: text });
   switch (type) {

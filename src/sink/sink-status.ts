@@ -61,7 +61,18 @@ export async function sinkStatus(state: StateStore, models: readonly DatasetMode
         }
       }
       const target = openSink(model.name, sink).target;
-      out.push({ dataset: model.name, sink: sink.name, kind: sink.kind, target, partitions: partitions.length, published, behind: partitions.length - published - failed, failed, lastPublishedAt, errors });
+      out.push({
+        dataset: model.name,
+        sink: sink.name,
+        kind: sink.kind,
+        target,
+        partitions: partitions.length,
+        published,
+        behind: partitions.length - published - failed,
+        failed,
+        lastPublishedAt,
+        errors,
+      });
     }
   }
   return out;

@@ -11,7 +11,10 @@ import { PARTITION_COLUMN, sinkColumn, VERSION_COLUMN, type SinkColumn } from '.
 export function tableColumns(columns: readonly Column[], dialect: 'postgres' | 'sqlite', where: string): SinkColumn[] {
   for (const c of columns) {
     if (c.name === PARTITION_COLUMN || c.name === VERSION_COLUMN) {
-      throw new PondError('INVALID_PROJECT', `column "${c.name}" is reserved by table sinks (they add it to every row)`, { where, hint: 'rename the column in the dataset' });
+      throw new PondError('INVALID_PROJECT', `column "${c.name}" is reserved by table sinks (they add it to every row)`, {
+        where,
+        hint: 'rename the column in the dataset',
+      });
     }
   }
   return columns.map((c) => sinkColumn(c, dialect));

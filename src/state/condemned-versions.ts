@@ -11,9 +11,15 @@ import type { Database } from './database.ts';
 import type { CondemnedVersion } from './state-store.ts';
 
 /** Condemns every version of these partitions but the current one; returns how many versions are condemned now. */
-export async function condemnVersionsIn(trx: Kysely<Database>, requestId: string, partitions: readonly { readonly dataset: string; readonly idx: number }[], at: number): Promise<number> {
+export async function condemnVersionsIn(
+  trx: Kysely<Database>,
+  requestId: string,
+  partitions: readonly { readonly dataset: string; readonly idx: number }[],
+  at: number,
+): Promise<number> {
   for (const { dataset, idx } of partitions) {
-    const current = (await trx.selectFrom('partitions').select('version_id').where('dataset', '=', dataset).where('idx', '=', idx).executeTakeFirst())?.version_id ?? null;
+    const current =
+      (await trx.selectFrom('partitions').select('version_id').where('dataset', '=', dataset).where('idx', '=', idx).executeTakeFirst())?.version_id ?? null;
     let query = trx.selectFrom('versions').select('id').where('dataset', '=', dataset).where('idx', '=', idx);
     if (current !== null) query = query.where('id', '<>', current);
     const ids = (await query.execute()).map((r) => r.id);
@@ -24,7 +30,11 @@ export async function condemnVersionsIn(trx: Kysely<Database>, requestId: string
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  const row = await trx.selectFrom('condemned_versions').select((eb) => eb.fn.countAll<number>().as('n')).where('request_id', '=', requestId).executeTakeFirst();
+  const row = await trx
+    .selectFrom('condemned_versions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

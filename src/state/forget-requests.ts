@@ -34,11 +34,35 @@ function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {
  */
 export async function recordForgetRequestsIn(trx: Kysely<Database>, requests: readonly NewForgetRequest[], maxParams: number): Promise<ForgetRequest[]> {
   const out: ForgetRequest[] = [];
-  const known = await requestedPseudonyms(trx, requests.map((r) => r.pseudonym), maxParams);
+  const known = await requestedPseudonyms(
+    trx,
+    requests.map((r) => r.pseudonym),
+    maxParams,
+  );
   for (const group of groupByTime(requests.filter((r) => !known.has(r.pseudonym)))) {
-    const had = new Set(await forgetSubjectKeysIn(trx, group.map((r) => r.pseudonym), group[0]?.requestedAt ?? 0, maxParams));
+    const had = new Set(
+      await forgetSubjectKeysIn(
+        trx,
+        group.map((r) => r.pseudonym),
+        group[0]?.requestedAt ?? 0,
+        maxParams,
+      ),
+    );
     for (const r of group) {
-      const row = { id: r.id, pseudonym: r.pseudonym, requested_at: r.requestedAt, requested_by: r.requestedBy, reason: r.reason, had_key: had.has(r.pseudonym) ? 1 : 0, status: 'recorded', seq: null, raw_partitions: null, completed_at: null, verified_at: null, verification: null };
+      const row = {
+        id: r.id,
+        pseudonym: r.pseudonym,
+        requested_at: r.requestedAt,
+        requested_by: r.requestedBy,
+        reason: r.reason,
+        had_key: had.has(r.pseudonym) ? 1 : 0,
+        status: 'recorded',
+        seq: null,
+        raw_partitions: null,
+        completed_at: null,
+        verified_at: null,
+        verification: null,
+      };
       await trx.insertInto('forget_requests').values(row).execute();
       out.push(toRequest(row));
     }
@@ -85,13 +109,26 @@ export async function startForgetRebuildsIn(
     }
   }
   const rows = requestIds.flatMap((id) => waitFor.map((p) => ({ request_id: id, dataset: p.dataset, idx: p.idx, key: p.key, version_id: p.versionId })));
-  for (const chunk of chunks(rows, 5, maxParams)) await trx.insertInto('forget_partitions').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of chunks(rows, 5, maxParams))
+    await trx
+      .insertInto('forget_partitions')
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   for (const chunk of chunks([...requestIds], 1, maxParams - 3)) {
-    await trx.updateTable('forget_requests').set({ status: 'rebuilding', seq, raw_partitions: rawPartitions }).where('id', 'in', chunk).where('status', '=', 'recorded').execute();
+    await trx
+      .updateTable('forget_requests')
+      .set({ status: 'rebuilding', seq, raw_partitions: rawPartitions })
+      .where('id', 'in', chunk)
+      .where('status', '=', 'recorded')
+      .execute();
   }
 }
 
-export async function forgetRequests(db: Kysely<Database>, filter: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]> {
+export async function forgetRequests(
+  db: Kysely<Database>,
+  filter: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number },
+): Promise<ForgetRequest[]> {
   let query = db.selectFrom('forget_requests').selectAll().orderBy('requested_at', 'desc').orderBy('id');
   if (filter.ids) query = query.where('id', 'in', filter.ids.length > 0 ? [...filter.ids] : ['']);
   if (filter.pseudonym !== undefined) query = query.where('pseudonym', '=', filter.pseudonym);
@@ -118,7 +155,11 @@ export async function forgottenStamp(db: Kysely<Database>): Promise<string> {
 
 export async function recordForgetVerificationIn(trx: Kysely<Database>, id: string, verification: ForgetVerification): Promise<void> {
   const { at, ...rest } = verification;
-  await trx.updateTable('forget_requests').set({ verified_at: at, verification: JSON.stringify(rest) }).where('id', '=', id).execute();
+  await trx
+    .updateTable('forget_requests')
+    .set({ verified_at: at, verification: JSON.stringify(rest) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -142,8 +183,16 @@ export async function findStateText(db: Kysely<Database>, needles: readonly stri
   const out: StateText[] = [];
   for (const t of STATE_TEXTS) {
     const text = sql.raw(t.from.includes(' t ') ? `t.${t.column}` : t.column);
-    const matches = sql.join(patterns.map((p) => sql`lower(${text}) like ${p} escape '\\'`), sql` or `);
-    const rows = await sql<{ dataset: string | null; key: string | null; version_id: string | null; text: string }>`select ${sql.raw(t.select)}, ${text} as text from ${sql.raw(t.from)} where ${text} is not null and (${matches})`.execute(db);
+    const matches = sql.join(
+      patterns.map((p) => sql`lower(${text}) like ${p} escape '\\'`),
+      sql` or `,
+    );
+    const rows = await sql<{
+      dataset: string | null;
+      key: string | null;
+      version_id: string | null;
+      text: string;
+    }>`select ${sql.raw(t.select)}, ${text} as text from ${sql.raw(t.from)} where ${text} is not null and (${matches})`.execute(db);
     for (const r of rows.rows) out.push({ table: t.table, column: t.column, dataset: r.dataset, key: r.key, versionId: r.version_id, text: r.text });
   }
   return out;

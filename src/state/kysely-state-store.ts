@@ -180,7 +180,11 @@ export class KyselyStateStore implements StateStore {
   private async commitIn(trx: Kysely<Database>, versions: readonly NewVersion[]): Promise<{ seqs: number[]; refs: Map<string, number> }> {
     const first = await this.takeSeqs(trx, versions.length);
     const seqs = versions.map((_, i) => first + i);
-    const refs = await this.codeRefsFor(trx, versions.map((v) => v.codeFingerprint), seqs);
+    const refs = await this.codeRefsFor(
+      trx,
+      versions.map((v) => v.codeFingerprint),
+      seqs,
+    );
     const rows = versions.map((v, i) => versionRow(v, first + i, 'committed'));
     for (const chunk of chunks(rows, 18, this.adapter.maxParams)) {
       await insertVersionsQuery(trx, chunk).execute();
@@ -351,7 +355,13 @@ export class KyselyStateStore implements StateStore {
 
   private async recordActivityIn(db: Kysely<Database>, updates: LandingCommit['activity']): Promise<void> {
     for (const u of updates) {
-      await recordActivityQuery(db, { stream: u.stream, max_event_time: u.maxEventTime, last_received_at: u.receivedAt, events: u.events, dead_letters: u.deadLetters }).execute();
+      await recordActivityQuery(db, {
+        stream: u.stream,
+        max_event_time: u.maxEventTime,
+        last_received_at: u.receivedAt,
+        events: u.events,
+        dead_letters: u.deadLetters,
+      }).execute();
     }
   }
 
@@ -432,7 +442,9 @@ export class KyselyStateStore implements StateStore {
   // Data subjects' keys ---------------------------------------------------------------
 
   subjectKeys(candidates: readonly NewSubjectKey[], epoch: number): Promise<{ keys: Map<string, SubjectKey>; epoch: number }> {
-    return this.guard("get or create data subjects' keys", () => this.tx((trx) => subjects.subjectKeysIn(trx, candidates, epoch, this.adapter.maxParams, this.adapter.dialect === 'postgres')));
+    return this.guard("get or create data subjects' keys", () =>
+      this.tx((trx) => subjects.subjectKeysIn(trx, candidates, epoch, this.adapter.maxParams, this.adapter.dialect === 'postgres')),
+    );
   }
 
   findSubjectKeys(pseudonyms: readonly string[]): Promise<Map<string, SubjectKey>> {
@@ -458,7 +470,9 @@ export class KyselyStateStore implements StateStore {
   }
 
   rotateKeyEpoch(from: number, to: number, rewrap: (key: SubjectKey) => string): Promise<boolean> {
-    return this.guard(`rotate the key epoch from ${from} to ${to}`, () => this.tx((trx) => subjects.rotateKeyEpochIn(trx, from, to, rewrap, this.adapter.maxParams)));
+    return this.guard(`rotate the key epoch from ${from} to ${to}`, () =>
+      this.tx((trx) => subjects.rotateKeyEpochIn(trx, from, to, rewrap, this.adapter.maxParams)),
+    );
   }
 
   scrubDeleted(): Promise<void> {
@@ -472,7 +486,12 @@ export class KyselyStateStore implements StateStore {
     return this.guard('record forget requests', () => this.tx((trx) => forget.recordForgetRequestsIn(trx, requests, this.adapter.maxParams)));
   }
 
-  startForgetRebuilds(requestIds: readonly string[], touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[], waitFor: readonly ForgetPartition[], at: number): Promise<number> {
+  startForgetRebuilds(
+    requestIds: readonly string[],
+    touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[],
+    waitFor: readonly ForgetPartition[],
+    at: number,
+  ): Promise<number> {
     return this.guard('mark raw partitions of forgotten subjects changed', () =>
       this.tx(async (trx) => {
         const seq = await this.takeSeqs(trx, 1);
@@ -492,12 +511,16 @@ export class KyselyStateStore implements StateStore {
 
   completeForgetRequest(id: string, at: number): Promise<void> {
     return this.guard('complete a forget request', async () => {
-      await this.tx((trx) => trx.updateTable('forget_requests').set({ status: 'done', completed_at: at }).where('id', '=', id).where('status', '=', 'rebuilding').execute());
+      await this.tx((trx) =>
+        trx.updateTable('forget_requests').set({ status: 'done', completed_at: at }).where('id', '=', id).where('status', '=', 'rebuilding').execute(),
+      );
     });
   }
 
   condemnVersions(requestId: string, partitions: readonly { readonly dataset: string; readonly idx: number }[], at: number): Promise<number> {
-    return this.guard('condemn the versions that held a forgotten subject', () => this.tx((trx) => condemned.condemnVersionsIn(trx, requestId, partitions, at)));
+    return this.guard('condemn the versions that held a forgotten subject', () =>
+      this.tx((trx) => condemned.condemnVersionsIn(trx, requestId, partitions, at)),
+    );
   }
 
   condemnedVersions(filter: { requestId?: string } = {}): Promise<CondemnedVersion[]> {
@@ -518,25 +541,33 @@ export class KyselyStateStore implements StateStore {
   commitLanding(commit: LandingCommit): Promise<number[]> {
     const hot = this.adapter.hotPath;
     return this.guard('commit a landing batch', async () => {
-      const { seqs, refs } = hot ? await hot.commitLanding(commit, this.codeRefs) : await this.tx(async (trx) => {
-        await this.checkCurrentIn(trx, commit.versions);
-        const committed = commit.versions.length > 0 ? await this.commitIn(trx, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
-        const now = Date.now();
-        for (const o of commit.offsets) {
-          await upsertOffsetQuery(trx, { group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now }).execute();
-        }
-        const rows = commit.messages.map((m) => ({ stream: m.stream, message_id: m.messageId, received_at: m.receivedAt }));
-        for (const chunk of chunks(rows, 3, this.adapter.maxParams)) {
-          await insertMessagesQuery(trx, chunk).execute();
-        }
-        await this.recordActivityIn(trx, commit.activity);
-        for (const q of commit.quarantined ?? []) {
-          await this.quarantineIn(trx, q.version);
-          await this.markFailedIn(trx, { dataset: q.version.dataset, idx: q.version.idx, key: q.version.key, error: q.error });
-        }
-        await this.insertCheckResultsIn(trx, commit.checks ?? []);
-        return committed;
-      });
+      const { seqs, refs } = hot
+        ? await hot.commitLanding(commit, this.codeRefs)
+        : await this.tx(async (trx) => {
+            await this.checkCurrentIn(trx, commit.versions);
+            const committed =
+              commit.versions.length > 0
+                ? await this.commitIn(
+                    trx,
+                    commit.versions.map((v) => v.version),
+                  )
+                : { seqs: [], refs: new Map<string, number>() };
+            const now = Date.now();
+            for (const o of commit.offsets) {
+              await upsertOffsetQuery(trx, { group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now }).execute();
+            }
+            const rows = commit.messages.map((m) => ({ stream: m.stream, message_id: m.messageId, received_at: m.receivedAt }));
+            for (const chunk of chunks(rows, 3, this.adapter.maxParams)) {
+              await insertMessagesQuery(trx, chunk).execute();
+            }
+            await this.recordActivityIn(trx, commit.activity);
+            for (const q of commit.quarantined ?? []) {
+              await this.quarantineIn(trx, q.version);
+              await this.markFailedIn(trx, { dataset: q.version.dataset, idx: q.version.idx, key: q.version.key, error: q.error });
+            }
+            await this.insertCheckResultsIn(trx, commit.checks ?? []);
+            return committed;
+          });
       for (const [f, ref] of refs) this.codeRefs.set(f, ref);
       return seqs;
     });
@@ -685,7 +716,10 @@ export class KyselyStateStore implements StateStore {
   }
 
   /** completeBuild inside `trx`; the SQLite hot path (sqlite/sqlite-hot-path.ts) mirrors it step for step. */
-  private async completeBuildIn(trx: Kysely<Database>, request: CompleteBuildRequest): Promise<{ held: boolean; seq: number | null; refs: Map<string, number> }> {
+  private async completeBuildIn(
+    trx: Kysely<Database>,
+    request: CompleteBuildRequest,
+  ): Promise<{ held: boolean; seq: number | null; refs: Map<string, number> }> {
     // The lease first: it decides what else may be written, and in PostgreSQL
     // it locks the task row before the sequence row, the order leasers use too.
     const held = await queue.finishTaskIn(trx, request.taskId, request.owner, request.task);
@@ -698,7 +732,12 @@ export class KyselyStateStore implements StateStore {
       refs = committed.refs;
     } else if (!held && run.status === 'succeeded') {
       // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
-      run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
+      run = {
+        status: 'failed',
+        error: 'the task lease was lost before the commit; the version was not committed',
+        retryable: true,
+        finishedAt: run.finishedAt,
+      };
     }
     if (held && request.quarantine) await this.quarantineIn(trx, request.quarantine);
     if (held && request.checks) await this.insertCheckResultsIn(trx, request.checks);

@@ -13,7 +13,9 @@ export function upsertOffsetQuery(db: Kysely<Database>, row: Selectable<Consumer
     .insertInto('consumer_offsets')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['group_id', 'topic', 'partition']).doUpdateSet((eb) => ({ next_offset: eb.ref('excluded.next_offset'), updated_at: eb.ref('excluded.updated_at') })),
+      oc
+        .columns(['group_id', 'topic', 'partition'])
+        .doUpdateSet((eb) => ({ next_offset: eb.ref('excluded.next_offset'), updated_at: eb.ref('excluded.updated_at') })),
     );
 }
 
@@ -36,8 +38,12 @@ export function recordActivityQuery(db: Kysely<Database>, row: Selectable<Stream
     .values(row)
     .onConflict((oc) =>
       oc.column('stream').doUpdateSet((eb) => ({
-        max_event_time: sql<number | null>`case when excluded.max_event_time is not null and (streams.max_event_time is null or excluded.max_event_time > streams.max_event_time) then excluded.max_event_time else streams.max_event_time end`,
-        last_received_at: sql<number | null>`case when streams.last_received_at is null or excluded.last_received_at > streams.last_received_at then excluded.last_received_at else streams.last_received_at end`,
+        max_event_time: sql<
+          number | null
+        >`case when excluded.max_event_time is not null and (streams.max_event_time is null or excluded.max_event_time > streams.max_event_time) then excluded.max_event_time else streams.max_event_time end`,
+        last_received_at: sql<
+          number | null
+        >`case when streams.last_received_at is null or excluded.last_received_at > streams.last_received_at then excluded.last_received_at else streams.last_received_at end`,
         events: eb('streams.events', '+', eb.ref('excluded.events')),
         dead_letters: eb('streams.dead_letters', '+', eb.ref('excluded.dead_letters')),
       })),

@@ -14,7 +14,12 @@ import type { ExpiredPartition, ExpirePartitionsRequest, GcLogEntry, VersionFile
 import { appendGcLogIn } from './version-retention.ts';
 
 /** Runs inside the caller's write transaction; `takeSeq` gives the transaction's next sequence number. */
-export async function expirePartitionsIn(trx: Kysely<Database>, request: ExpirePartitionsRequest, maxParams: number, takeSeq: () => Promise<number>): Promise<ExpiredPartition[]> {
+export async function expirePartitionsIn(
+  trx: Kysely<Database>,
+  request: ExpirePartitionsRequest,
+  maxParams: number,
+  takeSeq: () => Promise<number>,
+): Promise<ExpiredPartition[]> {
   const { dataset } = request;
   let query = trx
     .selectFrom('partitions')
@@ -33,7 +38,12 @@ export async function expirePartitionsIn(trx: Kysely<Database>, request: ExpireP
   const idxs = [...byIdx.keys()];
   const versionIds: string[] = [];
   for (const chunk of chunks(idxs, 1, maxParams - 1)) {
-    const versions = await trx.selectFrom('versions').select(['id', 'idx', 'prefix', 'files_json']).where('dataset', '=', dataset).where('idx', 'in', chunk).execute();
+    const versions = await trx
+      .selectFrom('versions')
+      .select(['id', 'idx', 'prefix', 'files_json'])
+      .where('dataset', '=', dataset)
+      .where('idx', 'in', chunk)
+      .execute();
     for (const v of versions) {
       const entry = byIdx.get(Number(v.idx));
       if (!entry) continue;
@@ -59,7 +69,17 @@ export async function expirePartitionsIn(trx: Kysely<Database>, request: ExpireP
     await trx.deleteFrom('sink_state').where('dataset', '=', dataset).where('idx', 'in', chunk).execute();
     await trx
       .updateTable('partitions')
-      .set({ version_id: null, current_seq: 0, input_seq: 0, code_fingerprint: null, code_ref: null, status: 'expired', error: null, updated_at: request.at, change_seq: seq })
+      .set({
+        version_id: null,
+        current_seq: 0,
+        input_seq: 0,
+        code_fingerprint: null,
+        code_ref: null,
+        status: 'expired',
+        error: null,
+        updated_at: request.at,
+        change_seq: seq,
+      })
       .where('dataset', '=', dataset)
       .where('idx', 'in', chunk)
       .execute();

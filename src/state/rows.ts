@@ -4,7 +4,24 @@
  */
 import type { Selectable } from 'kysely';
 import type { CheckResultsTable, PartitionsTable, RunsTable, TasksTable, VersionsTable } from './database.ts';
-import type { Cause, CheckResult, CheckStatus, Column, NewCheckResult, CurrentVersion, LogLine, NewVersion, PartitionState, PartitionStatus, Run, RunStatus, Task, TaskState, Version, VersionFile } from './state-store.ts';
+import type {
+  Cause,
+  CheckResult,
+  CheckStatus,
+  Column,
+  NewCheckResult,
+  CurrentVersion,
+  LogLine,
+  NewVersion,
+  PartitionState,
+  PartitionStatus,
+  Run,
+  RunStatus,
+  Task,
+  TaskState,
+  Version,
+  VersionFile,
+} from './state-store.ts';
 
 export function versionRow(v: NewVersion, seq: number, state: Version['state']): Selectable<VersionsTable> {
   return {

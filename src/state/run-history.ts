@@ -17,25 +17,23 @@ export async function insertRun(db: Kysely<Database>, run: NewRun): Promise<void
 
 /** The run as started; the SQLite hot path compiles this once (sqlite/sqlite-hot-path.ts). */
 export function insertRunQuery(db: Kysely<Database>, run: NewRun) {
-  return db
-    .insertInto('runs')
-    .values({
-      id: run.id,
-      task_id: run.taskId,
-      dataset: run.dataset,
-      idx: run.idx,
-      key: run.key,
-      cause: run.cause,
-      reason: run.reason,
-      attempt: run.attempt,
-      status: 'running',
-      error: null,
-      retryable: null,
-      version_id: null,
-      worker: run.worker,
-      started_at: run.startedAt,
-      finished_at: null,
-    });
+  return db.insertInto('runs').values({
+    id: run.id,
+    task_id: run.taskId,
+    dataset: run.dataset,
+    idx: run.idx,
+    key: run.key,
+    cause: run.cause,
+    reason: run.reason,
+    attempt: run.attempt,
+    status: 'running',
+    error: null,
+    retryable: null,
+    version_id: null,
+    worker: run.worker,
+    started_at: run.startedAt,
+    finished_at: null,
+  });
 }
 
 export async function finishRunIn(db: Kysely<Database>, id: string, result: RunResult): Promise<void> {
@@ -73,7 +71,10 @@ export async function appendLogsIn(trx: Kysely<Database>, lines: readonly LogLin
 
 /** The number of the run's last log line (null before the first). */
 export function lastLogLineQuery(db: Kysely<Database>, runId: string) {
-  return db.selectFrom('run_logs').select((eb) => eb.fn.max('n').as('n')).where('run_id', '=', runId);
+  return db
+    .selectFrom('run_logs')
+    .select((eb) => eb.fn.max('n').as('n'))
+    .where('run_id', '=', runId);
 }
 
 export function insertLogLinesQuery(db: Kysely<Database>, rows: readonly Selectable<RunLogsTable>[]) {

@@ -26,7 +26,8 @@ export async function schemaHistory(db: Kysely<Database>, dataset: string): Prom
   // Seqs are global and unique: the first version of each group by its seq.
   const firstSeqs = groups.map((g) => Number(g.first_seq));
   const ids = new Map<number, string>();
-  for (const r of await db.selectFrom('versions').select(['id', 'seq']).where('dataset', '=', dataset).where('seq', 'in', firstSeqs).execute()) ids.set(Number(r.seq), r.id);
+  for (const r of await db.selectFrom('versions').select(['id', 'seq']).where('dataset', '=', dataset).where('seq', 'in', firstSeqs).execute())
+    ids.set(Number(r.seq), r.id);
   return groups
     .map((g) => ({
       schema: JSON.parse(g.schema_json) as Column[],

@@ -30,7 +30,12 @@ export async function latestSchemaVersions(db: Kysely<Database>): Promise<Map<st
   const rows = await db
     .selectFrom('schema_versions as s')
     .innerJoin(
-      (eb) => eb.selectFrom('schema_versions').select(['stream', (e) => e.fn.max('version').as('latest')]).groupBy('stream').as('m'),
+      (eb) =>
+        eb
+          .selectFrom('schema_versions')
+          .select(['stream', (e) => e.fn.max('version').as('latest')])
+          .groupBy('stream')
+          .as('m'),
       (join) => join.onRef('m.stream', '=', 's.stream').onRef('m.latest', '=', 's.version'),
     )
     .selectAll('s')
@@ -48,11 +53,22 @@ export async function registerSchemaVersionIn(trx: Kysely<Database>, v: NewSchem
   const latest = await latestOf(trx, v.stream);
   if (latest?.fingerprint === v.fingerprint) return { version: latest, created: false };
   if ((latest?.version ?? 0) !== v.after) throw moved(v, latest);
-  const row = { stream: v.stream, version: v.after + 1, fingerprint: v.fingerprint, schema_json: v.schema, compatibility: v.compatibility, registered_at: v.registeredAt };
+  const row = {
+    stream: v.stream,
+    version: v.after + 1,
+    fingerprint: v.fingerprint,
+    schema_json: v.schema,
+    compatibility: v.compatibility,
+    registered_at: v.registeredAt,
+  };
   // The primary key (stream, version) settles a race between processes whose
   // transactions do not lock each other out (PostgreSQL at read committed):
   // the loser inserts nothing and looks again.
-  const inserted = await trx.insertInto('schema_versions').values(row).onConflict((oc) => oc.columns(['stream', 'version']).doNothing()).executeTakeFirst();
+  const inserted = await trx
+    .insertInto('schema_versions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['stream', 'version']).doNothing())
+    .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { version: toSchemaVersion(row), created: true };
   const now = await latestOf(trx, v.stream);
   if (now?.fingerprint === v.fingerprint) return { version: now, created: false };
@@ -60,7 +76,11 @@ export async function registerSchemaVersionIn(trx: Kysely<Database>, v: NewSchem
 }
 
 function moved(v: NewSchemaVersion, latest: SchemaVersion | undefined): PondError {
-  return new PondError('CONFLICT', `the schema registry moved on while stream "${v.stream}" was being registered (latest version ${latest?.version ?? 'none'}, expected ${v.after || 'none'})`, {
-    hint: 'read the versions again, check compatibility against the new latest one, and register again',
-  });
+  return new PondError(
+    'CONFLICT',
+    `the schema registry moved on while stream "${v.stream}" was being registered (latest version ${latest?.version ?? 'none'}, expected ${v.after || 'none'})`,
+    {
+      hint: 'read the versions again, check compatibility against the new latest one, and register again',
+    },
+  );
 }

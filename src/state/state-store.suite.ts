@@ -120,10 +120,21 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
 
         const p = await store.getPartition(ds, 2);
         assert.ok(p);
-        assert.deepEqual({ ...p, updatedAt: 0 }, {
-          dataset: ds, idx: 2, key: 'k2', versionId: b.id, currentSeq: seqs[1], inputSeq: 9,
-          codeFingerprint: 'code-b', status: 'ok', error: null, updatedAt: 0,
-        });
+        assert.deepEqual(
+          { ...p, updatedAt: 0 },
+          {
+            dataset: ds,
+            idx: 2,
+            key: 'k2',
+            versionId: b.id,
+            currentSeq: seqs[1],
+            inputSeq: 9,
+            codeFingerprint: 'code-b',
+            status: 'ok',
+            error: null,
+            updatedAt: 0,
+          },
+        );
         assert.ok(p.updatedAt > 0);
 
         const stored = await store.getVersion(a.id);
@@ -176,10 +187,21 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
 
         await store.markFailed(ds, 4, 'k4', 'never built');
         const q = await store.getPartition(ds, 4);
-        assert.deepEqual({ ...q, updatedAt: 0 }, {
-          dataset: ds, idx: 4, key: 'k4', versionId: null, currentSeq: 0, inputSeq: await store.currentSeq(),
-          codeFingerprint: null, status: 'failed', error: 'never built', updatedAt: 0,
-        });
+        assert.deepEqual(
+          { ...q, updatedAt: 0 },
+          {
+            dataset: ds,
+            idx: 4,
+            key: 'k4',
+            versionId: null,
+            currentSeq: 0,
+            inputSeq: await store.currentSeq(),
+            codeFingerprint: null,
+            status: 'failed',
+            error: 'never built',
+            updatedAt: 0,
+          },
+        );
 
         // A later success clears the failure.
         await store.commitVersions([version(ds, 3)]);
@@ -225,7 +247,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual([...c.failed], [0, 1, 0, 1]);
         assert.deepEqual([...c.built], [1, 1, 1, 0]);
         assert.equal(c.codeRef[3], -1);
-        assert.deepEqual([0, 1, 2].map((i) => c.codeFingerprints[c.codeRef[i]!]), ['fb', 'fa', 'fa']);
+        assert.deepEqual(
+          [0, 1, 2].map((i) => c.codeFingerprints[c.codeRef[i]!]),
+          ['fb', 'fa', 'fa'],
+        );
         assert.equal(new Set(c.codeFingerprints).size, c.codeFingerprints.length);
         assert.equal(c.maxSeq, Math.max(...seqs));
       });
@@ -252,14 +277,24 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.commitVersions([10, 12, 14, 16, 18, 20, 22, 24].map((i) => version(ds, i, { codeFingerprint: 'fa', inputSeq: i })));
         await check('first commits');
         // New idx in the middle and at both ends, updates, a new fingerprint, failures old and new.
-        await store.commitVersions([version(ds, 13, { codeFingerprint: 'fb' }), version(ds, 2), version(ds, 40, { codeFingerprint: 'fc' }), version(ds, 20, { codeFingerprint: 'fc', inputSeq: 99 })]);
+        await store.commitVersions([
+          version(ds, 13, { codeFingerprint: 'fb' }),
+          version(ds, 2),
+          version(ds, 40, { codeFingerprint: 'fc' }),
+          version(ds, 20, { codeFingerprint: 'fc', inputSeq: 99 }),
+        ]);
         await store.markFailed(ds, 22, 'k22', 'boom');
         await store.markFailed(ds, 1, 'k1', 'never built');
         await store.markFailed(ds, 50, 'k50', 'never built');
         await store.markFailed(ds, 15, 'k15', 'never built');
         await check('inserts and failures');
         // The first fingerprint along idx changes, one goes out of use, a failure clears, a failed one builds.
-        await store.commitVersions([version(ds, 1, { codeFingerprint: 'fd' }), version(ds, 2, { codeFingerprint: 'fd' }), version(ds, 22), version(ds, 40, { codeFingerprint: 'fa' })]);
+        await store.commitVersions([
+          version(ds, 1, { codeFingerprint: 'fd' }),
+          version(ds, 2, { codeFingerprint: 'fd' }),
+          version(ds, 22),
+          version(ds, 40, { codeFingerprint: 'fa' }),
+        ]);
         await store.markFailed(ds, 13, 'k13', 'boom again');
         await check('fingerprint order');
         // Many rows at once, interleaved with the existing ones.
@@ -306,7 +341,13 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
 
       it('currentVersions returns files and schema of current versions in a range', async () => {
         const ds = unique('current');
-        const v1 = version(ds, 1, { files: [{ path: 'a/part-0.parquet', rows: 3, bytes: 30 }, { path: 'a/part-1.parquet', rows: 4, bytes: 40 }], rows: 7 });
+        const v1 = version(ds, 1, {
+          files: [
+            { path: 'a/part-0.parquet', rows: 3, bytes: 30 },
+            { path: 'a/part-1.parquet', rows: 4, bytes: 40 },
+          ],
+          rows: 7,
+        });
         const v2 = version(ds, 2, { schema: [{ name: 'n', type: 'BIGINT' }] });
         const v4 = version(ds, 4);
         const seqs = await store.commitVersions([v1, v2, v4]);
@@ -326,9 +367,18 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.commitVersions([a]);
         await store.commitVersions([b]);
         await store.quarantineVersion(c);
-        assert.deepEqual((await store.listVersions(ds)).map((v) => v.id), [c.id, b.id, a.id]);
-        assert.deepEqual((await store.listVersions(ds, { idx: 1 })).map((v) => v.id), [c.id, a.id]);
-        assert.deepEqual((await store.listVersions(ds, { limit: 2 })).map((v) => v.id), [c.id, b.id]);
+        assert.deepEqual(
+          (await store.listVersions(ds)).map((v) => v.id),
+          [c.id, b.id, a.id],
+        );
+        assert.deepEqual(
+          (await store.listVersions(ds, { idx: 1 })).map((v) => v.id),
+          [c.id, a.id],
+        );
+        assert.deepEqual(
+          (await store.listVersions(ds, { limit: 2 })).map((v) => v.id),
+          [c.id, b.id],
+        );
         assert.deepEqual(await store.listVersions(unique('none')), []);
       });
 
@@ -366,8 +416,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const first = version(d, 1);
         await store.commitLanding({
           versions: [{ version: first, replaces: null }],
-          offsets: [{ group, topic: 'events', partition: 0, offset: 10 }, { group, topic: 'events', partition: 1, offset: 4 }],
-          messages: [{ stream: d, messageId: 'm1', receivedAt: 1_000 }, { stream: d, messageId: 'm2', receivedAt: 2_000 }],
+          offsets: [
+            { group, topic: 'events', partition: 0, offset: 10 },
+            { group, topic: 'events', partition: 1, offset: 4 },
+          ],
+          messages: [
+            { stream: d, messageId: 'm1', receivedAt: 1_000 },
+            { stream: d, messageId: 'm2', receivedAt: 2_000 },
+          ],
           activity: [{ stream: d, maxEventTime: 500, receivedAt: 2_000, events: 2, deadLetters: 0 }],
         });
         assert.equal((await store.getPartition(d, 1))?.versionId, first.id);
@@ -380,7 +436,12 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal((await store.getStreamActivity(d))?.events, 2);
 
         const second = version(d, 1);
-        await store.commitLanding({ versions: [{ version: second, replaces: first.id }], offsets: [{ group, topic: 'events', partition: 0, offset: 12 }], messages: [], activity: [] });
+        await store.commitLanding({
+          versions: [{ version: second, replaces: first.id }],
+          offsets: [{ group, topic: 'events', partition: 0, offset: 12 }],
+          messages: [],
+          activity: [],
+        });
         assert.equal((await store.getPartition(d, 1))?.versionId, second.id);
         assert.equal((await store.consumerOffsets(group))[0]?.offset, 12);
       });
@@ -388,7 +449,13 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
       it('quarantines raw versions whose checks failed, in the same transaction', async () => {
         const d = unique('raw-checked');
         const first = version(d, 1);
-        await store.commitLanding({ versions: [{ version: first, replaces: null }], offsets: [], messages: [], activity: [], checks: [checkResult(first, 'sql')] });
+        await store.commitLanding({
+          versions: [{ version: first, replaces: null }],
+          offsets: [],
+          messages: [],
+          activity: [],
+          checks: [checkResult(first, 'sql')],
+        });
         const bad = version(d, 1);
         const other = version(d, 2);
         await store.commitLanding({
@@ -408,10 +475,13 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual([...(await store.landedMessages(d, ['q1']))], ['q1']);
         // History is kept per version: partition 1 has two results for the same check.
         const history = await store.checkResults({ dataset: d, idx: 1 });
-        assert.deepEqual(history.map((r) => [r.versionId, r.status, r.current]).sort(), [
-          [bad.id, 'fail', false],
-          [first.id, 'pass', true],
-        ].sort());
+        assert.deepEqual(
+          history.map((r) => [r.versionId, r.status, r.current]).sort(),
+          [
+            [bad.id, 'fail', false],
+            [first.id, 'pass', true],
+          ].sort(),
+        );
         // A later good version clears the failure.
         const fixed = version(d, 1);
         await store.commitLanding({ versions: [{ version: fixed, replaces: first.id }], offsets: [], messages: [], activity: [] });
@@ -428,7 +498,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const other = version(d, 2);
         await assert.rejects(
           store.commitLanding({
-            versions: [{ version: other, replaces: null }, { version: stale, replaces: null }],
+            versions: [
+              { version: other, replaces: null },
+              { version: stale, replaces: null },
+            ],
             offsets: [{ group, topic: 'events', partition: 0, offset: 5 }],
             messages: [{ stream: d, messageId: 'x', receivedAt: 1 }],
             activity: [{ stream: d, maxEventTime: 1, receivedAt: 1, events: 1, deadLetters: 0 }],
@@ -448,7 +521,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.commitLanding({
           versions: [],
           offsets: [],
-          messages: [{ stream: d, messageId: 'old', receivedAt: now - 100_000_000_000 }, { stream: d, messageId: 'new', receivedAt: now }],
+          messages: [
+            { stream: d, messageId: 'old', receivedAt: now - 100_000_000_000 },
+            { stream: d, messageId: 'new', receivedAt: now },
+          ],
           activity: [],
         });
         assert.ok((await store.forgetLandedMessages(now - 50_000_000_000)) >= 1);
@@ -463,7 +539,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'first' }), task(ds, 1, { reason: 'dup in batch' }), task(ds, 2)]), 2);
         assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'second' }), task(ds, 3)]), 1);
         const queued = await store.listTasks({ dataset: ds });
-        assert.deepEqual(queued.map((t) => [t.idx, t.state, t.reason]), [[1, 'queued', 'first'], [2, 'queued', 'partition k2 is missing'], [3, 'queued', 'partition k3 is missing']]);
+        assert.deepEqual(
+          queued.map((t) => [t.idx, t.state, t.reason]),
+          [
+            [1, 'queued', 'first'],
+            [2, 'queued', 'partition k2 is missing'],
+            [3, 'queued', 'partition k3 is missing'],
+          ],
+        );
 
         const [leased] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds] });
         assert.equal(leased?.idx, 1);
@@ -472,7 +555,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(await store.enqueueTasks([task(ds, 1, { reason: 'again' })]), 1);
         const again = await store.listTasks({ dataset: ds, states: ['queued'] });
         // Same priority: first queued, first listed.
-        assert.deepEqual(again.map((t) => [t.idx, t.reason]), [[2, 'partition k2 is missing'], [3, 'partition k3 is missing'], [1, 'again']]);
+        assert.deepEqual(
+          again.map((t) => [t.idx, t.reason]),
+          [
+            [2, 'partition k2 is missing'],
+            [3, 'partition k3 is missing'],
+            [1, 'again'],
+          ],
+        );
       });
 
       it('enqueues 30,000 tasks in one call', async () => {
@@ -483,7 +573,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const queued = await store.listTasks({ dataset: ds });
         assert.ok(queued.every((t) => t.state === 'queued'));
         // Every task, lowest priority first, then in the order given.
-        assert.deepEqual(queued.map((t) => t.idx), [0, 1, 2].flatMap((p) => tasks.filter((t) => t.priority === p).map((t) => t.idx)));
+        assert.deepEqual(
+          queued.map((t) => t.idx),
+          [0, 1, 2].flatMap((p) => tasks.filter((t) => t.priority === p).map((t) => t.idx)),
+        );
         assert.equal(await store.cancelTasks([ds]), 30_000);
       });
 
@@ -492,7 +585,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.enqueueTasks([task(ds, 1, { priority: 3 }), task(ds, 2, { priority: 1 }), task(ds, 3, { priority: 2 }), task(ds, 4, { priority: 1 })]);
         const now = Date.now();
         const leased = await store.leaseTasks({ owner: 'w1', limit: 3, leaseMs: 30_000, now, datasets: [ds] });
-        assert.deepEqual(leased.map((t) => t.idx), [2, 4, 3]);
+        assert.deepEqual(
+          leased.map((t) => t.idx),
+          [2, 4, 3],
+        );
         for (const t of leased) {
           assert.equal(t.state, 'leased');
           assert.equal(t.attempts, 1);
@@ -500,7 +596,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
           assert.equal(t.leaseExpires, now + 30_000);
         }
         const rest = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [ds] });
-        assert.deepEqual(rest.map((t) => t.idx), [1]);
+        assert.deepEqual(
+          rest.map((t) => t.idx),
+          [1],
+        );
         assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [ds] }), []);
         assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 30_000, now, datasets: [] }), []);
       });
@@ -531,15 +630,24 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const now = Date.now();
         const perDataset = { [capped]: 2 };
         const first = await store.leaseTasks({ owner: 'w1', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped, free] });
-        assert.deepEqual(first.map((t) => `${t.dataset === capped ? 'c' : 'f'}${t.idx}`), ['c0', 'c1', 'f0', 'f1']);
+        assert.deepEqual(
+          first.map((t) => `${t.dataset === capped ? 'c' : 'f'}${t.idx}`),
+          ['c0', 'c1', 'f0', 'f1'],
+        );
         // Two leases of `capped` are held: none more, from any owner.
         assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped, free] }), []);
         assert.equal(await store.finishTask(first[0]!.id, 'w1', { state: 'done' }), true);
         const next = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, perDataset, datasets: [capped] });
-        assert.deepEqual(next.map((t) => t.idx), [2]);
+        assert.deepEqual(
+          next.map((t) => t.idx),
+          [2],
+        );
         // Without caps the rest comes out.
         const rest = await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, datasets: [capped] });
-        assert.deepEqual(rest.map((t) => t.idx), [3, 4]);
+        assert.deepEqual(
+          rest.map((t) => t.idx),
+          [3, 4],
+        );
       });
 
       it('an expired lease can be taken by another owner; the old owner loses it', async () => {
@@ -594,7 +702,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(await store.isCancelled('no-such-task'), false);
         assert.equal(await store.finishTask(leased.id, 'w1', { state: 'done' }), false);
         assert.deepEqual((await store.listTasks({ dataset: ds })).map((t) => t.state).sort(), ['cancelled', 'cancelled', 'done']);
-        assert.deepEqual((await store.listTasks({ dataset: other })).map((t) => t.state), ['queued']);
+        assert.deepEqual(
+          (await store.listTasks({ dataset: other })).map((t) => t.state),
+          ['queued'],
+        );
         assert.equal(await store.enqueueTasks([task(ds, 1)]), 1);
         assert.equal(await store.cancelTasks([ds, other]), 2);
       });
@@ -614,7 +725,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(await store.isCancelled(leased.id), true);
         assert.equal(await store.finishTask(leased.id, 'w1', { state: 'done' }), false);
         assert.deepEqual(await store.taskStates([]), new Map());
-        assert.deepEqual(await store.taskStates([leased.id, done.id, queued.id, 'no-such-task']), new Map([[leased.id, 'cancelled'], [done.id, 'done'], [queued.id, 'queued']]));
+        assert.deepEqual(
+          await store.taskStates([leased.id, done.id, queued.id, 'no-such-task']),
+          new Map([
+            [leased.id, 'cancelled'],
+            [done.id, 'done'],
+            [queued.id, 'queued'],
+          ]),
+        );
         assert.equal(await store.cancelTask(queued.id), true);
         assert.deepEqual((await store.listTasks({ dataset: ds, states: ['queued', 'leased'] })).length, 0);
       });
@@ -631,9 +749,15 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const after = await store.taskCounts();
         const delta = (s: TaskState) => after[s] - before[s];
         assert.deepEqual([delta('queued'), delta('leased'), delta('done'), delta('failed'), delta('cancelled')], [1, 1, 1, 1, 0]);
-        assert.deepEqual((await store.listTasks({ dataset: ds, states: ['leased'] })).map((t) => t.id), [c!.id]);
+        assert.deepEqual(
+          (await store.listTasks({ dataset: ds, states: ['leased'] })).map((t) => t.id),
+          [c!.id],
+        );
         assert.equal((await store.listTasks({ dataset: ds, limit: 2 })).length, 2);
-        assert.deepEqual((await store.listTasks({ dataset: ds, idx: 3 })).map((t) => t.id), [c!.id]);
+        assert.deepEqual(
+          (await store.listTasks({ dataset: ds, idx: 3 })).map((t) => t.id),
+          [c!.id],
+        );
         assert.deepEqual(await store.listTasks({ dataset: ds, states: [] }), []);
         await store.cancelTasks([ds]);
       });
@@ -672,7 +796,18 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const [t] = await store.leaseTasks({ owner, limit: 1, leaseMs, now, datasets: [ds] });
         assert.ok(t);
         const runId = unique('run');
-        await store.startRun({ id: runId, taskId: t.id, dataset: ds, idx: 4, key: 'k4', cause: 'missing', reason: 'r', attempt: t.attempts, worker: owner, startedAt: now });
+        await store.startRun({
+          id: runId,
+          taskId: t.id,
+          dataset: ds,
+          idx: 4,
+          key: 'k4',
+          cause: 'missing',
+          reason: 'r',
+          attempt: t.attempts,
+          worker: owner,
+          startedAt: now,
+        });
         return { t, runId };
       };
 
@@ -681,7 +816,15 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const { t, runId } = await lease(ds, 'w1');
         const v = version(ds, 4, { runId });
         const logs = [{ runId, at: 1, level: 'info' as const, message: 'built' }];
-        const result = await store.completeBuild({ version: v, runId, run: { status: 'succeeded', finishedAt: 2_000 }, taskId: t.id, owner: 'w1', task: { state: 'done' }, logs });
+        const result = await store.completeBuild({
+          version: v,
+          runId,
+          run: { status: 'succeeded', finishedAt: 2_000 },
+          taskId: t.id,
+          owner: 'w1',
+          task: { state: 'done' },
+          logs,
+        });
         assert.equal(result.held, true);
         assert.equal(result.seq, await store.currentSeq());
         const p = await store.getPartition(ds, 4);
@@ -703,7 +846,12 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.commitVersions([good]);
         const { t, runId } = await lease(ds, 'w1');
         const bad = version(ds, 4, { runId });
-        const failing = checkResult(bad, 'not_null(id)', { status: 'fail', observed: '2 rows', failingRows: 2, sample: [{ id: null, at: '2026-11-23T19:00:00.000Z' }] });
+        const failing = checkResult(bad, 'not_null(id)', {
+          status: 'fail',
+          observed: '2 rows',
+          failingRows: 2,
+          sample: [{ id: null, at: '2026-11-23T19:00:00.000Z' }],
+        });
         const passing = checkResult(bad, 'unique(id)', { kind: 'unique' });
         const result = await store.completeBuild({
           quarantine: bad,
@@ -743,10 +891,17 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const { t, runId } = await lease(ds, 'w1');
         // The version's id is taken: its insert fails after the task was finished and the seq taken.
         const v = version(ds, 4, { id: taken.id, runId });
-        await assert.rejects(store.completeBuild({
-          version: v, runId, run: { status: 'succeeded', finishedAt: 2_000 }, taskId: t.id, owner: 'w1', task: { state: 'done' },
-          logs: [{ runId, at: 1, level: 'info', message: 'built' }],
-        }));
+        await assert.rejects(
+          store.completeBuild({
+            version: v,
+            runId,
+            run: { status: 'succeeded', finishedAt: 2_000 },
+            taskId: t.id,
+            owner: 'w1',
+            task: { state: 'done' },
+            logs: [{ runId, at: 1, level: 'info', message: 'built' }],
+          }),
+        );
         assert.equal(await store.currentSeq(), seq);
         assert.equal(await store.getPartition(ds, 4), undefined);
         assert.equal((await store.listTasks({ dataset: ds }))[0]?.state, 'leased');
@@ -758,8 +913,12 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const ds = unique('complete-fail');
         const first = await lease(ds, 'w1');
         const retry = await store.completeBuild({
-          runId: first.runId, run: { status: 'failed', error: 'flaky', retryable: true, finishedAt: 3 }, taskId: first.t.id, owner: 'w1',
-          task: { state: 'queued', notBefore: 0, error: 'flaky' }, logs: [],
+          runId: first.runId,
+          run: { status: 'failed', error: 'flaky', retryable: true, finishedAt: 3 },
+          taskId: first.t.id,
+          owner: 'w1',
+          task: { state: 'queued', notBefore: 0, error: 'flaky' },
+          logs: [],
         });
         assert.deepEqual(retry, { held: true, seq: null });
         const [queued] = await store.listTasks({ dataset: ds });
@@ -770,10 +929,25 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const [again] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds] });
         assert.ok(again);
         const runId = unique('run');
-        await store.startRun({ id: runId, taskId: again.id, dataset: ds, idx: 4, key: 'k4', cause: 'retry', reason: 'r', attempt: again.attempts, worker: 'w1', startedAt: 4 });
+        await store.startRun({
+          id: runId,
+          taskId: again.id,
+          dataset: ds,
+          idx: 4,
+          key: 'k4',
+          cause: 'retry',
+          reason: 'r',
+          attempt: again.attempts,
+          worker: 'w1',
+          startedAt: 4,
+        });
         const final = await store.completeBuild({
-          runId, run: { status: 'failed', error: 'bad SQL', retryable: false, finishedAt: 5 }, taskId: again.id, owner: 'w1',
-          task: { state: 'failed', error: 'bad SQL' }, logs: [{ runId, at: 5, level: 'error', message: 'bad SQL' }],
+          runId,
+          run: { status: 'failed', error: 'bad SQL', retryable: false, finishedAt: 5 },
+          taskId: again.id,
+          owner: 'w1',
+          task: { state: 'failed', error: 'bad SQL' },
+          logs: [{ runId, at: 5, level: 'error', message: 'bad SQL' }],
           markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'bad SQL' },
         });
         assert.deepEqual(final, { held: true, seq: null });
@@ -796,8 +970,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const v = version(ds, 4, { runId });
         const before = await store.currentSeq();
         const result = await store.completeBuild({
-          version: v, runId, run: { status: 'succeeded', finishedAt: 9 }, taskId: t.id, owner: 'w1', task: { state: 'done' },
-          logs: [{ runId, at: 9, level: 'info', message: 'built' }], markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'x' },
+          version: v,
+          runId,
+          run: { status: 'succeeded', finishedAt: 9 },
+          taskId: t.id,
+          owner: 'w1',
+          task: { state: 'done' },
+          logs: [{ runId, at: 9, level: 'info', message: 'built' }],
+          markFailed: { dataset: ds, idx: 4, key: 'k4', error: 'x' },
         });
         assert.deepEqual(result, { held: false, seq: null });
         assert.equal(await store.getVersion(v.id), undefined);
@@ -816,10 +996,14 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
     describe('subject keys', () => {
       const key = (pseudonym: string, wrappedKey = `w-${pseudonym}`, createdAt = 1) => ({ pseudonym, wrappedKey, createdAt });
       /** Stores under the current epoch, as a key ring does. */
-      const put = async (s: StateStore, candidates: readonly ReturnType<typeof key>[]) => (await s.subjectKeys(candidates, (await s.keyRingStamp()).epoch)).keys;
+      const put = async (s: StateStore, candidates: readonly ReturnType<typeof key>[]) =>
+        (await s.subjectKeys(candidates, (await s.keyRingStamp()).epoch)).keys;
       it('creates the keys of many subjects in one call and keeps the first key of each', async () => {
         const names = Array.from({ length: 12_000 }, (_, i) => unique(`ps_${i}`));
-        const first = await put(store, names.map((n) => key(n)));
+        const first = await put(
+          store,
+          names.map((n) => key(n)),
+        );
         assert.equal(first.size, names.length);
         const epoch = (await store.keyRingStamp()).epoch;
         assert.deepEqual(first.get(names[7] as string), { pseudonym: names[7], wrappedKey: `w-${names[7]}`, createdAt: 1, forgottenAt: null, epoch });
@@ -835,7 +1019,16 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const names = Array.from({ length: 300 }, (_, i) => unique(`race_${i}`));
         const other = await open();
         try {
-          const [a, b] = await Promise.all([put(store, names.map((n) => key(n, `a-${n}`))), put(other, names.map((n) => key(n, `b-${n}`)))]);
+          const [a, b] = await Promise.all([
+            put(
+              store,
+              names.map((n) => key(n, `a-${n}`)),
+            ),
+            put(
+              other,
+              names.map((n) => key(n, `b-${n}`)),
+            ),
+          ]);
           for (const n of names) assert.equal(a.get(n)?.wrappedKey, b.get(n)?.wrappedKey);
         } finally {
           await other.close();
@@ -890,11 +1083,20 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
           { ...base, id: unique('fgt_a'), pseudonym: known },
           { ...base, id: unique('fgt_b'), pseudonym: never },
         ]);
-        assert.deepEqual(recorded.map((r) => [r.hadKey, r.status, r.seq]), [[true, 'recorded', null], [false, 'recorded', null]]);
+        assert.deepEqual(
+          recorded.map((r) => [r.hadKey, r.status, r.seq]),
+          [
+            [true, 'recorded', null],
+            [false, 'recorded', null],
+          ],
+        );
         // Both subjects are forgotten: the one never seen gets a tombstone, so it never gets a key.
         const keys = await store.findSubjectKeys([known, never]);
         assert.deepEqual([keys.get(known)?.forgottenAt, keys.get(never)?.forgottenAt, keys.get(never)?.wrappedKey], [100, 100, null]);
-        assert.equal((await store.subjectKeys([{ pseudonym: never, wrappedKey: 'again', createdAt: 2 }], (await store.keyRingStamp()).epoch)).keys.get(never)?.wrappedKey, null);
+        assert.equal(
+          (await store.subjectKeys([{ pseudonym: never, wrappedKey: 'again', createdAt: 2 }], (await store.keyRingStamp()).epoch)).keys.get(never)?.wrappedKey,
+          null,
+        );
         const forgotten = await store.forgottenSubjects();
         assert.ok(forgotten.includes(known) && forgotten.includes(never));
         assert.notEqual(await store.forgottenStamp(), stampBefore);
@@ -924,21 +1126,62 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const [first] = await store.recordForgetRequests([{ ...base, id: unique('fgt_1'), pseudonym: subject }]);
         assert.ok(first);
         assert.equal(first.verification, null);
-        assert.deepEqual(await store.recordForgetRequests([{ ...base, id: unique('fgt_2'), pseudonym: subject, requestedAt: 200 }]), [], 'a subject with a request is left out');
-        assert.deepEqual((await store.forgetRequests({ pseudonym: subject })).map((r) => r.id), [first.id]);
+        assert.deepEqual(
+          await store.recordForgetRequests([{ ...base, id: unique('fgt_2'), pseudonym: subject, requestedAt: 200 }]),
+          [],
+          'a subject with a request is left out',
+        );
+        assert.deepEqual(
+          (await store.forgetRequests({ pseudonym: subject })).map((r) => r.id),
+          [first.id],
+        );
 
-        const finding = { area: 'dataset' as const, name: 'ds', dataset: null, key: 'k1', versionId: 'v1', column: 'note', value: 'pseudonym' as const, rows: 2 };
-        await store.recordForgetVerification(first.id, { at: 400, lookedFor: 'pseudonym', findings: [finding], total: 1, scanned: { versions: 3, files: 4 }, error: null });
-        await store.recordForgetVerification(first.id, { at: 500, lookedFor: 'clear identifier and pseudonym', findings: [], total: 0, scanned: { versions: 3, files: 4 }, error: null });
+        const finding = {
+          area: 'dataset' as const,
+          name: 'ds',
+          dataset: null,
+          key: 'k1',
+          versionId: 'v1',
+          column: 'note',
+          value: 'pseudonym' as const,
+          rows: 2,
+        };
+        await store.recordForgetVerification(first.id, {
+          at: 400,
+          lookedFor: 'pseudonym',
+          findings: [finding],
+          total: 1,
+          scanned: { versions: 3, files: 4 },
+          error: null,
+        });
+        await store.recordForgetVerification(first.id, {
+          at: 500,
+          lookedFor: 'clear identifier and pseudonym',
+          findings: [],
+          total: 0,
+          scanned: { versions: 3, files: 4 },
+          error: null,
+        });
         const [verified] = await store.forgetRequests({ ids: [first.id] });
-        assert.deepEqual(verified?.verification, { at: 500, lookedFor: 'clear identifier and pseudonym', findings: [], total: 0, scanned: { versions: 3, files: 4 }, error: null });
+        assert.deepEqual(verified?.verification, {
+          at: 500,
+          lookedFor: 'clear identifier and pseudonym',
+          findings: [],
+          total: 0,
+          scanned: { versions: 3, files: 4 },
+          error: null,
+        });
 
         const ds = unique('ds');
         const needle = unique('User-42%');
         await store.markFailed(ds, 1, 'k1', `cannot parse "${needle}" in row 3`);
         await store.markFailed(ds, 2, 'k2', `cannot parse "${needle.replace('%', 'x')}" in row 4`);
         const found = (await store.findStateText([needle.toLowerCase()])).filter((t) => t.dataset === ds);
-        assert.deepEqual(found.map((t) => [t.table, t.column, t.key, t.text.includes(needle)]), [['partitions', 'error', 'k1', true]], 'ignoring case; % and _ are no wildcards');
+        assert.deepEqual(
+          found.map((t) => [t.table, t.column, t.key, t.text.includes(needle)]),
+          [['partitions', 'error', 'k1', true]],
+          'ignoring case; % and _ are no wildcards',
+        );
         assert.deepEqual(await store.findStateText([]), []);
       });
     });
@@ -953,20 +1196,71 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
           { ...base, sink: 'pg', idx: 1, key: 'k1', versionId: 'v1', publishedAt: 100 },
           { ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 500', attempts: 1, nextAttemptAt: 2_000 },
         ]);
-        assert.deepEqual((await store.sinkStates(ds)).map((s) => [s.sink, s.idx, s.versionId, s.error]), [['hook', 1, null, 'HTTP 500'], ['pg', 1, 'v1', null], ['pg', 2, 'v2', null]]);
+        assert.deepEqual(
+          (await store.sinkStates(ds)).map((s) => [s.sink, s.idx, s.versionId, s.error]),
+          [
+            ['hook', 1, null, 'HTTP 500'],
+            ['pg', 1, 'v1', null],
+            ['pg', 2, 'v2', null],
+          ],
+        );
         // A later attempt replaces the row: the failure is counted, then cleared by a success.
-        await store.recordSinkStates([{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 502', attempts: 2, nextAttemptAt: 4_000, updatedAt: 2 }]);
+        await store.recordSinkStates([
+          {
+            ...base,
+            sink: 'hook',
+            idx: 1,
+            key: 'k1',
+            versionId: null,
+            attemptedVersion: 'v1',
+            error: 'HTTP 502',
+            attempts: 2,
+            nextAttemptAt: 4_000,
+            updatedAt: 2,
+          },
+        ]);
         const failed = await store.sinkStates(ds, { sink: 'hook' });
-        assert.deepEqual(failed, [{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: null, attemptedVersion: 'v1', error: 'HTTP 502', attempts: 2, nextAttemptAt: 4_000, updatedAt: 2 }]);
+        assert.deepEqual(failed, [
+          {
+            ...base,
+            sink: 'hook',
+            idx: 1,
+            key: 'k1',
+            versionId: null,
+            attemptedVersion: 'v1',
+            error: 'HTTP 502',
+            attempts: 2,
+            nextAttemptAt: 4_000,
+            updatedAt: 2,
+          },
+        ]);
         await store.recordSinkStates([{ ...base, sink: 'hook', idx: 1, key: 'k1', versionId: 'v1', publishedAt: 5_000, updatedAt: 3 }]);
-        assert.deepEqual((await store.sinkStates(ds, { sink: 'hook' })).map((s) => [s.versionId, s.publishedAt, s.error, s.attempts, s.nextAttemptAt]), [['v1', 5_000, null, 0, null]]);
-        assert.deepEqual((await store.sinkStates(ds, { idx: 2 })).map((s) => [s.sink, s.key]), [['pg', 'k2']]);
+        assert.deepEqual(
+          (await store.sinkStates(ds, { sink: 'hook' })).map((s) => [s.versionId, s.publishedAt, s.error, s.attempts, s.nextAttemptAt]),
+          [['v1', 5_000, null, 0, null]],
+        );
+        assert.deepEqual(
+          (await store.sinkStates(ds, { idx: 2 })).map((s) => [s.sink, s.key]),
+          [['pg', 'k2']],
+        );
         assert.equal((await store.sinkStates(unique('other'))).length, 0);
       });
 
       it('records thousands of partitions in one call', async () => {
         const ds = unique('ds');
-        const many = Array.from({ length: 3_000 }, (_, i) => ({ dataset: ds, sink: 's', idx: i, key: `k${i}`, versionId: `v${i}`, publishedAt: i, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: i }));
+        const many = Array.from({ length: 3_000 }, (_, i) => ({
+          dataset: ds,
+          sink: 's',
+          idx: i,
+          key: `k${i}`,
+          versionId: `v${i}`,
+          publishedAt: i,
+          attemptedVersion: null,
+          error: null,
+          attempts: 0,
+          nextAttemptAt: null,
+          updatedAt: i,
+        }));
         await store.recordSinkStates(many);
         const read = await store.sinkStates(ds, { sink: 's' });
         assert.equal(read.length, 3_000);
@@ -982,14 +1276,23 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const b = unique('stream');
         assert.deepEqual(await store.schemaVersions(a), []);
         const first = await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0 });
-        assert.deepEqual(first, { created: true, version: { stream: a, version: 1, fingerprint: 'fp-1', schema: '{"n":1}', compatibility: 'BACKWARD', registeredAt: 1_001 } });
+        assert.deepEqual(first, {
+          created: true,
+          version: { stream: a, version: 1, fingerprint: 'fp-1', schema: '{"n":1}', compatibility: 'BACKWARD', registeredAt: 1_001 },
+        });
         // Registering the latest again is a no-op, whatever `after` says.
         assert.deepEqual(await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0, registeredAt: 9_999 }), { ...first, created: false });
         const second = await store.registerSchemaVersion({ ...schema(2), stream: a, after: 1, compatibility: 'FULL' });
         assert.equal(second.version.version, 2);
         assert.equal(second.version.compatibility, 'FULL');
         await store.registerSchemaVersion({ ...schema(7), stream: b, after: 0 });
-        assert.deepEqual((await store.schemaVersions(a)).map((v) => [v.version, v.fingerprint]), [[1, 'fp-1'], [2, 'fp-2']]);
+        assert.deepEqual(
+          (await store.schemaVersions(a)).map((v) => [v.version, v.fingerprint]),
+          [
+            [1, 'fp-1'],
+            [2, 'fp-2'],
+          ],
+        );
         const latest = await store.latestSchemaVersions();
         assert.equal(latest.get(a)?.version, 2);
         assert.equal(latest.get(a)?.fingerprint, 'fp-2');
@@ -1000,11 +1303,17 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const a = unique('stream');
         await store.registerSchemaVersion({ ...schema(1), stream: a, after: 0 });
         await store.registerSchemaVersion({ ...schema(2), stream: a, after: 1 });
-        await assert.rejects(store.registerSchemaVersion({ ...schema(3), stream: a, after: 1 }), (error: Error & { code?: string }) => error.code === 'CONFLICT' && error.message.includes(a));
+        await assert.rejects(
+          store.registerSchemaVersion({ ...schema(3), stream: a, after: 1 }),
+          (error: Error & { code?: string }) => error.code === 'CONFLICT' && error.message.includes(a),
+        );
         // Data written with version 2 exists: going back to version 1's schema is a change like any other.
         const revert = await store.registerSchemaVersion({ ...schema(1), stream: a, after: 2 });
         assert.deepEqual([revert.created, revert.version.version], [true, 3]);
-        assert.deepEqual((await store.schemaVersions(a)).map((v) => v.fingerprint), ['fp-1', 'fp-2', 'fp-1']);
+        assert.deepEqual(
+          (await store.schemaVersions(a)).map((v) => v.fingerprint),
+          ['fp-1', 'fp-2', 'fp-1'],
+        );
       });
 
       it('gives one version number to one of two processes racing for it', async () => {
@@ -1026,7 +1335,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
             store.registerSchemaVersion({ ...schema(5), stream: a, after: 1 }),
             other.registerSchemaVersion({ ...schema(5), stream: a, after: 1 }),
           ]);
-          assert.deepEqual(same.map((r) => r.version.version), [2, 2]);
+          assert.deepEqual(
+            same.map((r) => r.version.version),
+            [2, 2],
+          );
           assert.deepEqual(same.map((r) => r.created).sort(), [false, true]);
         } finally {
           await other.close();
@@ -1058,12 +1370,32 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         // Age is measured from being superseded: v1 by v2 (created at 2000), v2 by v3 (3000).
         const byAge = await store.expiredVersions({ ...rule, supersededBefore: 3000 });
         assert.deepEqual(ids(byAge), [v1, v2]);
-        assert.deepEqual(byAge.map((r) => [r.supersededAt, r.newer]), [[2000, 3], [3000, 2]]);
+        assert.deepEqual(
+          byAge.map((r) => [r.supersededAt, r.newer]),
+          [
+            [2000, 3],
+            [3000, 2],
+          ],
+        );
         assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 1, supersededBefore: 2500 })), [v1], 'beyond both limits');
         assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 0, graceBefore: 3500 })), [v1, v2], 'the grace period spares recent ones');
         assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 0, limit: 1 })), [v1]);
         // A sink state naming a version spares it.
-        await store.recordSinkStates([{ dataset: ds, sink: 's', idx: 0, key: 'k0', versionId: v1 as string, publishedAt: 1, attemptedVersion: v2 as string, error: 'x', attempts: 1, nextAttemptAt: 2, updatedAt: 3 }]);
+        await store.recordSinkStates([
+          {
+            dataset: ds,
+            sink: 's',
+            idx: 0,
+            key: 'k0',
+            versionId: v1 as string,
+            publishedAt: 1,
+            attemptedVersion: v2 as string,
+            error: 'x',
+            attempts: 1,
+            nextAttemptAt: 2,
+            updatedAt: 3,
+          },
+        ]);
         assert.deepEqual(ids(await store.expiredVersions({ ...rule, keep: 1 })), []);
       });
 
@@ -1084,18 +1416,38 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const deleted = await store.deleteVersions(request);
         assert.deepEqual(deleted, dry);
         // v3 is current: skipped. f1 goes (only v1 and v2 listed it), f2 stays (v3 lists it).
-        assert.deepEqual(deleted.map((d) => [d.id, d.files, d.bytes]), [[v1.id, [file(1).path], 100], [v2.id, [], 0]]);
+        assert.deepEqual(
+          deleted.map((d) => [d.id, d.files, d.bytes]),
+          [
+            [v1.id, [file(1).path], 100],
+            [v2.id, [], 0],
+          ],
+        );
         assert.equal(await store.getVersion(v1.id), undefined);
         assert.equal(await store.getVersion(v2.id), undefined);
         assert.ok(await store.getVersion(v3.id));
         assert.equal((await store.getPartition(ds, 0))?.versionId, v3.id);
-        assert.deepEqual((await store.checkResults({ dataset: ds })).map((c) => c.versionId), [v3.id]);
+        assert.deepEqual(
+          (await store.checkResults({ dataset: ds })).map((c) => c.versionId),
+          [v3.id],
+        );
         assert.ok(!(await store.versionPrefixes()).has(v1.prefix));
         const log = await store.gcLog({ gcId });
-        assert.deepEqual(log.map((e) => [e.n, e.kind, e.versionId, e.files, e.bytes, e.reason]), [[5, 'version', v1.id, 2, 100, `r ${v1.id}`], [6, 'version', v2.id, 1, 0, `r ${v2.id}`]]);
+        assert.deepEqual(
+          log.map((e) => [e.n, e.kind, e.versionId, e.files, e.bytes, e.reason]),
+          [
+            [5, 'version', v1.id, 2, 100, `r ${v1.id}`],
+            [6, 'version', v2.id, 1, 0, `r ${v2.id}`],
+          ],
+        );
         assert.deepEqual(await store.deleteVersions(request), [], 'deleting again is a no-op');
-        await store.appendGcLog([{ gcId, n: 7, at: 9001, kind: 'orphans', dataset: ds, idx: null, key: null, versionId: null, reason: 'unreferenced', files: 3, bytes: 30 }]);
-        assert.deepEqual((await store.gcLog({ dataset: ds })).map((e) => e.n), [7, 5, 6]);
+        await store.appendGcLog([
+          { gcId, n: 7, at: 9001, kind: 'orphans', dataset: ds, idx: null, key: null, versionId: null, reason: 'unreferenced', files: 3, bytes: 30 },
+        ]);
+        assert.deepEqual(
+          (await store.gcLog({ dataset: ds })).map((e) => e.n),
+          [7, 5, 6],
+        );
       });
 
       it('expires whole partitions: every version, check result and sink state, leaving a tombstone caches see', async () => {
@@ -1108,7 +1460,21 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const q = version(ds, 0, { files: [file(0, 3)] });
         await store.quarantineVersion(q);
         await store.recordCheckResults([checkResult(a, 'c'), checkResult(b, 'c')]);
-        await store.recordSinkStates([{ dataset: ds, sink: 's', idx: 0, key: 'k0', versionId: b.id, publishedAt: 1, attemptedVersion: null, error: null, attempts: 0, nextAttemptAt: null, updatedAt: 1 }]);
+        await store.recordSinkStates([
+          {
+            dataset: ds,
+            sink: 's',
+            idx: 0,
+            key: 'k0',
+            versionId: b.id,
+            publishedAt: 1,
+            attemptedVersion: null,
+            error: null,
+            attempts: 0,
+            nextAttemptAt: null,
+            updatedAt: 1,
+          },
+        ]);
         await store.markFailed(ds, 1, 'k1', 'boom');
         const keep = version(ds, 2, { files: [file(2, 1)] });
         await store.commitVersions([keep]);
@@ -1116,7 +1482,13 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         const gcId = unique('gc');
         const request = { dataset: ds, beforeIdx: 2, reason: 'too old', gcId, firstN: 0, at: 5000 };
         const dry = await store.expirePartitions({ ...request, dryRun: true });
-        assert.deepEqual(dry.map((p) => [p.idx, p.versions, [...p.files].sort(), p.bytes]), [[0, 3, [file(0, 1).path, file(0, 2).path, file(0, 3).path], 60], [1, 0, [], 0]]);
+        assert.deepEqual(
+          dry.map((p) => [p.idx, p.versions, [...p.files].sort(), p.bytes]),
+          [
+            [0, 3, [file(0, 1).path, file(0, 2).path, file(0, 3).path], 60],
+            [1, 0, [], 0],
+          ],
+        );
         assert.ok(await store.getVersion(a.id), 'a dry run deletes nothing');
         assert.deepEqual(await store.expirePartitions(request), dry);
         for (const id of [a.id, b.id, q.id]) assert.equal(await store.getVersion(id), undefined);
@@ -1124,13 +1496,22 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.deepEqual(await store.sinkStates(ds), []);
         assert.deepEqual(await store.currentVersions(ds, 0, 3).then((c) => c.map((v) => v.versionId)), [keep.id]);
         assert.equal((await store.getPartition(ds, 0))?.status, 'expired');
-        assert.deepEqual((await store.statusRuns(ds)).map((r) => [r.status, r.start, r.end]), [['ok', 2, 3]]);
+        assert.deepEqual(
+          (await store.statusRuns(ds)).map((r) => [r.status, r.start, r.end]),
+          [['ok', 2, 3]],
+        );
         // The partition cache, read before, sees the tombstones in its next delta: nothing built there any more.
         assert.equal(columnsBefore.built[0], 1);
         const columnsAfter = await store.partitionColumns(ds);
         assert.deepEqual([...columnsAfter.built], [0, 0, 1]);
         assert.deepEqual([...columnsAfter.failed], [0, 0, 0]);
-        assert.deepEqual((await store.gcLog({ gcId })).map((e) => [e.kind, e.idx, e.files, e.bytes, e.reason]), [['partition', 0, 6, 60, 'too old'], ['partition', 1, 0, 0, 'too old']]);
+        assert.deepEqual(
+          (await store.gcLog({ gcId })).map((e) => [e.kind, e.idx, e.files, e.bytes, e.reason]),
+          [
+            ['partition', 0, 6, 60, 'too old'],
+            ['partition', 1, 0, 0, 'too old'],
+          ],
+        );
         assert.deepEqual(await store.expirePartitions(request), [], 'expiring again is a no-op');
         // A late event brings a partition back: it is built again like any other.
         const late = version(ds, 0, { files: [file(0, 9)] });
@@ -1151,8 +1532,16 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.startRun({ ...base, id: r2, dataset: ds, startedAt: 2_000 });
         await store.startRun({ ...base, id: r3, dataset: `${ds}-other`, startedAt: 3_000 });
         assert.deepEqual(await store.getRun(r1), {
-          ...base, id: r1, dataset: ds, taskId: 't1', startedAt: 1_000,
-          status: 'running', error: null, retryable: null, versionId: null, finishedAt: null,
+          ...base,
+          id: r1,
+          dataset: ds,
+          taskId: 't1',
+          startedAt: 1_000,
+          status: 'running',
+          error: null,
+          retryable: null,
+          versionId: null,
+          finishedAt: null,
         });
         await store.finishRun(r1, { status: 'failed', error: 'boom', retryable: false, finishedAt: 1_500 });
         await store.finishRun(r2, { status: 'succeeded', versionId: 'v9', finishedAt: 2_500 });
@@ -1166,9 +1555,18 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         assert.equal(f2?.retryable, null);
         assert.equal(await store.getRun('no-such-run'), undefined);
 
-        assert.deepEqual((await store.listRuns({ dataset: ds })).map((r) => r.id), [r2, r1]);
-        assert.deepEqual((await store.listRuns({ dataset: ds, status: 'failed' })).map((r) => r.id), [r1]);
-        assert.deepEqual((await store.listRuns({ dataset: ds, limit: 1 })).map((r) => r.id), [r2]);
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds })).map((r) => r.id),
+          [r2, r1],
+        );
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds, status: 'failed' })).map((r) => r.id),
+          [r1],
+        );
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds, limit: 1 })).map((r) => r.id),
+          [r2],
+        );
         const all = (await store.listRuns()).map((r) => r.id);
         assert.ok(all.indexOf(r3) < all.indexOf(r2) && all.indexOf(r2) < all.indexOf(r1));
       });
@@ -1180,10 +1578,22 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         await store.startRun({ ...base, id: a, idx: 1, cause: 'missing', startedAt: 1_000 });
         await store.startRun({ ...base, id: b, idx: 2, cause: 'retry', startedAt: 2_000 });
         await store.startRun({ ...base, id: c, idx: 1, cause: 'retry', startedAt: 3_000 });
-        assert.deepEqual((await store.listRuns({ dataset: ds, idx: 1 })).map((r) => r.id), [c, a]);
-        assert.deepEqual((await store.listRuns({ dataset: ds, cause: 'retry' })).map((r) => r.id), [c, b]);
-        assert.deepEqual((await store.listRuns({ dataset: ds, idx: 1, cause: 'missing' })).map((r) => r.id), [a]);
-        assert.deepEqual((await store.listRuns({ ids: [a, b, 'no-such-run'] })).map((r) => r.id), [b, a]);
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds, idx: 1 })).map((r) => r.id),
+          [c, a],
+        );
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds, cause: 'retry' })).map((r) => r.id),
+          [c, b],
+        );
+        assert.deepEqual(
+          (await store.listRuns({ dataset: ds, idx: 1, cause: 'missing' })).map((r) => r.id),
+          [a],
+        );
+        assert.deepEqual(
+          (await store.listRuns({ ids: [a, b, 'no-such-run'] })).map((r) => r.id),
+          [b, a],
+        );
         assert.deepEqual(await store.listRuns({ ids: [] }), []);
       });
 
@@ -1201,7 +1611,10 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
           { runId: a, at: 9, level: 'warn', message: 'clock went back' },
           { runId: a, at: 12, level: 'error', message: 'done badly' },
         ]);
-        assert.deepEqual((await store.runLogs(a)).map((l) => l.message), ['start', 'reading 3 files', 'clock went back', 'done badly']);
+        assert.deepEqual(
+          (await store.runLogs(a)).map((l) => l.message),
+          ['start', 'reading 3 files', 'clock went back', 'done badly'],
+        );
         assert.deepEqual(await store.runLogs(b), [{ runId: b, at: 11, level: 'info', message: 'other run' }]);
       });
     });

@@ -723,7 +723,12 @@ export interface StateStore {
    * subjects left out; records the derived partitions to wait for; moves
    * the requests from `recorded` to `rebuilding`. Returns the sequence number.
    */
-  startForgetRebuilds(requestIds: readonly string[], touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[], waitFor: readonly ForgetPartition[], at: number): Promise<number>;
+  startForgetRebuilds(
+    requestIds: readonly string[],
+    touched: readonly { readonly dataset: string; readonly idxs: readonly number[] }[],
+    waitFor: readonly ForgetPartition[],
+    at: number,
+  ): Promise<number>;
   /** Requests, newest first, by id, subject or status. */
   forgetRequests(filter?: { ids?: readonly string[]; pseudonym?: string; status?: readonly ForgetStatus[]; limit?: number }): Promise<ForgetRequest[]>;
   forgetPartitions(requestId: string): Promise<ForgetPartition[]>;
@@ -807,7 +812,10 @@ export interface StateStore {
   // Runs and logs ---------------------------------------------------------------------
 
   startRun(run: Omit<Run, 'status' | 'error' | 'retryable' | 'versionId' | 'finishedAt'>): Promise<void>;
-  finishRun(id: string, result: { status: Exclude<RunStatus, 'running'>; error?: string; retryable?: boolean; versionId?: string; finishedAt: number }): Promise<void>;
+  finishRun(
+    id: string,
+    result: { status: Exclude<RunStatus, 'running'>; error?: string; retryable?: boolean; versionId?: string; finishedAt: number },
+  ): Promise<void>;
   appendLogs(lines: readonly LogLine[]): Promise<void>;
   getRun(id: string): Promise<Run | undefined>;
   /** Newest first. */

@@ -17,7 +17,13 @@ export const FORGOTTEN_VERSION = 'forgotten_version';
 export const KEY_EPOCH = 'key_epoch';
 
 function toSubjectKey(r: Selectable<SubjectKeysTable>): SubjectKey {
-  return { pseudonym: r.pseudonym, wrappedKey: r.wrapped_key, createdAt: Number(r.created_at), forgottenAt: r.forgotten_at === null ? null : Number(r.forgotten_at), epoch: r.epoch === null ? null : Number(r.epoch) };
+  return {
+    pseudonym: r.pseudonym,
+    wrappedKey: r.wrapped_key,
+    createdAt: Number(r.created_at),
+    forgottenAt: r.forgotten_at === null ? null : Number(r.forgotten_at),
+    epoch: r.epoch === null ? null : Number(r.epoch),
+  };
 }
 
 /**
@@ -37,7 +43,13 @@ async function currentEpochIn(trx: Kysely<Database>, lock: boolean): Promise<num
  * ended, they could never be unwrapped); returns the stored rows and the
  * current epoch. The caller wraps again and retries when the epoch moved.
  */
-export async function subjectKeysIn(db: Kysely<Database>, candidates: readonly NewSubjectKey[], epoch: number, maxParams: number, lock: boolean): Promise<{ keys: Map<string, SubjectKey>; epoch: number }> {
+export async function subjectKeysIn(
+  db: Kysely<Database>,
+  candidates: readonly NewSubjectKey[],
+  epoch: number,
+  maxParams: number,
+  lock: boolean,
+): Promise<{ keys: Map<string, SubjectKey>; epoch: number }> {
   const first = new Map<string, NewSubjectKey>();
   for (const c of candidates) if (!first.has(c.pseudonym)) first.set(c.pseudonym, c);
   const unique = [...first.values()];
@@ -51,7 +63,14 @@ export async function subjectKeysIn(db: Kysely<Database>, candidates: readonly N
         .execute();
     }
   }
-  return { keys: await findSubjectKeys(db, unique.map((c) => c.pseudonym), maxParams), epoch: current };
+  return {
+    keys: await findSubjectKeys(
+      db,
+      unique.map((c) => c.pseudonym),
+      maxParams,
+    ),
+    epoch: current,
+  };
 }
 
 /** The key epoch and the forgotten list's stamp, in one read. */
@@ -68,13 +87,33 @@ export async function keyRingStamp(db: Kysely<Database>): Promise<KeyRingStamp> 
  * creating keys under the old epoch, and makes later ones see the new one.
  * Returns false, changing nothing, when the epoch is no longer `from`.
  */
-export async function rotateKeyEpochIn(trx: Kysely<Database>, from: number, to: number, rewrap: (key: SubjectKey) => string, maxParams: number): Promise<boolean> {
-  const moved = await trx.updateTable('meta').set({ value: String(to) }).where('key', '=', KEY_EPOCH).where('value', '=', String(from)).executeTakeFirst();
+export async function rotateKeyEpochIn(
+  trx: Kysely<Database>,
+  from: number,
+  to: number,
+  rewrap: (key: SubjectKey) => string,
+  maxParams: number,
+): Promise<boolean> {
+  const moved = await trx
+    .updateTable('meta')
+    .set({ value: String(to) })
+    .where('key', '=', KEY_EPOCH)
+    .where('value', '=', String(from))
+    .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 0) {
     if (from !== 0 || (await trx.selectFrom('meta').select('value').where('key', '=', KEY_EPOCH).executeTakeFirst()) !== undefined) return false;
-    await trx.insertInto('meta').values({ key: KEY_EPOCH, value: String(to) }).execute();
+    await trx
+      .insertInto('meta')
+      .values({ key: KEY_EPOCH, value: String(to) })
+      .execute();
   }
-  const live = await trx.selectFrom('subject_keys').selectAll().where('wrapped_key', 'is not', null).where((eb) => eb.or([eb('epoch', 'is', null), eb('epoch', '<>', to)])).orderBy('pseudonym').execute();
+  const live = await trx
+    .selectFrom('subject_keys')
+    .selectAll()
+    .where('wrapped_key', 'is not', null)
+    .where((eb) => eb.or([eb('epoch', 'is', null), eb('epoch', '<>', to)]))
+    .orderBy('pseudonym')
+    .execute();
   const rows = live.map((r) => ({ p: r.pseudonym, w: rewrap(toSubjectKey(r)) }));
   for (const chunk of chunks(rows, 2, maxParams - 1)) {
     const values = sql.join(chunk.map((r) => sql`(${r.p}, ${r.w})`));
@@ -120,6 +159,10 @@ export async function forgetSubjectKeysIn(db: Kysely<Database>, pseudonyms: read
   }
   // A new token (not a counter: two stores' transactions never read-modify-write it) says the list changed.
   const token = randomUUID();
-  await db.insertInto('meta').values({ key: FORGOTTEN_VERSION, value: token }).onConflict((oc) => oc.column('key').doUpdateSet({ value: token })).execute();
+  await db
+    .insertInto('meta')
+    .values({ key: FORGOTTEN_VERSION, value: token })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: token }))
+    .execute();
   return out;
 }

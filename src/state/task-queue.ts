@@ -138,10 +138,7 @@ export function leaseCandidatesQuery(
     .select(['id', 'dataset'])
     .where(OPEN)
     .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'queued'), eb('not_before', '<=', c.now)]),
-        eb.and([eb('state', '=', 'leased'), eb('lease_expires', '<', c.now)]),
-      ]),
+      eb.or([eb.and([eb('state', '=', 'queued'), eb('not_before', '<=', c.now)]), eb.and([eb('state', '=', 'leased'), eb('lease_expires', '<', c.now)])]),
     )
     .$if(c.datasets !== undefined, (qb) => qb.where('dataset', 'in', c.datasets ?? []))
     .$if(c.full.length > 0, (qb) => qb.where('dataset', 'not in', c.full))
@@ -167,7 +164,14 @@ export function leaseQuery(db: Kysely<Database>, ids: readonly string[], owner: 
     .returningAll();
 }
 
-export async function renewLeases(db: Kysely<Database>, adapter: StoreAdapter, owner: string, taskIds: readonly string[], leaseMs: number, now: number): Promise<string[]> {
+export async function renewLeases(
+  db: Kysely<Database>,
+  adapter: StoreAdapter,
+  owner: string,
+  taskIds: readonly string[],
+  leaseMs: number,
+  now: number,
+): Promise<string[]> {
   if (taskIds.length === 0) return [];
   const kept = new Set<string>();
   for (const chunk of chunks(taskIds, 1, adapter.maxParams - 8)) {

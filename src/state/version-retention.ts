@@ -72,8 +72,16 @@ export async function deleteVersionsIn(trx: Kysely<Database>, request: DeleteVer
   const spared = new Set<string>();
   const rows: Array<{ id: string; idx: number; key: string; prefix: string; files_json: string }> = [];
   for (const chunk of chunks(ids, 1, maxParams - 1)) {
-    rows.push(...(await trx.selectFrom('versions').select(['id', 'idx', 'key', 'prefix', 'files_json']).where('dataset', '=', dataset).where('id', 'in', chunk).execute()));
-    for (const p of await trx.selectFrom('partitions').select('version_id').where('dataset', '=', dataset).where('version_id', 'in', chunk).execute()) spared.add(p.version_id as string);
+    rows.push(
+      ...(await trx
+        .selectFrom('versions')
+        .select(['id', 'idx', 'key', 'prefix', 'files_json'])
+        .where('dataset', '=', dataset)
+        .where('id', 'in', chunk)
+        .execute()),
+    );
+    for (const p of await trx.selectFrom('partitions').select('version_id').where('dataset', '=', dataset).where('version_id', 'in', chunk).execute())
+      spared.add(p.version_id as string);
     const named = await trx
       .selectFrom('sink_state')
       .select(['version_id', 'attempted_version'])
@@ -98,7 +106,15 @@ export async function deleteVersionsIn(trx: Kysely<Database>, request: DeleteVer
     // Claimed by the first doomed version that lists it, so that no file is counted twice.
     const files = (JSON.parse(r.files_json) as VersionFile[]).filter((f) => !kept.has(f.path));
     for (const f of files) kept.add(f.path);
-    return { id: r.id, dataset, idx: Number(r.idx), key: r.key, prefix: r.prefix, files: files.map((f) => f.path), bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+    return {
+      id: r.id,
+      dataset,
+      idx: Number(r.idx),
+      key: r.key,
+      prefix: r.prefix,
+      files: files.map((f) => f.path),
+      bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    };
   });
   if (request.dryRun) return deleted;
   for (const chunk of chunks([...doomedIds], 1, maxParams - 1)) {
@@ -169,6 +185,11 @@ export async function gcLog(db: Kysely<Database>, filter: { gcId?: string; datas
   let query = db.selectFrom('gc_log').selectAll();
   if (filter.gcId !== undefined) query = query.where('gc_id', '=', filter.gcId);
   if (filter.dataset !== undefined) query = query.where('dataset', '=', filter.dataset);
-  const rows = await query.orderBy('at', 'desc').orderBy('gc_id', 'desc').orderBy('n').limit(filter.limit ?? 1000).execute();
+  const rows = await query
+    .orderBy('at', 'desc')
+    .orderBy('gc_id', 'desc')
+    .orderBy('n')
+    .limit(filter.limit ?? 1000)
+    .execute();
   return rows.map(toEntry);
 }

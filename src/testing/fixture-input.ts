@@ -37,7 +37,14 @@ export async function writeStreamFixture(session: SqlSession, stream: StreamMode
     const event: Row = {};
     for (const [name, value] of Object.entries(row)) {
       if (fields.has(name)) event[name] = value;
-      else if (!SETTABLE_META.has(name)) unknownField(where, name, `stream "${stream.name}"`, [...fields, ...SETTABLE_META], name === '_ua' || name === '_raw' ? `${name} is made from the row's other fields` : undefined);
+      else if (!SETTABLE_META.has(name))
+        unknownField(
+          where,
+          name,
+          `stream "${stream.name}"`,
+          [...fields, ...SETTABLE_META],
+          name === '_ua' || name === '_raw' ? `${name} is made from the row's other fields` : undefined,
+        );
     }
     const eventTime = row._event_time !== undefined ? instant(row._event_time, `${where} field _event_time`) : readTime(event, stream.timeField);
     if (eventTime === undefined) {
@@ -62,7 +69,11 @@ export async function writeStreamFixture(session: SqlSession, stream: StreamMode
   await writeFile(jsonPath, text);
   try {
     const spec = shape.jsonColumns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
-    await copyQueryToParquet(session, `select ${shape.select} from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = {${spec}})`, fixture.path);
+    await copyQueryToParquet(
+      session,
+      `select ${shape.select} from read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = {${spec}})`,
+      fixture.path,
+    );
   } catch (error) {
     throw doesNotFit(fixture, `stream "${stream.name}"`, error);
   } finally {
@@ -93,12 +104,16 @@ export async function writeDatasetFixture(session: SqlSession, columns: readonly
 
 function assertObject(row: unknown, where: string): asserts row is Row {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-    throw new PondError('BAD_ARGUMENT', `${where} is not an object (got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row})`, { hint: 'give each row as { column: value, … }' });
+    throw new PondError('BAD_ARGUMENT', `${where} is not an object (got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row})`, {
+      hint: 'give each row as { column: value, … }',
+    });
   }
 }
 
 function unknownField(where: string, name: string, owner: string, known: readonly string[], why?: string): never {
-  throw new PondError('BAD_ARGUMENT', `${where} has an unknown field "${name}"${why ? ` (${why})` : ''}`, { hint: `${owner} has the columns ${known.join(', ')}` });
+  throw new PondError('BAD_ARGUMENT', `${where} has an unknown field "${name}"${why ? ` (${why})` : ''}`, {
+    hint: `${owner} has the columns ${known.join(', ')}`,
+  });
 }
 
 function doesNotFit(fixture: Fixture, owner: string, error: unknown): PondError {
@@ -122,7 +137,8 @@ function readTime(event: Row, path: readonly string[]): number | undefined {
 
 function instant(value: unknown, where: string): number {
   const ms = readTime({ value }, ['value']);
-  if (ms === undefined) throw new PondError('BAD_ARGUMENT', `${where} is not a time: ${JSON.stringify(value)}`, { hint: 'give an ISO 8601 string, a Date or ms since the epoch' });
+  if (ms === undefined)
+    throw new PondError('BAD_ARGUMENT', `${where} is not a time: ${JSON.stringify(value)}`, { hint: 'give an ISO 8601 string, a Date or ms since the epoch' });
   return ms;
 }
 

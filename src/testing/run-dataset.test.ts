@@ -39,7 +39,12 @@ describe('runDataset', () => {
       'pond.config.ts': "import { defineConfig } from 'pond';\nexport default defineConfig({});\n",
       'schemas/events.json': JSON.stringify({
         type: 'object',
-        properties: { user_id: { type: 'string' }, time_utc: { type: 'string', format: 'date-time' }, amount: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          user_id: { type: 'string' },
+          time_utc: { type: 'string', format: 'date-time' },
+          amount: { type: 'integer' },
+          tags: { type: 'array', items: { type: 'string' } },
+        },
       }),
       'pipelines/p.ts': PIPELINE,
     };
@@ -91,7 +96,15 @@ describe('runDataset', () => {
 
   it('names the input, the row and the field of a field the input does not have', async () => {
     await assert.rejects(
-      runDataset(ds('echo'), { partition: HOUR, inputs: { events: [{ user_id: 'a', time_utc: '2026-11-20T10:01:00Z' }, { user: 'b', time_utc: '2026-11-20T10:01:00Z' }] } }),
+      runDataset(ds('echo'), {
+        partition: HOUR,
+        inputs: {
+          events: [
+            { user_id: 'a', time_utc: '2026-11-20T10:01:00Z' },
+            { user: 'b', time_utc: '2026-11-20T10:01:00Z' },
+          ],
+        },
+      }),
       (error: PondError) => {
         assert.equal(error.code, 'BAD_ARGUMENT');
         assert.equal(error.message, 'runDataset(echo) input "events" row 2 has an unknown field "user"');
@@ -110,23 +123,40 @@ describe('runDataset', () => {
     assert.deepEqual(await runDataset(ds('window'), { partition: new Date('2026-11-20T10:30:00Z') }), expected);
     await assert.rejects(runDataset(ds('window'), {}), /is partitioned by hour: say which partition to build/);
     await assert.rejects(runDataset(ds('window'), { partition: 'soon' }), /neither a hour partition key nor a time/);
-    assert.deepEqual(await runDataset(ds('daily'), { inputs: { events: [{ time_utc: '2026-11-20T10:00:00Z' }, { time_utc: '2026-11-21T10:00:00Z' }] } }), [{ n: 2 }]);
+    assert.deepEqual(await runDataset(ds('daily'), { inputs: { events: [{ time_utc: '2026-11-20T10:00:00Z' }, { time_utc: '2026-11-21T10:00:00Z' }] } }), [
+      { n: 2 },
+    ]);
     await assert.rejects(runDataset(ds('daily'), { partition: HOUR }), /unpartitioned/);
   });
 
   it("types a dataset input with the columns that dataset's builds have", async () => {
     const rows = await runDataset(ds('typed'), { partition: HOUR, inputs: { p: [{ user_id: 'a', price: 2.5, time_utc: '2026-11-20T10:00:00Z' }] } });
     assert.deepEqual(rows, [{ user_id: 'a', price_type: 'DECIMAL(10,2)', time_type: 'TIMESTAMP WITH TIME ZONE' }]);
-    await assert.rejects(runDataset(ds('typed'), { partition: HOUR, inputs: { p: [{ user_id: 'a', cost: 1 }] } }), /input "p" row 1 has an unknown field "cost"/);
+    await assert.rejects(
+      runDataset(ds('typed'), { partition: HOUR, inputs: { p: [{ user_id: 'a', cost: 1 }] } }),
+      /input "p" row 1 has an unknown field "cost"/,
+    );
   });
 
   it('runs a TypeScript transformation, and infers or takes the types of an input whose builds decide them', async () => {
     const log: string[] = [];
-    const scored = await runDataset(ds('scored'), { partition: HOUR, inputs: { events: [{ user_id: 'a', time_utc: '2026-11-20T10:01:00Z', amount: 4 }] }, log: (m) => log.push(m) });
+    const scored = await runDataset(ds('scored'), {
+      partition: HOUR,
+      inputs: { events: [{ user_id: 'a', time_utc: '2026-11-20T10:01:00Z', amount: 4 }] },
+      log: (m) => log.push(m),
+    });
     assert.deepEqual(scored, [{ user_id: 'a', score: 8, hour: new Date('2026-11-20T10:00:00Z') }]);
     assert.deepEqual(log, ['scored']);
-    assert.deepEqual(await runDataset(ds('rescored'), { partition: HOUR, inputs: { s: [{ user_id: 'a', score: 8 }] } }), [{ user_id: 'a', score_type: 'BIGINT' }]);
-    assert.deepEqual(await runDataset(ds('rescored'), { partition: HOUR, inputs: { s: { rows: [{ user_id: 'a', score: 8 }], columns: { user_id: 'VARCHAR', score: 'DOUBLE' } } } }), [{ user_id: 'a', score_type: 'DOUBLE' }]);
+    assert.deepEqual(await runDataset(ds('rescored'), { partition: HOUR, inputs: { s: [{ user_id: 'a', score: 8 }] } }), [
+      { user_id: 'a', score_type: 'BIGINT' },
+    ]);
+    assert.deepEqual(
+      await runDataset(ds('rescored'), {
+        partition: HOUR,
+        inputs: { s: { rows: [{ user_id: 'a', score: 8 }], columns: { user_id: 'VARCHAR', score: 'DOUBLE' } } },
+      }),
+      [{ user_id: 'a', score_type: 'DOUBLE' }],
+    );
   });
 
   it('sorts the output when asked, and says which columns there are when it cannot', async () => {
@@ -136,7 +166,10 @@ describe('runDataset', () => {
       rows.map((r) => r.user_id),
       ['a', 'b', 'c'],
     );
-    await assert.rejects(runDataset(ds('priced'), { partition: HOUR, inputs: { events }, orderBy: ['nope'] }), (error: PondError) => error.code === 'BAD_ARGUMENT' && /user_id, price, time_utc/.test(error.hint ?? ''));
+    await assert.rejects(
+      runDataset(ds('priced'), { partition: HOUR, inputs: { events }, orderBy: ['nope'] }),
+      (error: PondError) => error.code === 'BAD_ARGUMENT' && /user_id, price, time_utc/.test(error.hint ?? ''),
+    );
   });
 
   it("fails as a build would, naming the dataset's file and partition", async () => {

@@ -82,7 +82,10 @@ export interface RunDatasetOptions<Inputs extends string = string> {
  * });
  * // [{ purchase_id: 'user_events-1', user_id: 'u1', time_utc: 2026-11-23T19:05:00.000Z, … }]
  */
-export async function runDataset<I extends Record<string, InputSpec>>(dataset: DatasetDefinition<I>, options: RunDatasetOptions<keyof I & string> = {}): Promise<Row[]> {
+export async function runDataset<I extends Record<string, InputSpec>>(
+  dataset: DatasetDefinition<I>,
+  options: RunDatasetOptions<keyof I & string> = {},
+): Promise<Row[]> {
   if (typeof dataset !== 'object' || dataset === null || dataset.kind !== 'dataset') {
     throw new PondError('BAD_ARGUMENT', 'runDataset takes a dataset: what dataset({ … }) returned, imported from its pipeline file');
   }
@@ -93,13 +96,17 @@ export async function runDataset<I extends Record<string, InputSpec>>(dataset: D
   const project = await projectOf(dataset.definedIn, options.project);
   const model = project.datasets.get(dataset.name);
   if (!model) {
-    throw new PondError('NOT_FOUND', `${label}: the project in ${project.dir} has no dataset "${dataset.name}"`, { hint: "export it from a file in the project's pipeline folders" });
+    throw new PondError('NOT_FOUND', `${label}: the project in ${project.dir} has no dataset "${dataset.name}"`, {
+      hint: "export it from a file in the project's pipeline folders",
+    });
   }
   const window = windowOf(model, options.partition, label);
   const given = (options.inputs ?? {}) as Readonly<Record<string, FixtureRows | undefined>>;
   for (const alias of Object.keys(given)) {
     if (!model.inputs.some((i) => i.alias === alias)) {
-      throw new PondError('BAD_ARGUMENT', `${label}: "${alias}" is not an input of dataset "${model.name}"`, { hint: `its inputs are ${model.inputs.map((i) => i.alias).join(', ')}` });
+      throw new PondError('BAD_ARGUMENT', `${label}: "${alias}" is not an input of dataset "${model.name}"`, {
+        hint: `its inputs are ${model.inputs.map((i) => i.alias).join(', ')}`,
+      });
     }
   }
 
@@ -116,15 +123,24 @@ export async function runDataset<I extends Record<string, InputSpec>>(dataset: D
     try {
       for (const input of model.inputs) {
         const spec = given[input.alias];
-        const fixture = { label: `${label} input "${input.alias}"`, alias: input.alias, rows: rowsOf(spec, `${label} input "${input.alias}"`), path: file(`${input.alias}.parquet`) };
-        const explicit = spec !== undefined && !isRows(spec) && spec.columns ? Object.entries(spec.columns).map(([name, type]): Column => ({ name, type })) : undefined;
+        const fixture = {
+          label: `${label} input "${input.alias}"`,
+          alias: input.alias,
+          rows: rowsOf(spec, `${label} input "${input.alias}"`),
+          path: file(`${input.alias}.parquet`),
+        };
+        const explicit =
+          spec !== undefined && !isRows(spec) && spec.columns ? Object.entries(spec.columns).map(([name, type]): Column => ({ name, type })) : undefined;
         const stream = project.streams.get(input.source);
         const upstream = project.datasets.get(input.source);
         // Fixture rows are clear: an input the dataset decrypts has its clear types, as in a build.
-        if (stream && !explicit) bindings.push(await writeStreamFixture(session, model.decrypt.includes(input.alias) ? { ...stream, columns: stream.clearColumns } : stream, fixture));
+        if (stream && !explicit)
+          bindings.push(await writeStreamFixture(session, model.decrypt.includes(input.alias) ? { ...stream, columns: stream.clearColumns } : stream, fixture));
         else {
           const columns = explicit ?? (upstream ? await datasetColumns(engine, project, upstream) : undefined);
-          bindings.push(await writeDatasetFixture(session, columns, explicit ? `the columns given for "${input.alias}"` : `dataset "${input.source}"`, fixture));
+          bindings.push(
+            await writeDatasetFixture(session, columns, explicit ? `the columns given for "${input.alias}"` : `dataset "${input.source}"`, fixture),
+          );
         }
       }
     } finally {
@@ -166,7 +182,9 @@ async function readOutput(engine: Engine, output: string, orderBy: string | read
       return await session.rows(`${query} order by ${order.map((c) => quoteIdent(c)).join(', ')}`);
     } catch (error) {
       const columns = (await session.describe(query)).map((c) => c.name);
-      throw new PondError('BAD_ARGUMENT', `${label}: cannot order the output by ${order.join(', ')}: ${(error as Error).message.split('\n')[0]}`, { hint: `the output has the columns ${columns.join(', ')}` });
+      throw new PondError('BAD_ARGUMENT', `${label}: cannot order the output by ${order.join(', ')}: ${(error as Error).message.split('\n')[0]}`, {
+        hint: `the output has the columns ${columns.join(', ')}`,
+      });
     }
   } finally {
     await engine.release(session);
@@ -178,7 +196,9 @@ function windowOf(model: DatasetModel, partition: string | Date | undefined, lab
   const p = model.partitioning;
   if (p.kind === 'none') {
     if (partition !== undefined && partition !== ALL_KEY) {
-      throw new PondError('BAD_ARGUMENT', `${label}: dataset "${model.name}" is unpartitioned, so it has no partition ${String(partition)}`, { hint: 'leave partition out' });
+      throw new PondError('BAD_ARGUMENT', `${label}: dataset "${model.name}" is unpartitioned, so it has no partition ${String(partition)}`, {
+        hint: 'leave partition out',
+      });
     }
     return { key: ALL_KEY, start: null, end: null };
   }
@@ -210,5 +230,7 @@ function rowsOf(spec: FixtureRows | undefined, label: string): readonly Row[] {
   if (spec === undefined) return [];
   if (isRows(spec)) return spec;
   if (typeof spec === 'object' && spec !== null && Array.isArray(spec.rows)) return spec.rows;
-  throw new PondError('BAD_ARGUMENT', `${label} is neither an array of rows nor { rows, columns }`, { hint: 'give inputs: { name: [{ column: value, … }, …] }' });
+  throw new PondError('BAD_ARGUMENT', `${label} is neither an array of rows nor { rows, columns }`, {
+    hint: 'give inputs: { name: [{ column: value, … }, …] }',
+  });
 }

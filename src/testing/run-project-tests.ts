@@ -67,7 +67,10 @@ export function findTestFiles(project: Project, filters: readonly string[] = [])
   if (filters.length === 0) return all;
   const chosen = all.filter((f) => filters.some((filter) => f.includes(filter)));
   if (chosen.length === 0) {
-    throw new PondError('NOT_FOUND', `no test file matches ${filters.map((f) => JSON.stringify(f)).join(' or ')}`, { where: project.dir, hint: `the test files are ${all.join(', ')}` });
+    throw new PondError('NOT_FOUND', `no test file matches ${filters.map((f) => JSON.stringify(f)).join(' or ')}`, {
+      where: project.dir,
+      hint: `the test files are ${all.join(', ')}`,
+    });
   }
   return chosen;
 }
@@ -125,7 +128,12 @@ export async function runProjectTests(dir: string, options: RunProjectTestsOptio
   }
 }
 
-function runNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, options: RunProjectTestsOptions): Promise<{ code: number | null; output: string }> {
+function runNode(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  options: RunProjectTestsOptions,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
     let output = '';

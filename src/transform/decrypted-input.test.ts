@@ -64,7 +64,13 @@ describe('decrypted inputs', () => {
         alias: 'signups',
         files: [file],
         columns,
-        forgotten: { pseudonyms: ['ps_gone'], identifiers: ['user_id'], ciphertexts: [], cleared: ['user_id', 'email', 'age', 'address', '_raw'], policy: 'drop' },
+        forgotten: {
+          pseudonyms: ['ps_gone'],
+          identifiers: ['user_id'],
+          ciphertexts: [],
+          cleared: ['user_id', 'email', 'age', 'address', '_raw'],
+          policy: 'drop',
+        },
         decrypted,
       };
       await createInputViews(session, [input], window);

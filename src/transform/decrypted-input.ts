@@ -23,7 +23,11 @@ const BATCH_ROWS = 2048;
  * const query = await decryptedInputQuery(session, binding, inputQuery(binding));
  * await session.defineViews([{ name: binding.alias, query }]);
  */
-export async function decryptedInputQuery(session: SqlSession, input: Pick<InputBinding, 'alias'> & { readonly decrypted: DecryptedColumns }, query: string): Promise<string> {
+export async function decryptedInputQuery(
+  session: SqlSession,
+  input: Pick<InputBinding, 'alias'> & { readonly decrypted: DecryptedColumns },
+  query: string,
+): Promise<string> {
   const read = `__pond_read_${input.alias}`;
   const clear = `__pond_clear_${input.alias}`;
   await session.createTempTable(read, query);
@@ -39,12 +43,16 @@ export async function decryptedInputQuery(session: SqlSession, input: Pick<Input
   const typed = names.map((n) => `${clearValue(n.slot, n.column)} as ${n.q}`).join(', ');
   const shape = sqlString(JSON.stringify([Object.fromEntries([['r', 'BIGINT'], ...names.map((n) => [n.slot, 'JSON'])])]));
   for (let from = 0; from < end; from += BATCH_ROWS) {
-    const rows = await session.rows(`select rowid as pond_rowid, ${ciphertexts} from ${quoteIdent(read)} where rowid >= ${from} and rowid < ${from + BATCH_ROWS}`);
+    const rows = await session.rows(
+      `select rowid as pond_rowid, ${ciphertexts} from ${quoteIdent(read)} where rowid >= ${from} and rowid < ${from + BATCH_ROWS}`,
+    );
     if (rows.length === 0) continue;
     const values = await input.decrypted.decrypt(rows.map((r) => names.map((n) => r[n.slot] as string | null)));
     // One JSON literal per batch, unnested by DuckDB: a VALUES list of the same rows parses 8× slower.
     const batch = rows.map((r, i) => Object.fromEntries([['r', Number(r.pond_rowid)], ...names.map((n, j) => [n.slot, values[i]?.[j] ?? null])]));
-    await session.run(`insert into ${quoteIdent(clear)} select r, ${typed} from (select unnest(from_json(${sqlString(JSON.stringify(batch))}, ${shape}), recursive := true))`);
+    await session.run(
+      `insert into ${quoteIdent(clear)} select r, ${typed} from (select unnest(from_json(${sqlString(JSON.stringify(batch))}, ${shape}), recursive := true))`,
+    );
   }
   const replaced = names.map((n) => `c.${n.q} as ${n.q}`).join(', ');
   return `select r.* replace (${replaced}) from ${quoteIdent(read)} r left join ${quoteIdent(clear)} c on c.pond_rowid = r.rowid`;

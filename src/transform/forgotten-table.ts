@@ -41,7 +41,9 @@ export async function forgottenTable(session: Pick<SqlSession, 'run' | 'rows' | 
   const step = replacing.then(async () => {
     if (await current()) return;
     const list = pseudonyms.length === 0 ? '[]::varchar[]' : `[${pseudonyms.map(sqlString).join(', ')}]`;
-    await session.run(`begin; create or replace table main.${FORGOTTEN_TABLE} as select unnest(${list}) as pseudonym; comment on table main.${FORGOTTEN_TABLE} is '${digest}'; commit`);
+    await session.run(
+      `begin; create or replace table main.${FORGOTTEN_TABLE} as select unnest(${list}) as pseudonym; comment on table main.${FORGOTTEN_TABLE} is '${digest}'; commit`,
+    );
   });
   replacing = step.catch(() => undefined);
   await step;

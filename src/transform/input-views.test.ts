@@ -24,7 +24,12 @@ describe('withoutForgotten', () => {
     ('ps_kept', 'ps_x', 'enc:v1:ps_kept:DDD', 'enc:v1:ps_kept:EEE', 5)
   ) t(user_id, anonymous_id, email, _raw, amount)`;
   const rows = (forgotten: ForgottenRows) => session.rows(`${withoutForgotten(read, forgotten)} order by amount`);
-  const stream = { pseudonyms: ['ps_gone', "o'brien"], identifiers: ['user_id', 'anonymous_id'], ciphertexts: [], cleared: ['user_id', 'anonymous_id', 'email', '_raw'] };
+  const stream = {
+    pseudonyms: ['ps_gone', "o'brien"],
+    identifiers: ['user_id', 'anonymous_id'],
+    ciphertexts: [],
+    cleared: ['user_id', 'anonymous_id', 'email', '_raw'],
+  };
 
   it("anonymizes the subject's rows: identifiers and personal fields null, the rest kept", async () => {
     assert.deepEqual(await rows({ ...stream, policy: 'anonymize' }), [
@@ -35,13 +40,22 @@ describe('withoutForgotten', () => {
   });
 
   it("drops the subject's rows", async () => {
-    assert.deepEqual((await rows({ ...stream, policy: 'drop' })).map((r) => r.amount), [5]);
+    assert.deepEqual(
+      (await rows({ ...stream, policy: 'drop' })).map((r) => r.amount),
+      [5],
+    );
   });
 
   it('recognises dead letters by the subject named in their ciphertext', async () => {
     const letters = { pseudonyms: ['ps_gone'], identifiers: [], ciphertexts: ['_raw'], cleared: ['_raw'] };
-    assert.deepEqual((await rows({ ...letters, policy: 'drop' })).map((r) => r.amount), [5]);
-    assert.deepEqual((await rows({ ...letters, policy: 'anonymize' })).map((r) => r._raw), [null, null, 'enc:v1:ps_kept:EEE']);
+    assert.deepEqual(
+      (await rows({ ...letters, policy: 'drop' })).map((r) => r.amount),
+      [5],
+    );
+    assert.deepEqual(
+      (await rows({ ...letters, policy: 'anonymize' })).map((r) => r._raw),
+      [null, null, 'enc:v1:ps_kept:EEE'],
+    );
   });
 
   it('reads everything as it is when nobody is forgotten', () => {
@@ -51,14 +65,20 @@ describe('withoutForgotten', () => {
 
   it('reads the pseudonyms from a table that is replaced only when the list changes', async () => {
     const table = await forgottenTable(session, ['ps_gone']);
-    assert.deepEqual((await rows({ ...stream, pseudonyms: ['ps_gone'], table, policy: 'drop' })).map((r) => r.amount), [5]);
+    assert.deepEqual(
+      (await rows({ ...stream, pseudonyms: ['ps_gone'], table, policy: 'drop' })).map((r) => r.amount),
+      [5],
+    );
     const created = async () => (await session.rows(`select estimated_size, comment from duckdb_tables() where table_name = '${table}'`))[0]?.comment;
     const first = await created();
     await forgottenTable(session, ['ps_gone']);
     assert.equal(await created(), first, 'the same list: left as it is');
     await forgottenTable(session, ['ps_gone', 'ps_kept']);
     assert.notEqual(await created(), first);
-    assert.deepEqual((await rows({ ...stream, pseudonyms: ['ps_gone', 'ps_kept'], table, policy: 'drop' })).map((r) => r.amount), []);
+    assert.deepEqual(
+      (await rows({ ...stream, pseudonyms: ['ps_gone', 'ps_kept'], table, policy: 'drop' })).map((r) => r.amount),
+      [],
+    );
     // Another connection of the same instance reads the same table.
     const other = await engine.connect();
     try {

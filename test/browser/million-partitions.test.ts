@@ -31,7 +31,24 @@ describe('the dataset page at 1,000,000 partitions', { timeout: 600_000 }, () =>
       await ctx.state.commitVersions(
         Array.from({ length: STALE.to - STALE.from }, (_, i) => {
           const idx = STALE.from + i;
-          return { ...sample!, id: `late${idx}`, dataset: 'events', idx, key: partitionKey(ctx.project.streams.get('events')!.partitioning, idx), prefix: `raw/events/${idx}/late${idx}`, files: sample!.files, schema: sample!.schema, codeFingerprint: 'raw', inputSeq: 0, inputs: [], runId: null, cause: 'new-data' as const, createdAt: Date.now(), buildMs: 0, bytes: 100 };
+          return {
+            ...sample!,
+            id: `late${idx}`,
+            dataset: 'events',
+            idx,
+            key: partitionKey(ctx.project.streams.get('events')!.partitioning, idx),
+            prefix: `raw/events/${idx}/late${idx}`,
+            files: sample!.files,
+            schema: sample!.schema,
+            codeFingerprint: 'raw',
+            inputSeq: 0,
+            inputs: [],
+            runId: null,
+            cause: 'new-data' as const,
+            createdAt: Date.now(),
+            buildMs: 0,
+            bytes: 100,
+          };
         }),
       );
     });
@@ -71,7 +88,9 @@ describe('the dataset page at 1,000,000 partitions', { timeout: 600_000 }, () =>
       await page.mouse.down();
       await page.mouse.move(at + box.width / 120, box.y + 10, { steps: 4 });
       await page.mouse.up();
-      await page.waitForFunction(`document.querySelector('[data-testid="partition-timeline"][data-loading="false"]')?.getAttribute('data-per-bucket') < ${before}`);
+      await page.waitForFunction(
+        `document.querySelector('[data-testid="partition-timeline"][data-loading="false"]')?.getAttribute('data-per-bucket') < ${before}`,
+      );
     }
     assert.equal(await perBucket(), 1, 'one partition per column');
     assert.match(page.url(), /from=.*&to=|to=.*&from=/);

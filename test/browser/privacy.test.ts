@@ -60,7 +60,12 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
     const r = await fetch(`${ui.platform.url}/api/${route}`, init);
     return { status: r.status, body: (await r.json()) as T };
   };
-  const forget = (subject: string, body: unknown) => api<{ error?: string; request?: ForgetRequest }>(`subjects/${subject}/forget`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const forget = (subject: string, body: unknown) =>
+    api<{ error?: string; request?: ForgetRequest }>(`subjects/${subject}/forget`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   before(async () => {
     const dir = shopWithSubjects(root, 'shop');
@@ -79,9 +84,18 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
   it('lists every stream and dataset with personal data, as GET /api/privacy', async () => {
     const { status, body } = await api<{ personalData: NodePrivacy[]; noPersonalData: string[] }>('privacy');
     assert.equal(status, 200);
-    assert.ok(body.personalData.some((n) => n.name === 'web_events' && n.kind === 'stream'), 'web_events holds personal data');
-    assert.ok(body.personalData.some((n) => n.name === 'user_names' && n.decrypts.includes('users')), 'user_names reads users in clear');
-    assert.ok(body.personalData.some((n) => n.name === 'login_methods' && n.unverified), 'login_methods is unverified');
+    assert.ok(
+      body.personalData.some((n) => n.name === 'web_events' && n.kind === 'stream'),
+      'web_events holds personal data',
+    );
+    assert.ok(
+      body.personalData.some((n) => n.name === 'user_names' && n.decrypts.includes('users')),
+      'user_names reads users in clear',
+    );
+    assert.ok(
+      body.personalData.some((n) => n.name === 'login_methods' && n.unverified),
+      'login_methods is unverified',
+    );
     await page.goto(`${ui.platform.url}/#/privacy`);
     await page.waitForSelector('table[aria-label="personal data"] tbody tr');
     const rows = await page.$$eval('table[aria-label="personal data"] tbody tr', (trs) =>
@@ -119,7 +133,7 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
     assert.equal((await api<{ requests: ForgetRequest[] }>('forget-requests')).body.requests.length, 0);
     await page.click('button:has-text("Forget user-ada for good")');
     const error = await page.waitForSelector('[role="alert"]:has-text("The request was refused")');
-    assert.ok((await error.textContent())?.includes(refused.body.error ?? '(no error)'), await error.textContent() ?? '');
+    assert.ok((await error.textContent())?.includes(refused.body.error ?? '(no error)'), (await error.textContent()) ?? '');
     assert.equal((await api<{ requests: ForgetRequest[] }>('forget-requests')).body.requests.length, 0, 'nothing recorded');
   });
 
@@ -157,6 +171,9 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
   });
 
   it('logged no errors but the refusal', () => {
-    assert.deepEqual(ui.errors.filter((e) => !/status of 400/.test(e)), []);
+    assert.deepEqual(
+      ui.errors.filter((e) => !/status of 400/.test(e)),
+      [],
+    );
   });
 });

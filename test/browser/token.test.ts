@@ -39,6 +39,9 @@ describe('the web UI with API tokens', { timeout: 120_000 }, () => {
   });
 
   it('logged only the refusals', () => {
-    assert.deepEqual(ui.errors.filter((e) => !/status of 401/.test(e)), []);
+    assert.deepEqual(
+      ui.errors.filter((e) => !/status of 401/.test(e)),
+      [],
+    );
   });
 });

@@ -117,7 +117,12 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
       240_000,
       1000,
     );
-    await until('device_alerts to fail', async () => ((await api<{ runs: Run[] }>('runs?dataset=device_alerts&status=failed')).runs.length > 0 ? true : undefined), 120_000, 500);
+    await until(
+      'device_alerts to fail',
+      async () => ((await api<{ runs: Run[] }>('runs?dataset=device_alerts&status=failed')).runs.length > 0 ? true : undefined),
+      120_000,
+      500,
+    );
     browser = await launchBrowser();
     ({ page, errors } = await openPage(browser));
   });
@@ -134,7 +139,10 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
     await eventually(async () => {
       const { datasets } = await api<{ datasets: Summary[] }>('datasets');
       const rows = await page.$$eval('table[aria-label="freshness"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-dataset')));
-      assert.deepEqual(rows, datasets.map((d) => d.name));
+      assert.deepEqual(
+        rows,
+        datasets.map((d) => d.name),
+      );
       const onTime = datasets.filter((d) => d.freshness.onTime).length;
       assert.equal(await page.textContent('[aria-label="Datasets on time"] .stat-value'), `${onTime} / ${datasets.length}`);
     });
@@ -162,14 +170,31 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
   });
 
   it('dataset: partitions from ranges, versions with their cause, rows with a chart, checks, schema and sinks', async () => {
-    type Detail = { partitions: { count: number }; versions: Array<{ partition: string }>; checks: { declared: Array<{ name: string }> }; schema: Array<{ name: string }> };
+    type Detail = {
+      partitions: { count: number };
+      versions: Array<{ partition: string }>;
+      checks: { declared: Array<{ name: string }> };
+      schema: Array<{ name: string }>;
+    };
     await open('datasets/hourly_sales', '[data-testid="partition-timeline"][data-count]');
     await page.waitForSelector('table[aria-label="versions"] tbody tr');
     const detail = await api<Detail>('datasets/hourly_sales');
-    await eventually(async () => assert.equal(Number(await page.getAttribute('[data-testid="partition-timeline"]', 'data-count')), (await api<Detail>('datasets/hourly_sales')).partitions.count));
+    await eventually(async () =>
+      assert.equal(
+        Number(await page.getAttribute('[data-testid="partition-timeline"]', 'data-count')),
+        (await api<Detail>('datasets/hourly_sales')).partitions.count,
+      ),
+    );
     const shownPartitions = () => page.$$eval('table[aria-label="versions"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
     // The demo keeps building: the page and the API agree once the page has refreshed.
-    await eventually(async () => assert.deepEqual(await shownPartitions(), (await api<Detail>('datasets/hourly_sales')).versions.map((v) => v.partition)), 30_000);
+    await eventually(
+      async () =>
+        assert.deepEqual(
+          await shownPartitions(),
+          (await api<Detail>('datasets/hourly_sales')).versions.map((v) => v.partition),
+        ),
+      30_000,
+    );
     await screenshot(page, 'dataset-versions');
 
     // A click on a column of one partition opens that partition.
@@ -197,7 +222,10 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
     await page.click('a[role="tab"] >> text=schema');
     await page.waitForSelector('ol[aria-label="schema history"] li');
     const columns = await page.$$eval('table[aria-label="schema"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
-    assert.deepEqual(columns, detail.schema.map((c) => c.name));
+    assert.deepEqual(
+      columns,
+      detail.schema.map((c) => c.name),
+    );
 
     await open('datasets/daily_sales?tab=sinks', 'table[aria-label="sinks"] tbody tr');
     assert.match((await page.textContent('table[aria-label="sinks"] tbody tr')) ?? '', /sqlite/);
@@ -209,13 +237,21 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
     const [flagged] = (await api<Failed>('checks?dataset=flagged_readings&failed=true&limit=1')).checks;
     assert.ok(flagged, 'flagged_readings has a failed check');
     assert.equal(flagged.check, 'every_reading_flagged');
-    assert.ok(flagged.failingRows > 0 && flagged.sample.length > 0, `${flagged.key}: ${flagged.failingRows} failing rows, ${flagged.sample.length} in the sample`);
+    assert.ok(
+      flagged.failingRows > 0 && flagged.sample.length > 0,
+      `${flagged.key}: ${flagged.failingRows} failing rows, ${flagged.sample.length} in the sample`,
+    );
     const route = `checks?dataset=flagged_readings&partition=${encodeURIComponent(flagged.key)}&failed=true&limit=100`;
     await open(`datasets/flagged_readings?tab=checks&failed=true&partition=${encodeURIComponent(flagged.key)}`, 'tr.sample-row table.data tbody tr');
     // One table of failing rows under each failed result of the partition, as many rows as its sample, the sample's own.
     await eventually(async () => {
-      const shown = await page.$$eval('tr.sample-row', (trs) => trs.map((tr) => [...tr.querySelectorAll('table.data tbody tr td:first-child')].map((td) => td.textContent)));
-      assert.deepEqual(shown, (await api<Failed>(route)).checks.map((c) => c.sample.map((r) => r.device_id)));
+      const shown = await page.$$eval('tr.sample-row', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('table.data tbody tr td:first-child')].map((td) => td.textContent)),
+      );
+      assert.deepEqual(
+        shown,
+        (await api<Failed>(route)).checks.map((c) => c.sample.map((r) => r.device_id)),
+      );
     });
     await screenshot(page, 'dataset-failing-rows');
   });
@@ -234,10 +270,20 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
     assert.match((await page.textContent('.error-box pre')) ?? '', /the alert threshold table is missing/);
     await page.click('button:has-text("Retry")');
     await page.waitForSelector('.notice >> text=Queued a new build');
-    await until('the retry to run', async () => ((await api<{ runs: Run[] }>('runs?dataset=device_alerts&cause=retry')).runs.length > 0 ? true : undefined), 30_000, 250);
+    await until(
+      'the retry to run',
+      async () => ((await api<{ runs: Run[] }>('runs?dataset=device_alerts&cause=retry')).runs.length > 0 ? true : undefined),
+      30_000,
+      250,
+    );
     await screenshot(page, 'run-failed');
 
-    const running = await until('slow_summary to be building', async () => (await api<{ runs: Run[] }>('runs?dataset=slow_summary&status=running')).runs[0], 60_000, 250);
+    const running = await until(
+      'slow_summary to be building',
+      async () => (await api<{ runs: Run[] }>('runs?dataset=slow_summary&status=running')).runs[0],
+      60_000,
+      250,
+    );
     await open(`runs/${running.id}`, 'button:has-text("Cancel"):not([disabled])');
     await page.click('button:has-text("Cancel")');
     await page.waitForSelector('.run-actions .badge >> text=cancelled', { timeout: 30_000 });
@@ -247,7 +293,10 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
   it('streams: rates, landing latency, and dead letters with reasons and payloads', async () => {
     await open('streams', 'table[aria-label="streams"] tbody tr');
     const { streams } = await api<{ streams: Array<{ name: string }> }>('streams');
-    assert.deepEqual(await page.$$eval('table[aria-label="streams"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-stream'))), streams.map((s) => s.name));
+    assert.deepEqual(
+      await page.$$eval('table[aria-label="streams"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-stream'))),
+      streams.map((s) => s.name),
+    );
     await screenshot(page, 'streams');
     await open('streams/device_events', `table[aria-label="dead letters"] >> text=${MARKER}`);
     const row = page.locator('table[aria-label="dead letters"] tbody tr', { hasText: MARKER });
@@ -259,13 +308,18 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
 
   it('SQL console: a query, its result table and a chart chosen from its columns', async () => {
     const sql = 'select device_id, count(*) as readings, avg(degrees_fahrenheit) as mean_f from clean_device_events group by device_id order by device_id';
-    const expected = (await (await fetch(`${url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) })).json()) as { rows: Array<{ device_id: string }> };
+    const expected = (await (
+      await fetch(`${url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) })
+    ).json()) as { rows: Array<{ device_id: string }> };
     await open('sql', 'textarea[aria-label="SQL"]');
     await page.fill('textarea[aria-label="SQL"]', sql);
     await page.press('textarea[aria-label="SQL"]', 'Control+Enter');
     await page.waitForSelector('[data-testid="result-summary"]');
     const ids = await page.$$eval('table.data tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
-    assert.deepEqual(ids, expected.rows.map((r) => r.device_id));
+    assert.deepEqual(
+      ids,
+      expected.rows.map((r) => r.device_id),
+    );
     assert.equal(await page.inputValue('select[aria-label="chart type"]'), 'bar');
     assert.equal(await page.$$eval('figure.chart rect.bar', (bars) => bars.length), expected.rows.length * 2);
     await page.selectOption('select[aria-label="chart type"]', 'line');
@@ -279,6 +333,9 @@ describe('the web UI in Chromium', { timeout: 600_000 }, () => {
 
   it('said nothing on the console', () => {
     // The forbidden statement's 400 is the one error the browser logs on purpose.
-    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/status of 400/.test(e)),
+      [],
+    );
   });
 });

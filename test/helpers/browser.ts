@@ -41,7 +41,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * orchestrator (what is in the state stays as it is), and a page in
  * Chromium. `close` stops all of it and removes the project folder.
  */
-export async function serveUi(dir: string, prepare?: (ctx: Context) => Promise<void>): Promise<{ ctx: Context; platform: Platform; browser: Browser; page: Page; errors: string[]; close(): Promise<void> }> {
+export async function serveUi(
+  dir: string,
+  prepare?: (ctx: Context) => Promise<void>,
+): Promise<{ ctx: Context; platform: Platform; browser: Browser; page: Page; errors: string[]; close(): Promise<void> }> {
   const ctx = await openContext({ project: dir });
   let platform: Platform | undefined;
   let browser: Browser | undefined;

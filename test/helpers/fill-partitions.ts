@@ -34,17 +34,36 @@ export async function fillHourly(project: Project, state: StateStore, n: number,
     for (let idx = from; idx < to; idx++) {
       const key = partitionKey(streamModel.partitioning, idx);
       raw.push({
-        id: `r${idx}`, dataset: 'events', idx, key, prefix: `raw/events/${idx}/r${idx}`,
-        files: [{ path: `raw/events/${idx}/r${idx}/part-0.parquet`, rows: 1, bytes: 100 }], rows: 1, bytes: 100,
-        schema: [{ name: 'time_utc', type: 'TIMESTAMP WITH TIME ZONE' }], codeFingerprint: 'raw', inputSeq: 0, inputs: [],
-        runId: null, cause: 'new-data', createdAt: now, buildMs: 0,
+        id: `r${idx}`,
+        dataset: 'events',
+        idx,
+        key,
+        prefix: `raw/events/${idx}/r${idx}`,
+        files: [{ path: `raw/events/${idx}/r${idx}/part-0.parquet`, rows: 1, bytes: 100 }],
+        rows: 1,
+        bytes: 100,
+        schema: [{ name: 'time_utc', type: 'TIMESTAMP WITH TIME ZONE' }],
+        codeFingerprint: 'raw',
+        inputSeq: 0,
+        inputs: [],
+        runId: null,
+        cause: 'new-data',
+        createdAt: now,
+        buildMs: 0,
       });
     }
     const seqs = await state.commitVersions(raw);
     const derived: NewVersion[] = raw.map((r, i) => ({
-      ...r, id: `d${r.idx}`, dataset: 'hourly', key: partitionKey(model.partitioning, r.idx), prefix: `datasets/hourly/${r.idx}/d${r.idx}`,
+      ...r,
+      id: `d${r.idx}`,
+      dataset: 'hourly',
+      key: partitionKey(model.partitioning, r.idx),
+      prefix: `datasets/hourly/${r.idx}/d${r.idx}`,
       files: [{ path: `datasets/hourly/${r.idx}/d${r.idx}/part-0.parquet`, rows: 1, bytes: 100 }],
-      codeFingerprint: model.codeFingerprint, inputSeq: seqs[i]!, inputs: [{ dataset: 'events', key: r.key, version: r.id }], cause: 'missing',
+      codeFingerprint: model.codeFingerprint,
+      inputSeq: seqs[i]!,
+      inputs: [{ dataset: 'events', key: r.key, version: r.id }],
+      cause: 'missing',
     }));
     await state.commitVersions(derived);
   }

@@ -76,7 +76,12 @@ export function openEpochKey(master: Buffer, epochKey: EpochKeyText): Buffer | u
  * AAD: `wk:v1:` under HKDF(master, "pond/v1/wrap-subject-keys"); `wk:v2:<n>:`
  * under any key of epoch n the attacker holds. Says which epoch key opened it.
  */
-export function openSubjectKey(master: Buffer, wrapped: WrappedKeyText, pseudonym: string, epochKeys: ReadonlyMap<number, readonly Buffer[]>): { key: Buffer; via: string } | undefined {
+export function openSubjectKey(
+  master: Buffer,
+  wrapped: WrappedKeyText,
+  pseudonym: string,
+  epochKeys: ReadonlyMap<number, readonly Buffer[]>,
+): { key: Buffer; via: string } | undefined {
   if (wrapped.epoch === undefined) {
     const key = openSealedKey(derivedKey(master, 'pond/v1/wrap-subject-keys'), wrapped.body, pseudonym);
     return key && { key, via: 'the master key' };

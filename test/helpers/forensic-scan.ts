@@ -132,7 +132,11 @@ export async function forensicScan(options: ForensicScanOptions): Promise<Forens
     for (const k of found.wrapped) (wrapped.get(k.text) ?? wrapped.set(k.text, { key: k, files: new Set() }).get(k.text))?.files.add(file);
     for (const k of found.epochs) (epochs.get(k.text) ?? epochs.set(k.text, { key: k, files: new Set() }).get(k.text))?.files.add(file);
   };
-  const needles = Object.entries(subject.values).map(([what, value]) => ({ what: `${what} ${JSON.stringify(value)}`, value, bytes: Buffer.from(value, 'utf8') }));
+  const needles = Object.entries(subject.values).map(([what, value]) => ({
+    what: `${what} ${JSON.stringify(value)}`,
+    value,
+    bytes: Buffer.from(value, 'utf8'),
+  }));
   const psBytes = Buffer.from(ps, 'utf8');
 
   const targets = [...options.folders.flatMap((f) => filesUnder(f).map((file) => ({ file, values: true }))), ...(options.extraFiles ?? [])];
@@ -155,12 +159,14 @@ export async function forensicScan(options: ForensicScanOptions): Promise<Forens
       noteKeys(bytes.toString('latin1'), file);
       if (!values) continue;
       for (const n of needles) {
-        for (const at of offsets(bytes, n.bytes)) tally.add(shown, n.what, () => `at byte ${at}: …${printable(bytes.subarray(Math.max(0, at - 40), at + n.bytes.length + 40))}…`);
+        for (const at of offsets(bytes, n.bytes))
+          tally.add(shown, n.what, () => `at byte ${at}: …${printable(bytes.subarray(Math.max(0, at - 40), at + n.bytes.length + 40))}…`);
       }
       const parquet = file.endsWith('.parquet');
       // In Parquet the pseudonym is judged cell by cell below (raw identifiers are expected there; its page statistics repeat cells).
       if (!parquet && !options.pseudonymExpectedIn?.(file)) {
-        for (const at of offsets(bytes, psBytes)) tally.add(shown, `pseudonym ${ps}`, () => `at byte ${at}: …${printable(bytes.subarray(Math.max(0, at - 40), at + psBytes.length + 40))}…`);
+        for (const at of offsets(bytes, psBytes))
+          tally.add(shown, `pseudonym ${ps}`, () => `at byte ${at}: …${printable(bytes.subarray(Math.max(0, at - 40), at + psBytes.length + 40))}…`);
       }
       if (parquet) await parquetCells(connection, file);
     }
@@ -217,10 +223,19 @@ export async function forensicScan(options: ForensicScanOptions): Promise<Forens
     const proof = sample ? `; it decrypts her ciphertext in ${sample.file} column ${sample.column}` : '';
     for (const file of where) {
       keys.push({ file, wrapped: key.text, via: opened.via, key: opened.key });
-      tally.add(name(file), "a wrapped key that unwraps to the subject's data key", () => `${key.text.slice(0, 30)}… opens under ${opened.via} with her pseudonym as additional data${proof}`);
+      tally.add(
+        name(file),
+        "a wrapped key that unwraps to the subject's data key",
+        () => `${key.text.slice(0, 30)}… opens under ${opened.via} with her pseudonym as additional data${proof}`,
+      );
     }
   }
-  const controlKeys = new Map((options.controls ?? []).map((control) => [control, [...wrapped.values()].filter((w) => openSubjectKey(master, w.key, control, epochKeys)).flatMap((w) => [...w.files])]));
+  const controlKeys = new Map(
+    (options.controls ?? []).map((control) => [
+      control,
+      [...wrapped.values()].filter((w) => openSubjectKey(master, w.key, control, epochKeys)).flatMap((w) => [...w.files]),
+    ]),
+  );
   return { findings: tally.findings(), keys, ciphertexts, files, wrappedKeys: wrapped.size, epochKeys: epochs.size, controlKeys };
 }
 

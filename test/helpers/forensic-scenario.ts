@@ -35,7 +35,12 @@ const APP_KEY = 'shop-app-dev-key';
  * keys fill more than one page of the state database, as in any real
  * project, and a key set to NULL leaves its old bytes in a freed cell.
  */
-export const VISITORS = Array.from({ length: 40 }, (_, i) => ({ type: 'page', userId: `visitor-${String(i).padStart(2, '0')}`, timestamp: `${HOUR}:20:00Z`, name: 'Home' }));
+export const VISITORS = Array.from({ length: 40 }, (_, i) => ({
+  type: 'page',
+  userId: `visitor-${String(i).padStart(2, '0')}`,
+  timestamp: `${HOUR}:20:00Z`,
+  name: 'Home',
+}));
 
 /** The derived partition that the late event rebuilds, as a lake folder. */
 export const REBUILT_PARTITION = `datasets/clean_logins/date=${HOUR.slice(0, 10)}/hour=${HOUR.slice(11, 13)}`;
@@ -70,8 +75,16 @@ export function forensicShop(root: string, name: string, state?: string): string
   if (state !== undefined) replaceOnce(path.join(dir, 'pond.config.ts'), "name: 'shop',", `name: 'shop',\n  state: ${JSON.stringify(state)},`);
   const usersTs = path.join(dir, 'pipelines/users.ts');
   replaceOnce(usersTs, "import { check, dataset } from 'pond';", "import { check, dataset, sink } from 'pond';");
-  replaceOnce(usersTs, "checks: [check.notNull(['user_id', 'device_id', 'time_utc', 'method'])],", "checks: [check.notNull(['user_id', 'device_id', 'time_utc', 'method'])],\n  sinks: [sink.sqlite({ file: '.pond/logins.db' })],");
-  replaceOnce(path.join(dir, 'pipelines/sales.ts'), "key: ['purchase_id', 'line_no'],", "key: ['purchase_id', 'line_no'],\n  sinks: [sink.files({ dir: 'exports', format: 'csv' })],");
+  replaceOnce(
+    usersTs,
+    "checks: [check.notNull(['user_id', 'device_id', 'time_utc', 'method'])],",
+    "checks: [check.notNull(['user_id', 'device_id', 'time_utc', 'method'])],\n  sinks: [sink.sqlite({ file: '.pond/logins.db' })],",
+  );
+  replaceOnce(
+    path.join(dir, 'pipelines/sales.ts'),
+    "key: ['purchase_id', 'line_no'],",
+    "key: ['purchase_id', 'line_no'],\n  sinks: [sink.files({ dir: 'exports', format: 'csv' })],",
+  );
   return dir;
 }
 
@@ -79,7 +92,8 @@ export function forensicShop(root: string, name: string, state?: string): string
 export function rawFileHashes(lakeDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const area of ['raw', 'dead-letter']) {
-    for (const file of filesUnder(path.join(lakeDir, area))) out.set(path.relative(lakeDir, file), createHash('sha256').update(readFileSync(file)).digest('hex'));
+    for (const file of filesUnder(path.join(lakeDir, area)))
+      out.set(path.relative(lakeDir, file), createHash('sha256').update(readFileSync(file)).digest('hex'));
   }
   return out;
 }
@@ -123,7 +137,15 @@ export class ForensicScenario {
   scan(state: Pick<ForensicScanOptions, 'extraFiles' | 'pseudonymExpectedIn'>): Promise<ForensicScanResult> {
     const master = this.master();
     const controls = KEPT.map((s) => pseudonymOf(master, s));
-    return forensicScan({ master, subject: { pseudonym: pseudonymOf(master, 'user-ada'), values: ADA_VALUES }, folders: [this.dir], lakeDir: this.lakeDir, base: this.dir, controls, ...state });
+    return forensicScan({
+      master,
+      subject: { pseudonym: pseudonymOf(master, 'user-ada'), values: ADA_VALUES },
+      folders: [this.dir],
+      lakeDir: this.lakeDir,
+      base: this.dir,
+      controls,
+      ...state,
+    });
   }
 
   /**
@@ -133,7 +155,10 @@ export class ForensicScenario {
    */
   assertAttackStillWorks(after: ForensicScanResult, where: (file: string) => boolean): void {
     for (const [control, files] of after.controlKeys) {
-      assert.ok(files.some(where), `the attack opens the key of ${control} (a subject not forgotten) from the state store after forgetting; it opened it in: ${files.join(', ') || 'nothing'} (${after.wrappedKeys} wrapped keys and ${after.epochKeys} epoch keys seen): update test/helpers/forensic-keys.ts to the key formats on disk`);
+      assert.ok(
+        files.some(where),
+        `the attack opens the key of ${control} (a subject not forgotten) from the state store after forgetting; it opened it in: ${files.join(', ') || 'nothing'} (${after.wrappedKeys} wrapped keys and ${after.epochKeys} epoch keys seen): update test/helpers/forensic-keys.ts to the key formats on disk`,
+      );
     }
   }
 
@@ -144,10 +169,16 @@ export class ForensicScenario {
    * derived version's cells and in the clean_logins sink.
    */
   assertScanSeesAda(before: ForensicScanResult): void {
-    assert.ok(before.keys.length > 0, `the attack recovers Ada's key before she is forgotten (${before.wrappedKeys} wrapped keys seen in ${before.files} files)`);
+    assert.ok(
+      before.keys.length > 0,
+      `the attack recovers Ada's key before she is forgotten (${before.wrappedKeys} wrapped keys seen in ${before.files} files)`,
+    );
     const key = before.keys[0]?.key as Buffer;
     const clear = before.ciphertexts.map((c) => decryptCiphertext(c.text, key, c.stream, c.column)).filter((t) => t !== undefined);
-    assert.ok(clear.some((t) => Object.values(ADA_VALUES).some((v) => t.includes(v))), `her key decrypts her raw ciphertexts to her values (${before.ciphertexts.length} ciphertexts, ${clear.length} decrypted)`);
+    assert.ok(
+      clear.some((t) => Object.values(ADA_VALUES).some((v) => t.includes(v))),
+      `her key decrypts her raw ciphertexts to her values (${before.ciphertexts.length} ciphertexts, ${clear.length} decrypted)`,
+    );
     const ps = this.pseudonym('user-ada');
     const seen = (prefix: string) => before.findings.some((f) => f.file.startsWith(prefix) && f.what.startsWith(`pseudonym ${ps}`));
     assert.ok(seen(path.join('.pond/lake', REBUILT_PARTITION)), `the scan sees her pseudonym in the cells of ${REBUILT_PARTITION}`);
@@ -159,7 +190,10 @@ export class ForensicScenario {
     this.up = startUp(this.dir);
     let timer: NodeJS.Timeout | undefined;
     try {
-      this.url = await Promise.race([this.up.url, new Promise<string>((_, reject) => (timer = setTimeout(() => reject(new Error('pond up did not listen within 60 s')), 60_000)))]);
+      this.url = await Promise.race([
+        this.up.url,
+        new Promise<string>((_, reject) => (timer = setTimeout(() => reject(new Error('pond up did not listen within 60 s')), 60_000))),
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -173,7 +207,9 @@ export class ForensicScenario {
     await this.settled('the first landing, builds and publications', { web_events: [6 + VISITORS.length, 1], user_events: [5, 1], users: [3, 0] });
 
     // Late data: a login of Ada's in the hour built already; its partitions are rebuilt, their first versions superseded.
-    await this.send('/v1/streams/user_events/events', APP_KEY, [{ event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:30:00Z`, method: 'passkey' }]);
+    await this.send('/v1/streams/user_events/events', APP_KEY, [
+      { event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:30:00Z`, method: 'passkey' },
+    ]);
     await until('the rebuild of the late hour', () => (partitionsWithSeveralVersions(this.lakeDir).has(REBUILT_PARTITION) ? true : undefined), 60_000, 250);
     await this.settled('the rebuilds after the late event', { web_events: [6 + VISITORS.length, 1], user_events: [6, 1], users: [3, 0] });
     this.rawBefore = rawFileHashes(this.lakeDir);
@@ -187,15 +223,30 @@ export class ForensicScenario {
     assert.equal(forget.status, 0, forget.stderr + forget.stdout);
     const requestId = (JSON.parse(forget.stdout) as ForgetJson).requests[0]?.id;
     assert.ok(requestId, forget.stdout);
-    await this.send('/v1/batch', WEB_KEY, { batch: [{ type: 'page', messageId: 'm-ada-after', userId: 'user-ada', timestamp: LATER, name: 'After', traits: { email: 'ada@mail.example', name: 'Ada L' } }] });
-    await this.send('/v1/streams/user_events/events', APP_KEY, [{ event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: LATER, method: 'sso' }]);
-    await until(`forget request ${requestId} done`, () => {
-      const status = pondJson<ForgetJson>(this.dir, 'forget', '--status');
-      return status.requests.find((r) => r.id === requestId)?.status === 'done' ? true : undefined;
-    }, 120_000, 500).catch((error: Error) => {
+    await this.send('/v1/batch', WEB_KEY, {
+      batch: [
+        { type: 'page', messageId: 'm-ada-after', userId: 'user-ada', timestamp: LATER, name: 'After', traits: { email: 'ada@mail.example', name: 'Ada L' } },
+      ],
+    });
+    await this.send('/v1/streams/user_events/events', APP_KEY, [
+      { event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: LATER, method: 'sso' },
+    ]);
+    await until(
+      `forget request ${requestId} done`,
+      () => {
+        const status = pondJson<ForgetJson>(this.dir, 'forget', '--status');
+        return status.requests.find((r) => r.id === requestId)?.status === 'done' ? true : undefined;
+      },
+      120_000,
+      500,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}: ${pond(this.dir, 'forget', '--status').stdout}\n${this.up?.output().slice(-4000)}`);
     });
-    await this.settled('the landing of her later events, rebuilds and publications', { web_events: [7 + VISITORS.length, 1], user_events: [7, 1], users: [3, 0] });
+    await this.settled('the landing of her later events, rebuilds and publications', {
+      web_events: [7 + VISITORS.length, 1],
+      user_events: [7, 1],
+      users: [3, 0],
+    });
     await this.stop();
     const gc = pond(this.dir, 'gc', '--grace', '0s');
     assert.equal(gc.status, 0, gc.stderr + gc.stdout);
@@ -217,7 +268,14 @@ export class ForensicScenario {
   /** Bob's and Carol's rows in the streams (decrypted) and the datasets that carry their pseudonym, through `pond query`, each as JSON, sorted. */
   keptRows(): string[] {
     const ids = KEPT.map((s) => `'${this.pseudonym(s)}'`).join(', ');
-    const from = [['user_events', 'user_id'], ['web_events', 'userId'], ['users', 'user_id'], ['clean_logins', 'user_id'], ['clean_purchases', 'user_id'], ['purchase_items', 'user_id']];
+    const from = [
+      ['user_events', 'user_id'],
+      ['web_events', 'userId'],
+      ['users', 'user_id'],
+      ['clean_logins', 'user_id'],
+      ['clean_purchases', 'user_id'],
+      ['purchase_items', 'user_id'],
+    ];
     const sql = from.map(([ds, column]) => `select '${ds}' as _dataset, * from ${ds} where ${column} in (${ids})`).join(' union all by name ');
     const r = pond(this.dir, 'query', sql, '--format', 'json', '--decrypt');
     assert.equal(r.status, 0, r.stderr);
@@ -230,12 +288,18 @@ export class ForensicScenario {
     const after = rawFileHashes(this.lakeDir);
     for (const [file, hash] of this.rawBefore) {
       const now = after.get(file);
-      if (now !== hash) findings.push({ file: path.join('.pond/lake', file), what: 'a raw or dead-letter file that existed before forgetting', detail: now === undefined ? 'is gone' : `changed: sha-256 ${hash} before, ${now} after` });
+      if (now !== hash)
+        findings.push({
+          file: path.join('.pond/lake', file),
+          what: 'a raw or dead-letter file that existed before forgetting',
+          detail: now === undefined ? 'is gone' : `changed: sha-256 ${hash} before, ${now} after`,
+        });
     }
     const kept = this.keptRows();
     const before = new Set(this.keptBefore);
     const now = new Set(kept);
-    for (const row of this.keptBefore) if (!now.has(row)) findings.push({ file: '(pond query)', what: "a row of Bob's or Carol's that changed or went", detail: row });
+    for (const row of this.keptBefore)
+      if (!now.has(row)) findings.push({ file: '(pond query)', what: "a row of Bob's or Carol's that changed or went", detail: row });
     for (const row of kept) if (!before.has(row)) findings.push({ file: '(pond query)', what: "a row of Bob's or Carol's that is new", detail: row });
     return findings;
   }
@@ -255,16 +319,21 @@ export class ForensicScenario {
   /** Waits until the streams hold `streams` (events, dead letters), every dataset with data is fresh and every sink has published it. */
   private async settled(what: string, streams: Record<string, [number, number]>): Promise<void> {
     let last = '';
-    await until(what, () => {
-      const status = pondJson<StatusJson>(this.dir, 'status');
-      const counts = Object.fromEntries(status.streams.map((s) => [s.stream, [s.events, s.dead_letters]]));
-      const pending = status.datasets.filter((d) => d.partitions > 0 && (d.stale > 0 || d.failed > 0 || d.fresh !== d.partitions));
-      const sinks = pondJson<SinkJson[]>(this.dir, 'sinks');
-      const behind = sinks.filter((s) => s.partitions === 0 || s.behind > 0 || s.failed > 0 || s.published !== s.partitions);
-      last = JSON.stringify({ counts, pending, behind });
-      const landed = Object.entries(streams).every(([s, [events, dead]]) => counts[s]?.[0] === events && counts[s]?.[1] === dead);
-      return landed && pending.length === 0 && behind.length === 0 && sinks.length === 3 ? true : undefined;
-    }, 90_000, 500).catch((error: Error) => {
+    await until(
+      what,
+      () => {
+        const status = pondJson<StatusJson>(this.dir, 'status');
+        const counts = Object.fromEntries(status.streams.map((s) => [s.stream, [s.events, s.dead_letters]]));
+        const pending = status.datasets.filter((d) => d.partitions > 0 && (d.stale > 0 || d.failed > 0 || d.fresh !== d.partitions));
+        const sinks = pondJson<SinkJson[]>(this.dir, 'sinks');
+        const behind = sinks.filter((s) => s.partitions === 0 || s.behind > 0 || s.failed > 0 || s.published !== s.partitions);
+        last = JSON.stringify({ counts, pending, behind });
+        const landed = Object.entries(streams).every(([s, [events, dead]]) => counts[s]?.[0] === events && counts[s]?.[1] === dead);
+        return landed && pending.length === 0 && behind.length === 0 && sinks.length === 3 ? true : undefined;
+      },
+      90_000,
+      500,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; last seen ${last}\n${this.up?.output().slice(-4000)}`);
     });
   }

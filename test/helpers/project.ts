@@ -27,7 +27,10 @@ export function pondJson<T = unknown>(project: string, ...args: string[]): T {
 
 /** Starts `pond` in the background; servers it starts pick a free port (`POND_PORT=0`) unless told otherwise. */
 export function spawnPond(project: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, [POND, '--project', project, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POND_PORT: process.env.POND_PORT ?? '0' } });
+  return spawn(process.execPath, [POND, '--project', project, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, POND_PORT: process.env.POND_PORT ?? '0' },
+  });
 }
 
 /** `pond up` in the background: `url` resolves with the collector's base URL once it listens, and rejects if the process exits first. */

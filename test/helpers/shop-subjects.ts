@@ -25,9 +25,23 @@ export const webEvents = [
 ];
 export const userEvents = [
   { event_type: 'login', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:01:00Z`, method: 'sso' },
-  { event_type: 'button_pressed', user_id: 'user-ada', device_id: 'dev-ada', time_utc: `${HOUR}:02:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'LED-4PK', description: 'LED bulbs', unit_price: 12.99, quantity: 2 }] },
+  {
+    event_type: 'button_pressed',
+    user_id: 'user-ada',
+    device_id: 'dev-ada',
+    time_utc: `${HOUR}:02:00Z`,
+    button: 'one-click purchase',
+    purchased_items: [{ sku: 'LED-4PK', description: 'LED bulbs', unit_price: 12.99, quantity: 2 }],
+  },
   { event_type: 'login', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:03:00Z`, method: 'password' },
-  { event_type: 'button_pressed', user_id: 'user-bob', device_id: 'dev-bob', time_utc: `${HOUR}:04:00Z`, button: 'one-click purchase', purchased_items: [{ sku: 'COF-1KG', description: 'Coffee', unit_price: 15.43, quantity: 1 }] },
+  {
+    event_type: 'button_pressed',
+    user_id: 'user-bob',
+    device_id: 'dev-bob',
+    time_utc: `${HOUR}:04:00Z`,
+    button: 'one-click purchase',
+    purchased_items: [{ sku: 'COF-1KG', description: 'Coffee', unit_price: 15.43, quantity: 1 }],
+  },
   { event_type: 'login', user_id: 'user-carol', device_id: 'dev-carol', time_utc: LATER, method: 'sso' },
 ];
 export const users = [

@@ -33,7 +33,11 @@ if (!adminUrl) {
       await db.create();
       ctx = await openContext({ project: apiProject('127.0.0.1', `{ tokens: ['${TOKEN}'] }`) });
       platform = await startPlatform({ ctx, port: 0 });
-      const r = await fetch(`${platform.url}/v1/streams/events/events`, { method: 'POST', body: JSON.stringify(EVENTS), headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY } });
+      const r = await fetch(`${platform.url}/v1/streams/events/events`, {
+        method: 'POST',
+        body: JSON.stringify(EVENTS),
+        headers: { 'content-type': 'application/json', 'x-pond-write-key': WRITE_KEY },
+      });
       assert.equal(r.status, 200);
       for (;;) {
         if ((await ctx.state.getStreamActivity('events'))?.events === EVENTS.length) break;
@@ -61,8 +65,16 @@ if (!adminUrl) {
       writeFileSync(file, Buffer.from(await (await query('csv')).arrayBuffer()));
       psql('-c', 'create table events (user_id text, amount double precision, time_utc timestamptz)');
       psql('-c', `\\copy events from '${file}' with (format csv, header true)`);
-      const rows = psql('-F', '|', '-c', "select user_id, amount, to_char(time_utc at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') from events order by time_utc");
-      assert.deepEqual(rows.split('\n'), EVENTS.map((e) => `${e.user_id}|${e.amount}|${e.time_utc}`));
+      const rows = psql(
+        '-F',
+        '|',
+        '-c',
+        'select user_id, amount, to_char(time_utc at time zone \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') from events order by time_utc',
+      );
+      assert.deepEqual(
+        rows.split('\n'),
+        EVENTS.map((e) => `${e.user_id}|${e.amount}|${e.time_utc}`),
+      );
     });
 
     it('reads a JSON answer with json_populate_recordset', async () => {

@@ -37,8 +37,14 @@ async function databaseFiles(url: string): Promise<{ files: { file: string; valu
     assert.ok(dataDir && relation && oid !== undefined, 'the data directory, the relation file of subject_keys and the database oid');
     const folder = path.join(dataDir, 'base', String(oid));
     assert.ok(path.join(dataDir, relation).startsWith(folder), `subject_keys (${relation}) is in the database's folder ${folder}`);
-    const files = [...filesUnder(folder).map((file) => ({ file, values: true })), ...filesUnder(path.join(dataDir, 'pg_wal')).map((file) => ({ file, values: false }))];
-    assert.ok(files.some((f) => f.file === path.join(dataDir, relation)), `${path.join(dataDir, relation)} can be read (run as a user that can read the data directory)`);
+    const files = [
+      ...filesUnder(folder).map((file) => ({ file, values: true })),
+      ...filesUnder(path.join(dataDir, 'pg_wal')).map((file) => ({ file, values: false })),
+    ];
+    assert.ok(
+      files.some((f) => f.file === path.join(dataDir, relation)),
+      `${path.join(dataDir, relation)} can be read (run as a user that can read the data directory)`,
+    );
     return { files, folder, relation: path.join(dataDir, relation) };
   } finally {
     await client.end();
@@ -46,7 +52,13 @@ async function databaseFiles(url: string): Promise<{ files: { file: string; valu
 }
 
 if (!adminUrl) {
-  it('forgetting, read from the disk, with the state on PostgreSQL', { skip: 'POND_TEST_POSTGRES_URL is not set: start PostgreSQL (sudo .ci/postgres.sh prints the URL) and set it, e.g. POND_TEST_POSTGRES_URL=postgres://pond:pond@127.0.0.1:5432/pond npm run test:services' }, () => {});
+  it(
+    'forgetting, read from the disk, with the state on PostgreSQL',
+    {
+      skip: 'POND_TEST_POSTGRES_URL is not set: start PostgreSQL (sudo .ci/postgres.sh prints the URL) and set it, e.g. POND_TEST_POSTGRES_URL=postgres://pond:pond@127.0.0.1:5432/pond npm run test:services',
+    },
+    () => {},
+  );
 } else {
   const db = scratchDatabase(adminUrl, 'pond_forensic');
   const root = mkdtempSync(path.join(tmpdir(), 'pond-forget-forensic-pg-'));
@@ -73,16 +85,23 @@ if (!adminUrl) {
         assert.ok(superseded.has(REBUILT_PARTITION), `the late event superseded a version of ${REBUILT_PARTITION}: ${JSON.stringify([...superseded])}`);
         const before = await scan();
         scenario.assertScanSeesAda(before);
-        assert.ok(before.keys.some((k) => k.file.startsWith(before.state.folder) || k.file.includes(`${path.sep}pg_wal${path.sep}`)), `the attack recovers Ada's key from the database's own files before she is forgotten: ${before.keys.map((k) => k.file).join(', ')}`);
+        assert.ok(
+          before.keys.some((k) => k.file.startsWith(before.state.folder) || k.file.includes(`${path.sep}pg_wal${path.sep}`)),
+          `the attack recovers Ada's key from the database's own files before she is forgotten: ${before.keys.map((k) => k.file).join(', ')}`,
+        );
 
         const { requestId, gc } = await scenario.forgetAda();
         const found = await scan();
         const findings = [...found.findings, ...scenario.unchanged()];
-        assert.equal(findings.length, 0, [
-          `${findings.length} findings of user-ada after forget request ${requestId} completed and \`pond gc --grace 0s\` ran (${found.files} files read, subject_keys in ${found.state.relation}, ${found.wrappedKeys} wrapped keys and ${found.epochKeys} epoch keys seen, .pond/keys: ${epochKeyFiles(scenario.dir).join(', ') || 'none'}):`,
-          formatFindings(findings),
-          `pond gc said: ${gc.trim()}`,
-        ].join('\n'));
+        assert.equal(
+          findings.length,
+          0,
+          [
+            `${findings.length} findings of user-ada after forget request ${requestId} completed and \`pond gc --grace 0s\` ran (${found.files} files read, subject_keys in ${found.state.relation}, ${found.wrappedKeys} wrapped keys and ${found.epochKeys} epoch keys seen, .pond/keys: ${epochKeyFiles(scenario.dir).join(', ') || 'none'}):`,
+            formatFindings(findings),
+            `pond gc said: ${gc.trim()}`,
+          ].join('\n'),
+        );
         scenario.assertAttackStillWorks(found, (file) => file.startsWith(found.state.folder) || file.includes(`${path.sep}pg_wal${path.sep}`));
       } finally {
         await scenario.stop();

@@ -72,7 +72,11 @@ if (!adminUrl) {
       pondJson(dir, 'load', 'events', path.join(dir, file));
     };
     const lake = () =>
-      pondJson<Array<{ day: string; user_id: string; amount: number | string; n: number }>>(dir, 'query', "select strftime(cast(last_at as date), '%Y-%m-%d') as day, user_id, amount, n from daily order by day, user_id").map((r) => ({
+      pondJson<Array<{ day: string; user_id: string; amount: number | string; n: number }>>(
+        dir,
+        'query',
+        "select strftime(cast(last_at as date), '%Y-%m-%d') as day, user_id, amount, n from daily order by day, user_id",
+      ).map((r) => ({
         ...r,
         amount: Number(r.amount),
       }));
@@ -81,8 +85,12 @@ if (!adminUrl) {
     before(() => db.create());
     after(() => db.drop());
 
-    it('creates the table from the schema and holds exactly the current versions\' rows', async () => {
-      load('a.ndjson', [...eventsOfDay('2026-11-20', [...Array(24).keys()]), ...eventsOfDay('2026-11-21', [...Array(24).keys()]), ...eventsOfDay('2026-11-22', [1])]);
+    it("creates the table from the schema and holds exactly the current versions' rows", async () => {
+      load('a.ndjson', [
+        ...eventsOfDay('2026-11-20', [...Array(24).keys()]),
+        ...eventsOfDay('2026-11-21', [...Array(24).keys()]),
+        ...eventsOfDay('2026-11-22', [1]),
+      ]);
       const build = pond(dir, 'build');
       assert.equal(build.status, 0, build.stderr);
       const list = await rows();
@@ -92,18 +100,27 @@ if (!adminUrl) {
       assert.deepEqual(list[0]?.ids, ['u0']);
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
-      const types = (await client.query<{ column_name: string; data_type: string }>("select column_name, data_type from information_schema.columns where table_schema = 'serving' and table_name = 'daily_sales' order by ordinal_position")).rows;
+      const types = (
+        await client.query<{ column_name: string; data_type: string }>(
+          "select column_name, data_type from information_schema.columns where table_schema = 'serving' and table_name = 'daily_sales' order by ordinal_position",
+        )
+      ).rows;
       await client.end();
       assert.deepEqual(
         types.map((t) => `${t.column_name} ${t.data_type}`),
         ['_pond_partition text', '_pond_version text', 'user_id text', 'amount numeric', 'n bigint', 'last_at timestamp with time zone', 'ids jsonb'],
       );
       const versions = pondJson<Array<{ sink: string; published: number; behind: number }>>(dir, 'sinks');
-      assert.deepEqual(versions.map((s) => [s.sink, s.published, s.behind]), [['postgres', 2, 0]]);
+      assert.deepEqual(
+        versions.map((s) => [s.sink, s.published, s.behind]),
+        [['postgres', 2, 0]],
+      );
     });
 
     it('psql shows the same rows', { skip: spawnSync('psql', ['--version']).status !== 0 && 'psql is not installed' }, () => {
-      const out = spawnSync('psql', [url.toString(), '-XAtc', "select _pond_partition, user_id, amount, n from serving.daily_sales order by 1, 2"], { encoding: 'utf8' });
+      const out = spawnSync('psql', [url.toString(), '-XAtc', 'select _pond_partition, user_id, amount, n from serving.daily_sales order by 1, 2'], {
+        encoding: 'utf8',
+      });
       assert.equal(out.status, 0, out.stderr);
       const lines = out.stdout.trim().split('\n');
       assert.equal(lines.length, 6);
@@ -113,7 +130,7 @@ if (!adminUrl) {
       );
     });
 
-    it('late data replaces exactly its partition\'s rows, in one transaction', async () => {
+    it("late data replaces exactly its partition's rows, in one transaction", async () => {
       const before = await rows();
       load('late.ndjson', eventsOfDay('2026-11-20', [5], 100));
       assert.equal(pond(dir, 'build').status, 0);
@@ -121,7 +138,10 @@ if (!adminUrl) {
       const day = (list: PgRow[], d: string) => list.filter((r) => r._pond_partition.startsWith(d));
       assert.deepEqual(day(now, '2026-11-21'), day(before, '2026-11-21'));
       assert.notEqual(day(now, '2026-11-20')[0]?._pond_version, day(before, '2026-11-20')[0]?._pond_version);
-      assert.equal(day(now, '2026-11-20').reduce((n, r) => n + Number(r.n), 0), 25);
+      assert.equal(
+        day(now, '2026-11-20').reduce((n, r) => n + Number(r.n), 0),
+        25,
+      );
       assert.deepEqual(asLake(now), lake());
     });
 
@@ -153,7 +173,10 @@ if (!adminUrl) {
       const bad = new URL(url.toString());
       bad.port = '1';
       const pondWith = (env: Record<string, string>, ...args: string[]) =>
-        spawnSync(process.execPath, [path.join(import.meta.dirname, '../../bin/pond'), '--project', dir, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+        spawnSync(process.execPath, [path.join(import.meta.dirname, '../../bin/pond'), '--project', dir, ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, ...env },
+        });
       const failed = pondWith({ SINK_PG_URL: bad.toString() }, 'publish', '--json');
       assert.equal(failed.status, 1, failed.stderr);
       const report = JSON.parse(failed.stdout) as { failed: number; results: Array<{ partition: string; error: { where: string; code: string } }> };
@@ -161,7 +184,10 @@ if (!adminUrl) {
       assert.equal(report.results[0]?.partition, '2026-11-21T00:00Z/P1D');
       assert.equal(report.results[0]?.error.code, 'STORAGE_UNAVAILABLE');
       assert.match(report.results[0]?.error.where ?? '', /dataset "daily" sink "postgres"/);
-      const status = JSON.parse(pondWith({ SINK_PG_URL: bad.toString() }, 'sinks', '--json').stdout) as Array<{ failed: number; errors: Array<{ error: string }> }>;
+      const status = JSON.parse(pondWith({ SINK_PG_URL: bad.toString() }, 'sinks', '--json').stdout) as Array<{
+        failed: number;
+        errors: Array<{ error: string }>;
+      }>;
       assert.equal(status[0]?.failed, 1);
       assert.match(status[0]?.errors[0]?.error ?? '', /cannot connect to PostgreSQL/);
       assert.deepEqual(await rows(), before);
@@ -258,14 +284,15 @@ export const awkward = dataset({
     after(() => db.drop());
 
     it('awkward values read back from PostgreSQL exactly as the lake holds them', async () => {
-      load(
-        'awkward.ndjson',
-        [
-          ...AWKWARD_STRINGS.map((user_id, i) => ({ user_id, time_utc: `2026-11-20T${String(i).padStart(2, '0')}:${String(i * 3).padStart(2, '0')}:07.${String(123456 + i)}Z`, amount: AWKWARD_AMOUNTS[i] })),
-          // The next day's first event closes 2026-11-20 (its own day stays open, unbuilt).
-          { user_id: 'next day', time_utc: '2026-11-21T01:00:00Z', amount: 1 },
-        ],
-      );
+      load('awkward.ndjson', [
+        ...AWKWARD_STRINGS.map((user_id, i) => ({
+          user_id,
+          time_utc: `2026-11-20T${String(i).padStart(2, '0')}:${String(i * 3).padStart(2, '0')}:07.${String(123456 + i)}Z`,
+          amount: AWKWARD_AMOUNTS[i],
+        })),
+        // The next day's first event closes 2026-11-20 (its own day stays open, unbuilt).
+        { user_id: 'next day', time_utc: '2026-11-21T01:00:00Z', amount: 1 },
+      ]);
       const build = pond(dir, 'build');
       assert.equal(build.status, 0, build.stderr);
       const expected = lake();
@@ -273,8 +300,13 @@ export const awkward = dataset({
       const actual = await served();
       assert.deepEqual(actual, expected);
       // The lake itself holds what was sent, so equality above is not two wrongs agreeing.
-      assert.deepEqual(actual.map((r) => (r as { s: string | null }).s), AWKWARD_STRINGS.map((v) => (v === '<null>' ? null : v)));
-      const types = await query<{ column_name: string; data_type: string }>("select column_name, data_type from information_schema.columns where table_schema = 'serving' and table_name = 'awkward' order by ordinal_position");
+      assert.deepEqual(
+        actual.map((r) => (r as { s: string | null }).s),
+        AWKWARD_STRINGS.map((v) => (v === '<null>' ? null : v)),
+      );
+      const types = await query<{ column_name: string; data_type: string }>(
+        "select column_name, data_type from information_schema.columns where table_schema = 'serving' and table_name = 'awkward' order by ordinal_position",
+      );
       assert.deepEqual(
         types.map((t) => `${t.column_name} ${t.data_type}`),
         [
@@ -341,12 +373,18 @@ export const awkward = dataset({
         copyTo: () => Promise.reject(new Error('not used')),
       });
       const count = () =>
-        query<{ version: string; n: number; ok: boolean }>("select _pond_version as version, count(*)::int as n, bool_and(text = _pond_version || ' ' || $1) as ok from serving.streamed group by 1", [filler]);
+        query<{ version: string; n: number; ok: boolean }>(
+          "select _pond_version as version, count(*)::int as n, bool_and(text = _pond_version || ' ' || $1) as ok from serving.streamed group by 1",
+          [filler],
+        );
       try {
         await sink.publish(payload('v1', 4));
         assert.deepEqual(await count(), [{ version: 'v1', n: 20_000, ok: true }]);
         // About 1.5 MB per batch: past the socket's buffer, so COPY waits for 'drain' before the failure.
-        await assert.rejects(sink.publish(payload('v2', 6, 3)), (e: unknown) => e instanceof PondError && /publishing partition all to .* failed: the lake file went away/.test(e.message));
+        await assert.rejects(
+          sink.publish(payload('v2', 6, 3)),
+          (e: unknown) => e instanceof PondError && /publishing partition all to .* failed: the lake file went away/.test(e.message),
+        );
         assert.deepEqual(await count(), [{ version: 'v1', n: 20_000, ok: true }]);
         await sink.publish(payload('v3', 2));
         assert.deepEqual(await count(), [{ version: 'v3', n: 10_000, ok: true }]);
@@ -379,11 +417,17 @@ export const awkward = dataset({
       try {
         for (const d of [0, 1, 2]) await sink.publish(day(d));
         await sink.remove(day(0));
-        assert.deepEqual(await partitions(), [{ p: '2026-11-21T00:00Z/P1D', n: 2 }, { p: '2026-11-22T00:00Z/P1D', n: 2 }]);
+        assert.deepEqual(await partitions(), [
+          { p: '2026-11-21T00:00Z/P1D', n: 2 },
+          { p: '2026-11-22T00:00Z/P1D', n: 2 },
+        ]);
         await sink.remove(day(0));
         await missing.remove(day(0));
         assert.deepEqual(await query("select 1 from information_schema.schemata where schema_name = 'nowhere'"), [], 'nothing is created to remove from');
-        await assert.rejects(closed.remove(day(1)), (e: unknown) => e instanceof PondError && e.code === 'STORAGE_UNAVAILABLE' && /cannot connect to PostgreSQL/.test(e.message) && e.where === where);
+        await assert.rejects(
+          closed.remove(day(1)),
+          (e: unknown) => e instanceof PondError && e.code === 'STORAGE_UNAVAILABLE' && /cannot connect to PostgreSQL/.test(e.message) && e.where === where,
+        );
         assert.equal((await partitions()).length, 2);
       } finally {
         await Promise.all([sink.close(), closed.close(), missing.close()]);

@@ -56,7 +56,11 @@ export async function postJson<T>(path: string, body: unknown = {}, signal?: Abo
 
 /** A query's answer as a file (CSV or Parquet) the browser downloads. */
 export async function downloadQuery(sql: string, format: 'csv' | 'parquet'): Promise<void> {
-  const response = await fetch('api/query', { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify({ sql, format }) });
+  const response = await fetch('api/query', {
+    method: 'POST',
+    headers: headers({ 'content-type': 'application/json' }),
+    body: JSON.stringify({ sql, format }),
+  });
   if (!response.ok) throw await failure(response);
   const url = URL.createObjectURL(await response.blob());
   const a = document.createElement('a');

@@ -98,7 +98,10 @@ function TokenForm() {
   return (
     <div className="page">
       <h1>Token needed</h1>
-      <p>This server asks for a bearer token (one of <code>api.tokens</code> in the project's config, or <code>POND_API_TOKEN</code>). The token stays in this browser tab only.</p>
+      <p>
+        This server asks for a bearer token (one of <code>api.tokens</code> in the project's config, or <code>POND_API_TOKEN</code>). The token stays in this
+        browser tab only.
+      </p>
       <form
         className="token-form"
         onSubmit={(e) => {

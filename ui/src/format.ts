@@ -29,7 +29,8 @@ export function duration(ms: number | null | undefined): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return `${Math.round(ms)} ms`;
   if (abs < 60_000) return `${(ms / 1000).toFixed(abs < 10_000 ? 2 : 1)} s`;
-  const two = (big: number, bigUnit: string, small: number, smallUnit: string) => `${Math.floor(abs / big)} ${bigUnit}${Math.floor((abs % big) / small) > 0 ? ` ${Math.floor((abs % big) / small)} ${smallUnit}` : ''}`;
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    `${Math.floor(abs / big)} ${bigUnit}${Math.floor((abs % big) / small) > 0 ? ` ${Math.floor((abs % big) / small)} ${smallUnit}` : ''}`;
   if (abs < 3_600_000) return two(60_000, 'min', 1000, 's');
   if (abs < 86_400_000) return two(3_600_000, 'h', 60_000, 'min');
   return two(86_400_000, 'd', 3_600_000, 'h');

@@ -81,7 +81,11 @@ export interface DatasetDetail extends NodeSummary {
   readonly partitions: { count: number; failed: number; first: string | null; last: string | null; ranges: readonly Range[]; rangesTruncated: boolean };
   readonly versions: readonly Version[];
   readonly checks: { declared: readonly { name: string; kind: string; severity: string; description: string | null }[]; recent: readonly CheckResult[] };
-  readonly lineage: { inputs: readonly { alias: string; source: string; mapping: unknown }[]; dependants: readonly string[]; sinks: readonly { name: string; kind: string }[] };
+  readonly lineage: {
+    inputs: readonly { alias: string; source: string; mapping: unknown }[];
+    dependants: readonly string[];
+    sinks: readonly { name: string; kind: string }[];
+  };
 }
 
 export interface Bucket {

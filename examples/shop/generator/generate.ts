@@ -164,13 +164,54 @@ const OTHER_BUTTONS: readonly (readonly [string, number])[] = [
 ];
 
 const FIRST_NAMES = [
-  'Ada', 'Ben', 'Chloé', 'Dmitri', 'Emma', 'Felipe', 'Grace', 'Hiro', 'Ines', 'Jonas',
-  'Kavya', 'Liam', 'Mia', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tom',
-  'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Emma',
+  'Felipe',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Mia',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tom',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
 ];
 const LAST_NAMES = [
-  'Andersen', 'Baker', 'Costa', 'Dubois', 'Evans', 'Fischer', 'García', 'Hoffmann', 'Ito', 'Jensen',
-  'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Patel', 'Rossi', 'Schmidt', 'Tanaka', 'Weber',
+  'Andersen',
+  'Baker',
+  'Costa',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'García',
+  'Hoffmann',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Müller',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Weber',
 ];
 
 interface Device {
@@ -280,8 +321,14 @@ function* generate(options: GenerateOptions, stats: GenerateStats): Generator<Ge
   // `web-<userId>-…` was, keeps the subject in clear beside its pseudonym). A hash of the options and a counter keeps
   // them deterministic, and unique across ranges (the demo sends range after range), without a draw from `rnd`.
   let messages = 0;
-  const messageId = (): string => uuidOf(createHash('sha256').update(`${options.seed ?? 42}/${from}/${messages++}`).digest('hex'));
-  const segmentCall = (type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> => segmentMessage(messageId(), type, userId, t, fields);
+  const messageId = (): string =>
+    uuidOf(
+      createHash('sha256')
+        .update(`${options.seed ?? 42}/${from}/${messages++}`)
+        .digest('hex'),
+    );
+  const segmentCall = (type: 'page' | 'track', userId: string, t: number, fields: Record<string, unknown>): Record<string, unknown> =>
+    segmentMessage(messageId(), type, userId, t, fields);
 
   const push = (stream: StreamName, timeMs: number, event: Record<string, unknown>, canBeBad: boolean): void => {
     let emitAt = timeMs;
@@ -421,17 +468,10 @@ function uuidOf(hex: string): string {
 function deviceReading(rnd: Random, device: Device, t: number, from: number): Record<string, unknown> {
   const days = (t - from) / DAY_MS;
   const hour = (t % DAY_MS) / HOUR_MS;
-  let fahrenheit =
-    device.baseF +
-    device.driftFPerDay * days +
-    device.amplitudeF * Math.cos((2 * Math.PI * (hour - device.peakHour)) / 24) +
-    0.4 * rnd.normal();
+  let fahrenheit = device.baseF + device.driftFPerDay * days + device.amplitudeF * Math.cos((2 * Math.PI * (hour - device.peakHour)) / 24) + 0.4 * rnd.normal();
   const glitch = rnd.chance(0.012);
   if (glitch) fahrenheit = rnd.pick([-196.6, -58.0, 185.0, 327.6, 999.9]);
-  const battery =
-    device.batteryStart === null
-      ? null
-      : Math.max(1, Math.min(100, Math.round(device.batteryStart - device.batteryDrainPerDay * days)));
+  const battery = device.batteryStart === null ? null : Math.max(1, Math.min(100, Math.round(device.batteryStart - device.batteryDrainPerDay * days)));
   let status = 'ok';
   if (glitch) status = rnd.chance(0.6) ? 'error' : 'ok';
   else if (fahrenheit > 95 || (battery !== null && battery < 15) || rnd.chance(0.01)) status = 'warning';
@@ -479,11 +519,7 @@ function malform(rnd: Random, stream: StreamName, event: Record<string, unknown>
   if (kind === 0) {
     // A missing required field.
     const required =
-      stream === 'device_events'
-        ? ['device_id', 'degrees_fahrenheit', 'status']
-        : event.event_type === 'login'
-          ? ['user_id', 'method']
-          : ['user_id', 'button'];
+      stream === 'device_events' ? ['device_id', 'degrees_fahrenheit', 'status'] : event.event_type === 'login' ? ['user_id', 'method'] : ['user_id', 'button'];
     delete bad[rnd.pick(required)];
   } else if (kind === 1) {
     // A wrong type.
@@ -501,12 +537,7 @@ function malform(rnd: Random, stream: StreamName, event: Record<string, unknown>
   } else {
     // A bad timestamp: local time without a zone, a US date, epoch millis, nonsense.
     const ms = Date.parse(time);
-    bad.time_utc = rnd.pick([
-      time.replace('Z', ''),
-      `${time.slice(5, 7)}/${time.slice(8, 10)}/${time.slice(0, 4)} ${time.slice(11, 19)}`,
-      ms,
-      'yesterday',
-    ]);
+    bad.time_utc = rnd.pick([time.replace('Z', ''), `${time.slice(5, 7)}/${time.slice(8, 10)}/${time.slice(0, 4)} ${time.slice(11, 19)}`, ms, 'yesterday']);
   }
   return bad;
 }

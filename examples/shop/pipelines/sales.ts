@@ -13,10 +13,7 @@ export const cleanPurchases = dataset({
   name: 'clean_purchases',
   description: 'One-click purchases with valid items; a purchase with a free or negative price is dropped whole.',
   inputs: { user_events: userEvents },
-  checks: [
-    check.unique('purchase_id'),
-    check.notNull(['purchase_id', 'user_id', 'time_utc']),
-  ],
+  checks: [check.unique('purchase_id'), check.notNull(['purchase_id', 'user_id', 'time_utc'])],
   sql: `
     select
       _message_id as purchase_id,
@@ -115,10 +112,7 @@ export const hourlySales = dataset({
   name: 'hourly_sales',
   description: 'Orders, units, revenue and distinct buyers per SKU and country, per hour.',
   inputs: { items: purchaseItems },
-  checks: [
-    check.unique(['sku', 'country']),
-    check.sql('units_cover_orders', 'select * from hourly_sales where units < orders or revenue < 0'),
-  ],
+  checks: [check.unique(['sku', 'country']), check.sql('units_cover_orders', 'select * from hourly_sales where units < orders or revenue < 0')],
   sql: `
     select
       p.start as hour,

@@ -40,7 +40,10 @@ describe('clean_device_events', () => {
   });
 
   it('keeps the edges of the plausible range, −40 °F and 150 °F', async () => {
-    const rows = await runDataset(cleanDeviceEvents, { partition: HOUR, inputs: { device_events: [reading('dev-1', 1, -40), reading('dev-1', 2, 150), reading('dev-1', 3, 150.1)] } });
+    const rows = await runDataset(cleanDeviceEvents, {
+      partition: HOUR,
+      inputs: { device_events: [reading('dev-1', 1, -40), reading('dev-1', 2, 150), reading('dev-1', 3, 150.1)] },
+    });
     assert.deepEqual(
       rows.map((r) => [r.degrees_fahrenheit, r.degrees_celsius]),
       [
@@ -52,18 +55,51 @@ describe('clean_device_events', () => {
 });
 
 describe('device_hourly (TypeScript)', () => {
-  const clean = (device_id: string, degrees_fahrenheit: number, status = 'ok', battery_pct: number | null = null) => ({ device_id, degrees_fahrenheit, status, battery_pct });
+  const clean = (device_id: string, degrees_fahrenheit: number, status = 'ok', battery_pct: number | null = null) => ({
+    device_id,
+    degrees_fahrenheit,
+    status,
+    battery_pct,
+  });
 
   it('summarises each device for the hour: readings, min, max, mean, median, warnings, errors, lowest battery', async () => {
     const rows = await runDataset(deviceHourly, {
       partition: HOUR,
       inputs: {
-        readings: [clean('dev-2', 60, 'ok', 40), clean('dev-1', 70, 'ok', 90), clean('dev-1', 61, 'warning', 85), clean('dev-1', 66), clean('dev-1', 75, 'error', 88)],
+        readings: [
+          clean('dev-2', 60, 'ok', 40),
+          clean('dev-1', 70, 'ok', 90),
+          clean('dev-1', 61, 'warning', 85),
+          clean('dev-1', 66),
+          clean('dev-1', 75, 'error', 88),
+        ],
       },
     });
     assert.deepEqual(rows, [
-      { hour: new Date('2026-11-23T19:00:00Z'), device_id: 'dev-1', readings: 4, min_fahrenheit: 61, max_fahrenheit: 75, mean_fahrenheit: 68, median_fahrenheit: 68, warnings: 1, errors: 1, min_battery_pct: 85 },
-      { hour: new Date('2026-11-23T19:00:00Z'), device_id: 'dev-2', readings: 1, min_fahrenheit: 60, max_fahrenheit: 60, mean_fahrenheit: 60, median_fahrenheit: 60, warnings: 0, errors: 0, min_battery_pct: 40 },
+      {
+        hour: new Date('2026-11-23T19:00:00Z'),
+        device_id: 'dev-1',
+        readings: 4,
+        min_fahrenheit: 61,
+        max_fahrenheit: 75,
+        mean_fahrenheit: 68,
+        median_fahrenheit: 68,
+        warnings: 1,
+        errors: 1,
+        min_battery_pct: 85,
+      },
+      {
+        hour: new Date('2026-11-23T19:00:00Z'),
+        device_id: 'dev-2',
+        readings: 1,
+        min_fahrenheit: 60,
+        max_fahrenheit: 60,
+        mean_fahrenheit: 60,
+        median_fahrenheit: 60,
+        warnings: 0,
+        errors: 0,
+        min_battery_pct: 40,
+      },
     ]);
   });
 

@@ -65,7 +65,13 @@ describe('clean_purchases', () => {
 
 describe('purchase_items', () => {
   const purchases = [
-    { purchase_id: 'p-1', user_id: 'user-1', device_id: 'dev-0001', time_utc: '2026-11-23T19:05:00Z', purchased_items: [item('LED-4PK', 12.99), item('COF-1KG', 2.5, 3)] },
+    {
+      purchase_id: 'p-1',
+      user_id: 'user-1',
+      device_id: 'dev-0001',
+      time_utc: '2026-11-23T19:05:00Z',
+      purchased_items: [item('LED-4PK', 12.99), item('COF-1KG', 2.5, 3)],
+    },
     { purchase_id: 'p-2', user_id: 'user-1', device_id: 'dev-0001', time_utc: '2026-11-23T19:40:00Z', purchased_items: [item('BAG-50', 8.49)] },
   ];
 
@@ -82,7 +88,14 @@ describe('purchase_items', () => {
   });
 
   it("takes the buyer's country and plan from the profile valid at the time of purchase", async () => {
-    const profile = (time_utc: string, country: string, plan: string) => ({ user_id: 'user-1', name: 'Ada', signup_time_utc: '2026-01-01T00:00:00Z', time_utc, country, plan });
+    const profile = (time_utc: string, country: string, plan: string) => ({
+      user_id: 'user-1',
+      name: 'Ada',
+      signup_time_utc: '2026-01-01T00:00:00Z',
+      time_utc,
+      country,
+      plan,
+    });
     const rows = await runDataset(purchaseItems, {
       partition: HOUR,
       inputs: {
@@ -114,11 +127,24 @@ describe('purchase_items', () => {
 
 describe('hourly_sales', () => {
   it('sums orders, units, revenue and buyers per SKU and country for the hour', async () => {
-    const line = (purchase_id: string, user_id: string, sku: string, country: string, quantity: number, revenue: number) => ({ purchase_id, user_id, sku, description: sku, country, quantity, revenue });
+    const line = (purchase_id: string, user_id: string, sku: string, country: string, quantity: number, revenue: number) => ({
+      purchase_id,
+      user_id,
+      sku,
+      description: sku,
+      country,
+      quantity,
+      revenue,
+    });
     const rows = await runDataset(hourlySales, {
       partition: HOUR,
       inputs: {
-        items: [line('p-1', 'user-1', 'LED-4PK', 'GB', 1, 12.99), line('p-2', 'user-2', 'LED-4PK', 'GB', 2, 25.98), line('p-3', 'user-2', 'LED-4PK', 'GB', 1, 12.99), line('p-4', 'user-3', 'LED-4PK', 'US', 1, 12.99)],
+        items: [
+          line('p-1', 'user-1', 'LED-4PK', 'GB', 1, 12.99),
+          line('p-2', 'user-2', 'LED-4PK', 'GB', 2, 25.98),
+          line('p-3', 'user-2', 'LED-4PK', 'GB', 1, 12.99),
+          line('p-4', 'user-3', 'LED-4PK', 'US', 1, 12.99),
+        ],
       },
     });
     assert.deepEqual(rows, [
@@ -130,11 +156,22 @@ describe('hourly_sales', () => {
 
 describe('daily_sales', () => {
   it('adds up the hours of the day and counts the hours with sales', async () => {
-    const hour = (h: string, orders: number, units: number, revenue: number) => ({ hour: `2026-11-23T${h}:00:00Z`, sku: 'COF-1KG', description: 'Coffee', country: 'GB', orders, units, revenue, buyers: orders });
+    const hour = (h: string, orders: number, units: number, revenue: number) => ({
+      hour: `2026-11-23T${h}:00:00Z`,
+      sku: 'COF-1KG',
+      description: 'Coffee',
+      country: 'GB',
+      orders,
+      units,
+      revenue,
+      buyers: orders,
+    });
     const rows = await runDataset(dailySales, {
       partition: '2026-11-23',
       inputs: { hourly: [hour('00', 1, 1, 24.9), hour('13', 2, 3, 74.7), hour('23', 1, 2, 49.8)] },
     });
-    assert.deepEqual(rows, [{ day: new Date('2026-11-23T00:00:00Z'), sku: 'COF-1KG', description: 'Coffee', country: 'GB', orders: 4, units: 6, revenue: 149.4, hours_with_sales: 3 }]);
+    assert.deepEqual(rows, [
+      { day: new Date('2026-11-23T00:00:00Z'), sku: 'COF-1KG', description: 'Coffee', country: 'GB', orders: 4, units: 6, revenue: 149.4, hours_with_sales: 3 },
+    ]);
   });
 });

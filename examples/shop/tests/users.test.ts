@@ -13,7 +13,13 @@ describe('clean_logins', () => {
   it('counts a double-submitted login (same user, device and second) once', async () => {
     const rows = await runDataset(cleanLogins, {
       partition: '2026-11-23T19:00Z/PT1H',
-      inputs: { user_events: [login('user-1', 'dev-1', '2026-11-23T19:05:00Z'), login('user-1', 'dev-1', '2026-11-23T19:05:00Z'), login('user-1', 'dev-2', '2026-11-23T19:05:00Z')] },
+      inputs: {
+        user_events: [
+          login('user-1', 'dev-1', '2026-11-23T19:05:00Z'),
+          login('user-1', 'dev-1', '2026-11-23T19:05:00Z'),
+          login('user-1', 'dev-2', '2026-11-23T19:05:00Z'),
+        ],
+      },
     });
     assert.deepEqual(rows, [
       { user_id: 'user-1', device_id: 'dev-1', time_utc: new Date('2026-11-23T19:05:00Z'), method: 'password' },

@@ -38,10 +38,13 @@ async function writeAndKill(dir: string, killAfterMs: number, args: readonly str
   });
   assert.equal(await exited, 'SIGKILL', 'the writer was killed, not finished');
   // Only whole lines count: the last one may have been cut by the kill.
-  const acknowledged = output.split('\n').slice(1, -1).map((line) => {
-    const [partition, offset, value] = line.split(' ');
-    return { partition: Number(partition), offset: Number(offset), value: value! };
-  });
+  const acknowledged = output
+    .split('\n')
+    .slice(1, -1)
+    .map((line) => {
+      const [partition, offset, value] = line.split(' ');
+      return { partition: Number(partition), offset: Number(offset), value: value! };
+    });
   assert.ok(acknowledged.length > 100, `the writer acknowledged ${acknowledged.length} records before the kill`);
   return acknowledged;
 }
@@ -83,7 +86,8 @@ async function checkAfterKill(dir: string, acknowledged: readonly Acknowledged[]
     }
     for (const a of acknowledged) {
       assert.ok(a.offset < log.endOffset('t', a.partition), `acknowledged ${a.partition}/${a.offset} is below the end`);
-      if (a.offset >= log.startOffset('t', a.partition)) assert.equal(byPosition.get(`${a.partition}/${a.offset}`), a.value, `acknowledged record at ${a.partition}/${a.offset}`);
+      if (a.offset >= log.startOffset('t', a.partition))
+        assert.equal(byPosition.get(`${a.partition}/${a.offset}`), a.value, `acknowledged record at ${a.partition}/${a.offset}`);
     }
     // The log goes on where it stopped.
     const [next] = await log.append('t', [{ key: 'k1', value: Buffer.from(`after-${acknowledged.length}`), timestamp: 0 }]);
@@ -107,7 +111,10 @@ describe('LocalLog under kill -9', () => {
     // Three kills on one folder, each at a different moment, each reopening what the one before left.
     for (const killAfterMs of [250, 330, 410]) {
       const starts = await checkAfterKill(dir, await writeAndKill(dir, killAfterMs, ['consume']), 'g');
-      assert.ok(starts.some((s) => s > 0), `retention deleted segments before the kill (partitions start at ${starts.join(', ')})`);
+      assert.ok(
+        starts.some((s) => s > 0),
+        `retention deleted segments before the kill (partitions start at ${starts.join(', ')})`,
+      );
     }
   });
 });

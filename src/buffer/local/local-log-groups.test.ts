@@ -7,7 +7,6 @@ import type { LogRecord } from '../log.ts';
 import { LocalLog } from './local-log.ts';
 import { tempDir } from './temp-dir.fixture.ts';
 
-
 function record(i: number): LogRecord {
   return { key: 'k', value: Buffer.from(`value-${String(i).padStart(40, '0')}`), timestamp: i };
 }
@@ -62,7 +61,10 @@ describe('LocalLog consumer groups and retention', () => {
       const freed = await log.applyRetention();
       const after = await segmentBases(dir, 't');
       // Every segment whose successor starts at or below 10 is gone; the one holding offset 10 stays.
-      assert.deepEqual(after, before.filter((base, i) => !(before[i + 1] !== undefined && before[i + 1]! <= 10)));
+      assert.deepEqual(
+        after,
+        before.filter((base, i) => !(before[i + 1] !== undefined && before[i + 1]! <= 10)),
+      );
       assert.ok(after[0]! <= 10 && after[0]! > 0, `first segment now starts at ${after[0]}`);
       assert.equal(log.startOffset('t', 0), after[0]);
       assert.ok(freed > 0);

@@ -44,14 +44,20 @@ describe('LocalLog recovery', () => {
     let log = await LocalLog.open(dir);
     assert.deepEqual(log.recovery, { truncatedBytes: recordBytes - 7, partitions: 1 });
     assert.equal((await fs.stat(segment)).size, 9 * recordBytes);
-    assert.deepEqual((await readAll(log)).map((r) => r.value.toString()), Array.from({ length: 9 }, (_, i) => value(i).value.toString()));
+    assert.deepEqual(
+      (await readAll(log)).map((r) => r.value.toString()),
+      Array.from({ length: 9 }, (_, i) => value(i).value.toString()),
+    );
     const [position] = await log.append('t', [value(99)]);
     assert.deepEqual(position, { partition: 0, offset: 9 });
     await log.close();
 
     log = await LocalLog.open(dir);
     assert.deepEqual(log.recovery, { truncatedBytes: 0, partitions: 0 });
-    assert.deepEqual((await readAll(log)).map((r) => r.offset), Array.from({ length: 10 }, (_, i) => i));
+    assert.deepEqual(
+      (await readAll(log)).map((r) => r.offset),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     await log.close();
   });
 
@@ -76,7 +82,10 @@ describe('LocalLog recovery', () => {
     const log = await LocalLog.open(dir);
     try {
       assert.deepEqual(log.recovery, { truncatedBytes: 5 * recordBytes, partitions: 1 });
-      assert.deepEqual((await readAll(log)).map((r) => r.offset), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        (await readAll(log)).map((r) => r.offset),
+        [0, 1, 2, 3, 4],
+      );
       assert.deepEqual(await log.append('t', [value(5)]), [{ partition: 0, offset: 5 }]);
     } finally {
       await log.close();
@@ -102,7 +111,10 @@ describe('LocalLog recovery', () => {
     try {
       for (const from of [0, 1, 13, 38, 39]) {
         const records = await log.read('t', 0, from, { maxRecords: 5 });
-        assert.deepEqual(records.map((r) => r.offset), Array.from({ length: Math.min(5, 40 - from) }, (_, i) => from + i));
+        assert.deepEqual(
+          records.map((r) => r.offset),
+          Array.from({ length: Math.min(5, 40 - from) }, (_, i) => from + i),
+        );
         assert.equal(records[0]!.value.toString(), value(from).value.toString());
       }
     } finally {
@@ -130,7 +142,10 @@ describe('LocalLog recovery from a crash in retention', () => {
       await assert.rejects(fs.access(segment), 'the old segment goes at the next retention');
       assert.equal(log.startOffset('t', 0), 10);
       assert.deepEqual(await log.append('t', [value(10)]), [{ partition: 0, offset: 10 }]);
-      assert.deepEqual((await readAll(log)).map((r) => r.value.toString()), [value(10).value.toString()]);
+      assert.deepEqual(
+        (await readAll(log)).map((r) => r.value.toString()),
+        [value(10).value.toString()],
+      );
     } finally {
       await log.close();
     }
@@ -147,7 +162,10 @@ describe('LocalLog recovery from a crash in retention', () => {
     try {
       assert.equal(log.startOffset('t', 0), start);
       assert.equal(log.endOffset('t', 0), 40);
-      assert.deepEqual((await readAll(log)).map((r) => r.offset), Array.from({ length: 40 - start }, (_, i) => start + i));
+      assert.deepEqual(
+        (await readAll(log)).map((r) => r.offset),
+        Array.from({ length: 40 - start }, (_, i) => start + i),
+      );
     } finally {
       await log.close();
     }

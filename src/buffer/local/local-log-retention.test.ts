@@ -59,7 +59,10 @@ describe('LocalLog retention of consumed records', () => {
       log = await LocalLog.open(dir);
       assert.equal(log.startOffset('t', 0), 20);
       assert.equal(log.endOffset('t', 0), 21);
-      assert.deepEqual((await log.read('t', 0, 0)).map((r) => [r.offset, r.value.toString()]), [[20, 'after']]);
+      assert.deepEqual(
+        (await log.read('t', 0, 0)).map((r) => [r.offset, r.value.toString()]),
+        [[20, 'after']],
+      );
       assert.deepEqual(await filesHolding(dir, 'subject-4711-marker'), []);
     } finally {
       await log.close();
@@ -80,7 +83,10 @@ describe('LocalLog retention of consumed records', () => {
       assert.ok(start > 0 && start <= 12, `segments below the slow group went (start ${start})`);
       assert.equal(log.endOffset('t', 0), 30, 'no roll while a group has records left to read');
       const unread = await log.read('t', 0, 12, { maxRecords: 100 });
-      assert.deepEqual(unread.map((r) => r.value.toString()), Array.from({ length: 18 }, (_, i) => `marker-${String(12 + i).padStart(2, '0')}`));
+      assert.deepEqual(
+        unread.map((r) => r.value.toString()),
+        Array.from({ length: 18 }, (_, i) => `marker-${String(12 + i).padStart(2, '0')}`),
+      );
       for (let i = 0; i < start; i++) assert.deepEqual(await filesHolding(dir, `marker-${String(i).padStart(2, '0')}`), [], `record ${i} is gone`);
 
       await log.commit('slow', [{ topic: 't', partition: 0, offset: 30 }]);
@@ -109,7 +115,10 @@ describe('LocalLog retention of consumed records', () => {
       await log.applyRetention();
       assert.deepEqual(await filesHolding(dir, 'old-marker'), []);
       assert.deepEqual(await segmentBases(dir, 't'), [6]);
-      assert.deepEqual((await log.read('t', 0, 8)).map((r) => r.value.toString()), ['young-3', 'young-4']);
+      assert.deepEqual(
+        (await log.read('t', 0, 8)).map((r) => r.value.toString()),
+        ['young-3', 'young-4'],
+      );
     } finally {
       await log.close();
     }
@@ -125,12 +134,19 @@ describe('LocalLog retention of consumed records', () => {
         await log.commit('g', [{ topic: 't', partition: 0, offset: i }]);
         const [, [position]] = await Promise.all([log.applyRetention(), log.append('t', [record(`r${i}`)])]);
         assert.deepEqual(position, { partition: 0, offset: i });
-        assert.deepEqual((await log.read('t', 0, i)).map((r) => r.value.toString()), [`r${i}`], `record ${i} reads back after the roll`);
+        assert.deepEqual(
+          (await log.read('t', 0, i)).map((r) => r.value.toString()),
+          [`r${i}`],
+          `record ${i} reads back after the roll`,
+        );
       }
       await log.close();
       const reopened = await LocalLog.open(dir);
       assert.equal(reopened.endOffset('t', 0), 20);
-      assert.deepEqual((await reopened.read('t', 0, 19)).map((r) => r.value.toString()), ['r19']);
+      assert.deepEqual(
+        (await reopened.read('t', 0, 19)).map((r) => r.value.toString()),
+        ['r19'],
+      );
       await reopened.close();
     } finally {
       await log.close();
@@ -181,7 +197,11 @@ describe('LocalLog retention of consumed records', () => {
       assert.equal(all.length, writers * perWriter);
       for (let w = 0; w < writers; w++) {
         const mine = all.filter((r) => r.key === `writer-${w}`).map((r) => r.value.toString());
-        assert.deepEqual(mine, Array.from({ length: perWriter }, (_, i) => `w${w}-${i}`), `writer ${w}'s records, once each and in order`);
+        assert.deepEqual(
+          mine,
+          Array.from({ length: perWriter }, (_, i) => `w${w}-${i}`),
+          `writer ${w}'s records, once each and in order`,
+        );
       }
       await log.applyRetention();
       for (let p = 0; p < partitions; p++) assert.equal(log.startOffset('t', p), log.endOffset('t', p));

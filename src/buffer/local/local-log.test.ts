@@ -9,7 +9,6 @@ import { LocalLog } from './local-log.ts';
 import { Segment } from './segment.ts';
 import { tempDir } from './temp-dir.fixture.ts';
 
-
 function record(key: string | null, value: string, timestamp = 1_700_000_000_000): LogRecord {
   return { key, value: Buffer.from(value), timestamp };
 }
@@ -43,7 +42,11 @@ describe('LocalLog', () => {
 
       for (let p = 0; p < 3; p++) {
         const records = await readAll(log, 'events', p);
-        assert.deepEqual(records.map((r) => r.offset), records.map((_, i) => i), 'offsets are contiguous from 0');
+        assert.deepEqual(
+          records.map((r) => r.offset),
+          records.map((_, i) => i),
+          'offsets are contiguous from 0',
+        );
         assert.equal(log.endOffset('events', p), records.length);
         for (const r of records) {
           const i = positions.findIndex((pos) => pos.partition === p && pos.offset === r.offset);
@@ -58,7 +61,10 @@ describe('LocalLog', () => {
       }
       // Reading from any offset in the middle works through the sparse index.
       const middle = await log.read('events', 0, 40, { maxRecords: 3 });
-      assert.deepEqual(middle.map((r) => r.offset), [40, 41, 42]);
+      assert.deepEqual(
+        middle.map((r) => r.offset),
+        [40, 41, 42],
+      );
     } finally {
       await log.close();
     }
@@ -68,8 +74,14 @@ describe('LocalLog', () => {
     const log = await LocalLog.open(await tempDir());
     try {
       await log.ensureTopic('t', 4);
-      const positions = await log.append('t', Array.from({ length: 8 }, (_, i) => record(null, String(i))));
-      assert.deepEqual(positions.map((p) => p.partition), [0, 1, 2, 3, 0, 1, 2, 3]);
+      const positions = await log.append(
+        't',
+        Array.from({ length: 8 }, (_, i) => record(null, String(i))),
+      );
+      assert.deepEqual(
+        positions.map((p) => p.partition),
+        [0, 1, 2, 3, 0, 1, 2, 3],
+      );
     } finally {
       await log.close();
     }
@@ -85,8 +97,15 @@ describe('LocalLog', () => {
       assert.ok(stats.syncs <= 20, `1000 appends took ${stats.syncs} group commits`);
       assert.equal(stats.pendingBytes, 0);
       for (let p = 0; p < 4; p++) {
-        const offsets = results.flat().filter((r) => r.partition === p).map((r) => r.offset).sort((a, b) => a - b);
-        assert.deepEqual(offsets, offsets.map((_, i) => i));
+        const offsets = results
+          .flat()
+          .filter((r) => r.partition === p)
+          .map((r) => r.offset)
+          .sort((a, b) => a - b);
+        assert.deepEqual(
+          offsets,
+          offsets.map((_, i) => i),
+        );
       }
     } finally {
       await log.close();
@@ -97,7 +116,10 @@ describe('LocalLog', () => {
     const dir = await tempDir();
     let log = await LocalLog.open(dir, { segmentBytes: 512 });
     await log.ensureTopic('t', 2);
-    await log.append('t', Array.from({ length: 50 }, (_, i) => record(`k${i}`, `first-${i}`)));
+    await log.append(
+      't',
+      Array.from({ length: 50 }, (_, i) => record(`k${i}`, `first-${i}`)),
+    );
     const bytes = log.stats().bytes;
     await log.close();
 
@@ -127,7 +149,10 @@ describe('LocalLog', () => {
       await log.append('t', [record('a', 'x'.repeat(5000)), record('a', 'small'), record('a', 'small'), record('a', 'y'.repeat(100_000))]);
       assert.equal((await log.read('t', 0, 0, { maxBytes: 10 })).length, 1);
       assert.equal((await log.read('t', 0, 0, { maxRecords: 2 })).length, 2);
-      assert.deepEqual((await log.read('t', 0, 1, { maxBytes: 100 })).map((r) => r.offset), [1, 2]);
+      assert.deepEqual(
+        (await log.read('t', 0, 1, { maxBytes: 100 })).map((r) => r.offset),
+        [1, 2],
+      );
       const big = await log.read('t', 0, 3, { maxBytes: 10 });
       assert.equal(big[0]!.value.length, 100_000);
       assert.deepEqual(await log.read('t', 0, 4), []);
@@ -143,7 +168,10 @@ describe('LocalLog', () => {
       await log.ensureTopic('t', 1);
       await log.append('t', [record('k', 'x'.repeat(1000))]);
       assert.equal(log.writable(), false);
-      await assert.rejects(log.append('t', [record('k', 'more')]), (e: unknown) => e instanceof BufferFullError && /bound/.test(e.message) && /retention/.test(e.message));
+      await assert.rejects(
+        log.append('t', [record('k', 'more')]),
+        (e: unknown) => e instanceof BufferFullError && /bound/.test(e.message) && /retention/.test(e.message),
+      );
       assert.equal(log.endOffset('t', 0), 1);
       assert.equal(log.stats().maxBytes, 1000);
     } finally {
@@ -210,7 +238,10 @@ describe('LocalLog', () => {
   it('refuses work once closed, and says what is wrong with bad arguments', async () => {
     const log = await LocalLog.open(await tempDir());
     await log.ensureTopic('t', 2);
-    assert.throws(() => log.partitionCount('nope'), (e: unknown) => e instanceof PondError && e.code === 'NOT_FOUND');
+    assert.throws(
+      () => log.partitionCount('nope'),
+      (e: unknown) => e instanceof PondError && e.code === 'NOT_FOUND',
+    );
     await assert.rejects(log.append('nope', [record('k', 'v')]), (e: unknown) => e instanceof PondError && e.code === 'NOT_FOUND');
     await assert.rejects(log.read('t', 2, 0), (e: unknown) => e instanceof PondError && /no partition 2/.test(e.message));
     await assert.rejects(log.ensureTopic('../x', 1), (e: unknown) => e instanceof PondError && e.code === 'BAD_ARGUMENT');

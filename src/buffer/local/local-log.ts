@@ -152,7 +152,10 @@ export class LocalLog implements Log {
     for (const [name, value] of Object.entries(options)) {
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= (name === 'maxBytes' ? 0 : 1))) {
         const unit = name === 'segmentMs' ? 'milliseconds' : 'bytes';
-        throw new PondError('BAD_ARGUMENT', `buffer option ${name} must be a whole number of ${unit}${name === 'maxBytes' ? ' (0 = unbounded)' : ' above 0'}, not ${String(value)}`);
+        throw new PondError(
+          'BAD_ARGUMENT',
+          `buffer option ${name} must be a whole number of ${unit}${name === 'maxBytes' ? ' (0 = unbounded)' : ' above 0'}, not ${String(value)}`,
+        );
       }
     }
     await makeDirDurable(dir);
@@ -186,7 +189,10 @@ export class LocalLog implements Log {
   async ensureTopic(topic: string, partitions: number): Promise<void> {
     checkName('topic', topic);
     if (topic === GROUPS || topic === LOCK) {
-      throw new PondError('BAD_ARGUMENT', `"${topic}" cannot be a topic name: the buffer keeps its own ${topic === GROUPS ? 'consumer groups folder' : 'lock file'} under that name`);
+      throw new PondError(
+        'BAD_ARGUMENT',
+        `"${topic}" cannot be a topic name: the buffer keeps its own ${topic === GROUPS ? 'consumer groups folder' : 'lock file'} under that name`,
+      );
     }
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10_000) {
       throw new PondError('BAD_ARGUMENT', `topic "${topic}" needs a whole number of partitions from 1 to 10000, not ${partitions}`);

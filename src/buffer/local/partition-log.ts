@@ -112,11 +112,15 @@ export class PartitionLog {
         segments.push(opened.segment);
         truncatedBytes += opened.truncatedBytes;
         if (previous && previous.endOffset !== base) {
-          throw new PondError('STORAGE_UNAVAILABLE', `segment ${opened.segment.file} starts at offset ${base} but the one before it ends at ${previous.endOffset}`, {
-            retryable: false,
-            where: opened.segment.file,
-            hint: 'segment files are missing or damaged; restore the partition folder from a backup.',
-          });
+          throw new PondError(
+            'STORAGE_UNAVAILABLE',
+            `segment ${opened.segment.file} starts at offset ${base} but the one before it ends at ${previous.endOffset}`,
+            {
+              retryable: false,
+              where: opened.segment.file,
+              hint: 'segment files are missing or damaged; restore the partition folder from a backup.',
+            },
+          );
         }
       }
     } catch (error) {
@@ -272,7 +276,10 @@ export class PartitionLog {
           segment.pin();
           continue;
         }
-        const buffer = await segment.readAt(position, Math.min(end - position, Math.max(need, this.readLength(segment, want - scanFrom, maxRecords - out.length, maxBytes - bytes))));
+        const buffer = await segment.readAt(
+          position,
+          Math.min(end - position, Math.max(need, this.readLength(segment, want - scanFrom, maxRecords - out.length, maxBytes - bytes))),
+        );
         let p = 0;
         while (p < buffer.length) {
           const check = checkRecord(buffer, p);

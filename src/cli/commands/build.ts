@@ -62,7 +62,10 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
     });
     progress.done();
     const forgetting = await advanceForgetting(ctx);
-    if (forgetting.completed > 0 && !options.json) console.log(`Completed ${forgetting.completed} forget request${forgetting.completed === 1 ? '' : 's'}: every partition that held the subject is rebuilt without it (pond forget --status).`);
+    if (forgetting.completed > 0 && !options.json)
+      console.log(
+        `Completed ${forgetting.completed} forget request${forgetting.completed === 1 ? '' : 's'}: every partition that held the subject is rebuilt without it (pond forget --status).`,
+      );
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     const seconds = (Date.now() - started) / 1000;
@@ -72,8 +75,11 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
       console.log(summary.cancelled ? 'Cancelled.' : 'Nothing to build: every partition in scope is up to date.');
     } else {
       const quarantined = summary.failures.filter((f) => f.error.code === 'CHECK_FAILED').length;
-      const where = quarantined === 0 ? '`pond runs --failed`' : quarantined === summary.failed ? '`pond checks --failed`' : '`pond runs --failed`, `pond checks --failed`';
-      const failed = summary.failed ? `; ${summary.failed} failed${quarantined ? `, ${quarantined} of them quarantined by their checks` : ''} (see ${where})` : '';
+      const where =
+        quarantined === 0 ? '`pond runs --failed`' : quarantined === summary.failed ? '`pond checks --failed`' : '`pond runs --failed`, `pond checks --failed`';
+      const failed = summary.failed
+        ? `; ${summary.failed} failed${quarantined ? `, ${quarantined} of them quarantined by their checks` : ''} (see ${where})`
+        : '';
       console.log(`Built ${summary.succeeded} partition${summary.succeeded === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${failed}.`);
     }
     return summary.failed > 0 ? 1 : summary.cancelled ? 1 : 0;
@@ -126,7 +132,13 @@ export function describePlan(p: Plan, scope: ReadonlySet<string> | undefined): P
     });
     const planned = ranges.reduce((n, r) => n + r.partitions, 0);
     total += planned;
-    datasets.push({ name: d.name, planned, readyNow: ranges.filter((r) => r.readyNow).reduce((n, r) => n + r.partitions, 0), waitingFor: d.waitingFor, ranges });
+    datasets.push({
+      name: d.name,
+      planned,
+      readyNow: ranges.filter((r) => r.readyNow).reduce((n, r) => n + r.partitions, 0),
+      waitingFor: d.waitingFor,
+      ranges,
+    });
   }
   return { datasets, total };
 }

@@ -53,7 +53,14 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
     project = await loadProject(dir);
     // A --base that is not a commit is a bad argument (exit 2), not a failed step.
     if (options.base !== undefined) base = gitSchemaHistory(project.dir, options.base);
-    report(step('project', 'project loads', 'passed', `${project.streams.size} stream${project.streams.size === 1 ? '' : 's'}, ${project.datasets.size} dataset${project.datasets.size === 1 ? '' : 's'}`));
+    report(
+      step(
+        'project',
+        'project loads',
+        'passed',
+        `${project.streams.size} stream${project.streams.size === 1 ? '' : 's'}, ${project.datasets.size} dataset${project.datasets.size === 1 ? '' : 's'}`,
+      ),
+    );
   } catch (error) {
     if (project !== undefined) throw error;
     report(step('project', 'project loads', 'failed', 'the project cannot be loaded', asPondError(error).describe().split('\n')));
@@ -61,7 +68,12 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
   // The typecheck needs only the files: when loading failed, its errors often say why, with the line.
   if (project !== undefined || existsSync(path.join(dir, CONFIG_FILE))) report(await typecheckStep(dir));
   if (project === undefined) {
-    for (const [name, title] of [['schemas', 'schemas are compatible'], ['plan', 'plan is valid'], ['tests', 'pipeline tests pass']] as const) report(step(name, title, 'skipped', 'the project did not load'));
+    for (const [name, title] of [
+      ['schemas', 'schemas are compatible'],
+      ['plan', 'plan is valid'],
+      ['tests', 'pipeline tests pass'],
+    ] as const)
+      report(step(name, title, 'skipped', 'the project did not load'));
     return finish(steps, options, 2);
   }
 
@@ -77,7 +89,9 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
     if (base !== undefined) report(await schemasStep(project, base, undefined));
     else if (registry !== undefined) report(await schemasStep(project, registryHistory(registry.state, registry.source), registry));
     else report(step('schemas', 'schemas are compatible', 'failed', 'cannot open the state store', unavailable));
-    report(registry !== undefined ? await planStep(project, registry.state) : step('plan', 'plan is valid', 'failed', 'cannot open the state store', unavailable));
+    report(
+      registry !== undefined ? await planStep(project, registry.state) : step('plan', 'plan is valid', 'failed', 'cannot open the state store', unavailable),
+    );
   } finally {
     await registry?.state.close();
   }
@@ -114,7 +128,9 @@ export async function typecheckStep(dir: string): Promise<CheckStep> {
     const result = typecheckProject(dir);
     const files = `${result.files} file${result.files === 1 ? '' : 's'}, ${result.settings}`;
     if (result.errors.length === 0) return step('typecheck', title, 'passed', `${files}: no errors`);
-    const lines = result.errors.map((e) => `${e.file === undefined ? '' : `${e.file}:${e.line}:${e.column}: `}${e.code}: ${e.message.replaceAll('\n', '\n      ')}`);
+    const lines = result.errors.map(
+      (e) => `${e.file === undefined ? '' : `${e.file}:${e.line}:${e.column}: `}${e.code}: ${e.message.replaceAll('\n', '\n      ')}`,
+    );
     return step('typecheck', title, 'failed', `${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${files}`, lines);
   } catch (error) {
     return step('typecheck', title, 'failed', 'the TypeScript compiler could not run', asPondError(error).describe().split('\n'));
@@ -132,7 +148,12 @@ export async function schemasStep(project: Project, history: SchemaHistory, regi
     const count = (status: string) => reports.filter((r) => r.status === status).length;
     if (registry !== undefined && count('new') === reports.length) {
       const why = registry.exists ? 'no stream has a registered schema' : 'there is no state database yet';
-      return step('schemas', title, 'passed', `${registry.source} is empty (${why}): nothing to compare against; \`--base <git-ref>\` compares with the schema files at a branch or commit`);
+      return step(
+        'schemas',
+        title,
+        'passed',
+        `${registry.source} is empty (${why}): nothing to compare against; \`--base <git-ref>\` compares with the schema files at a branch or commit`,
+      );
     }
     const refused = reports.filter((r) => r.status === 'incompatible');
     const parts = [
@@ -144,7 +165,9 @@ export async function schemasStep(project: Project, history: SchemaHistory, regi
     const summary = `${parts.join(', ') || 'no streams'}, against ${history.source}`;
     if (refused.length === 0) return step('schemas', title, 'passed', summary);
     const details = refused.flatMap((r) => r.changes.filter((c) => !c.allowed).map((c) => c.message));
-    details.push('revert the change, make it compatible, or set another mode (`compatibility` on the stream, `schemaCompatibility` in pond.config.ts); `pond schema diff` shows every change');
+    details.push(
+      'revert the change, make it compatible, or set another mode (`compatibility` on the stream, `schemaCompatibility` in pond.config.ts); `pond schema diff` shows every change',
+    );
     return step('schemas', title, 'failed', summary, details);
   } catch (error) {
     return step('schemas', title, 'failed', `cannot compare against ${history.source}`, asPondError(error).describe().split('\n'));
@@ -157,7 +180,12 @@ export async function planStep(project: Project, state: StateStore): Promise<Che
   try {
     const p = await plan(project, state, { now: Date.now() });
     const { total } = describePlan(p, undefined);
-    return step('plan', title, 'passed', `${project.order.length} dataset${project.order.length === 1 ? '' : 's'} in dependency order; ${total} partition${total === 1 ? '' : 's'} would be built now`);
+    return step(
+      'plan',
+      title,
+      'passed',
+      `${project.order.length} dataset${project.order.length === 1 ? '' : 's'} in dependency order; ${total} partition${total === 1 ? '' : 's'} would be built now`,
+    );
   } catch (error) {
     return step('plan', title, 'failed', 'the planner failed', asPondError(error).describe().split('\n'));
   }

@@ -24,7 +24,9 @@ export async function checksCommand(name: string | undefined, options: ChecksOpt
   try {
     const { project, state } = ctx;
     if (name !== undefined && !project.datasets.has(name) && !project.streams.has(name)) {
-      throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, { hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}` });
+      throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, {
+        hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}`,
+      });
     }
     let idx: number | undefined;
     if (options.partition !== undefined) {
@@ -32,7 +34,9 @@ export async function checksCommand(name: string | undefined, options: ChecksOpt
       if (!node) throw new PondError('BAD_ARGUMENT', '--partition needs a stream or dataset name');
       idx = parsePartitionKey(node.partitioning, options.partition);
       if (idx === undefined) {
-        throw new PondError('BAD_ARGUMENT', `"${options.partition}" is not a partition key of ${name}`, { hint: `${name} has keys like ${partitionKey(node.partitioning, node.partitioning.kind === 'none' ? 0 : node.partitioning.grain.index(Date.now()))}` });
+        throw new PondError('BAD_ARGUMENT', `"${options.partition}" is not a partition key of ${name}`, {
+          hint: `${name} has keys like ${partitionKey(node.partitioning, node.partitioning.kind === 'none' ? 0 : node.partitioning.grain.index(Date.now()))}`,
+        });
       }
     }
     const results = await state.checkResults({ dataset: name, idx, versionId: options.version, failed: options.failed, limit });
@@ -42,7 +46,9 @@ export async function checksCommand(name: string | undefined, options: ChecksOpt
     }
     if (results.length === 0) {
       const what = options.failed ? 'failed checks' : 'check results';
-      console.log(`No ${what}${name ? ` for ${name}` : ''}.${project.datasets.size + project.streams.size > 0 && !options.failed ? ' Declare checks with `checks: [check.notNull(…), …]` on a stream or dataset.' : ''}`);
+      console.log(
+        `No ${what}${name ? ` for ${name}` : ''}.${project.datasets.size + project.streams.size > 0 && !options.failed ? ' Declare checks with `checks: [check.notNull(…), …]` on a stream or dataset.' : ''}`,
+      );
       return 0;
     }
     if (!options.failed) {

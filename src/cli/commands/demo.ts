@@ -16,13 +16,26 @@ import { printJson } from '../output.ts';
 import { parseTime } from './parse-time.ts';
 
 interface Generator {
-  writeNdjsonFiles(dir: string, options: { from: Date; to: Date; eventsPerHour?: number; seed?: number }): Promise<{ files: Record<string, string> | string[] }>;
-  generateEvents(options: { from: Date; to: Date; eventsPerHour?: number; seed?: number; lateFraction?: number; malformedFraction?: number }): Iterable<{ stream: string; event: unknown }>;
+  writeNdjsonFiles(
+    dir: string,
+    options: { from: Date; to: Date; eventsPerHour?: number; seed?: number },
+  ): Promise<{ files: Record<string, string> | string[] }>;
+  generateEvents(options: {
+    from: Date;
+    to: Date;
+    eventsPerHour?: number;
+    seed?: number;
+    lateFraction?: number;
+    malformedFraction?: number;
+  }): Iterable<{ stream: string; event: unknown }>;
 }
 
 export async function loadGenerator(project: Project): Promise<Generator> {
   const file = path.join(project.dir, 'generator', 'generate.ts');
-  if (!existsSync(file)) throw new PondError('BAD_ARGUMENT', `this project has no generator (${path.relative(process.cwd(), file)})`, { hint: 'pond demo works on projects with generator/generate.ts, such as examples/shop' });
+  if (!existsSync(file))
+    throw new PondError('BAD_ARGUMENT', `this project has no generator (${path.relative(process.cwd(), file)})`, {
+      hint: 'pond demo works on projects with generator/generate.ts, such as examples/shop',
+    });
   return (await import(pathToFileURL(file).href)) as Generator;
 }
 
@@ -64,7 +77,14 @@ export async function backfill(ctx: LandContext, project: Project, from: number,
  */
 export async function sendLive(url: string, project: Project, generator: Generator, from: number, to: number, eventsPerHour: number): Promise<number> {
   const byStream = new Map<string, string[]>();
-  for (const { stream, event } of generator.generateEvents({ from: new Date(from), to: new Date(to), eventsPerHour, seed: from % 100_000, lateFraction: 0.01, malformedFraction: 0.005 })) {
+  for (const { stream, event } of generator.generateEvents({
+    from: new Date(from),
+    to: new Date(to),
+    eventsPerHour,
+    seed: from % 100_000,
+    lateFraction: 0.01,
+    malformedFraction: 0.005,
+  })) {
     const list = byStream.get(stream) ?? [];
     list.push(JSON.stringify(event));
     byStream.set(stream, list);
@@ -76,7 +96,8 @@ export async function sendLive(url: string, project: Project, generator: Generat
       const access = accessFor(project, name);
       if (!access) throw new PondError('BAD_ARGUMENT', `no source may write stream "${name}"`, { hint: 'declare one under collect.sources in pond.config.ts' });
       const response = await postEvents(url, name, access, chunk);
-      if (response.status !== 200) throw new PondError('STORAGE_UNAVAILABLE', `the collector answered ${response.status} for ${name}: ${await response.text()}`);
+      if (response.status !== 200)
+        throw new PondError('STORAGE_UNAVAILABLE', `the collector answered ${response.status} for ${name}: ${await response.text()}`);
       sent += chunk.length;
     }
   }

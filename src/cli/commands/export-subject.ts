@@ -14,7 +14,10 @@ import { createLakeViews } from '../../query/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 
 export async function exportSubjectCommand(subject: string, options: GlobalOptions & { out?: string }): Promise<number> {
-  if (subject.trim() === '') throw new PondError('BAD_ARGUMENT', 'the subject is empty', { hint: 'give the clear identifier of the data subject, as events carry it: pond export-subject user-42' });
+  if (subject.trim() === '')
+    throw new PondError('BAD_ARGUMENT', 'the subject is empty', {
+      hint: 'give the clear identifier of the data subject, as events carry it: pond export-subject user-42',
+    });
   const ctx = await openContext(options, { readOnly: true });
   let exported: SubjectExport;
   try {
@@ -40,10 +43,19 @@ function summary(doc: SubjectExport, out: string | undefined): string {
   const rows = total(doc.counts.streams) + total(doc.counts.deadLetters) + total(doc.counts.datasets);
   const where = out ? ` to ${out}` : '';
   const lines: string[] = [];
-  if (doc.status === 'unknown') lines.push(`Data subject "${doc.subject}" is unknown to Pond (no key for ${doc.pseudonym}): no event naming them has landed encrypted.`);
+  if (doc.status === 'unknown')
+    lines.push(`Data subject "${doc.subject}" is unknown to Pond (no key for ${doc.pseudonym}): no event naming them has landed encrypted.`);
   if (doc.status === 'forgotten') lines.push(`Data subject "${doc.subject}" was forgotten: their encrypted values show as null.`);
-  const parts = [plural(total(doc.counts.streams), 'stream row'), plural(total(doc.counts.deadLetters), 'dead letter'), plural(total(doc.counts.datasets), 'dataset row')];
-  lines.push(rows === 0 ? `Nothing found about "${doc.subject}"; exported an empty document${where}.` : `Exported ${parts.join(', ')} about "${doc.subject}" (${doc.pseudonym})${where}.`);
+  const parts = [
+    plural(total(doc.counts.streams), 'stream row'),
+    plural(total(doc.counts.deadLetters), 'dead letter'),
+    plural(total(doc.counts.datasets), 'dataset row'),
+  ];
+  lines.push(
+    rows === 0
+      ? `Nothing found about "${doc.subject}"; exported an empty document${where}.`
+      : `Exported ${parts.join(', ')} about "${doc.subject}" (${doc.pseudonym})${where}.`,
+  );
   if (doc.unreadable > 0) lines.push(`${plural(doc.unreadable, 'value')} could not be decrypted (their subject's key is gone) and show as null.`);
   return lines.join('\n');
 }
@@ -60,6 +72,9 @@ async function writePrivateFile(file: string, content: string): Promise<void> {
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
-    throw new PondError('BAD_ARGUMENT', `cannot write ${file}: ${(error as Error).message}`, { cause: error, hint: '--out names a file in a folder that exists and that you can write to' });
+    throw new PondError('BAD_ARGUMENT', `cannot write ${file}: ${(error as Error).message}`, {
+      cause: error,
+      hint: '--out names a file in a folder that exists and that you can write to',
+    });
   }
 }

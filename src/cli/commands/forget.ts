@@ -11,7 +11,15 @@
  */
 import { userInfo } from 'node:os';
 import { PondError } from '../../errors/index.ts';
-import { forgetProgress, forgetRequestJson, forgetSubjects, storedVerification, verificationSummary, verifySubjects, type SubjectVerification } from '../../lifecycle/index.ts';
+import {
+  forgetProgress,
+  forgetRequestJson,
+  forgetSubjects,
+  storedVerification,
+  verificationSummary,
+  verifySubjects,
+  type SubjectVerification,
+} from '../../lifecycle/index.ts';
 import type { ForgetFinding, ForgetRequest } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -25,16 +33,31 @@ export interface ForgetCommandOptions extends GlobalOptions {
 }
 
 export async function forgetCommand(subjects: string[], options: ForgetCommandOptions): Promise<number> {
-  if (options.status && options.verify) throw new PondError('BAD_ARGUMENT', '--status and --verify do not go together', { hint: 'pond forget --status lists the requests with their last verification; pond forget --verify SUBJECT scans again' });
+  if (options.status && options.verify)
+    throw new PondError('BAD_ARGUMENT', '--status and --verify do not go together', {
+      hint: 'pond forget --status lists the requests with their last verification; pond forget --verify SUBJECT scans again',
+    });
   if (options.status) return statusOf(subjects, options);
   if (options.verify) return verify(subjects, options);
-  if (subjects.length === 0) throw new PondError('BAD_ARGUMENT', 'name the data subjects to forget (their identifier, such as a user id)', { hint: 'pond forget user-42 --reason "GDPR art. 17 request, ticket 4711"; pond forget --status lists the requests' });
-  if (options.reason === undefined) throw new PondError('BAD_ARGUMENT', 'give --reason: the audit log records why each subject was forgotten', { hint: 'for example --reason "GDPR art. 17 request, ticket 4711" (no personal data in it)' });
+  if (subjects.length === 0)
+    throw new PondError('BAD_ARGUMENT', 'name the data subjects to forget (their identifier, such as a user id)', {
+      hint: 'pond forget user-42 --reason "GDPR art. 17 request, ticket 4711"; pond forget --status lists the requests',
+    });
+  if (options.reason === undefined)
+    throw new PondError('BAD_ARGUMENT', 'give --reason: the audit log records why each subject was forgotten', {
+      hint: 'for example --reason "GDPR art. 17 request, ticket 4711" (no personal data in it)',
+    });
   const ctx = await openContext(options);
   try {
     const ring = await ctx.keyRing();
-    const answers = await forgetSubjects({ ...ctx, ring }, subjects, { reason: options.reason, requestedBy: options.by ?? `${userInfo().username} (pond forget)` });
-    const progress = await forgetProgress(ctx.state, answers.map((a) => a.request));
+    const answers = await forgetSubjects({ ...ctx, ring }, subjects, {
+      reason: options.reason,
+      requestedBy: options.by ?? `${userInfo().username} (pond forget)`,
+    });
+    const progress = await forgetProgress(
+      ctx.state,
+      answers.map((a) => a.request),
+    );
     if (options.json) {
       printJson({ requests: progress.map((p, i) => forgetRequestJson(p, answers[i]?.alreadyForgotten)) });
       return 0;
@@ -43,14 +66,21 @@ export async function forgetCommand(subjects: string[], options: ForgetCommandOp
       const r = p.request;
       if (answers[i]?.alreadyForgotten) {
         const done = r.completedAt === null ? '' : `, completed ${day(r.completedAt)}`;
-        console.log(`${answers.length > 1 ? `Subject ${i + 1}: a` : 'A'}lready forgotten by request ${r.id} on ${day(r.requestedAt)} (status ${r.status}${done}): nothing new is recorded or rebuilt.`);
+        console.log(
+          `${answers.length > 1 ? `Subject ${i + 1}: a` : 'A'}lready forgotten by request ${r.id} on ${day(r.requestedAt)} (status ${r.status}${done}): nothing new is recorded or rebuilt.`,
+        );
         if (r.status !== 'done') console.log('  `pond up` or `pond build` finishes it; `pond forget --status` follows it.');
         continue;
       }
       const had = r.hadKey ? 'its key is deleted' : 'it had no data yet; it never will get a key';
       console.log(`Forgot a data subject: request ${r.id} (${had}).`);
-      console.log(`  Its events in ${r.rawPartitions ?? 0} raw partition${r.rawPartitions === 1 ? '' : 's'} stay in the lake as ciphertext nobody can read, and no reader sees them (privacy.forgotten: '${ctx.project.privacy.forgotten}').`);
-      if (p.partitions > p.rebuilt) console.log(`  ${p.partitions - p.rebuilt} derived partition${p.partitions - p.rebuilt === 1 ? '' : 's'} held it: \`pond up\` or \`pond build\` rebuilds them without it. \`pond forget --status\` follows the request.`);
+      console.log(
+        `  Its events in ${r.rawPartitions ?? 0} raw partition${r.rawPartitions === 1 ? '' : 's'} stay in the lake as ciphertext nobody can read, and no reader sees them (privacy.forgotten: '${ctx.project.privacy.forgotten}').`,
+      );
+      if (p.partitions > p.rebuilt)
+        console.log(
+          `  ${p.partitions - p.rebuilt} derived partition${p.partitions - p.rebuilt === 1 ? '' : 's'} held it: \`pond up\` or \`pond build\` rebuilds them without it. \`pond forget --status\` follows the request.`,
+        );
       else console.log('  No derived partition held it: the request is complete once `pond up` or `pond build` next runs.');
     }
     return 0;
@@ -93,7 +123,8 @@ async function statusOf(subjects: readonly string[], options: ForgetCommandOptio
     const waiting = progress.filter((p) => p.waiting.length > 0);
     for (const p of waiting) console.log(`\n${p.request.id} waits for: ${p.waiting.join(', ')}${p.partitions - p.rebuilt > p.waiting.length ? ', …' : ''}`);
     if (waiting.length > 0) console.log('\n`pond up` or `pond build` rebuilds them; a failed one needs its cause fixed (`pond runs --failed`).');
-    if (progress.some((p) => (p.request.verification?.total ?? 0) > 0)) console.log('\nA verification found something of a subject: `pond forget --verify SUBJECT` shows where (`--json` for every place).');
+    if (progress.some((p) => (p.request.verification?.total ?? 0) > 0))
+      console.log('\nA verification found something of a subject: `pond forget --verify SUBJECT` shows where (`--json` for every place).');
     return 0;
   } finally {
     await ctx.close();
@@ -102,14 +133,19 @@ async function statusOf(subjects: readonly string[], options: ForgetCommandOptio
 
 /** `pond forget --verify SUBJECT…`: 0 when nothing of any subject is left, 1 when something is (or the scan failed). */
 async function verify(subjects: readonly string[], options: ForgetCommandOptions): Promise<number> {
-  if (subjects.length === 0) throw new PondError('BAD_ARGUMENT', 'name the data subjects to verify (their identifier, such as a user id)', { hint: 'pond forget --verify user-42' });
-  if (options.reason !== undefined || options.by !== undefined) throw new PondError('BAD_ARGUMENT', '--verify forgets nothing: it takes no --reason or --by', { hint: 'pond forget --verify user-42' });
+  if (subjects.length === 0)
+    throw new PondError('BAD_ARGUMENT', 'name the data subjects to verify (their identifier, such as a user id)', { hint: 'pond forget --verify user-42' });
+  if (options.reason !== undefined || options.by !== undefined)
+    throw new PondError('BAD_ARGUMENT', '--verify forgets nothing: it takes no --reason or --by', { hint: 'pond forget --verify user-42' });
   const unique = [...new Set(subjects)];
   if (unique.some((s) => s.trim() === '')) throw new PondError('BAD_ARGUMENT', 'a data subject to verify is empty');
   const ctx = await openContext(options, { readOnly: true });
   try {
     const ring = await ctx.keyRing();
-    const results = await verifySubjects(ctx, unique.map((subject) => ({ pseudonym: ring.pseudonym(subject), subject })));
+    const results = await verifySubjects(
+      ctx,
+      unique.map((subject) => ({ pseudonym: ring.pseudonym(subject), subject })),
+    );
     const requests: (ForgetRequest | null)[] = [];
     for (const v of results) {
       // Recorded with the subject's latest request: the audit log keeps what the last look found.
@@ -136,8 +172,11 @@ async function verify(subjects: readonly string[], options: ForgetCommandOptions
       return failed ? 1 : 0;
     }
     const scanned = results[0]?.scanned;
-    console.log(`Looked for the clear identifier and the pseudonym of ${unique.length} data subject${unique.length === 1 ? '' : 's'} in every column of ${scanned?.versions ?? 0} current versions (${scanned?.files ?? 0} files) of the streams, dead letters and datasets, and in the state's row samples, logs, errors and message ids.`);
-    for (const [i, v] of results.entries()) printVerification(v, requests[i] ?? null, unique.length > 1 ? `Subject ${i + 1} (${v.pseudonym})` : `The subject (${v.pseudonym})`);
+    console.log(
+      `Looked for the clear identifier and the pseudonym of ${unique.length} data subject${unique.length === 1 ? '' : 's'} in every column of ${scanned?.versions ?? 0} current versions (${scanned?.files ?? 0} files) of the streams, dead letters and datasets, and in the state's row samples, logs, errors and message ids.`,
+    );
+    for (const [i, v] of results.entries())
+      printVerification(v, requests[i] ?? null, unique.length > 1 ? `Subject ${i + 1} (${v.pseudonym})` : `The subject (${v.pseudonym})`);
     return failed ? 1 : 0;
   } finally {
     await ctx.close();
@@ -152,7 +191,10 @@ function printVerification(v: SubjectVerification, request: { id: string; status
   else console.log(`\n${who}, ${of}: ${request ? `${places} still hold${v.total === 1 ? 's' : ''} it` : `found in ${places}`}:`);
   if (v.findings.length > 0) console.log(formatTable(v.findings.map(findingRow)));
   if (!request) return;
-  if (v.total > 0) console.log('Derived partitions are rebuilt by `pond up` or `pond build`; anything else is a leak to fix at its source (an undeclared column, a generator, a log), then rebuild or remove the version.');
+  if (v.total > 0)
+    console.log(
+      'Derived partitions are rebuilt by `pond up` or `pond build`; anything else is a leak to fix at its source (an undeclared column, a generator, a log), then rebuild or remove the version.',
+    );
   console.log(`Recorded with request ${request.id} (\`pond forget --status\`).`);
 }
 

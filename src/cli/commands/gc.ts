@@ -25,7 +25,8 @@ export interface GcCommandOptions extends GlobalOptions {
 
 export async function gcCommand(options: GcCommandOptions): Promise<number> {
   const graceMs = options.grace === undefined ? undefined : parseDuration(options.grace);
-  if (options.grace !== undefined && graceMs === undefined) throw new PondError('BAD_ARGUMENT', `--grace ${options.grace} is not a duration`, { hint: "such as '0s', '10m' or '1h'" });
+  if (options.grace !== undefined && graceMs === undefined)
+    throw new PondError('BAD_ARGUMENT', `--grace ${options.grace} is not a duration`, { hint: "such as '0s', '10m' or '1h'" });
   const now = options.now === undefined ? undefined : parseTime(options.now, '--now');
   const limit = options.limit === undefined ? 1000 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new PondError('BAD_ARGUMENT', `--limit ${options.limit} is not a whole number ≥ 1`);
@@ -37,7 +38,8 @@ export async function gcCommand(options: GcCommandOptions): Promise<number> {
     }
     const summary = await runGc(ctx, { now, graceMs, dryRun: options.dryRun });
     // The first three fields are what `pond gc --json` printed before retention existed; scripts may read them.
-    if (options.json) printJson({ scannedObjects: summary.orphans.scanned, deletedObjects: summary.totals.files, deletedBytes: summary.totals.bytes, ...summary });
+    if (options.json)
+      printJson({ scannedObjects: summary.orphans.scanned, deletedObjects: summary.totals.files, deletedBytes: summary.totals.bytes, ...summary });
     else printSummary(summary);
     return summary.totals.sinkErrors > 0 ? 1 : 0;
   } finally {
@@ -55,7 +57,19 @@ function printSummary(s: GcSummary): void {
   }
   const expired = s.totals.partitions > 0 ? `${s.totals.partitions} expired partitions, ` : '';
   console.log(`${verb} ${expired}${s.totals.versions} superseded versions and ${s.totals.files} files (${s.totals.bytes} bytes), ${asOf}:`);
-  console.log(formatTable(s.datasets.map((d) => ({ dataset: d.dataset, 'expired partitions': d.partitions, versions: d.versions, files: d.files, bytes: d.bytes, 'unreferenced files': d.orphanFiles, 'unreferenced bytes': d.orphanBytes }))));
+  console.log(
+    formatTable(
+      s.datasets.map((d) => ({
+        dataset: d.dataset,
+        'expired partitions': d.partitions,
+        versions: d.versions,
+        files: d.files,
+        bytes: d.bytes,
+        'unreferenced files': d.orphanFiles,
+        'unreferenced bytes': d.orphanBytes,
+      })),
+    ),
+  );
   for (const p of s.partitions.slice(0, 20)) console.log(`  ${p.dataset} ${p.key}: expired (window ended before ${p.before}), ${p.versions} versions`);
   if (s.partitions.length > 20) console.log(`  … and ${s.partitions.length - 20} more expired partitions (--json lists them all)`);
   for (const v of s.versions.slice(0, 20)) console.log(`  ${v.dataset} ${v.key} ${v.id}: ${v.reason}`);
@@ -70,8 +84,10 @@ function printSummary(s: GcSummary): void {
 function printSinks(s: GcSummary): void {
   for (const r of s.sinks) {
     const n = `${r.partitions.length} partition${r.partitions.length === 1 ? '' : 's'}`;
-    if (r.partitions.length > 0 || r.error === undefined) console.log(`${r.dataset}: ${s.dryRun ? 'would remove' : 'removed'} from sink ${r.sink}: ${n} (${r.target})`);
-    if (r.error !== undefined) console.log(`${r.dataset}: removing from sink ${r.sink} failed, so its expiring partitions stay until the next collection: ${r.error}`);
+    if (r.partitions.length > 0 || r.error === undefined)
+      console.log(`${r.dataset}: ${s.dryRun ? 'would remove' : 'removed'} from sink ${r.sink}: ${n} (${r.target})`);
+    if (r.error !== undefined)
+      console.log(`${r.dataset}: removing from sink ${r.sink} failed, so its expiring partitions stay until the next collection: ${r.error}`);
   }
 }
 

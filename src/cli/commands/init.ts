@@ -108,7 +108,10 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
   writeFileSync(path.join(root, 'schemas', 'events.schema.json'), `${JSON.stringify(SCHEMA, null, 2)}\n`);
   writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: path.basename(root), private: true, type: 'module' }, null, 2)}\n`);
   writeFileSync(path.join(root, '.gitignore'), '.pond/\nnode_modules/\n');
-  writeFileSync(path.join(root, 'tsconfig.json'), `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true, noEmit: true } }, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, 'tsconfig.json'),
+    `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true, noEmit: true } }, null, 2)}\n`,
+  );
   // The editor finds Pond's types through node_modules/pond; at run time Pond resolves 'pond' itself.
   const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
   mkdirSync(path.join(root, 'node_modules', '.bin'), { recursive: true });
@@ -127,7 +130,9 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
       console.log(JSON.stringify({ project: root, loaded: summary }));
     } else {
       console.log(`Created ${root} and loaded ${summary.accepted} sample events (${summary.deadLetters} invalid ones went to the dead letters).`);
-      console.log(`\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"\n  npx pond check     # what CI runs: typecheck, schemas, plan, the tests in tests/`);
+      console.log(
+        `\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"\n  npx pond check     # what CI runs: typecheck, schemas, plan, the tests in tests/`,
+      );
     }
     return 0;
   } finally {
@@ -141,11 +146,15 @@ function sampleEvents(now: number): string {
   const start = end - 48 * 3_600_000;
   const types = ['login', 'view', 'view', 'view', 'purchase'] as const;
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const lines: string[] = [];
   for (let t = start; t < end; t += 90_000) {
     const type = types[Math.floor(random() * types.length)] as string;
-    const event: Record<string, unknown> = { event_type: type, user_id: `u${1 + Math.floor(random() * 40)}`, time_utc: new Date(t + Math.floor(random() * 90_000)).toISOString() };
+    const event: Record<string, unknown> = {
+      event_type: type,
+      user_id: `u${1 + Math.floor(random() * 40)}`,
+      time_utc: new Date(t + Math.floor(random() * 90_000)).toISOString(),
+    };
     if (type === 'purchase') event.amount = Math.round(random() * 10_000) / 100;
     lines.push(JSON.stringify(event));
   }

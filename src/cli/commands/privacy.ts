@@ -46,8 +46,12 @@ export async function privacyCommand(options: GlobalOptions): Promise<number> {
     };
     line('identifiers:', 'identifier');
     line('personal:   ', 'personal');
-    if (node.decrypts.length > 0) console.log(`  reads in clear (decrypt): ${node.decrypts.join(', ')}; its personal columns hold clear values: give it a retention`);
-    if (node.unverified) console.log('  a TypeScript transformation over personal data: classes guessed by column name; declare pii: { identifiers, personal, none } to confirm them');
+    if (node.decrypts.length > 0)
+      console.log(`  reads in clear (decrypt): ${node.decrypts.join(', ')}; its personal columns hold clear values: give it a retention`);
+    if (node.unverified)
+      console.log(
+        '  a TypeScript transformation over personal data: classes guessed by column name; declare pii: { identifiers, personal, none } to confirm them',
+      );
     console.log('');
   }
   if (without.length > 0) console.log(`No personal data: ${without.join(', ')}`);

@@ -27,10 +27,21 @@ export async function publishCommand(names: readonly string[], options: GlobalOp
       printJson({
         published: summary.published,
         failed: summary.failed,
-        results: summary.results.map((r) => ({ dataset: r.dataset, sink: r.sink, partition: r.key, version: r.versionId, rows: r.rows, ms: r.ms, error: r.error?.toJSON() ?? null })),
+        results: summary.results.map((r) => ({
+          dataset: r.dataset,
+          sink: r.sink,
+          partition: r.key,
+          version: r.versionId,
+          rows: r.rows,
+          ms: r.ms,
+          error: r.error?.toJSON() ?? null,
+        })),
       });
     } else if (summary.results.length === 0) console.log('Every sink holds the current version of every partition.');
-    else console.log(`Published ${summary.published} partition${summary.published === 1 ? '' : 's'}${summary.failed ? `; ${summary.failed} failed (recorded; see pond sinks)` : ''}.`);
+    else
+      console.log(
+        `Published ${summary.published} partition${summary.published === 1 ? '' : 's'}${summary.failed ? `; ${summary.failed} failed (recorded; see pond sinks)` : ''}.`,
+      );
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await publisher.close();

@@ -26,7 +26,10 @@ export async function queryCommand(sql: string, options: GlobalOptions & { forma
       if (options.decrypt) {
         const shown = await decryptRows(rows, ctx.project, await ctx.keyRing());
         rows = shown.rows;
-        if (shown.forgotten > 0) console.error(`${shown.forgotten} value${shown.forgotten === 1 ? '' : 's'} of forgotten (or unknown) data subjects shown as null: their keys are gone.`);
+        if (shown.forgotten > 0)
+          console.error(
+            `${shown.forgotten} value${shown.forgotten === 1 ? '' : 's'} of forgotten (or unknown) data subjects shown as null: their keys are gone.`,
+          );
       }
       if (format === 'json') printJson(rows);
       else if (format === 'csv') console.log(formatCsv(rows, columns));

@@ -47,7 +47,7 @@ export async function runsCommand(runId: string | undefined, options: GlobalOpti
     if (options.failed) {
       for (const r of runs) console.log(`\n${r.dataset} ${r.key} (run ${r.id}):\n  ${r.error?.replaceAll('\n', '\n  ')}`);
     }
-    console.log('\nShow a run\'s log with `pond runs RUN_ID` (the full id is in --json).');
+    console.log("\nShow a run's log with `pond runs RUN_ID` (the full id is in --json).");
     return 0;
   } finally {
     await ctx.close();

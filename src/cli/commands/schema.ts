@@ -44,7 +44,11 @@ export interface RegistryState {
  */
 export async function openRegistryState(project: Project): Promise<RegistryState> {
   if (project.stateUrl !== undefined) {
-    return { state: await openStateStore({ url: project.stateUrl, sqlitePath: project.sqlitePath }), source: 'the registry in the PostgreSQL state store', exists: true };
+    return {
+      state: await openStateStore({ url: project.stateUrl, sqlitePath: project.sqlitePath }),
+      source: 'the registry in the PostgreSQL state store',
+      exists: true,
+    };
   }
   const source = `the registry in ${path.relative(project.dir, project.sqlitePath) || project.sqlitePath}`;
   if (existsSync(project.sqlitePath)) return { state: await openStateStore({ sqlitePath: project.sqlitePath }), source, exists: true };
@@ -81,7 +85,10 @@ function printReports(reports: readonly StreamSchemaReport[], source: string): v
   console.log(`Stream schemas against ${source}:`);
   for (const r of reports) {
     const head = `${r.stream} (${r.schemaFile}, ${r.mode})`;
-    if (r.status === 'new') console.log(`\n  ${head}: nothing to compare against${source.startsWith('git') ? ` (no such file at ${source.slice('git ref '.length)})` : ' (not registered yet)'}`);
+    if (r.status === 'new')
+      console.log(
+        `\n  ${head}: nothing to compare against${source.startsWith('git') ? ` (no such file at ${source.slice('git ref '.length)})` : ' (not registered yet)'}`,
+      );
     else if (r.status === 'unchanged') console.log(`\n  ${head}: unchanged since ${r.latest}`);
     else {
       const verdict = r.status === 'compatible' ? 'allowed' : 'NOT ALLOWED';
@@ -96,7 +103,9 @@ function printReports(reports: readonly StreamSchemaReport[], source: string): v
   }
   const refused = reports.filter((r) => r.status === 'incompatible');
   if (refused.length > 0) {
-    console.log(`\n${refused.length} stream${refused.length === 1 ? '' : 's'} changed in a way ${refused.length === 1 ? 'its mode does' : 'their modes do'} not allow: revert the change, make it compatible, or set another mode (\`compatibility\` on the stream, or \`schemaCompatibility\` in pond.config.ts).`);
+    console.log(
+      `\n${refused.length} stream${refused.length === 1 ? '' : 's'} changed in a way ${refused.length === 1 ? 'its mode does' : 'their modes do'} not allow: revert the change, make it compatible, or set another mode (\`compatibility\` on the stream, or \`schemaCompatibility\` in pond.config.ts).`,
+    );
   }
 }
 
@@ -115,7 +124,16 @@ export async function schemaVersionsCommand(name: string, options: GlobalOptions
       project: v.fingerprint === current ? (v === versions.at(-1) ? 'current' : 'same as current') : '',
     }));
     if (options.json) {
-      printJson({ stream: name, versions: versions.map((v) => ({ version: v.version, registeredAt: new Date(v.registeredAt).toISOString(), compatibility: v.compatibility, fingerprint: v.fingerprint, current: v.fingerprint === current && v === versions.at(-1) })) });
+      printJson({
+        stream: name,
+        versions: versions.map((v) => ({
+          version: v.version,
+          registeredAt: new Date(v.registeredAt).toISOString(),
+          compatibility: v.compatibility,
+          fingerprint: v.fingerprint,
+          current: v.fingerprint === current && v === versions.at(-1),
+        })),
+      });
       return 0;
     }
     if (versions.length === 0) {
@@ -123,7 +141,8 @@ export async function schemaVersionsCommand(name: string, options: GlobalOptions
       return 0;
     }
     console.log(formatTable(rows, ['version', 'registered', 'compatibility', 'fingerprint', 'project']));
-    if (versions.at(-1)?.fingerprint !== current) console.log(`\nThe project's schema (${stream?.schemaFile}) differs from version ${versions.at(-1)?.version}: see \`pond schema diff ${name}\`.`);
+    if (versions.at(-1)?.fingerprint !== current)
+      console.log(`\nThe project's schema (${stream?.schemaFile}) differs from version ${versions.at(-1)?.version}: see \`pond schema diff ${name}\`.`);
     return 0;
   } finally {
     await registry.state.close();
@@ -134,18 +153,33 @@ export async function schemaShowCommand(name: string, version: string | undefine
   const project = await loadProject(projectDir(options));
   selectStreams(project, [name]);
   const wanted = version === undefined ? undefined : Number(version);
-  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1)) throw new PondError('BAD_ARGUMENT', `version "${version}" is not a version number`, { hint: 'versions are 1, 2, 3 …; `pond schema versions STREAM` lists them' });
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1))
+    throw new PondError('BAD_ARGUMENT', `version "${version}" is not a version number`, {
+      hint: 'versions are 1, 2, 3 …; `pond schema versions STREAM` lists them',
+    });
   const registry = await openRegistryState(project);
   try {
     const versions = await registry.state.schemaVersions(name);
     const found = wanted === undefined ? versions.at(-1) : versions.find((v) => v.version === wanted);
     if (!found) {
-      throw new PondError('NOT_FOUND', wanted === undefined ? `stream "${name}" has no registered schema versions` : `stream "${name}" has no schema version ${wanted}`, {
-        hint: versions.length > 0 ? `versions: 1 to ${versions.length}` : 'the next pond command that writes to the lake registers version 1',
-      });
+      throw new PondError(
+        'NOT_FOUND',
+        wanted === undefined ? `stream "${name}" has no registered schema versions` : `stream "${name}" has no schema version ${wanted}`,
+        {
+          hint: versions.length > 0 ? `versions: 1 to ${versions.length}` : 'the next pond command that writes to the lake registers version 1',
+        },
+      );
     }
     const schema = JSON.parse(found.schema) as unknown;
-    if (options.json) printJson({ stream: name, version: found.version, registeredAt: new Date(found.registeredAt).toISOString(), compatibility: found.compatibility, fingerprint: found.fingerprint, schema });
+    if (options.json)
+      printJson({
+        stream: name,
+        version: found.version,
+        registeredAt: new Date(found.registeredAt).toISOString(),
+        compatibility: found.compatibility,
+        fingerprint: found.fingerprint,
+        schema,
+      });
     else console.log(JSON.stringify(schema, null, 2));
     return 0;
   } finally {

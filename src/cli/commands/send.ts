@@ -15,7 +15,11 @@ import { accessFor, EventSender } from '../event-sender.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson, Progress } from '../output.ts';
 
-export async function sendCommand(stream: string, file: string, options: GlobalOptions & { url?: string; key?: string; batch?: string; concurrency?: string; segment?: boolean }): Promise<number> {
+export async function sendCommand(
+  stream: string,
+  file: string,
+  options: GlobalOptions & { url?: string; key?: string; batch?: string; concurrency?: string; segment?: boolean },
+): Promise<number> {
   let { url, key } = options;
   let segment = options.segment === true;
   if (url === undefined || key === undefined) {
@@ -23,15 +27,27 @@ export async function sendCommand(stream: string, file: string, options: GlobalO
     url ??= `http://${project.collect.host === '0.0.0.0' ? '127.0.0.1' : project.collect.host}:${project.collect.port}`;
     if (key === undefined) {
       const access = accessFor(project, stream, { segmentOnly: segment });
-      if (!access) throw new PondError('BAD_ARGUMENT', `no source in ${project.configFile} may write stream "${stream}"`, { hint: 'pass --key, or add the stream to a source under collect.sources' });
+      if (!access)
+        throw new PondError('BAD_ARGUMENT', `no source in ${project.configFile} may write stream "${stream}"`, {
+          hint: 'pass --key, or add the stream to a source under collect.sources',
+        });
       key = access.writeKey;
       segment = access.segment;
     }
   }
-  const size = await stat(file).then((s) => s.size).catch(() => {
-    throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
+  const size = await stat(file)
+    .then((s) => s.size)
+    .catch(() => {
+      throw new PondError('BAD_ARGUMENT', `file ${file} does not exist`);
+    });
+  const sender = new EventSender({
+    url: url.replace(/\/$/, ''),
+    stream,
+    writeKey: key,
+    segment,
+    batchEvents: options.batch ? Number(options.batch) : undefined,
+    concurrency: options.concurrency ? Number(options.concurrency) : undefined,
   });
-  const sender = new EventSender({ url: url.replace(/\/$/, ''), stream, writeKey: key, segment, batchEvents: options.batch ? Number(options.batch) : undefined, concurrency: options.concurrency ? Number(options.concurrency) : undefined });
   const progress = new Progress(`sending ${stream}`);
   const started = Date.now();
   let bytes = 0;
@@ -54,7 +70,9 @@ export async function sendCommand(stream: string, file: string, options: GlobalO
   if (options.json) {
     printJson({ ...totals, seconds, url });
   } else {
-    console.log(`Sent ${totals.events} events to ${url} in ${seconds.toFixed(1)} s (${Math.round(totals.events / Math.max(seconds, 0.001))}/s, ${totals.requests} requests, ${totals.retries} retried).`);
+    console.log(
+      `Sent ${totals.events} events to ${url} in ${seconds.toFixed(1)} s (${Math.round(totals.events / Math.max(seconds, 0.001))}/s, ${totals.requests} requests, ${totals.retries} retried).`,
+    );
     console.log(`  ${totals.accepted} accepted into ${stream}, ${totals.deadLettered} to the dead letters, ${totals.refused} refused.`);
     for (const r of totals.reasons.slice(0, 10)) console.log(`  ${r}`);
   }

@@ -13,7 +13,9 @@ export async function sinksCommand(name: string | undefined, options: GlobalOpti
   try {
     const status = await publisher.status(name === undefined ? undefined : [name]);
     if (options.json) {
-      printJson(status.map((s) => ({ ...s, lastPublishedAt: iso(s.lastPublishedAt), errors: s.errors.map((e) => ({ ...e, nextAttemptAt: iso(e.nextAttemptAt) })) })));
+      printJson(
+        status.map((s) => ({ ...s, lastPublishedAt: iso(s.lastPublishedAt), errors: s.errors.map((e) => ({ ...e, nextAttemptAt: iso(e.nextAttemptAt) })) })),
+      );
       return 0;
     }
     if (status.length === 0) {
@@ -33,11 +35,14 @@ export async function sinksCommand(name: string | undefined, options: GlobalOpti
     console.log(formatTable(rows));
     for (const s of status) {
       for (const e of s.errors.slice(0, 10)) {
-        console.log(`\n✗ ${s.dataset} → ${s.sink} ${e.key} (version ${e.version}, ${e.attempts} failed attempts, next at ${iso(e.nextAttemptAt) ?? '-'}):\n  ${e.error}`);
+        console.log(
+          `\n✗ ${s.dataset} → ${s.sink} ${e.key} (version ${e.version}, ${e.attempts} failed attempts, next at ${iso(e.nextAttemptAt) ?? '-'}):\n  ${e.error}`,
+        );
       }
       if (s.errors.length > 10) console.log(`  … and ${s.errors.length - 10} more failed partitions of ${s.dataset} → ${s.sink}`);
     }
-    if (status.some((s) => s.behind > 0 || s.failed > 0)) console.log('\n`pond publish` publishes what is behind and retries the failures now (`pond up` does it every few seconds).');
+    if (status.some((s) => s.behind > 0 || s.failed > 0))
+      console.log('\n`pond publish` publishes what is behind and retries the failures now (`pond up` does it every few seconds).');
     return 0;
   } finally {
     await publisher.close();

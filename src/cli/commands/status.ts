@@ -13,7 +13,9 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
   try {
     const { project, state } = ctx;
     if (name !== undefined && !project.datasets.has(name) && !project.streams.has(name)) {
-      throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, { hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}` });
+      throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, {
+        hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ')}`,
+      });
     }
     const p = await plan(project, state, { now });
     const streams = [];
@@ -75,7 +77,8 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
     }
     if (failedChecks.length > 0) {
       console.log(`\nRecent check failures of ${name} (\`pond checks ${name} --failed\` shows the failing rows):`);
-      for (const c of failedChecks) console.log(`  ${c.key}  ${c.check} [${c.severity}]: ${c.observed ?? c.message ?? ''}${c.threshold ? ` (expected ${c.threshold})` : ''}`);
+      for (const c of failedChecks)
+        console.log(`  ${c.key}  ${c.check} [${c.severity}]: ${c.observed ?? c.message ?? ''}${c.threshold ? ` (expected ${c.threshold})` : ''}`);
     }
     return 0;
   } finally {

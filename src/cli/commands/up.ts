@@ -40,11 +40,18 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     gc.start();
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
-      log(webUiBuilt() ? `web UI on ${platform.url}/` : 'the web UI is not built: run `npm run build:ui` in the Pond package (npm install does), then open / on this server');
+      log(
+        webUiBuilt()
+          ? `web UI on ${platform.url}/`
+          : 'the web UI is not built: run `npm run build:ui` in the Pond package (npm install does), then open / on this server',
+      );
       log(`collecting on ${platform.url}/v1/streams/:stream/events and the Segment API at ${platform.url}/v1/batch`);
-      log(`data API on ${platform.url}/api (${ctx.project.api.tokens.length > 0 ? 'bearer tokens required' : 'open: loopback only, no tokens'}; ${platform.url}/api/openapi.json describes it), Prometheus metrics on ${platform.url}/metrics`);
+      log(
+        `data API on ${platform.url}/api (${ctx.project.api.tokens.length > 0 ? 'bearer tokens required' : 'open: loopback only, no tokens'}; ${platform.url}/api/openapi.json describes it), Prometheus metrics on ${platform.url}/metrics`,
+      );
       for (const r of ctx.registeredSchemas) if (r.created) log(`schema registry: stream ${r.stream} is at schema version ${r.version} now`);
-      if (platform.recoveredBytes > 0) log(`buffer: cut a torn tail of ${platform.recoveredBytes} bytes left by a crash (those writes were never acknowledged)`);
+      if (platform.recoveredBytes > 0)
+        log(`buffer: cut a torn tail of ${platform.recoveredBytes} bytes left by a crash (those writes were never acknowledged)`);
       if (ctx.project.collect.sources.length === 0) log('no write keys are declared (collect.sources in pond.config.ts): every event will be refused with 401');
       let demo: Promise<void> = Promise.resolve();
       if (options.demo) {
@@ -57,7 +64,9 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
         }
         const eventsPerHour = Number(options.eventsPerHour ?? 36_000);
         const someStream = [...ctx.project.streams.keys()][0] ?? 'events';
-        log(`demo: sending about ${Math.round(eventsPerHour / 1800)} events every 2 s; they are queryable within about a second (pond --project ${path.relative(process.cwd(), ctx.project.dir) || '.'} query "select count(*) from ${someStream}"), and datasets take them in once their window is complete`);
+        log(
+          `demo: sending about ${Math.round(eventsPerHour / 1800)} events every 2 s; they are queryable within about a second (pond --project ${path.relative(process.cwd(), ctx.project.dir) || '.'} query "select count(*) from ${someStream}"), and datasets take them in once their window is complete`,
+        );
         demo = (async () => {
           let last = Date.now();
           while (!controller.signal.aborted) {
@@ -93,7 +102,13 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
 }
 
 /** Builds whenever anything landed or was built, and at least every 5 s (watermarks move with the clock). */
-async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal: AbortSignal, log: (message: string) => void, landed: LandingReport, observe: (event: BuildEvent) => void): Promise<void> {
+async function orchestrate(
+  ctx: Awaited<ReturnType<typeof openContext>>,
+  signal: AbortSignal,
+  log: (message: string) => void,
+  landed: LandingReport,
+  observe: (event: BuildEvent) => void,
+): Promise<void> {
   const executor = new Executor(ctx);
   // Builds publish what they commit; this catches up what is behind: failed publishes after their backoff, sinks added later.
   const publisher = new Publisher(ctx);
@@ -109,7 +124,8 @@ async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal:
           log(`publishing failed: ${error.message}`);
           return undefined;
         });
-        for (const r of published?.results ?? []) if (r.error) log(`sink ${r.dataset}/${r.sink} ${r.key}: ${r.error.message} (retried later; pond sinks shows it)`);
+        for (const r of published?.results ?? [])
+          if (r.error) log(`sink ${r.dataset}/${r.sink} ${r.key}: ${r.error.message} (retried later; pond sinks shows it)`);
         if (published && published.published > 0) log(`published ${published.published} partition${published.published === 1 ? '' : 's'} to sinks`);
       }
       landed.maybeFlush();
@@ -135,8 +151,12 @@ async function orchestrate(ctx: Awaited<ReturnType<typeof openContext>>, signal:
           log(`forgetting: ${error.message} (tried again shortly)`);
           return { started: 0, completed: 0 };
         });
-        if (forgetting.started > 0) log(`forgetting: ${forgetting.started} request${forgetting.started === 1 ? '' : 's'} marked what held ${forgetting.started === 1 ? 'its subject' : 'their subjects'} for rebuilding`);
-        if (forgetting.completed > 0) log(`forgetting: ${forgetting.completed} request${forgetting.completed === 1 ? '' : 's'} completed (pond forget --status)`);
+        if (forgetting.started > 0)
+          log(
+            `forgetting: ${forgetting.started} request${forgetting.started === 1 ? '' : 's'} marked what held ${forgetting.started === 1 ? 'its subject' : 'their subjects'} for rebuilding`,
+          );
+        if (forgetting.completed > 0)
+          log(`forgetting: ${forgetting.completed} request${forgetting.completed === 1 ? '' : 's'} completed (pond forget --status)`);
         seenSeq = await ctx.state.currentSeq();
       }
       await sleep(200, signal);

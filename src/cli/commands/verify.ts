@@ -84,7 +84,15 @@ function printReport(report: VerifyReport, seconds: number): void {
   console.log(`${head} in ${seconds.toFixed(1)} s: ${parts.join(', ')}.\n`);
   console.log(
     formatTable(
-      byDataset(report).map((d) => ({ dataset: d.dataset, partitions: d.partitions, same: d.same, differs: d.differs, 'code changed': d.codeChanged, errors: d.errors, stale: d.stale })),
+      byDataset(report).map((d) => ({
+        dataset: d.dataset,
+        partitions: d.partitions,
+        same: d.same,
+        differs: d.differs,
+        'code changed': d.codeChanged,
+        errors: d.errors,
+        stale: d.stale,
+      })),
     ),
   );
   list(report, 'differs', 'Partitions whose rebuild differs (is the transformation deterministic?):', describeDifference);

@@ -77,23 +77,37 @@ export async function recordForgetting(deps: Pick<ForgetDeps, 'state' | 'ring'>,
   const now = options.now ?? Date.now();
   const reason = options.reason.trim();
   const unique = [...new Set(subjects)];
-  if (unique.length === 0) throw new PondError('BAD_ARGUMENT', 'name at least one data subject to forget', { hint: 'pond forget user-42 --reason "GDPR art. 17, ticket 4711"' });
+  if (unique.length === 0)
+    throw new PondError('BAD_ARGUMENT', 'name at least one data subject to forget', { hint: 'pond forget user-42 --reason "GDPR art. 17, ticket 4711"' });
   for (const subject of unique) {
     if (subject.trim() === '') throw new PondError('BAD_ARGUMENT', 'a data subject to forget is empty');
     if (reason.toLowerCase().includes(subject.toLowerCase())) {
-      throw new PondError('BAD_ARGUMENT', 'the reason contains the data subject it forgets', { hint: 'the audit log keeps no personal data: give the ground and a ticket number, not the subject' });
+      throw new PondError('BAD_ARGUMENT', 'the reason contains the data subject it forgets', {
+        hint: 'the audit log keeps no personal data: give the ground and a ticket number, not the subject',
+      });
     }
   }
-  if (reason === '') throw new PondError('BAD_ARGUMENT', 'give a reason (--reason): the audit log records why each subject was forgotten', { hint: 'for example --reason "GDPR art. 17 request, ticket 4711"' });
-  if (EMAIL.test(reason)) throw new PondError('BAD_ARGUMENT', 'the reason contains an email address', { hint: 'the audit log keeps no personal data: refer to the request by its ticket number' });
+  if (reason === '')
+    throw new PondError('BAD_ARGUMENT', 'give a reason (--reason): the audit log records why each subject was forgotten', {
+      hint: 'for example --reason "GDPR art. 17 request, ticket 4711"',
+    });
+  if (EMAIL.test(reason))
+    throw new PondError('BAD_ARGUMENT', 'the reason contains an email address', {
+      hint: 'the audit log keeps no personal data: refer to the request by its ticket number',
+    });
   if (options.requestedBy.trim() === '') throw new PondError('BAD_ARGUMENT', 'say who asks (the audit log records it)');
   const pseudonyms = unique.map((subject) => deps.ring.pseudonym(subject));
   const earlier = await earlierRequests(deps.state, pseudonyms);
-  const requests = pseudonyms.filter((p) => !earlier.has(p)).map((pseudonym) => ({ id: requestId(now), pseudonym, requestedAt: now, requestedBy: options.requestedBy, reason }));
+  const requests = pseudonyms
+    .filter((p) => !earlier.has(p))
+    .map((pseudonym) => ({ id: requestId(now), pseudonym, requestedAt: now, requestedBy: options.requestedBy, reason }));
   // The store leaves out a subject another caller recorded since (its request is read back below).
   const recorded = new Map((await deps.state.recordForgetRequests(requests)).map((r) => [r.pseudonym, r]));
   for (const r of recorded.values()) deps.ring.evict(r.pseudonym);
-  const late = await earlierRequests(deps.state, pseudonyms.filter((p) => !earlier.has(p) && !recorded.has(p)));
+  const late = await earlierRequests(
+    deps.state,
+    pseudonyms.filter((p) => !earlier.has(p) && !recorded.has(p)),
+  );
   return pseudonyms.map((p) => {
     const mine = recorded.get(p);
     if (mine) return { request: mine, alreadyForgotten: false };
@@ -123,7 +137,12 @@ export async function startRecordedRequests(deps: FindDeps, now = Date.now()): P
   const recorded = await deps.state.forgetRequests({ status: ['recorded'] });
   if (recorded.length === 0) return 0;
   const { raw, derived } = await subjectPartitions(deps, [...new Set(recorded.map((r) => r.pseudonym))]);
-  await deps.state.startForgetRebuilds(recorded.map((r) => r.id), raw, derived, now);
+  await deps.state.startForgetRebuilds(
+    recorded.map((r) => r.id),
+    raw,
+    derived,
+    now,
+  );
   return recorded.length;
 }
 

@@ -4,4 +4,13 @@ export { forgetProgress, forgetProgressJson, completeForgetRequests, type Forget
 export { forgetRequestJson } from './forget-request-json.ts';
 export { subjectPartitions, type SubjectPartitions, type FindDeps } from './subject-partitions.ts';
 export { advanceForgetting } from './advance-forgetting.ts';
-export { verifySubjects, recordVerifications, storedVerification, verificationJson, verificationSummary, type SubjectVerification, type VerifyDeps, type VerifyTarget } from './verify-subject.ts';
+export {
+  verifySubjects,
+  recordVerifications,
+  storedVerification,
+  verificationJson,
+  verificationSummary,
+  type SubjectVerification,
+  type VerifyDeps,
+  type VerifyTarget,
+} from './verify-subject.ts';

@@ -80,7 +80,9 @@ async function rawPartitionsNaming(deps: FindDeps, stream: string, identifiers: 
   try {
     for (let i = 0; i < files.length; i += FILES_PER_QUERY) {
       const chunk = files.slice(i, i + FILES_PER_QUERY);
-      const rows = await session.rows(`select distinct filename from read_parquet(${sqlList(chunk)}, filename = true, union_by_name = true, hive_partitioning = false) where ${names}`);
+      const rows = await session.rows(
+        `select distinct filename from read_parquet(${sqlList(chunk)}, filename = true, union_by_name = true, hive_partitioning = false) where ${names}`,
+      );
       for (const r of rows) {
         const idx = idxOf.get(String(r.filename));
         if (idx !== undefined) found.add(idx);

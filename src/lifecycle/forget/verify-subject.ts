@@ -92,7 +92,15 @@ export async function verifySubjects(deps: VerifyDeps, targets: readonly VerifyT
   }
   return targets.map((t, i) => {
     const findings = [...(found[i]?.values() ?? [])];
-    return { pseudonym: t.pseudonym, at: now, lookedFor: t.subject === undefined ? 'pseudonym' : 'clear identifier and pseudonym', findings, total: findings.length, scanned: { versions, files }, error };
+    return {
+      pseudonym: t.pseudonym,
+      at: now,
+      lookedFor: t.subject === undefined ? 'pseudonym' : 'clear identifier and pseudonym',
+      findings,
+      total: findings.length,
+      scanned: { versions, files },
+      error,
+    };
   });
 }
 
@@ -107,7 +115,11 @@ export async function verifySubjects(deps: VerifyDeps, targets: readonly VerifyT
  */
 export async function recordVerifications(deps: VerifyDeps, requests: readonly ForgetRequest[], now = Date.now()): Promise<SubjectVerification[]> {
   if (requests.length === 0) return [];
-  const results = await verifySubjects(deps, requests.map((r) => ({ pseudonym: r.pseudonym })), now);
+  const results = await verifySubjects(
+    deps,
+    requests.map((r) => ({ pseudonym: r.pseudonym })),
+    now,
+  );
   for (const [i, r] of requests.entries()) await deps.state.recordForgetVerification(r.id, storedVerification(results[i] as SubjectVerification));
   return results;
 }
@@ -120,7 +132,15 @@ export function storedVerification(v: SubjectVerification): ForgetVerification {
 /** A verification as `pond forget --status --json` and the data API show it, times as ISO text. */
 export function verificationJson(v: ForgetVerification | null) {
   if (v === null) return null;
-  return { verifiedAt: new Date(v.at).toISOString(), lookedFor: v.lookedFor, nothingLeft: v.total === 0 && v.error === null, total: v.total, findings: v.findings, scanned: v.scanned, error: v.error };
+  return {
+    verifiedAt: new Date(v.at).toISOString(),
+    lookedFor: v.lookedFor,
+    nothingLeft: v.total === 0 && v.error === null,
+    total: v.total,
+    findings: v.findings,
+    scanned: v.scanned,
+    error: v.error,
+  };
 }
 
 /** One line for people: "nothing left", "3 findings" or "failed", with when. */
@@ -153,7 +173,14 @@ function placesOf(project: Project): Place[] {
 }
 
 /** Scans the current versions of one place; returns how many files it read. */
-async function scanPlace(session: SqlSession, lake: Lake, place: Place, current: readonly CurrentVersion[], targets: readonly VerifyTarget[], add: (i: number, f: ForgetFinding) => void): Promise<number> {
+async function scanPlace(
+  session: SqlSession,
+  lake: Lake,
+  place: Place,
+  current: readonly CurrentVersion[],
+  targets: readonly VerifyTarget[],
+  add: (i: number, f: ForgetFinding) => void,
+): Promise<number> {
   // Files by schema (a query over one schema cannot fail on a type changed between versions), each to its version.
   const groups = new Map<string, Map<string, CurrentVersion>>();
   for (const v of current) {
@@ -171,14 +198,26 @@ async function scanPlace(session: SqlSession, lake: Lake, place: Place, current:
       const files = sqlList(chunk);
       const columns = (await session.describe(`select * from read_parquet(${files}, union_by_name = true, hive_partitioning = false)`)).map((c) => c.name);
       for (let first = 0; first < targets.length; first += TARGETS_PER_QUERY) {
-        const probes = columns.flatMap((column) => targets.slice(first, first + TARGETS_PER_QUERY).flatMap((target, t) => probesOf(place, column, target, first + t)));
+        const probes = columns.flatMap((column) =>
+          targets.slice(first, first + TARGETS_PER_QUERY).flatMap((target, t) => probesOf(place, column, target, first + t)),
+        );
         if (probes.length === 0) continue;
         const sql = `select filename, ${probes.map((p, n) => `count(*) filter (where ${p.where}) as p${n}`).join(', ')} from read_parquet(${files}, filename = true, union_by_name = true, hive_partitioning = false) group by filename`;
         for (const row of await session.rows(sql)) {
           const v = group.get(String(row.filename));
           for (const [n, p] of probes.entries()) {
             const rows = Number(row[`p${n}`] ?? 0);
-            if (rows > 0) add(p.target, { area: place.area, name: place.name, dataset: null, key: v?.key ?? null, versionId: v?.versionId ?? null, column: p.column, value: p.value, rows });
+            if (rows > 0)
+              add(p.target, {
+                area: place.area,
+                name: place.name,
+                dataset: null,
+                key: v?.key ?? null,
+                versionId: v?.versionId ?? null,
+                column: p.column,
+                value: p.value,
+                rows,
+              });
           }
         }
       }

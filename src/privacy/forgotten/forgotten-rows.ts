@@ -20,7 +20,13 @@ import type { ForgottenRows } from '../../transform/index.ts';
  */
 export function forgottenRowsOf(stream: Pick<StreamModel, 'pii' | 'forgotten'>, pseudonyms: readonly string[]): ForgottenRows | undefined {
   if (pseudonyms.length === 0 || !protectsPersonalData(stream.pii)) return undefined;
-  return { pseudonyms, identifiers: stream.pii.identifiers, ciphertexts: [], cleared: [...stream.pii.identifiers, ...encryptedFields(stream.pii)], policy: stream.forgotten };
+  return {
+    pseudonyms,
+    identifiers: stream.pii.identifiers,
+    ciphertexts: [],
+    cleared: [...stream.pii.identifiers, ...encryptedFields(stream.pii)],
+    policy: stream.forgotten,
+  };
 }
 
 /** The same for dead letters, whose only personal column is `_raw`. */

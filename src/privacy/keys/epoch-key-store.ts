@@ -92,10 +92,12 @@ export class LocalEpochKeyStore implements EpochKeyStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failure(error, 'list the epoch keys');
     }
-    return names.flatMap((n) => {
-      const m = FILE.exec(n);
-      return m ? [Number(m[1])] : [];
-    }).sort((a, b) => a - b);
+    return names
+      .flatMap((n) => {
+        const m = FILE.exec(n);
+        return m ? [Number(m[1])] : [];
+      })
+      .sort((a, b) => a - b);
   }
 
   async destroy(epoch: number): Promise<void> {

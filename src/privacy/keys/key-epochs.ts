@@ -58,9 +58,16 @@ export class KeyEpochs {
   key(epoch: number): Promise<EpochKey | undefined> {
     let found = this.cache.get(epoch);
     if (!found) {
-      found = this.store.read(epoch).then((text) => (text === undefined ? undefined : new EpochKey(epoch, this.hierarchy.unwrapEpochKey(text, epoch, `${this.store.description} (epoch ${epoch})`))));
+      found = this.store
+        .read(epoch)
+        .then((text) =>
+          text === undefined ? undefined : new EpochKey(epoch, this.hierarchy.unwrapEpochKey(text, epoch, `${this.store.description} (epoch ${epoch})`)),
+        );
       // Only a key that exists is remembered: a missing one may be made by another process a moment later.
-      found.then((k) => k ?? this.cache.delete(epoch), () => this.cache.delete(epoch));
+      found.then(
+        (k) => k ?? this.cache.delete(epoch),
+        () => this.cache.delete(epoch),
+      );
       this.cache.set(epoch, found);
     }
     return found;

@@ -24,11 +24,21 @@ describe('master key', () => {
 
   it('prefers POND_MASTER_KEY, and refuses a key of the wrong size or a key file in the lake', async () => {
     const key = Buffer.alloc(32, 7);
-    const fromEnv = await openMasterKey({ keyFile: join(dir, 'never', 'master.key'), lakeDir: join(dir, 'lake'), env: { POND_MASTER_KEY: key.toString('base64') } });
+    const fromEnv = await openMasterKey({
+      keyFile: join(dir, 'never', 'master.key'),
+      lakeDir: join(dir, 'lake'),
+      env: { POND_MASTER_KEY: key.toString('base64') },
+    });
     assert.deepEqual(fromEnv.key, key);
     assert.equal(fromEnv.source, 'POND_MASTER_KEY');
-    await assert.rejects(openMasterKey({ keyFile: join(dir, 'x'), lakeDir: dir, env: { POND_MASTER_KEY: Buffer.alloc(16).toString('base64') } }), /not 32 bytes/);
-    await assert.rejects(openMasterKey({ keyFile: join(dir, 'lake', 'master.key'), lakeDir: join(dir, 'lake'), env: {} }), (e: unknown) => e instanceof PondError && e.code === 'INVALID_PROJECT');
+    await assert.rejects(
+      openMasterKey({ keyFile: join(dir, 'x'), lakeDir: dir, env: { POND_MASTER_KEY: Buffer.alloc(16).toString('base64') } }),
+      /not 32 bytes/,
+    );
+    await assert.rejects(
+      openMasterKey({ keyFile: join(dir, 'lake', 'master.key'), lakeDir: join(dir, 'lake'), env: {} }),
+      (e: unknown) => e instanceof PondError && e.code === 'INVALID_PROJECT',
+    );
     writeFileSync(join(dir, 'bad.key'), 'not a key\n');
     await assert.rejects(openMasterKey({ keyFile: join(dir, 'bad.key'), lakeDir: join(dir, 'lake'), env: {} }), /not 32 bytes/);
   });
@@ -157,7 +167,7 @@ describe('subject key ring', () => {
     assert.deepEqual((await fresh.existingKeysOf([b])).get(b), keys.get(b));
     // The backup's wrapped keys open under no key that remains: not the master's, not the current epoch's.
     const old = backup.get(a) as SubjectKey;
-    assert.equal((await epochs.key(1)), undefined);
+    assert.equal(await epochs.key(1), undefined);
     assert.equal((await epochs.key(2))?.unwrap(old.wrappedKey as string, a), undefined);
     assert.throws(() => new KeyHierarchy(master).unwrap(old.wrappedKey as string, a), /does not unwrap/);
   });

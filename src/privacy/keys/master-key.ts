@@ -68,12 +68,17 @@ function decode(text: string, source: string): Buffer {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== MASTER_KEY_BYTES || !/^[A-Za-z0-9+/]+=*$/.test(trimmed)) {
-    throw new PondError('BAD_ARGUMENT', `the master key in ${source} is not ${MASTER_KEY_BYTES} bytes in base64`, { hint: 'generate one with `openssl rand -base64 32`; a key that was used before must be restored as it was, or the personal data landed with it cannot be read' });
+    throw new PondError('BAD_ARGUMENT', `the master key in ${source} is not ${MASTER_KEY_BYTES} bytes in base64`, {
+      hint: 'generate one with `openssl rand -base64 32`; a key that was used before must be restored as it was, or the personal data landed with it cannot be read',
+    });
   }
   return key;
 }
 
 function asKeyError(error: unknown, file: string): PondError {
   if (error instanceof PondError) return error;
-  return new PondError('STORAGE_UNAVAILABLE', `cannot read or create the master key file ${file}: ${(error as Error).message}`, { cause: error, hint: 'check the folder and its permissions, or set POND_MASTER_KEY' });
+  return new PondError('STORAGE_UNAVAILABLE', `cannot read or create the master key file ${file}: ${(error as Error).message}`, {
+    cause: error,
+    hint: 'check the folder and its permissions, or set POND_MASTER_KEY',
+  });
 }

@@ -121,7 +121,12 @@ export class SubjectKeyRing {
       }
       this.epoch = stored.epoch;
       missing = left;
-      if (missing.length > 0 && attempt >= 4) throw new PondError('STORAGE_UNAVAILABLE', `could not store the keys of ${missing.length} data subjects: the key epoch kept moving (now ${stored.epoch})`, { retryable: true, hint: 'several forget requests are completing at once; retry' });
+      if (missing.length > 0 && attempt >= 4)
+        throw new PondError(
+          'STORAGE_UNAVAILABLE',
+          `could not store the keys of ${missing.length} data subjects: the key epoch kept moving (now ${stored.epoch})`,
+          { retryable: true, hint: 'several forget requests are completing at once; retry' },
+        );
     }
     return out;
   }
@@ -216,9 +221,13 @@ export class SubjectKeyRing {
     if (row.epoch === null) return this.hierarchy.unwrap(wrapped, row.pseudonym);
     const out = key?.unwrap(wrapped, row.pseudonym);
     if (out) return out;
-    throw new PondError('BAD_ARGUMENT', `the key of data subject ${row.pseudonym} does not unwrap with the key of epoch ${row.epoch}${key ? '' : ' (missing)'}`, {
-      where: this.epochs.store.description,
-      hint: 'the master key and the epoch keys folder must be the ones these keys were made with: restore them as they were',
-    });
+    throw new PondError(
+      'BAD_ARGUMENT',
+      `the key of data subject ${row.pseudonym} does not unwrap with the key of epoch ${row.epoch}${key ? '' : ' (missing)'}`,
+      {
+        where: this.epochs.store.description,
+        hint: 'the master key and the epoch keys folder must be the ones these keys were made with: restore them as they were',
+      },
+    );
   }
 }

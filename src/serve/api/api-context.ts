@@ -24,7 +24,9 @@ export interface ApiContext {
 export function findNode(project: Project, name: string): NodeModel {
   const node = nodeOf(project, name);
   if (node) return node;
-  throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, { hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ') || '(none)'}` });
+  throw new PondError('NOT_FOUND', `no stream or dataset named "${name}"`, {
+    hint: `known: ${[...project.streams.keys(), ...project.datasets.keys()].join(', ') || '(none)'}`,
+  });
 }
 
 /** The window number of `key` in `node`, or BAD_ARGUMENT (400) with an example of its keys. */
@@ -32,7 +34,9 @@ export function partitionIdx(node: NodeModel, key: string): number {
   const idx = parsePartitionKey(node.partitioning, key);
   if (idx !== undefined) return idx;
   const p = node.partitioning;
-  throw new PondError('BAD_ARGUMENT', `"${key}" is not a partition key of ${node.name}`, { hint: `${node.name} has keys like ${partitionKey(p, p.kind === 'none' ? 0 : p.grain.index(Date.now()))}` });
+  throw new PondError('BAD_ARGUMENT', `"${key}" is not a partition key of ${node.name}`, {
+    hint: `${node.name} has keys like ${partitionKey(p, p.kind === 'none' ? 0 : p.grain.index(Date.now()))}`,
+  });
 }
 
 /** `partition` of a query string, which needs `dataset`: its window number, or undefined when not given. */

@@ -10,7 +10,10 @@ import { PondError } from '../../errors/index.ts';
 
 /** Whether a listen address is reachable only from this machine. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
@@ -23,10 +26,14 @@ export function isLoopback(host: string): boolean {
  */
 export function assertApiExposure(host: string, tokens: readonly string[]): void {
   if (tokens.length > 0 || isLoopback(host)) return;
-  throw new PondError('BAD_ARGUMENT', `the server would listen on ${host}, which is not loopback, and no API token is declared: the data API (/api, /metrics) would be open to the network`, {
-    where: 'pond.config.ts: api.tokens',
-    hint: 'set POND_API_TOKEN (16+ characters, e.g. `openssl rand -hex 24`) or api.tokens in pond.config.ts, or listen on 127.0.0.1 (collect.host)',
-  });
+  throw new PondError(
+    'BAD_ARGUMENT',
+    `the server would listen on ${host}, which is not loopback, and no API token is declared: the data API (/api, /metrics) would be open to the network`,
+    {
+      where: 'pond.config.ts: api.tokens',
+      hint: 'set POND_API_TOKEN (16+ characters, e.g. `openssl rand -hex 24`) or api.tokens in pond.config.ts, or listen on 127.0.0.1 (collect.host)',
+    },
+  );
 }
 
 /** A fastify `onRequest` hook that answers 401 unless the request carries one of the tokens; lets everything through when there are none. */
@@ -41,13 +48,22 @@ export function bearerAuth(tokens: readonly string[]): (request: FastifyRequest,
       await reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="pond"')
-        .send({ error: header === undefined ? 'this endpoint needs a token: send Authorization: Bearer <token> (a token of api.tokens or POND_API_TOKEN)' : 'the Authorization header is not "Bearer <token>"' });
+        .send({
+          error:
+            header === undefined
+              ? 'this endpoint needs a token: send Authorization: Bearer <token> (a token of api.tokens or POND_API_TOKEN)'
+              : 'the Authorization header is not "Bearer <token>"',
+        });
       return;
     }
     const given = digest(match[1] as string);
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(d, given) || ok;
-    if (!ok) await reply.code(401).header('www-authenticate', 'Bearer realm="pond", error="invalid_token"').send({ error: 'the bearer token is not one of the API tokens' });
+    if (!ok)
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="pond", error="invalid_token"')
+        .send({ error: 'the bearer token is not one of the API tokens' });
   };
 }
 

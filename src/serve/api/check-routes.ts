@@ -10,7 +10,13 @@ export function checkRoutes(ctx: ApiContext) {
       const { dataset, partition, version, failed } = request.query;
       const idx = partitionFilter(ctx.project, '/api/checks', dataset, partition);
       if (failed !== undefined && failed !== 'true' && failed !== 'false') throw new PondError('BAD_ARGUMENT', `failed must be true or false, got "${failed}"`);
-      const results = await ctx.state.checkResults({ dataset, idx, versionId: version, failed: failed === 'true', limit: rowLimit(request.query.limit, 50, 1000) });
+      const results = await ctx.state.checkResults({
+        dataset,
+        idx,
+        versionId: version,
+        failed: failed === 'true',
+        limit: rowLimit(request.query.limit, 50, 1000),
+      });
       return { checks: results.map((r) => ({ ...r, checkedAt: new Date(r.checkedAt).toISOString() })) };
     });
   };

@@ -66,22 +66,28 @@ export function datasetRoutes(ctx: ApiContext) {
       };
     });
 
-    app.get<{ Params: { name: string }; Querystring: { partition?: string; format?: string; limit?: string } }>('/api/datasets/:name/rows', async (request, reply) => {
-      const node = findNode(ctx.project, request.params.name);
-      const format = answerFormat(request, request.query.format);
-      const limit = rowLimit(request.query.limit, ctx.project.api.defaultRows, ctx.project.api.maxRows);
-      let sql = `select * from ${quoteIdent(node.name)}`;
-      let filename = node.name;
-      if (request.query.partition !== undefined) {
-        const key = request.query.partition;
-        const idx = partitionIdx(node, key);
-        const [current] = await ctx.state.currentVersions(node.name, idx, idx + 1);
-        if (!current) throw new PondError('NOT_FOUND', `partition ${key} of ${node.name} has no current version`, { hint: `GET /api/datasets/${node.name} lists its partitions` });
-        sql = inputQuery({ files: current.files.map((f) => ctx.lake.locate(f.path)), columns: current.schema });
-        filename = `${node.name}-${key.replace(/[^\w.-]+/g, '_')}`;
-      }
-      return sendAnswer(reply, await ctx.sql.run(sql, { format, limit, trusted: true }), filename);
-    });
+    app.get<{ Params: { name: string }; Querystring: { partition?: string; format?: string; limit?: string } }>(
+      '/api/datasets/:name/rows',
+      async (request, reply) => {
+        const node = findNode(ctx.project, request.params.name);
+        const format = answerFormat(request, request.query.format);
+        const limit = rowLimit(request.query.limit, ctx.project.api.defaultRows, ctx.project.api.maxRows);
+        let sql = `select * from ${quoteIdent(node.name)}`;
+        let filename = node.name;
+        if (request.query.partition !== undefined) {
+          const key = request.query.partition;
+          const idx = partitionIdx(node, key);
+          const [current] = await ctx.state.currentVersions(node.name, idx, idx + 1);
+          if (!current)
+            throw new PondError('NOT_FOUND', `partition ${key} of ${node.name} has no current version`, {
+              hint: `GET /api/datasets/${node.name} lists its partitions`,
+            });
+          sql = inputQuery({ files: current.files.map((f) => ctx.lake.locate(f.path)), columns: current.schema });
+          filename = `${node.name}-${key.replace(/[^\w.-]+/g, '_')}`;
+        }
+        return sendAnswer(reply, await ctx.sql.run(sql, { format, limit, trusted: true }), filename);
+      },
+    );
   };
 }
 
@@ -104,14 +110,26 @@ function counts(d: DatasetPlan) {
     if (d.failed[k]) failed++;
     if (d.reason[k] === 0) fresh++;
   }
-  return { count: size, fresh, stale: size - fresh, failed, first: d.span ? keyOf(d, d.span.start) : null, last: d.span ? keyOf(d, d.span.end - 1) : null, waitingFor: d.waitingFor };
+  return {
+    count: size,
+    fresh,
+    stale: size - fresh,
+    failed,
+    first: d.span ? keyOf(d, d.span.start) : null,
+    last: d.span ? keyOf(d, d.span.end - 1) : null,
+    waitingFor: d.waitingFor,
+  };
 }
 
 async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: number) {
   const p = await ctx.plans.current();
   const d = p.datasets.get(model.name) as DatasetPlan;
   const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
-  return { ...counts(d), ranges: runs.slice(0, limit).map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })), rangesTruncated: runs.length > limit };
+  return {
+    ...counts(d),
+    ranges: runs.slice(0, limit).map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })),
+    rangesTruncated: runs.length > limit,
+  };
 }
 
 async function streamPartitions(state: StateStore, stream: StreamModel, limit: number) {

@@ -6,9 +6,18 @@
 
 type Schema = Record<string, unknown>;
 
-const error: Schema = { type: 'object', required: ['error'], properties: { error: { type: 'string', description: 'What was wrong, and where' }, code: { type: 'string' }, hint: { type: 'string' } } };
+const error: Schema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'string', description: 'What was wrong, and where' }, code: { type: 'string' }, hint: { type: 'string' } },
+};
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
+  );
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad request (bad SQL, forbidden statement, bad parameter)',
   401: 'No valid bearer token',
@@ -25,7 +34,17 @@ const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }
 const object = (properties: Record<string, Schema>): Schema => ({ type: 'object', required: Object.keys(properties), properties });
 const array = (items: Schema): Schema => ({ type: 'array', items });
 const column = object({ name: str, type: str });
-const bucket = object({ from: str, to: str, fromTime: nullable(str), toTime: nullable(str), partitions: int, fresh: int, stale: int, missing: int, failed: int });
+const bucket = object({
+  from: str,
+  to: str,
+  fromTime: nullable(str),
+  toTime: nullable(str),
+  partitions: int,
+  fresh: int,
+  stale: int,
+  missing: int,
+  failed: int,
+});
 const streamSchema: Schema = {
   type: 'object',
   properties: {
@@ -73,9 +92,13 @@ const forgetRequest = object({
         error: nullable(str),
       }),
     ),
-    description: 'The last scan for what of the subject survives (when the request completed: by pseudonym only; `pond forget --verify SUBJECT`: the clear identifier too), null before the first. Findings name the place, never the value; the first 200 are kept, `total` counts all.',
+    description:
+      'The last scan for what of the subject survives (when the request completed: by pseudonym only; `pond forget --verify SUBJECT`: the clear identifier too), null before the first. Findings name the place, never the value; the first 200 are kept, `total` counts all.',
   },
-  alreadyForgotten: { type: 'boolean', description: 'In the answer to a forget: the subject had been forgotten by this earlier request, and nothing new was recorded or rebuilt' },
+  alreadyForgotten: {
+    type: 'boolean',
+    description: 'In the answer to a forget: the subject had been forgotten by this earlier request, and nothing new was recorded or rebuilt',
+  },
 });
 const accepted = (schema: Schema) => ({ description: 'Accepted', content: { 'application/json': { schema } } });
 const table = (description: string) => ({
@@ -126,13 +149,18 @@ export const OPENAPI_DOCUMENT = {
   paths: {
     '/api/query': {
       post: {
-        summary: 'Run one read-only SQL statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) over the views of every stream, dataset and dead_letters',
+        summary:
+          'Run one read-only SQL statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) over the views of every stream, dataset and dead_letters',
         parameters: [format, limit],
         requestBody: {
           required: true,
           content: {
             'application/json': {
-              schema: { type: 'object', required: ['sql'], properties: { sql: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv', 'parquet'] }, limit: { type: 'integer', minimum: 1 } } },
+              schema: {
+                type: 'object',
+                required: ['sql'],
+                properties: { sql: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv', 'parquet'] }, limit: { type: 'integer', minimum: 1 } },
+              },
             },
             'text/plain': { schema: { type: 'string', description: 'The SQL itself' } },
           },
@@ -245,11 +273,20 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/subjects/{id}/forget': {
       post: {
-        summary: "Forget a data subject: record the request in the audit log and delete the subject's key at once; `pond up` then rebuilds every derived partition that held it",
-        description: "The subject is the identifier's value as events carry it (a user id). The audit log keeps it only as its pseudonym. `requestedBy` defaults to the bearer token's fingerprint. A reason containing the subject or an email address is refused (400). A subject already forgotten (or being forgotten) is answered 200 with the request that forgot it and `alreadyForgotten: true`: nothing is recorded or rebuilt again.",
+        summary:
+          "Forget a data subject: record the request in the audit log and delete the subject's key at once; `pond up` then rebuilds every derived partition that held it",
+        description:
+          "The subject is the identifier's value as events carry it (a user id). The audit log keeps it only as its pseudonym. `requestedBy` defaults to the bearer token's fingerprint. A reason containing the subject or an email address is refused (400). A subject already forgotten (or being forgotten) is answered 200 with the request that forgot it and `alreadyForgotten: true`: nothing is recorded or rebuilt again.",
         parameters: [p('id', 'The data subject, as its identifier appears in events')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: str, requestedBy: str } } } } },
-        responses: { '202': accepted(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } })), '200': json(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } }), 'Already forgotten by the request answered'), ...errors(400, 401) },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: str, requestedBy: str } } } },
+        },
+        responses: {
+          '202': accepted(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } })),
+          '200': json(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } }), 'Already forgotten by the request answered'),
+          ...errors(400, 401),
+        },
       },
     },
     '/api/forget-requests': {
@@ -268,7 +305,8 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/privacy': {
       get: {
-        summary: 'Every stream and dataset holding personal data, with its identifier and personal columns and where each class comes from (as `pond privacy --json`)',
+        summary:
+          'Every stream and dataset holding personal data, with its identifier and personal columns and where each class comes from (as `pond privacy --json`)',
         description:
           'unverified: a TypeScript dataset whose classes are guessed by column name. decrypts: the streams a dataset reads in clear (its `decrypt`); its personal columns hold clear values. ' +
           'Read from the project code only (no state, no lake), once per server.',
@@ -301,12 +339,24 @@ export const OPENAPI_DOCUMENT = {
           'personalData is null when it holds no personal data, else { identifiers: string[], personal: string[], source: { column: origin }, unverified: boolean }: ' +
           'the columns that identify a data subject and those that are personal data about them, each with where its class comes from ' +
           '("declared", "from users.email", or "by name (unverified)" for a TypeScript dataset that declares no pii).',
-        parameters: [p('name', 'Dataset or stream'), q('versions', 'Newest versions to list (default 20)', { type: 'integer' }), q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' }), q('partition', 'Only the versions of this partition (a key)')],
+        parameters: [
+          p('name', 'Dataset or stream'),
+          q('versions', 'Newest versions to list (default 20)', { type: 'integer' }),
+          q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' }),
+          q('partition', 'Only the versions of this partition (a key)'),
+        ],
         responses: {
           '200': json({
             type: 'object',
             properties: {
-              personalData: nullable(object({ identifiers: array(str), personal: array(str), source: { type: 'object', additionalProperties: str }, unverified: { type: 'boolean' } })),
+              personalData: nullable(
+                object({
+                  identifiers: array(str),
+                  personal: array(str),
+                  source: { type: 'object', additionalProperties: str },
+                  unverified: { type: 'boolean' },
+                }),
+              ),
             },
           }),
           ...errors(400, 401, 404, 422),
@@ -338,7 +388,10 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary: "Queue the run's partition to build again (cause retry); a running `pond up` leases it within seconds",
         parameters: [p('id', 'Run id')],
-        responses: { '202': accepted(object({ task: object({ id: str, dataset: str, key: str, cause: { const: 'retry' }, reason: str }) })), ...errors(401, 404, 409) },
+        responses: {
+          '202': accepted(object({ task: object({ id: str, dataset: str, key: str, cause: { const: 'retry' }, reason: str }) })),
+          ...errors(401, 404, 409),
+        },
       },
     },
     '/api/runs/{id}/cancel': {
@@ -351,21 +404,53 @@ export const OPENAPI_DOCUMENT = {
     '/api/checks': {
       get: {
         summary: 'Check results, newest first, with samples of failing rows',
-        parameters: [q('dataset', 'Only this stream or dataset'), q('partition', 'Only this partition (needs dataset)'), q('version', 'Only this version'), q('failed', 'true: only failures'), limit],
+        parameters: [
+          q('dataset', 'Only this stream or dataset'),
+          q('partition', 'Only this partition (needs dataset)'),
+          q('version', 'Only this version'),
+          q('failed', 'true: only failures'),
+          limit,
+        ],
         responses: { '200': json(obj), ...errors(400, 401, 404) },
       },
     },
     '/api/schemas': { get: { summary: "Every stream's schema in the registry", responses: { '200': json(obj), ...errors(401) } } },
-    '/api/schemas/{stream}': { get: { summary: "A stream's registered schema versions", parameters: [p('stream', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } } },
-    '/api/schemas/{stream}/{version}': {
-      get: { summary: 'One registered schema version (or latest)', parameters: [p('stream', 'Stream'), p('version', 'Version number or latest')], responses: { '200': json(obj), ...errors(400, 401, 404) } },
+    '/api/schemas/{stream}': {
+      get: { summary: "A stream's registered schema versions", parameters: [p('stream', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } },
     },
-    '/api/streams': { get: { summary: 'Every stream: counts, watermark, rates, landing latency', responses: { '200': json(object({ streams: array(streamSchema) })), ...errors(401) } } },
-    '/api/streams/{name}': { get: { summary: 'One stream: counts, watermark, rates, landing latency', parameters: [p('name', 'Stream')], responses: { '200': json(streamSchema), ...errors(401, 404) } } },
+    '/api/schemas/{stream}/{version}': {
+      get: {
+        summary: 'One registered schema version (or latest)',
+        parameters: [p('stream', 'Stream'), p('version', 'Version number or latest')],
+        responses: { '200': json(obj), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/streams': {
+      get: {
+        summary: 'Every stream: counts, watermark, rates, landing latency',
+        responses: { '200': json(object({ streams: array(streamSchema) })), ...errors(401) },
+      },
+    },
+    '/api/streams/{name}': {
+      get: {
+        summary: 'One stream: counts, watermark, rates, landing latency',
+        parameters: [p('name', 'Stream')],
+        responses: { '200': json(streamSchema), ...errors(401, 404) },
+      },
+    },
     '/api/streams/{name}/dead-letters': {
-      get: { summary: "A stream's dead letters with reasons and payloads, newest first", parameters: [p('name', 'Stream'), format, limit], responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) } },
+      get: {
+        summary: "A stream's dead letters with reasons and payloads, newest first",
+        parameters: [p('name', 'Stream'), format, limit],
+        responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) },
+      },
     },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json(obj) } } },
-    '/metrics': { get: { summary: 'Prometheus metrics (text format)', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401) } } },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (text format)',
+        responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401) },
+      },
+    },
   },
 } as const;

@@ -36,7 +36,10 @@ export function partitionRoutes(ctx: ApiContext) {
       }
       const from = bound(p, node.name, 'from', request.query.from);
       const to = bound(p, node.name, 'to', request.query.to);
-      if (from !== undefined && to !== undefined && to <= from) throw new PondError('BAD_ARGUMENT', `from ${request.query.from} is after to ${request.query.to}`, { hint: 'from is the first partition (or time) shown, to the last' });
+      if (from !== undefined && to !== undefined && to <= from)
+        throw new PondError('BAD_ARGUMENT', `from ${request.query.from} is after to ${request.query.to}`, {
+          hint: 'from is the first partition (or time) shown, to the last',
+        });
       const key = (idx: number) => partitionKey(p, idx);
       const time = (idx: number) => (p.kind === 'none' ? null : new Date(p.grain.start(idx)).toISOString());
       const window = span ? { start: Math.max(span.start, from ?? span.start), end: Math.min(span.end, to ?? span.end) } : null;
@@ -79,7 +82,8 @@ export function partitionRoutes(ctx: ApiContext) {
 function bucketCount(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_BUCKETS;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS) throw new PondError('BAD_ARGUMENT', `buckets ${value} is not a whole number from 1 to ${MAX_BUCKETS}`, { hint: `default ${DEFAULT_BUCKETS}` });
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS)
+    throw new PondError('BAD_ARGUMENT', `buckets ${value} is not a whole number from 1 to ${MAX_BUCKETS}`, { hint: `default ${DEFAULT_BUCKETS}` });
   return n;
 }
 
@@ -94,7 +98,9 @@ function bound(p: Partitioning, name: string, which: 'from' | 'to', text: string
   if (idx !== undefined) return which === 'from' ? idx : idx + 1;
   const ms = parseInstant(text);
   if (ms === undefined) {
-    throw new PondError('BAD_ARGUMENT', `${which} "${text}" is neither a partition key of ${name} nor an ISO time`, { hint: `e.g. ${partitionKey(p, p.grain.index(Date.now()))} or 2026-01-01T00:00Z` });
+    throw new PondError('BAD_ARGUMENT', `${which} "${text}" is neither a partition key of ${name} nor an ISO time`, {
+      hint: `e.g. ${partitionKey(p, p.grain.index(Date.now()))} or 2026-01-01T00:00Z`,
+    });
   }
   return which === 'from' ? p.grain.index(ms) : p.grain.index(ms - 1) + 1;
 }

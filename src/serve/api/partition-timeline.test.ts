@@ -14,9 +14,23 @@ describe('partition timeline buckets', () => {
   it('counts a stream window from its partition columns: ok, failed, and windows without a partition', () => {
     const columns = { idx: Float64Array.from([1, 2, 4, 5, 6, 9]), failed: Uint8Array.from([0, 0, 1, 0, 0, 0]), built: Uint8Array.from([1, 1, 0, 1, 1, 1]) };
     const b = streamBuckets(columns, { start: 2, end: 8 }, 2);
-    assert.deepEqual([[...b.partitions], [...b.fresh], [...b.failed], [...b.missing]], [[3, 3], [1, 2], [1, 0], [1, 1]]);
+    assert.deepEqual(
+      [[...b.partitions], [...b.fresh], [...b.failed], [...b.missing]],
+      [
+        [3, 3],
+        [1, 2],
+        [1, 0],
+        [1, 1],
+      ],
+    );
     // An expired partition (a row without a version) is missing, not fresh.
     const expired = streamBuckets({ ...columns, built: Uint8Array.from([1, 0, 0, 1, 1, 1]) }, { start: 2, end: 8 }, 2);
-    assert.deepEqual([[...expired.fresh], [...expired.missing]], [[0, 2], [2, 1]]);
+    assert.deepEqual(
+      [[...expired.fresh], [...expired.missing]],
+      [
+        [0, 2],
+        [2, 1],
+      ],
+    );
   });
 });

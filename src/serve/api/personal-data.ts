@@ -59,7 +59,12 @@ export class ProjectPrivacy {
   async of(name: string): Promise<PersonalData | null> {
     const node = (await this.classes()).get(name);
     if (!node || node.columns.length === 0) return null;
-    return { identifiers: node.identifiers, personal: node.personal, source: Object.fromEntries(node.columns.map((c) => [c.column, c.source])), unverified: node.unverified };
+    return {
+      identifiers: node.identifiers,
+      personal: node.personal,
+      source: Object.fromEntries(node.columns.map((c) => [c.column, c.source])),
+      unverified: node.unverified,
+    };
   }
 }
 

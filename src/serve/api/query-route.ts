@@ -21,7 +21,9 @@ export function queryRoute(ctx: ApiContext) {
     app.post<{ Body: QueryBody | undefined; Querystring: { format?: string; limit?: string } }>('/api/query', async (request, reply) => {
       const body = request.body ?? {};
       if (typeof body !== 'object' || typeof body.sql !== 'string' || body.sql.trim() === '') {
-        throw new PondError('BAD_ARGUMENT', 'the body needs "sql": a SQL statement', { hint: 'POST {"sql": "select count(*) from events"} as application/json' });
+        throw new PondError('BAD_ARGUMENT', 'the body needs "sql": a SQL statement', {
+          hint: 'POST {"sql": "select count(*) from events"} as application/json',
+        });
       }
       const format = answerFormat(request, body.format ?? request.query.format);
       const limit = rowLimit(body.limit ?? request.query.limit, ctx.project.api.defaultRows, ctx.project.api.maxRows);

@@ -34,7 +34,13 @@ export interface AnswerColumn {
 
 /** What a query answers: rows in memory (JSON) or a file to send and then delete (CSV, Parquet). */
 export type Answer =
-  | { readonly format: 'json'; readonly columns: readonly AnswerColumn[]; readonly rows: readonly Record<string, unknown>[]; readonly truncated: boolean; readonly ms: number }
+  | {
+      readonly format: 'json';
+      readonly columns: readonly AnswerColumn[];
+      readonly rows: readonly Record<string, unknown>[];
+      readonly truncated: boolean;
+      readonly ms: number;
+    }
   | { readonly format: 'csv' | 'parquet'; readonly file: string; readonly rows: number; readonly truncated: boolean; readonly ms: number };
 
 export interface RunOptions {
@@ -154,9 +160,13 @@ export class ReadOnlySql {
     const type = StatementType[prepared.statementType] ?? String(prepared.statementType);
     prepared.destroySync();
     if (!ALLOWED.has(type)) {
-      throw new PondError('BAD_ARGUMENT', `${type} statements are not allowed: the API answers one read-only statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)`, {
-        hint: 'the lake changes only through pond itself (builds, landing)',
-      });
+      throw new PondError(
+        'BAD_ARGUMENT',
+        `${type} statements are not allowed: the API answers one read-only statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)`,
+        {
+          hint: 'the lake changes only through pond itself (builds, landing)',
+        },
+      );
     }
     return type;
   }
@@ -198,12 +208,16 @@ export class ReadOnlySql {
     const inner = sql.replace(/;\s*$/, '');
     const wrapped = `create temp table ${table} as select * from (\n${inner}\n) limit ${options.limit + 1}`;
     // The statement was checked alone; wrapped, it must still be one statement (no parenthesis trickery).
-    if ((await connection.extractStatements(wrapped)).count !== 1) throw new PondError('BAD_ARGUMENT', 'the SQL cannot be answered as a table', { hint: 'send one SELECT statement' });
+    if ((await connection.extractStatements(wrapped)).count !== 1)
+      throw new PondError('BAD_ARGUMENT', 'the SQL cannot be answered as a table', { hint: 'send one SELECT statement' });
     await connection.run(wrapped);
     try {
       const count = Number((await connection.runAndReadAll(`select count(*) from ${table}`)).getRows()[0]?.[0] ?? 0);
       const file = path.join(this.outDir, `${table}.${options.format}`);
-      const how = options.format === 'csv' ? "format csv, header true, dateformat '%Y-%m-%d', timestampformat '%Y-%m-%dT%H:%M:%S.%fZ'" : 'format parquet, compression zstd';
+      const how =
+        options.format === 'csv'
+          ? "format csv, header true, dateformat '%Y-%m-%d', timestampformat '%Y-%m-%dT%H:%M:%S.%fZ'"
+          : 'format parquet, compression zstd';
       await connection.run(`copy (select * from ${table} limit ${options.limit}) to ${sqlString(file)} (${how})`);
       return { format: options.format as 'csv' | 'parquet', file, rows: Math.min(count, options.limit), truncated: count > options.limit };
     } finally {
@@ -246,7 +260,9 @@ function describeFailure(error: unknown, project: Project): PondError {
   if (error instanceof PondError) return error;
   const message = (error as Error).message ?? String(error);
   if (/Permission Error|file system operations are disabled/i.test(message)) {
-    return new PondError('BAD_ARGUMENT', `reading or writing files is not allowed in API queries: ${message}`, { hint: 'query the views of streams and datasets instead (they read exactly the current versions)' });
+    return new PondError('BAD_ARGUMENT', `reading or writing files is not allowed in API queries: ${message}`, {
+      hint: 'query the views of streams and datasets instead (they read exactly the current versions)',
+    });
   }
   const views = [...project.streams.keys(), ...project.datasets.keys(), 'dead_letters'].join(', ');
   return new PondError('BAD_ARGUMENT', `query failed: ${message}`, { hint: `views: ${views}` });

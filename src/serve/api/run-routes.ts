@@ -24,9 +24,17 @@ export function runRoutes(ctx: ApiContext) {
     app.get<{ Querystring: { dataset?: string; partition?: string; status?: string; cause?: string; limit?: string } }>('/api/runs', async (request) => {
       const { dataset, partition, status, cause } = request.query;
       const idx = partitionFilter(ctx.project, '/api/runs', dataset, partition);
-      if (status !== undefined && !(STATUSES as string[]).includes(status)) throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
-      if (cause !== undefined && !(CAUSES as string[]).includes(cause)) throw new PondError('BAD_ARGUMENT', `cause "${cause}" is not one of ${CAUSES.join(', ')}`);
-      const runs = await ctx.state.listRuns({ dataset, idx, status: status as RunStatus | undefined, cause: cause as Cause | undefined, limit: rowLimit(request.query.limit, 50, 1000) });
+      if (status !== undefined && !(STATUSES as string[]).includes(status))
+        throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
+      if (cause !== undefined && !(CAUSES as string[]).includes(cause))
+        throw new PondError('BAD_ARGUMENT', `cause "${cause}" is not one of ${CAUSES.join(', ')}`);
+      const runs = await ctx.state.listRuns({
+        dataset,
+        idx,
+        status: status as RunStatus | undefined,
+        cause: cause as Cause | undefined,
+        limit: rowLimit(request.query.limit, 50, 1000),
+      });
       return { runs: runs.map(runJson) };
     });
 
@@ -40,12 +48,19 @@ export function runRoutes(ctx: ApiContext) {
       const run = await runOf(request.params.id);
       const model = ctx.project.datasets.get(run.dataset);
       if (!model) throw new PondError('NOT_FOUND', `run ${run.id} built "${run.dataset}", which is no longer a dataset of the project`);
-      if (run.status === 'running') throw new PondError('CONFLICT', `run ${run.id} is still running`, { hint: `cancel it first: POST /api/runs/${run.id}/cancel` });
+      if (run.status === 'running')
+        throw new PondError('CONFLICT', `run ${run.id} is still running`, { hint: `cancel it first: POST /api/runs/${run.id}/cancel` });
       const reason = `retry of run ${run.id}`;
-      const added = await ctx.state.enqueueTasks([{ dataset: run.dataset, idx: run.idx, key: run.key, cause: 'retry', reason, priority: model.depth, maxAttempts: model.retries.attempts }]);
+      const added = await ctx.state.enqueueTasks([
+        { dataset: run.dataset, idx: run.idx, key: run.key, cause: 'retry', reason, priority: model.depth, maxAttempts: model.retries.attempts },
+      ]);
       const [task] = await ctx.state.listTasks({ dataset: run.dataset, idx: run.idx, states: ['queued', 'leased'], limit: 1 });
       if (added === 0) {
-        throw new PondError('CONFLICT', `${run.dataset} ${run.key} already has a ${task?.state ?? 'queued'} task${task ? ` (${task.id}: ${task.reason})` : ''}`, { hint: 'it builds when a worker leases it; GET /api/runs shows it once it starts' });
+        throw new PondError(
+          'CONFLICT',
+          `${run.dataset} ${run.key} already has a ${task?.state ?? 'queued'} task${task ? ` (${task.id}: ${task.reason})` : ''}`,
+          { hint: 'it builds when a worker leases it; GET /api/runs shows it once it starts' },
+        );
       }
       if (!task) throw new PondError('INTERNAL', `the retry task of ${run.dataset} ${run.key} was queued but cannot be read back`);
       return reply.code(202).send({ task: { id: task.id, dataset: task.dataset, key: task.key, cause: task.cause, reason: task.reason } });
@@ -62,7 +77,8 @@ export function runRoutes(ctx: ApiContext) {
         return reply.code(202).send({ cancelled: true });
       }
       if (run.status !== 'running') throw new PondError('CONFLICT', `run ${run.id} has already finished (${run.status})`);
-      if (run.taskId === null || !(await ctx.state.cancelTask(run.taskId))) throw new PondError('CONFLICT', `run ${run.id} is finishing: its task is no longer queued or leased`);
+      if (run.taskId === null || !(await ctx.state.cancelTask(run.taskId)))
+        throw new PondError('CONFLICT', `run ${run.id} is finishing: its task is no longer queued or leased`);
       return reply.code(202).send({ cancelled: true });
     });
   };

@@ -17,7 +17,13 @@ export function schemaRoutes(ctx: ApiContext) {
       return {
         schemas: [...ctx.project.streams.values()].map((s) => {
           const v = latest.get(s.name);
-          return { stream: s.name, schemaFile: s.schemaFile, compatibility: s.compatibility, latestVersion: v?.version ?? null, projectMatchesLatest: v ? v.fingerprint === schemaFingerprint(s.schema) : false };
+          return {
+            stream: s.name,
+            schemaFile: s.schemaFile,
+            compatibility: s.compatibility,
+            latestVersion: v?.version ?? null,
+            projectMatchesLatest: v ? v.fingerprint === schemaFingerprint(s.schema) : false,
+          };
         }),
       };
     });
@@ -38,15 +44,25 @@ export function schemaRoutes(ctx: ApiContext) {
     app.get<{ Params: { stream: string; version: string } }>('/api/schemas/:stream/:version', async (request) => {
       const stream = streamOf(request.params.stream);
       const wanted = request.params.version === 'latest' ? undefined : Number(request.params.version);
-      if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1)) throw new PondError('BAD_ARGUMENT', `version "${request.params.version}" is not a version number`, { hint: 'versions are 1, 2, 3 … or latest' });
+      if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1))
+        throw new PondError('BAD_ARGUMENT', `version "${request.params.version}" is not a version number`, { hint: 'versions are 1, 2, 3 … or latest' });
       const versions = await ctx.state.schemaVersions(stream.name);
       const found = wanted === undefined ? versions.at(-1) : versions.find((v) => v.version === wanted);
-      if (!found) throw new PondError('NOT_FOUND', `stream "${stream.name}" has no schema version ${request.params.version}`, { hint: versions.length > 0 ? `versions: 1 to ${versions.length}` : 'nothing is registered yet' });
+      if (!found)
+        throw new PondError('NOT_FOUND', `stream "${stream.name}" has no schema version ${request.params.version}`, {
+          hint: versions.length > 0 ? `versions: 1 to ${versions.length}` : 'nothing is registered yet',
+        });
       return versionJson(found);
     });
   };
 }
 
 function versionJson(v: SchemaVersion) {
-  return { version: v.version, registeredAt: new Date(v.registeredAt).toISOString(), compatibility: v.compatibility, fingerprint: v.fingerprint, schema: JSON.parse(v.schema) as unknown };
+  return {
+    version: v.version,
+    registeredAt: new Date(v.registeredAt).toISOString(),
+    compatibility: v.compatibility,
+    fingerprint: v.fingerprint,
+    schema: JSON.parse(v.schema) as unknown,
+  };
 }

@@ -34,14 +34,22 @@ export function answerFormat(request: FastifyRequest, explicit: unknown): Answer
 export function rowLimit(value: unknown, fallback: number, max: number): number {
   if (value === undefined || value === null || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new PondError('BAD_ARGUMENT', `limit ${String(value)} is not a whole number from 1 to ${max}`, { hint: 'api.maxRows in pond.config.ts sets the most' });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new PondError('BAD_ARGUMENT', `limit ${String(value)} is not a whole number from 1 to ${max}`, {
+      hint: 'api.maxRows in pond.config.ts sets the most',
+    });
   return n;
 }
 
 export async function sendAnswer(reply: FastifyReply, answer: Answer, filename: string): Promise<FastifyReply> {
-  reply.header('pond-rows', String(answer.format === 'json' ? answer.rows.length : answer.rows)).header('pond-truncated', String(answer.truncated)).header('pond-query-ms', String(answer.ms));
+  reply
+    .header('pond-rows', String(answer.format === 'json' ? answer.rows.length : answer.rows))
+    .header('pond-truncated', String(answer.truncated))
+    .header('pond-query-ms', String(answer.ms));
   if (answer.format === 'json') {
-    return reply.type(CONTENT_TYPES.json).send({ columns: answer.columns, rows: answer.rows, rowCount: answer.rows.length, truncated: answer.truncated, ms: answer.ms });
+    return reply
+      .type(CONTENT_TYPES.json)
+      .send({ columns: answer.columns, rows: answer.rows, rowCount: answer.rows.length, truncated: answer.truncated, ms: answer.ms });
   }
   const stream = createReadStream(answer.file);
   stream.once('close', () => void rm(answer.file, { force: true }));

@@ -17,7 +17,10 @@ export function sinkRoutes(ctx: ApiContext) {
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return {
         sinks: status.map((s) => {
-          const next = s.errors.reduce<number | null>((min, e) => (e.nextAttemptAt !== null && (min === null || e.nextAttemptAt < min) ? e.nextAttemptAt : min), null);
+          const next = s.errors.reduce<number | null>(
+            (min, e) => (e.nextAttemptAt !== null && (min === null || e.nextAttemptAt < min) ? e.nextAttemptAt : min),
+            null,
+          );
           return {
             dataset: s.dataset,
             sink: s.sink,
@@ -28,7 +31,9 @@ export function sinkRoutes(ctx: ApiContext) {
             behind: s.behind,
             failing: s.failed,
             lastPublishedAt: iso(s.lastPublishedAt),
-            lastError: s.errors[0] ? { partition: s.errors[0].key, version: s.errors[0].version, error: s.errors[0].error, attempts: s.errors[0].attempts } : null,
+            lastError: s.errors[0]
+              ? { partition: s.errors[0].key, version: s.errors[0].version, error: s.errors[0].error, attempts: s.errors[0].attempts }
+              : null,
             nextAttemptAt: iso(next),
           };
         }),

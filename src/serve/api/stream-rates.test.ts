@@ -5,7 +5,9 @@ import { StreamRates } from './stream-rates.ts';
 
 it('measures events per second between samples of the running totals', async () => {
   let events = 0;
-  const state = { getStreamActivity: async (): Promise<StreamActivity> => ({ stream: 's', maxEventTime: null, lastReceivedAt: null, events, deadLetters: 0 }) } as unknown as StateStore;
+  const state = {
+    getStreamActivity: async (): Promise<StreamActivity> => ({ stream: 's', maxEventTime: null, lastReceivedAt: null, events, deadLetters: 0 }),
+  } as unknown as StateStore;
   const rates = new StreamRates(state, ['s']);
   assert.equal(rates.rate('s').eventsPerSecond['1m'], null);
   await rates.sample(0);

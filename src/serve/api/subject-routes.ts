@@ -25,10 +25,16 @@ export function subjectRoutes(ctx: ApiContext, keyRing: () => Promise<SubjectKey
     app.post<{ Params: { id: string }; Body: { reason?: unknown; requestedBy?: unknown } | undefined }>('/api/subjects/:id/forget', async (request, reply) => {
       const body = request.body ?? {};
       if (typeof body !== 'object' || body === null) throw new PondError('BAD_ARGUMENT', 'the body must be a JSON object { reason, requestedBy? }');
-      if (typeof body.reason !== 'string') throw new PondError('BAD_ARGUMENT', 'reason is required: why the subject is forgotten (recorded in the audit log; no personal data)', { hint: '{"reason": "GDPR art. 17 request, ticket 4711"}' });
+      if (typeof body.reason !== 'string')
+        throw new PondError('BAD_ARGUMENT', 'reason is required: why the subject is forgotten (recorded in the audit log; no personal data)', {
+          hint: '{"reason": "GDPR art. 17 request, ticket 4711"}',
+        });
       if (body.requestedBy !== undefined && typeof body.requestedBy !== 'string') throw new PondError('BAD_ARGUMENT', 'requestedBy must be a string: who asks');
       const ring = await keyRing();
-      const [answer] = await recordForgetting({ state: ctx.state, ring }, [request.params.id], { reason: body.reason, requestedBy: body.requestedBy ?? caller(request) });
+      const [answer] = await recordForgetting({ state: ctx.state, ring }, [request.params.id], {
+        reason: body.reason,
+        requestedBy: body.requestedBy ?? caller(request),
+      });
       const [progress] = await forgetProgress(ctx.state, answer ? [answer.request] : []);
       if (!answer || !progress) throw new PondError('INTERNAL', 'the forget request was recorded but cannot be read back');
       return reply
@@ -43,8 +49,12 @@ export function forgetRequestRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: { status?: string; limit?: string } }>('/api/forget-requests', async (request) => {
       const { status } = request.query;
-      if (status !== undefined && !(STATUSES as string[]).includes(status)) throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
-      const requests = await ctx.state.forgetRequests({ status: status === undefined ? undefined : [status as ForgetStatus], limit: rowLimit(request.query.limit, 50, 1000) });
+      if (status !== undefined && !(STATUSES as string[]).includes(status))
+        throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
+      const requests = await ctx.state.forgetRequests({
+        status: status === undefined ? undefined : [status as ForgetStatus],
+        limit: rowLimit(request.query.limit, 50, 1000),
+      });
       return { requests: (await forgetProgress(ctx.state, requests)).map((p) => forgetRequestJson(p)) };
     });
 
@@ -61,5 +71,8 @@ export function forgetRequestRoutes(ctx: ApiContext) {
 function caller(request: FastifyRequest): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match) return 'data API (no token)';
-  return `data API token sha256:${createHash('sha256').update(match[1] as string).digest('hex').slice(0, 12)}`;
+  return `data API token sha256:${createHash('sha256')
+    .update(match[1] as string)
+    .digest('hex')
+    .slice(0, 12)}`;
 }

@@ -40,7 +40,10 @@ export class FilesSink implements Sink {
       await rename(staged, file);
     } catch (error) {
       await rm(staged, { force: true }).catch(() => undefined);
-      throw new PondError('STORAGE_UNAVAILABLE', `writing partition ${payload.key} to ${file} failed: ${(error as Error).message}`, { where: this.options.where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `writing partition ${payload.key} to ${file} failed: ${(error as Error).message}`, {
+        where: this.options.where,
+        cause: error,
+      });
     }
   }
 
@@ -48,10 +51,15 @@ export class FilesSink implements Sink {
     const file = this.fileOf(partition);
     const folder = path.dirname(file);
     try {
-      const staged = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.startsWith('.data-') && name.endsWith(`.${this.options.format}.tmp`));
+      const staged = (await readdir(folder).catch(() => [] as string[])).filter(
+        (name) => name.startsWith('.data-') && name.endsWith(`.${this.options.format}.tmp`),
+      );
       for (const name of [path.basename(file), ...staged]) await rm(path.join(folder, name), { force: true });
     } catch (error) {
-      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} (${file}) failed: ${(error as Error).message}`, { where: this.options.where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} (${file}) failed: ${(error as Error).message}`, {
+        where: this.options.where,
+        cause: error,
+      });
     }
     // Empty partition folders (`date=…/hour=…`) up to the dataset's folder go too; one that holds anything else stays.
     const top = path.join(this.options.dir, partition.dataset);

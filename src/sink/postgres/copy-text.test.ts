@@ -27,6 +27,12 @@ it('writes numbers, booleans, bytes and times as the text their PostgreSQL types
 });
 
 it('refuses NUL, which PostgreSQL text cannot hold, and values the postgres dialect never reads', () => {
-  assert.throws(() => copyField('a\u0000b'), (e: unknown) => e instanceof PondError && e.code === 'BAD_INPUT' && /NUL/.test(e.message));
-  assert.throws(() => copyField({ a: 1 }), (e: unknown) => e instanceof PondError && e.code === 'INTERNAL');
+  assert.throws(
+    () => copyField('a\u0000b'),
+    (e: unknown) => e instanceof PondError && e.code === 'BAD_INPUT' && /NUL/.test(e.message),
+  );
+  assert.throws(
+    () => copyField({ a: 1 }),
+    (e: unknown) => e instanceof PondError && e.code === 'INTERNAL',
+  );
 });

@@ -85,9 +85,16 @@ export class PostgresSink implements Sink {
       // and replacing a partition must not interleave with another process's.
       await this.lockTable(client);
       if (schema !== 'public') await client.query(`create schema if not exists ${quoteIdent(schema)}`);
-      const existing = await client.query<{ column_name: string }>('select column_name from information_schema.columns where table_schema = $1 and table_name = $2', [schema, table]);
+      const existing = await client.query<{ column_name: string }>(
+        'select column_name from information_schema.columns where table_schema = $1 and table_name = $2',
+        [schema, table],
+      );
       if (existing.rows.length === 0) {
-        const defs = [`${quoteIdent(PARTITION_COLUMN)} text not null`, `${quoteIdent(VERSION_COLUMN)} text not null`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`)];
+        const defs = [
+          `${quoteIdent(PARTITION_COLUMN)} text not null`,
+          `${quoteIdent(VERSION_COLUMN)} text not null`,
+          ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`),
+        ];
         await client.query(`create table ${qualified} (${defs.join(', ')})`);
         await client.query(`create index ${quoteIdent(`${table.slice(0, 40)}_pond_partition_idx`)} on ${qualified} (${quoteIdent(PARTITION_COLUMN)})`);
       } else {
@@ -95,7 +102,10 @@ export class PostgresSink implements Sink {
         for (const c of missingColumns(columns, have)) await client.query(`alter table ${qualified} add column ${quoteIdent(c.name)} ${c.sqlType}`);
       }
       // A newer version already there (published by a racing publisher) is kept.
-      const there = await client.query<{ v: string | null }>(`select max(${quoteIdent(VERSION_COLUMN)}) as v from ${qualified} where ${quoteIdent(PARTITION_COLUMN)} = $1`, [payload.key]);
+      const there = await client.query<{ v: string | null }>(
+        `select max(${quoteIdent(VERSION_COLUMN)}) as v from ${qualified} where ${quoteIdent(PARTITION_COLUMN)} = $1`,
+        [payload.key],
+      );
       const newer = there.rows[0]?.v;
       if (newer != null && newer > payload.versionId) {
         await client.query('rollback');
@@ -107,14 +117,25 @@ export class PostgresSink implements Sink {
       // pipeline() waits on 'drain' when the server is slower than DuckDB, and
       // on any failure destroys the COPY stream, which sends CopyFail: the
       // server aborts the COPY and the rollback below undoes the delete.
-      await pipeline(Readable.from(copyText(payload, columns.map((c) => c.name))), copy);
+      await pipeline(
+        Readable.from(
+          copyText(
+            payload,
+            columns.map((c) => c.name),
+          ),
+        ),
+        copy,
+      );
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       if (error instanceof PondError) throw error;
       // A server error during COPY says which line and column it choked on.
       const context = error instanceof pg.DatabaseError && error.where ? ` (${error.where})` : '';
-      throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}${context}`, { where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}${context}`, {
+        where,
+        cause: error,
+      });
     } finally {
       client.release();
     }
@@ -134,7 +155,10 @@ export class PostgresSink implements Sink {
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
-      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, {
+        where,
+        cause: error,
+      });
     } finally {
       client.release();
     }

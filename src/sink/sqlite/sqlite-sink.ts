@@ -44,7 +44,10 @@ export class SqliteSink implements Sink {
       this.db = db;
       return db;
     } catch (error) {
-      throw new PondError('STORAGE_UNAVAILABLE', `cannot open SQLite file ${this.options.file}: ${(error as Error).message}`, { where: this.options.where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `cannot open SQLite file ${this.options.file}: ${(error as Error).message}`, {
+        where: this.options.where,
+        cause: error,
+      });
     }
   }
 
@@ -74,7 +77,10 @@ export class SqliteSink implements Sink {
       if (removed > 0) scrubWal(db);
     } catch (error) {
       if (db.inTransaction) db.exec('rollback');
-      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `removing expired partition ${partition.key} from ${this.target} failed: ${(error as Error).message}`, {
+        where,
+        cause: error,
+      });
     }
   }
 
@@ -91,14 +97,22 @@ export class SqliteSink implements Sink {
     try {
       const existing = db.prepare(`select name from pragma_table_info(?)`).all(table) as Array<{ name: string }>;
       if (existing.length === 0) {
-        const defs = [`${quoteIdent(PARTITION_COLUMN)} TEXT NOT NULL`, `${quoteIdent(VERSION_COLUMN)} TEXT NOT NULL`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`)];
+        const defs = [
+          `${quoteIdent(PARTITION_COLUMN)} TEXT NOT NULL`,
+          `${quoteIdent(VERSION_COLUMN)} TEXT NOT NULL`,
+          ...columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`),
+        ];
         db.exec(`create table ${t} (${defs.join(', ')})`);
         db.exec(`create index ${quoteIdent(`${table}_pond_partition_idx`)} on ${t} (${quoteIdent(PARTITION_COLUMN)})`);
       } else {
         const have = new Set(existing.map((r) => r.name.toLowerCase()));
         for (const c of missingColumns(columns, have)) db.exec(`alter table ${t} add column ${quoteIdent(c.name)} ${c.sqlType}`);
       }
-      const newer = (db.prepare(`select max(${quoteIdent(VERSION_COLUMN)}) as v from ${t} where ${quoteIdent(PARTITION_COLUMN)} = ?`).get(payload.key) as { v: string | null }).v;
+      const newer = (
+        db.prepare(`select max(${quoteIdent(VERSION_COLUMN)}) as v from ${t} where ${quoteIdent(PARTITION_COLUMN)} = ?`).get(payload.key) as {
+          v: string | null;
+        }
+      ).v;
       if (newer !== null && newer > payload.versionId) {
         db.exec('rollback');
         return;
@@ -114,7 +128,10 @@ export class SqliteSink implements Sink {
     } catch (error) {
       if (db.inTransaction) db.exec('rollback');
       if (error instanceof PondError) throw error;
-      throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}`, { where, cause: error });
+      throw new PondError('STORAGE_UNAVAILABLE', `publishing partition ${payload.key} to ${this.target} failed: ${(error as Error).message}`, {
+        where,
+        cause: error,
+      });
     }
   }
 

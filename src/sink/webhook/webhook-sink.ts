@@ -70,7 +70,9 @@ export class WebhookSink implements Sink {
     let batch = 0;
     let pending: unknown[] | undefined;
     const send = async (rows: unknown[], last: boolean) => {
-      const body = JSON.stringify({ dataset: payload.dataset, partition: payload.key, version: payload.versionId, batch, last, rows }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      const body = JSON.stringify({ dataset: payload.dataset, partition: payload.key, version: payload.versionId, batch, last, rows }, (_k, v: unknown) =>
+        typeof v === 'bigint' ? v.toString() : v,
+      );
       await this.post(body, `${payload.versionId}/${batch}`, payload.key, PUBLISH_RETRY);
       batch++;
     };
@@ -109,11 +111,18 @@ export class WebhookSink implements Sink {
         retryable = true;
       }
       if (!retryable) {
-        throw new PondError('BAD_INPUT', `webhook ${this.options.url} refused partition ${key}: ${last}`, { where: this.options.where, retryable: false, hint: `see the receiver's logs; ${retry}` });
+        throw new PondError('BAD_INPUT', `webhook ${this.options.url} refused partition ${key}: ${last}`, {
+          where: this.options.where,
+          retryable: false,
+          hint: `see the receiver's logs; ${retry}`,
+        });
       }
       if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, backoff * 2 ** (attempt - 1))));
     }
-    throw new PondError('STORAGE_UNAVAILABLE', `webhook ${this.options.url} failed for partition ${key} after ${attempts} attempts: ${last}`, { where: this.options.where, hint: retry });
+    throw new PondError('STORAGE_UNAVAILABLE', `webhook ${this.options.url} failed for partition ${key} after ${attempts} attempts: ${last}`, {
+      where: this.options.where,
+      hint: retry,
+    });
   }
 
   async close(): Promise<void> {}

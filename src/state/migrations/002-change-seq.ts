@@ -14,7 +14,10 @@ export const changeSeq: Migration = {
   version: 2,
   name: 'change-seq',
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('partitions').addColumn('change_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('partitions')
+      .addColumn('change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
     // Existing rows all take one fresh sequence value: newer than any snapshot could cover.
     await sql`update sequence set value = value + 1 where id = 1`.execute(db);
     await sql`update partitions set change_seq = (select value from sequence where id = 1)`.execute(db);

@@ -23,7 +23,18 @@ import type { Migration } from './migration.ts';
 export type { Migration } from './migration.ts';
 
 /** In version order; append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSeq, landing, checks, schemaRegistry, sinks, gcLog, subjectKeys, forgetRequests, forensicForgetting];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  changeSeq,
+  landing,
+  checks,
+  schemaRegistry,
+  sinks,
+  gcLog,
+  subjectKeys,
+  forgetRequests,
+  forensicForgetting,
+];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {
   await sql`create table if not exists schema_migrations (version integer primary key, name text not null, applied_at bigint not null)`.execute(trx);

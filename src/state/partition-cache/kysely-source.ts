@@ -7,7 +7,11 @@ import type { Snapshot } from './snapshot-codec.ts';
 
 /** The highest change_seq of a dataset: one index probe on (dataset, change_seq). */
 export async function coveredSeq(db: Kysely<Database>, dataset: string): Promise<number> {
-  const row = await db.selectFrom('partitions').select((eb) => eb.fn.max('change_seq').as('m')).where('dataset', '=', dataset).executeTakeFirst();
+  const row = await db
+    .selectFrom('partitions')
+    .select((eb) => eb.fn.max('change_seq').as('m'))
+    .where('dataset', '=', dataset)
+    .executeTakeFirst();
   return Number(row?.m ?? 0);
 }
 

@@ -56,11 +56,13 @@ describe('mergeRows', () => {
 });
 
 describe('snapshot codec', () => {
-  const columns = build(new Map([
-    [-2, { idx: -2, currentSeq: 5, inputSeq: 1, failed: 0, built: 1, codeFingerprint: 'é-fingerprint' }],
-    [7, { idx: 7, currentSeq: 9, inputSeq: 0, failed: 1, built: 0, codeFingerprint: null }],
-    [8, { idx: 8, currentSeq: 2 ** 40, inputSeq: 3, failed: 0, built: 1, codeFingerprint: 'b' }],
-  ]));
+  const columns = build(
+    new Map([
+      [-2, { idx: -2, currentSeq: 5, inputSeq: 1, failed: 0, built: 1, codeFingerprint: 'é-fingerprint' }],
+      [7, { idx: 7, currentSeq: 9, inputSeq: 0, failed: 1, built: 0, codeFingerprint: null }],
+      [8, { idx: 8, currentSeq: 2 ** 40, inputSeq: 3, failed: 0, built: 1, codeFingerprint: 'b' }],
+    ]),
+  );
 
   it('round-trips', () => {
     const buf = encodeSnapshot('store-1', 'ds', { covered: 123, columns });
@@ -71,7 +73,8 @@ describe('snapshot codec', () => {
 
   it('round-trips a large snapshot read as views on the file buffer', () => {
     const rows = new Map<number, PartitionRow>();
-    for (let i = 0; i < 1000; i++) rows.set(i * 3, { idx: i * 3, currentSeq: i, inputSeq: 2 * i, failed: i % 7 === 0 ? 1 : 0, built: 1, codeFingerprint: `f${i % 4}` });
+    for (let i = 0; i < 1000; i++)
+      rows.set(i * 3, { idx: i * 3, currentSeq: i, inputSeq: 2 * i, failed: i % 7 === 0 ? 1 : 0, built: 1, codeFingerprint: `f${i % 4}` });
     const big = build(rows);
     const encoded = encodeSnapshot('s', 'big', { covered: 999, columns: big });
     const own = Buffer.alloc(encoded.length);

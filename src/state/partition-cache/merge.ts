@@ -64,14 +64,17 @@ export function mergeRows(base: PartitionColumns, rows: readonly PartitionRow[])
     if (p >= n || base.idx[p] !== row.idx) inserts++;
     from = p;
   }
-  const out: Arrays = inserts === 0 ? { ...base } : {
-    idx: new Float64Array(n + inserts),
-    currentSeq: new Float64Array(n + inserts),
-    inputSeq: new Float64Array(n + inserts),
-    failed: new Uint8Array(n + inserts),
-    built: new Uint8Array(n + inserts),
-    codeRef: new Int32Array(n + inserts),
-  };
+  const out: Arrays =
+    inserts === 0
+      ? { ...base }
+      : {
+          idx: new Float64Array(n + inserts),
+          currentSeq: new Float64Array(n + inserts),
+          inputSeq: new Float64Array(n + inserts),
+          failed: new Uint8Array(n + inserts),
+          built: new Uint8Array(n + inserts),
+          codeRef: new Int32Array(n + inserts),
+        };
   const copy = (start: number, end: number, at: number): void => {
     if (inserts === 0 || end <= start) return;
     out.idx.set(base.idx.subarray(start, end), at);

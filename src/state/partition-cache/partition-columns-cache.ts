@@ -63,9 +63,11 @@ export class PartitionColumnsCache {
     const previous = this.turns.get(dataset) ?? Promise.resolve();
     const mine = previous.catch(() => undefined).then(() => this.readNow(dataset));
     this.turns.set(dataset, mine);
-    void mine.catch(() => undefined).then(() => {
-      if (this.turns.get(dataset) === mine) this.turns.delete(dataset);
-    });
+    void mine
+      .catch(() => undefined)
+      .then(() => {
+        if (this.turns.get(dataset) === mine) this.turns.delete(dataset);
+      });
     return mine;
   }
 

@@ -82,12 +82,30 @@ export function decodeSnapshot(buf: Buffer, storeId: string, dataset: string): S
       o += a.byteLength;
       return a;
     };
-    const idx = take((b, at, k) => new Float64Array(b, at, k), (k) => new Float64Array(k));
-    const currentSeq = take((b, at, k) => new Float64Array(b, at, k), (k) => new Float64Array(k));
-    const inputSeq = take((b, at, k) => new Float64Array(b, at, k), (k) => new Float64Array(k));
-    const codeRef = take((b, at, k) => new Int32Array(b, at, k), (k) => new Int32Array(k));
-    const failed = take((b, at, k) => new Uint8Array(b, at, k), (k) => new Uint8Array(k));
-    const built = take((b, at, k) => new Uint8Array(b, at, k), (k) => new Uint8Array(k));
+    const idx = take(
+      (b, at, k) => new Float64Array(b, at, k),
+      (k) => new Float64Array(k),
+    );
+    const currentSeq = take(
+      (b, at, k) => new Float64Array(b, at, k),
+      (k) => new Float64Array(k),
+    );
+    const inputSeq = take(
+      (b, at, k) => new Float64Array(b, at, k),
+      (k) => new Float64Array(k),
+    );
+    const codeRef = take(
+      (b, at, k) => new Int32Array(b, at, k),
+      (k) => new Int32Array(k),
+    );
+    const failed = take(
+      (b, at, k) => new Uint8Array(b, at, k),
+      (k) => new Uint8Array(k),
+    );
+    const built = take(
+      (b, at, k) => new Uint8Array(b, at, k),
+      (k) => new Uint8Array(k),
+    );
     let maxSeq = 0;
     for (let i = 0; i < n; i++) {
       const r = codeRef[i] as number;

@@ -30,16 +30,20 @@ function unavailable(where: string, error: unknown, doing: string): PondError | 
   if (!isNetwork && !isState && !isClosed) return undefined;
   const auth = typeof code === 'string' && code.startsWith('28');
   const missing = code === '3D000';
-  return new PondError('STORAGE_UNAVAILABLE', `could not ${doing} in the PostgreSQL state database ${where}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, {
-    cause: error,
-    where,
-    retryable: !auth && !missing,
-    hint: auth
-      ? 'check the user name and password in the state URL'
-      : missing
-        ? 'create the database (createdb) or fix its name in the state URL'
-        : 'check that PostgreSQL is running and reachable at this address (for a local one: .ci/postgres.sh), then retry',
-  });
+  return new PondError(
+    'STORAGE_UNAVAILABLE',
+    `could not ${doing} in the PostgreSQL state database ${where}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`,
+    {
+      cause: error,
+      where,
+      retryable: !auth && !missing,
+      hint: auth
+        ? 'check the user name and password in the state URL'
+        : missing
+          ? 'create the database (createdb) or fix its name in the state URL'
+          : 'check that PostgreSQL is running and reachable at this address (for a local one: .ci/postgres.sh), then retry',
+    },
+  );
 }
 
 /**
@@ -57,7 +61,10 @@ export async function openPostgresStateStore(url: string, options: { maxConnecti
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
     // int8 (times, sequence numbers, counts) as numbers: all stay below 2^53.
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === OID_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === OID_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});

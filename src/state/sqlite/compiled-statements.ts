@@ -77,16 +77,22 @@ export class CompiledStatement {
 
   /** The first row, or undefined. */
   get<T>(args: Args): T | undefined {
-    return this.stmt().pluck(false).get(...this.bind(args)) as T | undefined;
+    return this.stmt()
+      .pluck(false)
+      .get(...this.bind(args)) as T | undefined;
   }
 
   /** The first column of the first row, or undefined. */
   value<T>(args: Args): T | undefined {
-    return this.stmt().pluck(true).get(...this.bind(args)) as T | undefined;
+    return this.stmt()
+      .pluck(true)
+      .get(...this.bind(args)) as T | undefined;
   }
 
   all<T>(args: Args): T[] {
-    return this.stmt().pluck(false).all(...this.bind(args)) as T[];
+    return this.stmt()
+      .pluck(false)
+      .all(...this.bind(args)) as T[];
   }
 }
 

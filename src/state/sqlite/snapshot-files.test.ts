@@ -33,8 +33,22 @@ function versions(dataset: string, from: number, to: number, codeFingerprint = '
     const idx = from + i;
     const id = `${dataset}-${idx}-${Math.random().toString(36).slice(2)}`;
     return {
-      id, dataset, idx, key: `k${idx}`, prefix: `datasets/${dataset}/${id}`, files: [], rows: 0, bytes: 0, schema: [],
-      codeFingerprint, inputSeq: idx, inputs: [], runId: null, cause: 'missing' as const, createdAt: 0, buildMs: 0,
+      id,
+      dataset,
+      idx,
+      key: `k${idx}`,
+      prefix: `datasets/${dataset}/${id}`,
+      files: [],
+      rows: 0,
+      bytes: 0,
+      schema: [],
+      codeFingerprint,
+      inputSeq: idx,
+      inputs: [],
+      runId: null,
+      cause: 'missing' as const,
+      createdAt: 0,
+      buildMs: 0,
     };
   });
 }
@@ -59,7 +73,10 @@ describe('sqlite partition snapshot files', () => {
         copyFileSync(file, join(snapshotFolder(other), 'ds.bin'));
         const fresh = await open(other);
         try {
-          assert.deepEqual([...(await fresh.partitionColumns('ds')).idx], Array.from({ length: 10 }, (_, i) => 50 + i));
+          assert.deepEqual(
+            [...(await fresh.partitionColumns('ds')).idx],
+            Array.from({ length: 10 }, (_, i) => 50 + i),
+          );
         } finally {
           await fresh.close();
         }
@@ -102,7 +119,10 @@ describe('sqlite partition snapshot files', () => {
     const restored = await open(path);
     try {
       const got = await restored.partitionColumns('r');
-      assert.deepEqual([...got.idx], Array.from({ length: 100 }, (_, i) => i));
+      assert.deepEqual(
+        [...got.idx],
+        Array.from({ length: 100 }, (_, i) => i),
+      );
       assert.deepEqual(got.codeFingerprints, ['f1']);
     } finally {
       await restored.close();

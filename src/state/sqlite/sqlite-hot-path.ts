@@ -57,7 +57,18 @@ const str = (name: string): string => slot<string>(name);
 const num = (name: string): number => slot<number>(name);
 
 /** Stand-ins for every field `insertRunQuery` reads of a run. */
-const RUN: NewRun = { id: str('id'), taskId: str('taskId'), dataset: str('dataset'), idx: num('idx'), key: str('key'), cause: slot('cause'), reason: str('reason'), attempt: num('attempt'), worker: str('worker'), startedAt: num('startedAt') };
+const RUN: NewRun = {
+  id: str('id'),
+  taskId: str('taskId'),
+  dataset: str('dataset'),
+  idx: num('idx'),
+  key: str('key'),
+  cause: slot('cause'),
+  reason: str('reason'),
+  attempt: num('attempt'),
+  worker: str('worker'),
+  startedAt: num('startedAt'),
+};
 
 /** Synchronous statements; each caller holds the locks and transaction it needs (see `sqliteHotPath`). */
 class Statements {
@@ -91,10 +102,14 @@ class Statements {
     this.takeSeqsSql = c(takeSeqsQuery(db, num('n')));
     this.insertCodeRef = c(insertCodeRefsQuery(db, [{ fingerprint: str('fingerprint'), ref: num('ref') }]));
     this.codeRef = c(codeRefsQuery(db, [str('fingerprint')]));
-    this.upsertFailed = c(upsertFailedQuery(db, { dataset: str('dataset'), idx: num('idx'), key: str('key'), error: str('error'), seq: num('seq'), now: num('now') }));
+    this.upsertFailed = c(
+      upsertFailedQuery(db, { dataset: str('dataset'), idx: num('idx'), key: str('key'), error: str('error'), seq: num('seq'), now: num('now') }),
+    );
     this.finishDone = c(finishTaskQuery(db, str('taskId'), str('owner'), { state: 'done' }, num('now')));
     this.finishFailed = c(finishTaskQuery(db, str('taskId'), str('owner'), { state: 'failed', error: str('error') }, num('now')));
-    this.finishRequeued = c(finishTaskQuery(db, str('taskId'), str('owner'), { state: 'queued', notBefore: num('notBefore'), error: str('error') }, num('now')));
+    this.finishRequeued = c(
+      finishTaskQuery(db, str('taskId'), str('owner'), { state: 'queued', notBefore: num('notBefore'), error: str('error') }, num('now')),
+    );
     this.startRunSql = c(insertRunQuery(db, RUN));
     this.lastLogLine = c(lastLogLineQuery(db, str('runId')));
     this.currentVersion = c(currentVersionQuery(db, str('dataset'), num('idx')));
@@ -134,7 +149,11 @@ class Statements {
   commit(known: ReadonlyMap<string, number>, versions: readonly NewVersion[]): { seqs: number[]; refs: Map<string, number> } {
     const first = this.takeSeqs(versions.length);
     const seqs = versions.map((_, i) => first + i);
-    const refs = this.codeRefsFor(known, versions.map((v) => v.codeFingerprint), seqs);
+    const refs = this.codeRefsFor(
+      known,
+      versions.map((v) => v.codeFingerprint),
+      seqs,
+    );
     versions.forEach((v, i) => this.insertVersionRow(versionRow(v, first + i, 'committed')));
     // One upsert per partition: the last version of a partition in the batch wins.
     const now = Date.now();
@@ -223,7 +242,13 @@ class Statements {
       const found = this.currentVersion.value<string | null>({ dataset: version.dataset, idx: version.idx }) ?? null;
       if (found !== replaces) throw landingConflict(version, found, replaces);
     }
-    const committed = commit.versions.length > 0 ? this.commit(known, commit.versions.map((v) => v.version)) : { seqs: [], refs: new Map<string, number>() };
+    const committed =
+      commit.versions.length > 0
+        ? this.commit(
+            known,
+            commit.versions.map((v) => v.version),
+          )
+        : { seqs: [], refs: new Map<string, number>() };
     const now = Date.now();
     for (const o of commit.offsets) {
       const row = { group_id: o.group, topic: o.topic, partition: o.partition, next_offset: o.offset, updated_at: now };
@@ -306,7 +331,12 @@ export function sqliteHotPath(file: Sqlite.Database, db: Kysely<Database>, path:
           refs = committed.refs;
         } else if (!held && run.status === 'succeeded') {
           // Another worker may own the partition now: the version stays uncommitted, and the run must not claim success.
-          run = { status: 'failed', error: 'the task lease was lost before the commit; the version was not committed', retryable: true, finishedAt: run.finishedAt };
+          run = {
+            status: 'failed',
+            error: 'the task lease was lost before the commit; the version was not committed',
+            retryable: true,
+            finishedAt: run.finishedAt,
+          };
         }
         if (held && request.quarantine) s.quarantine(request.quarantine);
         if (held && request.checks) s.insertCheckResults(request.checks);

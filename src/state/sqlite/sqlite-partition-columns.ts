@@ -39,65 +39,67 @@ export function readPartitionColumns(file: Sqlite.Database, dataset: string, pag
     prepared.set(file, stmts);
   }
   // One read transaction, so the pages and the fingerprints are one snapshot.
-  return file.transaction(() => {
-    const fingerprints = new Map<number, string>(stmts.fingerprints.all());
-    // Database ref to builder ref, learned on first sight.
-    const refs = new Map<number, number>();
-    const builder = new PartitionColumnsBuilder(65_536);
-    let from = Number.MIN_SAFE_INTEGER;
-    let last = from - 1;
-    for (;;) {
-      const [count, text] = stmts.page.get(dataset, from, page) ?? [0, null];
-      if (count === 0 || text === null) break;
-      // A hand-written scan of "n,n,n,n,n,…": far cheaper than split() and Number().
-      let field = 0;
-      let value = 0;
-      let sign = 1;
-      let idx = 0;
-      let currentSeq = 0;
-      let inputSeq = 0;
-      let flags = 0;
-      const end = text.length;
-      for (let i = 0; i <= end; i++) {
-        const c = i < end ? text.charCodeAt(i) : 44;
-        if (c === 45 /* - */) {
-          sign = -1;
-        } else if (c !== 44 /* , */) {
-          value = value * 10 + (c - 48);
-        } else {
-          const v = sign * value;
-          value = 0;
-          sign = 1;
-          if (field === 0) idx = v;
-          else if (field === 1) currentSeq = v;
-          else if (field === 2) inputSeq = v;
-          else if (field === 3) flags = v;
-          if (field < 4) {
-            field++;
-            continue;
-          }
-          field = 0;
-          if (idx <= last) throw new Error(`partitions of ${dataset} came back out of idx order`);
-          last = idx;
-          let ref = -1;
-          if (v >= 0) {
-            ref = refs.get(v) ?? -1;
-            if (ref < 0) {
-              const fingerprint = fingerprints.get(v);
-              if (fingerprint !== undefined) {
-                ref = builder.ref(fingerprint);
-                refs.set(v, ref);
+  return file
+    .transaction(() => {
+      const fingerprints = new Map<number, string>(stmts.fingerprints.all());
+      // Database ref to builder ref, learned on first sight.
+      const refs = new Map<number, number>();
+      const builder = new PartitionColumnsBuilder(65_536);
+      let from = Number.MIN_SAFE_INTEGER;
+      let last = from - 1;
+      for (;;) {
+        const [count, text] = stmts.page.get(dataset, from, page) ?? [0, null];
+        if (count === 0 || text === null) break;
+        // A hand-written scan of "n,n,n,n,n,…": far cheaper than split() and Number().
+        let field = 0;
+        let value = 0;
+        let sign = 1;
+        let idx = 0;
+        let currentSeq = 0;
+        let inputSeq = 0;
+        let flags = 0;
+        const end = text.length;
+        for (let i = 0; i <= end; i++) {
+          const c = i < end ? text.charCodeAt(i) : 44;
+          if (c === 45 /* - */) {
+            sign = -1;
+          } else if (c !== 44 /* , */) {
+            value = value * 10 + (c - 48);
+          } else {
+            const v = sign * value;
+            value = 0;
+            sign = 1;
+            if (field === 0) idx = v;
+            else if (field === 1) currentSeq = v;
+            else if (field === 2) inputSeq = v;
+            else if (field === 3) flags = v;
+            if (field < 4) {
+              field++;
+              continue;
+            }
+            field = 0;
+            if (idx <= last) throw new Error(`partitions of ${dataset} came back out of idx order`);
+            last = idx;
+            let ref = -1;
+            if (v >= 0) {
+              ref = refs.get(v) ?? -1;
+              if (ref < 0) {
+                const fingerprint = fingerprints.get(v);
+                if (fingerprint !== undefined) {
+                  ref = builder.ref(fingerprint);
+                  refs.set(v, ref);
+                }
               }
             }
+            builder.addRef(idx, currentSeq, inputSeq, flags & 1, (flags >> 1) & 1, ref);
           }
-          builder.addRef(idx, currentSeq, inputSeq, flags & 1, (flags >> 1) & 1, ref);
         }
+        if (count < page) break;
+        from = last + 1;
       }
-      if (count < page) break;
-      from = last + 1;
-    }
-    return builder.build();
-  }).deferred();
+      return builder.build();
+    })
+    .deferred();
 }
 
 const covered = new WeakMap<Sqlite.Database, Sqlite.Statement<[string], [number]>>();

@@ -42,7 +42,10 @@ describe('sqlite partitionColumns fast path', () => {
       for (const page of [1, 2, 3, 8, 100]) assert.deepEqual(readPartitionColumns(file, 'paged', page), whole);
       assert.deepEqual([...whole.failed], [0, 0, 0, 0, 1, 0, 1, 0]);
       assert.deepEqual([...whole.built], [1, 1, 1, 1, 1, 1, 0, 1]);
-      assert.deepEqual([...whole.codeRef].map((r) => (r < 0 ? null : whole.codeFingerprints[r])), ['fa', 'fb', 'fa', 'fb', 'fa', 'fb', null, 'fa']);
+      assert.deepEqual(
+        [...whole.codeRef].map((r) => (r < 0 ? null : whole.codeFingerprints[r])),
+        ['fa', 'fb', 'fa', 'fb', 'fa', 'fb', null, 'fa'],
+      );
     } finally {
       file.close();
       await store.close();
@@ -53,7 +56,21 @@ describe('sqlite partitionColumns fast path', () => {
 function version(idx: number, codeFingerprint: string): NewVersion {
   const id = `paged-${idx}`;
   return {
-    id, dataset: 'paged', idx, key: `k${idx}`, prefix: `datasets/paged/${id}`, files: [], rows: 0, bytes: 0, schema: [],
-    codeFingerprint, inputSeq: 0, inputs: [], runId: null, cause: 'missing', createdAt: 0, buildMs: 0,
+    id,
+    dataset: 'paged',
+    idx,
+    key: `k${idx}`,
+    prefix: `datasets/paged/${id}`,
+    files: [],
+    rows: 0,
+    bytes: 0,
+    schema: [],
+    codeFingerprint,
+    inputSeq: 0,
+    inputs: [],
+    runId: null,
+    cause: 'missing',
+    createdAt: 0,
+    buildMs: 0,
   };
 }

@@ -88,7 +88,12 @@ export async function openSqliteStateStore(path: string, options: SqliteStoreOpt
   // Read once, after migration made it: the identity never changes for a file.
   let id: Promise<string> | undefined;
   const storeId = (): Promise<string> => {
-    id ??= db.selectFrom('meta').select('value').where('key', '=', 'store_id').executeTakeFirstOrThrow().then((r) => r.value);
+    id ??= db
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', 'store_id')
+      .executeTakeFirstOrThrow()
+      .then((r) => r.value);
     id.catch(() => (id = undefined));
     return id;
   };

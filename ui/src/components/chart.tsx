@@ -85,7 +85,8 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
     const summed = byX.size < rows.length;
     let points = [...byX.values()];
     if (axis !== 'category') points = points.filter((p) => Number.isFinite(xValue(p.x))).sort((a, b) => xValue(a.x) - xValue(b.x));
-    else if (axisOf(x) !== 'category') points = [...points].sort((a, b) => (axisOf(x) === 'time' ? Date.parse(String(a.x)) - Date.parse(String(b.x)) : Number(a.x) - Number(b.x)));
+    else if (axisOf(x) !== 'category')
+      points = [...points].sort((a, b) => (axisOf(x) === 'time' ? Date.parse(String(a.x)) - Date.parse(String(b.x)) : Number(a.x) - Number(b.x)));
     const truncated = kind === 'bar' && points.length > MAX_BARS;
     if (truncated) points = points.slice(0, MAX_BARS);
     const values = points.flatMap((p) => p.ys.filter(Number.isFinite));
@@ -110,7 +111,8 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
   const innerH = H - M.top - M.bottom;
   const sy = (v: number) => M.top + innerH - ((v - lo) / (hi - lo)) * innerH;
   const band = points.length > 0 ? innerW / points.length : innerW;
-  const sx = (v: number, i: number) => (axis === 'category' ? M.left + band * i + band / 2 : M.left + (xMax === xMin ? innerW / 2 : ((v - xMin) / (xMax - xMin)) * innerW));
+  const sx = (v: number, i: number) =>
+    axis === 'category' ? M.left + band * i + band / 2 : M.left + (xMax === xMin ? innerW / 2 : ((v - xMin) / (xMax - xMin)) * innerW);
 
   const xLabels: Array<{ at: number; text: string }> = [];
   if (axis === 'category') {
@@ -170,7 +172,15 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
                 const left = M.left + band * i + band * 0.1 + w * s;
                 const top = Math.min(sy(v), sy(0));
                 return (
-                  <rect key={`${i}-${s}`} x={left} y={top} width={w} height={Math.max(0.5, Math.abs(sy(v) - sy(0)))} fill={PALETTE[s % PALETTE.length]} className="bar">
+                  <rect
+                    key={`${i}-${s}`}
+                    x={left}
+                    y={top}
+                    width={w}
+                    height={Math.max(0.5, Math.abs(sy(v) - sy(0)))}
+                    fill={PALETTE[s % PALETTE.length]}
+                    className="bar"
+                  >
                     <title>{`${String(p.x)}: ${ys[s]?.name} ${v}`}</title>
                   </rect>
                 );
@@ -187,7 +197,12 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
         <span className="muted">
           {model.summed ? ' summed' : ''} by {x.name}
         </span>
-        {model.truncated && <span className="muted"> (first {MAX_BARS} of {rows.length} rows)</span>}
+        {model.truncated && (
+          <span className="muted">
+            {' '}
+            (first {MAX_BARS} of {rows.length} rows)
+          </span>
+        )}
       </figcaption>
     </figure>
   );
@@ -238,7 +253,11 @@ export function ChartBuilder({ columns, rows }: { columns: readonly Column[]; ro
         </label>
         <label>
           x
-          <select aria-label="x column" value={choice.x} onChange={(e) => setChoice({ ...choice, x: e.target.value, ys: choice.ys.filter((y) => y !== e.target.value) })}>
+          <select
+            aria-label="x column"
+            value={choice.x}
+            onChange={(e) => setChoice({ ...choice, x: e.target.value, ys: choice.ys.filter((y) => y !== e.target.value) })}
+          >
             {columns.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}

@@ -30,7 +30,11 @@ export function DataTable({ columns, rows, caption }: { columns: readonly Column
                 const value = row[c.name];
                 const text = cell(value);
                 return (
-                  <td key={c.name} className={value === null || value === undefined ? 'null' : isNumeric(c.type) ? 'num' : undefined} title={text.length > 60 ? text : undefined}>
+                  <td
+                    key={c.name}
+                    className={value === null || value === undefined ? 'null' : isNumeric(c.type) ? 'num' : undefined}
+                    title={text.length > 60 ? text : undefined}
+                  >
                     {text.length > 120 ? `${text.slice(0, 120)}…` : text}
                   </td>
                 );

@@ -81,7 +81,14 @@ export function LineageGraph({ nodes, edges }: { nodes: readonly GraphNode[]; ed
   const at = new Map(placed.map((p) => [p.id, p]));
   return (
     <div className="lineage-scroll">
-      <svg className="lineage" width="100%" style={{ maxWidth: width, minWidth: Math.min(width, 640) }} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="lineage graph">
+      <svg
+        className="lineage"
+        width="100%"
+        style={{ maxWidth: width, minWidth: Math.min(width, 640) }}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label="lineage graph"
+      >
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="arrow" />

@@ -55,7 +55,9 @@ export function PartitionTimeline({ name, window: view, onWindow, onPartition, s
   const query = new URLSearchParams({ buckets: String(buckets) });
   if (view.from) query.set('from', view.from);
   if (view.to) query.set('to', view.to);
-  const { data, error, loading } = useApi<Timeline>(width > 0 ? `datasets/${enc(name)}/partitions?${query.toString()}` : null, refreshMs, { keepPrevious: true });
+  const { data, error, loading } = useApi<Timeline>(width > 0 ? `datasets/${enc(name)}/partitions?${query.toString()}` : null, refreshMs, {
+    keepPrevious: true,
+  });
 
   const totals = useMemo(() => {
     const t = { fresh: 0, stale: 0, missing: 0, failed: 0 };
@@ -140,12 +142,24 @@ export function PartitionTimeline({ name, window: view, onWindow, onPartition, s
   }, [data]);
 
   return (
-    <div className={`timeline${loading ? ' loading-window' : ''}`} data-testid="partition-timeline" data-loading={loading} data-count={data?.count} data-buckets={data?.buckets.length} data-per-bucket={data?.partitionsPerBucket}>
+    <div
+      className={`timeline${loading ? ' loading-window' : ''}`}
+      data-testid="partition-timeline"
+      data-loading={loading}
+      data-count={data?.count}
+      data-buckets={data?.buckets.length}
+      data-per-bucket={data?.partitionsPerBucket}
+    >
       <div className="timeline-head">
         <div>
           {data ? (
             <>
-              <strong>{count(data.count)}</strong> partition{data.count === 1 ? '' : 's'} {data.first && <>from {data.first} to {data.last}</>}
+              <strong>{count(data.count)}</strong> partition{data.count === 1 ? '' : 's'}{' '}
+              {data.first && (
+                <>
+                  from {data.first} to {data.last}
+                </>
+              )}
               {data.count > 0 && (
                 <span className="muted">
                   {' '}

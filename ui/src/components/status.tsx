@@ -3,12 +3,36 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 
 const TONE: Record<string, string> = {
-  ok: 'good', fresh: 'good', succeeded: 'good', pass: 'good', committed: 'good', 'on time': 'good', published: 'good', current: 'good',
-  stale: 'warn', warn: 'warn', late: 'warn', missing: 'muted', queued: 'muted', empty: 'muted', idle: 'muted', cancelled: 'muted', behind: 'warn',
-  failed: 'bad', fail: 'bad', error: 'bad', quarantined: 'bad', failing: 'bad',
-  running: 'info', building: 'info',
+  ok: 'good',
+  fresh: 'good',
+  succeeded: 'good',
+  pass: 'good',
+  committed: 'good',
+  'on time': 'good',
+  published: 'good',
+  current: 'good',
+  stale: 'warn',
+  warn: 'warn',
+  late: 'warn',
+  missing: 'muted',
+  queued: 'muted',
+  empty: 'muted',
+  idle: 'muted',
+  cancelled: 'muted',
+  behind: 'warn',
+  failed: 'bad',
+  fail: 'bad',
+  error: 'bad',
+  quarantined: 'bad',
+  failing: 'bad',
+  running: 'info',
+  building: 'info',
   // Forget requests, and the flags of the privacy page.
-  recorded: 'muted', rebuilding: 'info', done: 'good', unverified: 'warn', 'reads in clear': 'bad',
+  recorded: 'muted',
+  rebuilding: 'info',
+  done: 'good',
+  unverified: 'warn',
+  'reads in clear': 'bad',
 };
 
 export function Badge({ value, title }: { value: string; title?: string }) {

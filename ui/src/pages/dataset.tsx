@@ -51,13 +51,35 @@ export function DatasetPage({ name }: { name: string }) {
               </>
             )}
             <dt>Inputs</dt>
-            <dd>{d.lineage.inputs.length === 0 ? '–' : d.lineage.inputs.map((i) => <a key={i.alias} className="chip" href={href('datasets', i.source)}>{i.source}</a>)}</dd>
+            <dd>
+              {d.lineage.inputs.length === 0
+                ? '–'
+                : d.lineage.inputs.map((i) => (
+                    <a key={i.alias} className="chip" href={href('datasets', i.source)}>
+                      {i.source}
+                    </a>
+                  ))}
+            </dd>
             <dt>Used by</dt>
-            <dd>{d.lineage.dependants.length === 0 ? '–' : d.lineage.dependants.map((n) => <a key={n} className="chip" href={href('datasets', n)}>{n}</a>)}</dd>
+            <dd>
+              {d.lineage.dependants.length === 0
+                ? '–'
+                : d.lineage.dependants.map((n) => (
+                    <a key={n} className="chip" href={href('datasets', n)}>
+                      {n}
+                    </a>
+                  ))}
+            </dd>
             {d.lineage.sinks.length > 0 && (
               <>
                 <dt>Sinks</dt>
-                <dd>{d.lineage.sinks.map((s) => <a key={s.name} className="chip" href={href('datasets', name, { tab: 'sinks' })}>{s.name} ({s.kind})</a>)}</dd>
+                <dd>
+                  {d.lineage.sinks.map((s) => (
+                    <a key={s.name} className="chip" href={href('datasets', name, { tab: 'sinks' })}>
+                      {s.name} ({s.kind})
+                    </a>
+                  ))}
+                </dd>
               </>
             )}
           </dl>
@@ -87,7 +109,13 @@ export function DatasetPage({ name }: { name: string }) {
         <>
           <nav className="tabs" role="tablist">
             {TABS.map((t) => (
-              <a key={t} role="tab" aria-selected={t === tab} className={t === tab ? 'active' : undefined} href={href('datasets', name, { ...Object.fromEntries(params), tab: t })}>
+              <a
+                key={t}
+                role="tab"
+                aria-selected={t === tab}
+                className={t === tab ? 'active' : undefined}
+                href={href('datasets', name, { ...Object.fromEntries(params), tab: t })}
+              >
                 {t}
               </a>
             ))}
@@ -142,8 +170,18 @@ function Versions({ detail, partition }: { detail: DatasetDetail; partition?: st
                 <td className="num">{bytes(v.bytes)}</td>
                 <td className="num">{duration(v.buildMs)}</td>
                 <td title={time(v.createdAt)}>{ago(v.createdAt)}</td>
-                <td title={v.inputs.map((i) => `${i.dataset} ${i.key} ${i.version}`).join('\n')}>{v.inputs.length === 0 ? '–' : `${v.inputs.length} (${[...new Set(v.inputs.map((i) => i.dataset))].join(', ')})`}</td>
-                <td>{v.runId ? <a href={href('runs', v.runId)}><code>{v.id.slice(0, 24)}</code></a> : <code>{v.id.slice(0, 24)}</code>}</td>
+                <td title={v.inputs.map((i) => `${i.dataset} ${i.key} ${i.version}`).join('\n')}>
+                  {v.inputs.length === 0 ? '–' : `${v.inputs.length} (${[...new Set(v.inputs.map((i) => i.dataset))].join(', ')})`}
+                </td>
+                <td>
+                  {v.runId ? (
+                    <a href={href('runs', v.runId)}>
+                      <code>{v.id.slice(0, 24)}</code>
+                    </a>
+                  ) : (
+                    <code>{v.id.slice(0, 24)}</code>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -156,10 +194,24 @@ function Versions({ detail, partition }: { detail: DatasetDetail; partition?: st
 function Rows({ name, partition }: { name: string; partition?: string }) {
   const path = partition ? `datasets/${enc(name)}/rows?partition=${enc(partition)}&limit=200` : null;
   const rows = useApi<QueryAnswer>(path);
-  if (!partition) return <Panel title="Sample rows"><Empty>No partition has a current version yet.</Empty></Panel>;
+  if (!partition)
+    return (
+      <Panel title="Sample rows">
+        <Empty>No partition has a current version yet.</Empty>
+      </Panel>
+    );
   return (
     <>
-      <Panel title={`Rows of ${partition}`} actions={rows.data && <span className="muted">{count(rows.data.rowCount)} rows{rows.data.truncated ? ' (first 200)' : ''} · {duration(rows.data.ms)}</span>}>
+      <Panel
+        title={`Rows of ${partition}`}
+        actions={
+          rows.data && (
+            <span className="muted">
+              {count(rows.data.rowCount)} rows{rows.data.truncated ? ' (first 200)' : ''} · {duration(rows.data.ms)}
+            </span>
+          )
+        }
+      >
         {rows.error && <ErrorBox error={rows.error} />}
         {!rows.data && !rows.error && <Loading what="rows" />}
         {rows.data && <DataTable columns={rows.data.columns} rows={rows.data.rows} />}
@@ -175,7 +227,10 @@ function Rows({ name, partition }: { name: string; partition?: string }) {
 
 function Checks({ detail, partition }: { detail: DatasetDetail; partition?: string }) {
   const onlyFailed = useRoute().params.get('failed') === 'true';
-  const results = useApi<{ checks: CheckResult[] }>(`checks?dataset=${enc(detail.name)}${partition ? `&partition=${enc(partition)}` : ''}${onlyFailed ? '&failed=true' : ''}&limit=100`, REFRESH);
+  const results = useApi<{ checks: CheckResult[] }>(
+    `checks?dataset=${enc(detail.name)}${partition ? `&partition=${enc(partition)}` : ''}${onlyFailed ? '&failed=true' : ''}&limit=100`,
+    REFRESH,
+  );
   return (
     <>
       <Panel title="Declared checks">
@@ -270,7 +325,9 @@ function CheckRow({ result: c }: { result: CheckResult }) {
       {failed && sample.length > 0 && (
         <tr className="sample-row">
           <td colSpan={7}>
-            <div className="muted">Failing rows ({sample.length} of {count(c.failingRows)}):</div>
+            <div className="muted">
+              Failing rows ({sample.length} of {count(c.failingRows)}):
+            </div>
             <DataTable columns={columns} rows={sample} />
           </td>
         </tr>
@@ -311,15 +368,30 @@ function Schema({ name, schema }: { name: string; schema: DatasetDetail['schema'
           <ol className="history" aria-label="schema history">
             {history.data.schemas.map((h, i) => (
               <li key={h.firstVersion}>
-                <strong>{i === 0 ? 'First schema' : `Change ${i}`}</strong> <span className="muted">from {time(h.firstSeen)} to {time(h.lastSeen)}, {count(h.versions)} versions</span>
+                <strong>{i === 0 ? 'First schema' : `Change ${i}`}</strong>{' '}
+                <span className="muted">
+                  from {time(h.firstSeen)} to {time(h.lastSeen)}, {count(h.versions)} versions
+                </span>
                 <div>
                   {i === 0 ? (
                     <span className="muted">{h.columns.map((c) => c.name).join(', ')}</span>
                   ) : (
                     <>
-                      {h.changes.added.map((c) => <span key={`a-${c.name}`} className="chip good">+ {c.name} {c.type}</span>)}
-                      {h.changes.removed.map((c) => <span key={`r-${c.name}`} className="chip bad">− {c.name} {c.type}</span>)}
-                      {h.changes.retyped.map((c) => <span key={`t-${c.name}`} className="chip warn">{c.name}: {c.from} → {c.to}</span>)}
+                      {h.changes.added.map((c) => (
+                        <span key={`a-${c.name}`} className="chip good">
+                          + {c.name} {c.type}
+                        </span>
+                      ))}
+                      {h.changes.removed.map((c) => (
+                        <span key={`r-${c.name}`} className="chip bad">
+                          − {c.name} {c.type}
+                        </span>
+                      ))}
+                      {h.changes.retyped.map((c) => (
+                        <span key={`t-${c.name}`} className="chip warn">
+                          {c.name}: {c.from} → {c.to}
+                        </span>
+                      ))}
                     </>
                   )}
                 </div>
@@ -338,7 +410,9 @@ function Sinks({ name }: { name: string }) {
   return (
     <Panel title="Sinks">
       {sinks.error && <ErrorBox error={sinks.error} />}
-      {sinks.data && mine.length === 0 && <Empty>{name} is not published anywhere. Add `sinks` to the dataset to publish it to PostgreSQL, SQLite, a webhook or files.</Empty>}
+      {sinks.data && mine.length === 0 && (
+        <Empty>{name} is not published anywhere. Add `sinks` to the dataset to publish it to PostgreSQL, SQLite, a webhook or files.</Empty>
+      )}
       {mine.length > 0 && (
         <table className="list" aria-label="sinks">
           <thead>
@@ -379,7 +453,14 @@ function Sinks({ name }: { name: string }) {
 function Ranges({ detail }: { detail: DatasetDetail }) {
   const p = detail.partitions;
   return (
-    <Panel title="Partitions as ranges" actions={<span className="muted">{count(p.ranges.length)} ranges{p.rangesTruncated ? ' (first ones)' : ''}</span>}>
+    <Panel
+      title="Partitions as ranges"
+      actions={
+        <span className="muted">
+          {count(p.ranges.length)} ranges{p.rangesTruncated ? ' (first ones)' : ''}
+        </span>
+      }
+    >
       <table className="list" aria-label="ranges">
         <thead>
           <tr>

@@ -22,7 +22,14 @@ export function Lineage() {
     const edges: GraphEdge[] = [];
     for (const s of streams.data.streams) {
       const idle = !s.lastReceivedAt || now - Date.parse(s.lastReceivedAt) > IDLE_MS;
-      nodes.push({ id: s.name, label: s.name, kind: 'stream', health: idle ? 'idle' : 'ok', detail: s.lastReceivedAt ? `received ${ago(s.lastReceivedAt, now)}` : 'no events yet', href: href('streams', s.name) });
+      nodes.push({
+        id: s.name,
+        label: s.name,
+        kind: 'stream',
+        health: idle ? 'idle' : 'ok',
+        detail: s.lastReceivedAt ? `received ${ago(s.lastReceivedAt, now)}` : 'no events yet',
+        href: href('streams', s.name),
+      });
     }
     const sinkState = new Map((sinks.data?.sinks ?? []).map((s) => [`${s.dataset}/${s.sink}`, s]));
     for (const d of datasets.data.datasets) {
@@ -32,7 +39,14 @@ export function Lineage() {
         const id = `sink:${d.name}/${sink.name}`;
         const state = sinkState.get(`${d.name}/${sink.name}`);
         const health = !state ? 'ok' : state.failing > 0 ? 'failed' : state.behind > 0 ? 'stale' : 'ok';
-        nodes.push({ id, label: sink.name, kind: 'sink', health, detail: `${sink.kind}${state?.failing ? ` · ${state.failing} failing` : state?.behind ? ` · ${state.behind} behind` : ''}`, href: href('datasets', d.name, { tab: 'sinks' }) });
+        nodes.push({
+          id,
+          label: sink.name,
+          kind: 'sink',
+          health,
+          detail: `${sink.kind}${state?.failing ? ` · ${state.failing} failing` : state?.behind ? ` · ${state.behind} behind` : ''}`,
+          href: href('datasets', d.name, { tab: 'sinks' }),
+        });
         edges.push({ from: d.name, to: id });
       }
     }
@@ -43,7 +57,9 @@ export function Lineage() {
   return (
     <div className="page">
       <h1>Lineage</h1>
-      <p className="muted">Streams on the left, sinks on the right. Colours show health: green ok, amber stale, red failed, grey idle. Click a node to open it.</p>
+      <p className="muted">
+        Streams on the left, sinks on the right. Colours show health: green ok, amber stale, red failed, grey idle. Click a node to open it.
+      </p>
       {error && <ErrorBox error={error} />}
       {!graph && !error && <Loading what="lineage" />}
       {graph && <LineageGraph nodes={graph.nodes} edges={graph.edges} />}

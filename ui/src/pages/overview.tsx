@@ -26,8 +26,17 @@ export function Overview() {
       <h1>Overview</h1>
       <div className="stats">
         <Stat label="Ingest rate" value={streams.data ? rate(ingest) : '…'} note="events a second, last minute" />
-        <Stat label="Dead letters" value={streams.data ? count(dead) : '…'} note={streams.data ? `${rate(deadRate)} in the last minute` : undefined} tone={dead ? 'warn' : undefined} />
-        <Stat label="Datasets on time" value={datasets.data ? `${onTime} / ${all.length}` : '…'} tone={datasets.data ? (onTime === all.length ? 'good' : 'warn') : undefined} />
+        <Stat
+          label="Dead letters"
+          value={streams.data ? count(dead) : '…'}
+          note={streams.data ? `${rate(deadRate)} in the last minute` : undefined}
+          tone={dead ? 'warn' : undefined}
+        />
+        <Stat
+          label="Datasets on time"
+          value={datasets.data ? `${onTime} / ${all.length}` : '…'}
+          tone={datasets.data ? (onTime === all.length ? 'good' : 'warn') : undefined}
+        />
         <Stat label="Datasets failing" value={datasets.data ? count(failing) : '…'} tone={failing > 0 ? 'bad' : datasets.data ? 'good' : undefined} />
       </div>
 
@@ -80,14 +89,21 @@ export function Overview() {
           <ul className="events" aria-label="recent failures">
             {failedRuns.data?.runs.map((r) => (
               <li key={r.id}>
-                <Badge value="failed" /> <a href={href('runs', r.id)}>{r.dataset} {r.key}</a> <span className="muted">{ago(r.finishedAt ?? r.startedAt)}</span>
+                <Badge value="failed" />{' '}
+                <a href={href('runs', r.id)}>
+                  {r.dataset} {r.key}
+                </a>{' '}
+                <span className="muted">{ago(r.finishedAt ?? r.startedAt)}</span>
                 <div className="error-text">{r.error}</div>
               </li>
             ))}
             {failedChecks.data?.checks.map((c) => (
               <li key={`${c.versionId}-${c.check}`}>
-                <Badge value={c.severity === 'error' ? 'failed' : 'warn'} title={`${c.severity} check`} /> check <a href={href('datasets', c.dataset, { partition: c.key, tab: 'checks' })}>{c.dataset} {c.key}</a> <code>{c.check}</code>{' '}
-                <span className="muted">{ago(c.checkedAt)}</span>
+                <Badge value={c.severity === 'error' ? 'failed' : 'warn'} title={`${c.severity} check`} /> check{' '}
+                <a href={href('datasets', c.dataset, { partition: c.key, tab: 'checks' })}>
+                  {c.dataset} {c.key}
+                </a>{' '}
+                <code>{c.check}</code> <span className="muted">{ago(c.checkedAt)}</span>
                 <div className="error-text">{c.message ?? `${count(c.failingRows)} failing rows`}</div>
               </li>
             ))}
@@ -96,9 +112,7 @@ export function Overview() {
 
         <Panel title="Streams" actions={<a href={href('streams')}>Streams</a>}>
           {streams.error && <ErrorBox error={streams.error} />}
-          {streams.data && (
-            <StreamsTable streams={streams.data.streams} />
-          )}
+          {streams.data && <StreamsTable streams={streams.data.streams} />}
         </Panel>
       </div>
     </div>

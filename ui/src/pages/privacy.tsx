@@ -29,12 +29,22 @@ export function PrivacyPage() {
   return (
     <div className="page">
       <h1>Privacy</h1>
-      <Panel title="Personal data" actions={report.data && <span className="muted">{report.data.personalData.length} of {report.data.personalData.length + report.data.noPersonalData.length} streams and datasets</span>}>
+      <Panel
+        title="Personal data"
+        actions={
+          report.data && (
+            <span className="muted">
+              {report.data.personalData.length} of {report.data.personalData.length + report.data.noPersonalData.length} streams and datasets
+            </span>
+          )
+        }
+      >
         {report.error && <ErrorBox error={report.error} />}
         {!report.data && !report.error && <Loading what="personal data" />}
         {report.data && report.data.personalData.length === 0 && (
           <Empty>
-            No stream or dataset holds personal data that is declared. Mark fields in a stream's JSON Schema with <code>"x-pond-pii": "identifier"</code> or <code>"personal"</code>.
+            No stream or dataset holds personal data that is declared. Mark fields in a stream's JSON Schema with <code>"x-pond-pii": "identifier"</code> or{' '}
+            <code>"personal"</code>.
           </Empty>
         )}
         {report.data && report.data.personalData.length > 0 && <PersonalDataTable nodes={report.data.personalData} />}
@@ -54,7 +64,16 @@ export function PrivacyPage() {
 }
 
 function PersonalDataTable({ nodes }: { nodes: readonly NodePrivacy[] }) {
-  const chips = (columns: readonly ColumnClass[]) => (columns.length === 0 ? <span className="muted">–</span> : columns.map((c) => <span key={c.column} className="chip" title={c.source}>{c.column} <span className="muted">{c.source}</span></span>));
+  const chips = (columns: readonly ColumnClass[]) =>
+    columns.length === 0 ? (
+      <span className="muted">–</span>
+    ) : (
+      columns.map((c) => (
+        <span key={c.column} className="chip" title={c.source}>
+          {c.column} <span className="muted">{c.source}</span>
+        </span>
+      ))
+    );
   return (
     <table className="list" aria-label="personal data">
       <thead>
@@ -77,8 +96,15 @@ function PersonalDataTable({ nodes }: { nodes: readonly NodePrivacy[] }) {
             <td data-class="identifier">{chips(n.columns.filter((c) => c.class === 'identifier'))}</td>
             <td data-class="personal">{chips(n.columns.filter((c) => c.class === 'personal'))}</td>
             <td>
-              {n.unverified && <Badge value="unverified" title="A TypeScript transformation over personal data: classes guessed by column name. Declare pii: { identifiers, personal, none } to confirm them." />}{' '}
-              {n.decrypts.length > 0 && <Badge value="reads in clear" title={`decrypt: ${n.decrypts.join(', ')}. Its personal columns hold clear values: give it a retention.`} />}
+              {n.unverified && (
+                <Badge
+                  value="unverified"
+                  title="A TypeScript transformation over personal data: classes guessed by column name. Declare pii: { identifiers, personal, none } to confirm them."
+                />
+              )}{' '}
+              {n.decrypts.length > 0 && (
+                <Badge value="reads in clear" title={`decrypt: ${n.decrypts.join(', ')}. Its personal columns hold clear values: give it a retention.`} />
+              )}
             </td>
           </tr>
         ))}
@@ -130,7 +156,9 @@ function ForgetLog({ requests }: { requests: readonly ForgetRequest[] }) {
             </td>
             <td className="num">
               {r.status === 'recorded' ? (
-                <span className="muted" title="The key is deleted; the partitions that hold the subject are found next">–</span>
+                <span className="muted" title="The key is deleted; the partitions that hold the subject are found next">
+                  –
+                </span>
               ) : (
                 <>
                   {count(r.rebuilt)} / {count(r.partitions)}
@@ -189,7 +217,8 @@ function ForgetForm({ onForgotten }: { onForgotten: () => void }) {
   return (
     <>
       <p className="muted">
-        Deletes the subject's key at once: their personal data in the lake can no longer be read, by anyone. This cannot be undone. Then every partition that held them is rebuilt without them. The reason is kept in the audit log: it must not name the subject or contain an email address.
+        Deletes the subject's key at once: their personal data in the lake can no longer be read, by anyone. This cannot be undone. Then every partition that
+        held them is rebuilt without them. The reason is kept in the audit log: it must not name the subject or contain an email address.
       </p>
       <form
         className="filters forget-form"
@@ -228,12 +257,15 @@ function ForgetForm({ onForgotten }: { onForgotten: () => void }) {
         <div className="notice" role="status">
           {sent.request.alreadyForgotten ? (
             <>
-              Already forgotten by <code>{sent.request.id}</code> ({sent.request.pseudonym}) on {sent.request.requestedAt.slice(0, 10)}, status {sent.request.status}: nothing new is recorded or rebuilt.
+              Already forgotten by <code>{sent.request.id}</code> ({sent.request.pseudonym}) on {sent.request.requestedAt.slice(0, 10)}, status{' '}
+              {sent.request.status}: nothing new is recorded or rebuilt.
             </>
           ) : (
             <>
               Recorded <code>{sent.request.id}</code> ({sent.request.pseudonym}):{' '}
-              {sent.request.hadKey ? 'the key is deleted; the partitions that held the subject are rebuilt next.' : 'the subject had no data yet; it will never get a key.'}
+              {sent.request.hadKey
+                ? 'the key is deleted; the partitions that held the subject are rebuilt next.'
+                : 'the subject had no data yet; it will never get a key.'}
             </>
           )}
         </div>

@@ -13,7 +13,12 @@ const REFRESH = 3000;
 
 export function RunsPage() {
   const { params } = useRoute();
-  const filters = { dataset: params.get('dataset') ?? '', status: params.get('status') ?? '', cause: params.get('cause') ?? '', partition: params.get('partition') ?? '' };
+  const filters = {
+    dataset: params.get('dataset') ?? '',
+    status: params.get('status') ?? '',
+    cause: params.get('cause') ?? '',
+    partition: params.get('partition') ?? '',
+  };
   const query = new URLSearchParams(Object.entries({ ...filters, limit: '200' }).filter(([, v]) => v !== ''));
   const runs = useApi<{ runs: Run[] }>(`runs?${query.toString()}`, REFRESH);
   const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets');
@@ -37,7 +42,12 @@ export function RunsPage() {
         </label>
         <label>
           Partition
-          <input value={filters.partition} placeholder={filters.dataset ? 'key, e.g. 2026-11-24' : 'pick a dataset'} disabled={!filters.dataset} onChange={(e) => setParams({ partition: e.target.value })} />
+          <input
+            value={filters.partition}
+            placeholder={filters.dataset ? 'key, e.g. 2026-11-24' : 'pick a dataset'}
+            disabled={!filters.dataset}
+            onChange={(e) => setParams({ partition: e.target.value })}
+          />
         </label>
         <label>
           Status
@@ -120,7 +130,13 @@ export function RunPage({ id }: { id: string }) {
     setAction({ busy: true });
     try {
       const answer = await postJson<{ task?: { id: string; key: string } }>(`runs/${enc(id)}/${what}`);
-      setAction({ busy: false, message: what === 'retry' ? `Queued a new build of ${answer.task?.key ?? r?.key}: it shows in the runs list when it starts.` : 'Cancelling: the run stops within seconds.' });
+      setAction({
+        busy: false,
+        message:
+          what === 'retry'
+            ? `Queued a new build of ${answer.task?.key ?? r?.key}: it shows in the runs list when it starts.`
+            : 'Cancelling: the run stops within seconds.',
+      });
       run.reload();
     } catch (error) {
       setAction({ busy: false, error: error as Error });

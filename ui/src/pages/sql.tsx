@@ -53,7 +53,8 @@ export function SqlPage() {
     <div className="page">
       <h1>SQL</h1>
       <p className="muted">
-        Read-only SQL (DuckDB) over the current versions: every stream and dataset is a view of that name, and <code>dead_letters</code> holds the rejected events.
+        Read-only SQL (DuckDB) over the current versions: every stream and dataset is a view of that name, and <code>dead_letters</code> holds the rejected
+        events.
         {datasets.data && (
           <>
             {' '}
@@ -106,7 +107,14 @@ export function SqlPage() {
           <Panel title="Chart">
             <ChartBuilder columns={answer.columns} rows={answer.rows} />
           </Panel>
-          <Panel title="Result" actions={<span className="muted" data-testid="result-summary">{count(answer.rowCount)} rows{answer.truncated ? ' (truncated at the row limit)' : ''} in {duration(answer.ms)}</span>}>
+          <Panel
+            title="Result"
+            actions={
+              <span className="muted" data-testid="result-summary">
+                {count(answer.rowCount)} rows{answer.truncated ? ' (truncated at the row limit)' : ''} in {duration(answer.ms)}
+              </span>
+            }
+          >
             <DataTable columns={answer.columns} rows={answer.rows} />
           </Panel>
         </>

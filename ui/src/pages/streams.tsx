@@ -43,9 +43,22 @@ export function StreamPage({ name }: { name: string }) {
         <>
           <div className="stats">
             <Stat label="Rate, last minute" value={rate(s.rates.eventsPerSecond['1m'])} note={`${rate(s.rates.eventsPerSecond['1h'])} over the hour`} />
-            <Stat label="Receipt to lake" value={s.landing && s.landing.batches > 0 ? duration(s.landing.p50LagMs) : '–'} note={s.landing && s.landing.batches > 0 ? `p95 ${duration(s.landing.p95LagMs)}, last ${duration(s.landing.lastLagMs)} (${count(s.landing.batches)} batches in 5 min)` : 'no batch landed in the last 5 minutes'} />
+            <Stat
+              label="Receipt to lake"
+              value={s.landing && s.landing.batches > 0 ? duration(s.landing.p50LagMs) : '–'}
+              note={
+                s.landing && s.landing.batches > 0
+                  ? `p95 ${duration(s.landing.p95LagMs)}, last ${duration(s.landing.lastLagMs)} (${count(s.landing.batches)} batches in 5 min)`
+                  : 'no batch landed in the last 5 minutes'
+              }
+            />
             <Stat label="Events" value={count(s.events)} note={`newest event time ${time(s.newestEventTime)}`} />
-            <Stat label="Dead letters" value={count(s.deadLetters)} note={`${rate(s.rates.deadLettersPerSecond['1m'])} in the last minute`} tone={s.deadLetters > 0 ? 'warn' : 'good'} />
+            <Stat
+              label="Dead letters"
+              value={count(s.deadLetters)}
+              note={`${rate(s.rates.deadLettersPerSecond['1m'])} in the last minute`}
+              tone={s.deadLetters > 0 ? 'warn' : 'good'}
+            />
           </div>
           <dl className="facts">
             <dt>Schema</dt>
@@ -63,7 +76,16 @@ export function StreamPage({ name }: { name: string }) {
           </dl>
         </>
       )}
-      <Panel title="Dead letters, newest first" actions={dead.data && <span className="muted">{count(dead.data.rowCount)} shown{dead.data.truncated ? ' (the newest 100)' : ''}</span>}>
+      <Panel
+        title="Dead letters, newest first"
+        actions={
+          dead.data && (
+            <span className="muted">
+              {count(dead.data.rowCount)} shown{dead.data.truncated ? ' (the newest 100)' : ''}
+            </span>
+          )
+        }
+      >
         {dead.error && <ErrorBox error={dead.error} />}
         {!dead.data && !dead.error && <Loading what="dead letters" />}
         {dead.data && dead.data.rows.length === 0 && <Empty>No dead letters: every event {name} received passed its schema.</Empty>}
@@ -81,9 +103,7 @@ export function StreamPage({ name }: { name: string }) {
               {dead.data.rows.map((row, i) => (
                 <tr key={String(row._message_id ?? i)}>
                   <td title={time(String(row._received_at))}>{ago(String(row._received_at).replace(' ', 'T'))}</td>
-                  <td className="error-text">
-                    {String(row.reason)}
-                  </td>
+                  <td className="error-text">{String(row.reason)}</td>
                   <td>{String(row.source ?? '')}</td>
                   <td>
                     <Payload raw={String(row._raw ?? '')} />
