@@ -64,6 +64,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/partition/**'],
+    ignores: ['src/partition/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!errors/index\\.ts$)', message: "partition/ is at the bottom of the layers: it imports nothing of Pond's but errors/." },
+            { regex: '^(node:|@duckdb|better-sqlite3|pg$|kysely)', message: 'partition/ is pure math: no node:*, DuckDB or database drivers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['ui/src/**'],
     ...reactHooks.configs.flat['recommended-latest'],
   },

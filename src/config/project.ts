@@ -3,7 +3,8 @@
  * resolved inputs and code fingerprints, in dependency order. Everything past
  * `config/` works on this model, never on what the user wrote.
  */
-import type { CheckValue, CompatibilityMode, ForgottenPolicy, Partitioning, Row, Severity, TransformFunction } from '../define/index.ts';
+import type { CheckValue, CompatibilityMode, ForgottenPolicy, Row, Severity, TransformFunction } from '../define/index.ts';
+import type { Partitioning } from '../partition/index.ts';
 import type { Column } from '../state/index.ts';
 import type { EventValidator } from '../schema/index.ts';
 

@@ -3,7 +3,8 @@
  * rest of the project: a bad value fails with the file and the field.
  * `POND_API_TOKEN` adds a token, so a deployment can set one without code.
  */
-import { parseDuration, type ApiOptions, type ConfigDefinition } from '../define/index.ts';
+import type { ApiOptions, ConfigDefinition } from '../define/index.ts';
+import { parseDuration } from '../partition/index.ts';
 import type { ApiSettings } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;

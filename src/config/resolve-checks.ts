@@ -5,7 +5,8 @@
  * columns); a SQL dataset's columns are only known from its output, so a
  * check naming a column it lacks fails when it runs, with the column named.
  */
-import { parseDuration, type CheckDefinition, type CheckValue } from '../define/index.ts';
+import type { CheckDefinition, CheckValue } from '../define/index.ts';
+import { parseDuration } from '../partition/index.ts';
 import type { Column } from '../state/index.ts';
 import type { CheckModel } from './project.ts';
 

@@ -4,7 +4,8 @@
  * the field, and says what would be right.
  */
 import * as path from 'node:path';
-import { parseDuration, type CollectOptions, type ConfigDefinition, type SourceOptions } from '../define/index.ts';
+import type { CollectOptions, ConfigDefinition, SourceOptions } from '../define/index.ts';
+import { parseDuration } from '../partition/index.ts';
 import type { BufferSettings, CollectSettings, LandSettings, SegmentType, SourceModel, StreamModel } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;

@@ -6,20 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  GRAINS,
-  everyGrain,
-  parseDuration,
-  parseInstant,
-  UNPARTITIONED,
-  type ConfigDefinition,
-  type DatasetDefinition,
-  type GrainSpec,
-  type InputSpec,
-  type Partitioning,
-  type RetryOptions,
-  type StreamDefinition,
-} from '../define/index.ts';
+import type { ConfigDefinition, DatasetDefinition, GrainSpec, InputSpec, RetryOptions, StreamDefinition } from '../define/index.ts';
+import { GRAINS, everyGrain, parseDuration, parseInstant, UNPARTITIONED, type Partitioning } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import { COMPATIBILITY_MODES, compileEventSchema, projectColumns, RAW_META_COLUMNS, type CompatibilityMode } from '../schema/index.ts';
 import { findCycle } from './find-cycle.ts';

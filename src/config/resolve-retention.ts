@@ -3,7 +3,8 @@
  * pond.config.ts) and `gc`. Errors are INVALID_PROJECT naming the file, the
  * definition and the field, like every other project rule.
  */
-import { parseDuration, type GcOptions, type RetentionOptions } from '../define/index.ts';
+import type { GcOptions, RetentionOptions } from '../define/index.ts';
+import { parseDuration } from '../partition/index.ts';
 import type { GcSettings, RetentionPolicy } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;

@@ -4,10 +4,13 @@
  * validates it at load time and reports errors with the file and the field.
  */
 import type { Duration } from './duration.ts';
-import type { GrainSpec } from './grain.ts';
+import type { GrainName } from '../partition/index.ts';
 import type { CheckDefinition } from './checks.ts';
 import type { SinkDefinition } from './sinks.ts';
 import type { GcOptions, RetentionOptions } from './retention.ts';
+
+/** How a user writes a grain: a name, or `{ every: '10s' }` for fixed windows. */
+export type GrainSpec = GrainName | { every: string };
 
 /** One row as TypeScript transformations see it. */
 export type Row = Record<string, unknown>;

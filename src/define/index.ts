@@ -35,21 +35,7 @@ export type {
   LandOptions,
   ApiOptions,
   ConfigDefinition,
+  GrainSpec,
 } from './definitions.ts';
-export { parseDuration, formatDuration, type Duration } from './duration.ts';
+export type { Duration } from './duration.ts';
 export type { RetentionOptions, VersionRetention, GcOptions } from './retention.ts';
-export { parseInstant } from './instant.ts';
-export { GRAINS, everyGrain, formatInstant, type Grain, type GrainName, type GrainSpec } from './grain.ts';
-export {
-  partitionKey,
-  parsePartitionKey,
-  partitionPath,
-  windowBounds,
-  retentionHorizon,
-  describePartitioning,
-  UNPARTITIONED,
-  ALL_KEY,
-  ALL_INDEX,
-  type Partitioning,
-} from './partitioning.ts';
-export { RangeSet, type Range } from './range-set.ts';

@@ -12,7 +12,7 @@
  * and the batch is written again on the new versions.
  */
 import type { StreamModel } from '../config/index.ts';
-import { GRAINS, partitionKey, partitionPath, type Partitioning } from '../define/index.ts';
+import { GRAINS, partitionKey, partitionPath, type Partitioning } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
 import { checkVersion, describeFailure } from '../quality/index.ts';

@@ -8,7 +8,7 @@
  * dataset with sinks, each batch is removed from the sinks first
  * (`beforeExpire`, see sink-remover.ts).
  */
-import { formatDuration, retentionHorizon, type Partitioning } from '../define/index.ts';
+import { formatDuration, retentionHorizon, type Partitioning } from '../partition/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';
 import { deleteKeys } from './delete-keys.ts';
 import type { ExpiredPartition, StateStore } from '../state/index.ts';

@@ -6,7 +6,7 @@
  * version lists, which the orphan sweep removes; never a version whose files
  * are gone.
  */
-import { formatDuration, type Partitioning } from '../define/index.ts';
+import { formatDuration, type Partitioning } from '../partition/index.ts';
 import { DEAD_LETTER_PARTITIONING } from '../land/index.ts';
 import type { Project, RetentionPolicy } from '../config/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';

@@ -6,7 +6,7 @@
  * tries again — collecting garbage late never hurts, stopping the platform
  * for it would.
  */
-import { formatDuration } from '../define/index.ts';
+import { formatDuration } from '../partition/index.ts';
 import { runGc, type GcDeps } from './run-gc.ts';
 
 const FIRST_RUN_MS = 60_000;

@@ -10,7 +10,7 @@
  * nothing puts a removed partition back.
  */
 import type { DatasetModel, SinkModel } from '../config/index.ts';
-import { partitionPath } from '../define/index.ts';
+import { partitionPath } from '../partition/index.ts';
 import { asPondError } from '../errors/index.ts';
 import { openSink, type PartitionRef, type Sink } from '../sink/index.ts';
 import type { ExpiredPartition } from '../state/index.ts';

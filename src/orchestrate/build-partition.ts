@@ -9,7 +9,7 @@
  * (verify.ts): the same transformation over given inputs into a given file.
  */
 import type { DatasetModel, Project } from '../config/index.ts';
-import { partitionPath, windowBounds } from '../define/index.ts';
+import { partitionPath, windowBounds } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';

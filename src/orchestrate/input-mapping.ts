@@ -4,7 +4,7 @@
  * lets the planner sweep a million partitions in one pass.
  */
 import type { ResolvedMapping } from '../config/index.ts';
-import type { Partitioning } from '../define/index.ts';
+import type { Partitioning } from '../partition/index.ts';
 
 export const NO_LOWER_BOUND = -Number.MAX_SAFE_INTEGER;
 

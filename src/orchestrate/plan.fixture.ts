@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { DatasetModel, Project, ResolvedMapping, StreamModel } from '../config/index.ts';
-import { GRAINS, type GrainName, type Partitioning } from '../define/index.ts';
+import { GRAINS, type GrainName, type Partitioning } from '../partition/index.ts';
 import type { PartitionColumns, StateStore, StreamActivity } from '../state/index.ts';
 import { describeReason, groupRuns, keyOf, plan, type Plan, type PlanOptions } from './plan.ts';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StreamModel } from '../config/index.ts';
-import { GRAINS, UNPARTITIONED } from '../define/index.ts';
+import { GRAINS, UNPARTITIONED } from '../partition/index.ts';
 import type { StreamActivity } from '../state/index.ts';
 import { describeReason, watermarkOf } from './plan.ts';
 import { at, builtHours, dataset, expectPlan, hour, HOUR, MINUTE, planCase, rawHours, stream, time, withRows, type Case } from './plan.fixture.ts';

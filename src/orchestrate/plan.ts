@@ -8,7 +8,7 @@
  * after their state has loaded. See ARCHITECTURE.md beside this file.
  */
 import type { DatasetModel, Project, ResolvedInput, StreamModel } from '../config/index.ts';
-import { partitionKey, retentionHorizon, type Partitioning } from '../define/index.ts';
+import { partitionKey, retentionHorizon, type Partitioning } from '../partition/index.ts';
 import type { PartitionColumns, StateStore, StreamActivity } from '../state/index.ts';
 import { inputRange } from './input-mapping.ts';
 

@@ -5,7 +5,7 @@
  * quarantines it otherwise (Executor.runTask, landBatches).
  */
 import type { DatasetModel, StreamModel } from '../config/index.ts';
-import { windowBounds } from '../define/index.ts';
+import { windowBounds } from '../partition/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { evaluateChecks, type CheckOutcome } from './evaluate-checks.ts';
 import { ALL_WINDOWS, type NewVersion, type StateStore } from '../state/index.ts';

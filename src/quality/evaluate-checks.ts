@@ -13,7 +13,8 @@
  * version nobody could check is not trusted.
  */
 import type { CheckModel } from '../config/index.ts';
-import { formatDuration, formatInstant, type CheckValue } from '../define/index.ts';
+import type { CheckValue } from '../define/index.ts';
+import { formatDuration, formatInstant } from '../partition/index.ts';
 import { quoteIdent, sqlString, type SqlSession } from '../compute/index.ts';
 import type { Column, NewCheckResult } from '../state/index.ts';
 import { inputQuery, partitionQuery, type PartitionWindow } from '../transform/index.ts';

@@ -16,7 +16,8 @@
  * expires it, and publishing it again in between would put it back.
  */
 import type { DatasetModel, Project, SinkModel } from '../config/index.ts';
-import { partitionPath, retentionHorizon, type Row } from '../define/index.ts';
+import type { Row } from '../define/index.ts';
+import { partitionPath, retentionHorizon } from '../partition/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { quoteIdent, sqlString, type Engine } from '../compute/index.ts';

@@ -3,7 +3,7 @@
  * the task queue with leases, runs and their logs, stream activity. Two
  * implementations pass one test suite: SQLite (embedded) and PostgreSQL.
  *
- * Window numbers (`idx`) are the partition's window index (see define/grain.ts);
+ * Window numbers (`idx`) are the partition's window index (see partition/grain.ts);
  * unpartitioned datasets use idx 0 and key `all`. Times are ms since the epoch.
  */
 

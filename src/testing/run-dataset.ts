@@ -7,17 +7,8 @@
  */
 import { rm } from 'node:fs/promises';
 import type { DatasetModel } from '../config/index.ts';
-import {
-  ALL_KEY,
-  describePartitioning,
-  parseInstant,
-  parsePartitionKey,
-  partitionKey,
-  windowBounds,
-  type DatasetDefinition,
-  type InputSpec,
-  type Row,
-} from '../define/index.ts';
+import type { DatasetDefinition, InputSpec, Row } from '../define/index.ts';
+import { ALL_KEY, describePartitioning, parseInstant, parsePartitionKey, partitionKey, windowBounds } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import { quoteIdent, sqlString, type Engine } from '../compute/index.ts';
 import type { Column } from '../state/index.ts';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { partitionKey } from '../../src/define/index.ts';
+import { partitionKey } from '../../src/partition/index.ts';
 import { screenshot, serveUi } from '../helpers/browser.ts';
 import { HOURLY_PIPELINE, HOURLY_SCHEMA, fillHourly } from '../helpers/fill-partitions.ts';
 import { makeProject } from '../helpers/project.ts';

@@ -7,7 +7,7 @@
  * n hours after the epoch and the desired span is exactly windows [0, n).
  */
 import type { Project } from '../../src/config/index.ts';
-import { partitionKey } from '../../src/define/index.ts';
+import { partitionKey } from '../../src/partition/index.ts';
 import type { NewVersion, StateStore } from '../../src/state/index.ts';
 
 export const HOURLY_SCHEMA = {

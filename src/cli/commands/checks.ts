@@ -4,7 +4,7 @@
  * failing rows (key columns first), so the rows behind a failure can be found.
  */
 import { nodeOf } from '../../config/index.ts';
-import { parsePartitionKey, partitionKey } from '../../define/index.ts';
+import { parsePartitionKey, partitionKey } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { CheckResult } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';

@@ -7,7 +7,7 @@
  * partitions are removed from their dataset's sinks first (a dry run only
  * says which); exit 1 when a sink failed, whose partitions then stay.
  */
-import { formatDuration, parseDuration } from '../../define/index.ts';
+import { formatDuration, parseDuration } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { runGc, type GcSummary } from '../../lifecycle/index.ts';
 import type { GcLogEntry } from '../../state/index.ts';

@@ -1,4 +1,4 @@
-import { parseInstant } from '../../define/index.ts';
+import { parseInstant } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 
 /** A time given on the command line: ISO 8601 date or time (UTC unless it says otherwise). */

@@ -1,7 +1,7 @@
 /** `pond status [DATASET] [--now T]`: what exists, what is stale and why, per stream and dataset, from ranges, as of now or of T. */
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, plan } from '../../orchestrate/index.ts';
-import { partitionKey } from '../../define/index.ts';
+import { partitionKey } from '../../partition/index.ts';
 import type { CheckResult, StateStore } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';

@@ -1,7 +1,7 @@
 /** What every data API route reads: the project, the state store, the lake and the read-only SQL engine. */
 import type { Project } from '../../config/index.ts';
 import { nodeOf, type NodeModel } from '../../config/index.ts';
-import { parsePartitionKey, partitionKey } from '../../define/index.ts';
+import { parsePartitionKey, partitionKey } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import type { StateStore } from '../../state/index.ts';

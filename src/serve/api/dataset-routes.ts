@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatasetModel, NodeModel, StreamModel } from '../../config/index.ts';
 import { dependantsOf } from '../../config/index.ts';
-import { partitionKey } from '../../define/index.ts';
+import { partitionKey } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
 import { quoteIdent } from '../../compute/index.ts';

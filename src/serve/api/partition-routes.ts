@@ -6,7 +6,7 @@
  * stale, missing and failed partitions (see partition-timeline.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { parseInstant, parsePartitionKey, partitionKey, type Partitioning } from '../../define/index.ts';
+import { parseInstant, parsePartitionKey, partitionKey, type Partitioning } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { DatasetPlan } from '../../orchestrate/index.ts';
 import { findNode, type ApiContext } from './api-context.ts';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDuration } from './duration.ts';
 import { everyGrain, GRAINS } from './grain.ts';
-import { parsePartitionKey, partitionKey, partitionPath, retentionHorizon, UNPARTITIONED, type Partitioning } from './partitioning.ts';
+import { parsePartitionKey, partitionKey, partitionPath, UNPARTITIONED, type Partitioning } from './partitioning.ts';
+import { retentionHorizon } from './retention-horizon.ts';
 
 const hourly: Partitioning = { kind: 'time', grain: GRAINS.hour };
 

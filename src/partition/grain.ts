@@ -10,9 +10,6 @@ const DAY = 86_400_000;
 
 export type GrainName = 'minute' | 'hour' | 'day' | 'month';
 
-/** How a user writes a grain: a name, or `{ every: '10s' }` for fixed windows. */
-export type GrainSpec = GrainName | { every: string };
-
 export interface Grain {
   /** `'hour'`, or `'every 10s'`. */
   readonly name: string;
