@@ -73,6 +73,7 @@ import { landingConflict } from './landing-conflict.ts';
 import { insertMessagesQuery, landedMessagesQuery, recordActivityQuery, upsertOffsetQuery } from './landing-statements.ts';
 import {
   codeRefsQuery,
+  currentRowsOf,
   currentVersionQuery,
   currentVersionsQuery,
   insertCheckResultsQuery,
@@ -190,22 +191,7 @@ export class KyselyStateStore implements StateStore {
       await insertVersionsQuery(trx, chunk).execute();
     }
     // One upsert row per partition: the last version of a partition in the batch wins.
-    const now = Date.now();
-    const latest = new Map<string, { v: NewVersion; seq: number }>();
-    versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
-    const partitions = [...latest.values()].map(({ v, seq }) => ({
-      dataset: v.dataset,
-      idx: v.idx,
-      key: v.key,
-      version_id: v.id,
-      current_seq: seq,
-      input_seq: v.inputSeq,
-      code_fingerprint: v.codeFingerprint,
-      code_ref: refs.get(v.codeFingerprint) ?? null,
-      updated_at: now,
-      // The row's change is this commit's seq, taken in this transaction (see partition-cache/).
-      change_seq: seq,
-    }));
+    const partitions = currentRowsOf(versions, first, refs, Date.now());
     for (const chunk of chunks(partitions, 12, this.adapter.maxParams)) {
       await upsertCurrentQuery(trx, chunk).execute();
     }

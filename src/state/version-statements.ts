@@ -8,6 +8,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { CheckResultsTable, CodeFingerprintsTable, Database, PartitionsTable, VersionsTable } from './database.ts';
+import type { NewVersion } from './state-store.ts';
 
 /** Takes `n` sequence numbers; the returned `value` is the last of them. */
 export function takeSeqsQuery(db: Kysely<Database>, n: number) {
@@ -38,6 +39,29 @@ export function insertVersionsQuery(db: Kysely<Database>, rows: readonly Selecta
 export type CurrentRow = Omit<Selectable<PartitionsTable>, 'status' | 'error'>;
 
 /** Makes each row's version its partition's current one, the partition `ok`. */
+/**
+ * The current rows a commit of `versions` (sequence numbers from `first`)
+ * writes: one per partition, the last version of a partition in the batch
+ * winning. Each row's change is the commit's seq, taken in its transaction
+ * (see partition-cache/).
+ */
+export function currentRowsOf(versions: readonly NewVersion[], first: number, refs: ReadonlyMap<string, number>, now: number): CurrentRow[] {
+  const latest = new Map<string, { v: NewVersion; seq: number }>();
+  versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
+  return [...latest.values()].map(({ v, seq }) => ({
+    dataset: v.dataset,
+    idx: v.idx,
+    key: v.key,
+    version_id: v.id,
+    current_seq: seq,
+    input_seq: v.inputSeq,
+    code_fingerprint: v.codeFingerprint,
+    code_ref: refs.get(v.codeFingerprint) ?? null,
+    updated_at: now,
+    change_seq: seq,
+  }));
+}
+
 export function upsertCurrentQuery(db: Kysely<Database>, rows: readonly CurrentRow[]) {
   return db
     .insertInto('partitions')

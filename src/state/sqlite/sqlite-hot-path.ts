@@ -24,6 +24,7 @@ import type { CompleteBuildRequest, LandingCommit, LogLine, NewCheckResult, NewV
 import { finishTaskQuery } from '../task-queue.ts';
 import {
   codeRefsQuery,
+  currentRowsOf,
   currentVersionQuery,
   currentVersionsQuery,
   insertCheckResultsQuery,
@@ -33,7 +34,6 @@ import {
   upsertCurrentQuery,
   upsertFailedQuery,
 } from '../version-statements.ts';
-import type { CurrentRow } from '../version-statements.ts';
 import { CompiledStatement, CompiledStatements, slot, slotRow } from './compiled-statements.ts';
 import { withFileLock } from './file-lock.ts';
 import { leaseTasksSync } from './sqlite-lease-tasks.ts';
@@ -156,23 +156,7 @@ class Statements {
     );
     versions.forEach((v, i) => this.insertVersionRow(versionRow(v, first + i, 'committed')));
     // One upsert per partition: the last version of a partition in the batch wins.
-    const now = Date.now();
-    const latest = new Map<string, { v: NewVersion; seq: number }>();
-    versions.forEach((v, i) => latest.set(`${v.dataset}\u0000${v.idx}`, { v, seq: first + i }));
-    for (const { v, seq } of latest.values()) {
-      // The row's change is this commit's seq, taken in this transaction (see partition-cache/).
-      const row: CurrentRow = {
-        dataset: v.dataset,
-        idx: v.idx,
-        key: v.key,
-        version_id: v.id,
-        current_seq: seq,
-        input_seq: v.inputSeq,
-        code_fingerprint: v.codeFingerprint,
-        code_ref: refs.get(v.codeFingerprint) ?? null,
-        updated_at: now,
-        change_seq: seq,
-      };
+    for (const row of currentRowsOf(versions, first, refs, Date.now())) {
       (this.upsertCurrent ??= this.compile(upsertCurrentQuery(this.db, [slotRow(row)]))).run(row);
     }
     return { seqs, refs };
