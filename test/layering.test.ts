@@ -103,6 +103,15 @@ describe('the layout of src/', () => {
     );
   });
 
+  it('keeps the base folders free of the rest of Pond (model/ imports nothing, errors/ nothing, partition/ only errors/)', () => {
+    const allowed: Record<string, readonly string[]> = { model: [], errors: [], partition: ['errors'] };
+    const wrong = imports.filter((i) => i.from in allowed && !(allowed[i.from] as readonly string[]).includes(i.to));
+    assert.deepEqual(
+      wrong.map((i) => `${i.file} imports ${i.target}`),
+      [],
+    );
+  });
+
   it('finds a cycle when there is one (the check can fail)', () => {
     const made = (from: string, to: string): Import => ({ file: `${from}/x.ts`, from, to, target: `${to}/index.ts` });
     assert.deepEqual(folderCycles([made('a', 'b'), made('b', 'c'), made('c', 'a'), made('c', 'd')]), ['a → b → c → a']);

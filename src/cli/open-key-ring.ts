@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import type { Project } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { KeyEpochs, KeyHierarchy, LocalEpochKeyStore, openMasterKey, SubjectKeyRing } from '../privacy/index.ts';
-import type { StateStore } from '../state/index.ts';
+import type { SubjectKeyStore } from '../state/index.ts';
 
 export const KEY_DIR_ENV = 'POND_KEY_DIR';
 
 export function openKeyRing(
   project: Project,
-  state: StateStore,
+  state: SubjectKeyStore,
   say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): () => Promise<SubjectKeyRing> {
   let ring: Promise<SubjectKeyRing> | undefined;

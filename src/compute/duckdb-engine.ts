@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import type { Row } from '../define/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { quoteIdent } from './sql-quoting.ts';
 
 export interface Engine {

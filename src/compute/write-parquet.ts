@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Row } from '../define/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { SqlSession } from './duckdb-engine.ts';
 import { quoteIdent, sqlString } from './sql-quoting.ts';
 

@@ -5,7 +5,7 @@
  * they are VARCHAR in the lake — and in the views, inputs and checks that read
  * it. The other columns keep their types.
  */
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { StreamPii } from './project.ts';
 
 /** Meta columns that hold personal data when the stream has a subject: the event as received, and the client's IP. */

@@ -5,7 +5,7 @@
  */
 import type { CheckValue, CompatibilityMode, ForgottenPolicy, Row, Severity, TransformFunction } from '../define/index.ts';
 import type { Partitioning } from '../partition/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { EventValidator } from '../schema/index.ts';
 
 export type ResolvedMapping = { readonly kind: 'window' } | { readonly kind: 'all' } | { readonly kind: 'last'; readonly ms: number };

@@ -7,7 +7,7 @@
  */
 import type { CheckDefinition, CheckValue } from '../define/index.ts';
 import { parseDuration } from '../partition/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { CheckModel } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import type { Column, InputVersion, VersionFile } from '../state/index.ts';
+import type { Column, InputVersion, VersionFile } from '../model/index.ts';
 import { manifestKey, parseManifest, versionPrefix, type LakeArea, type Manifest } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
 import { newVersionId } from './version-id.ts';

@@ -3,7 +3,7 @@
  * Created with a create-only write after every file is durable; its existence
  * (plus the state store's pointer) is what commits a version.
  */
-import type { Column, InputVersion, VersionFile } from '../state/index.ts';
+import type { Column, InputVersion, VersionFile } from '../model/index.ts';
 
 export const MANIFEST_NAME = '_manifest.json';
 

@@ -16,7 +16,8 @@ import { GRAINS, partitionKey, partitionPath, type Partitioning } from '../parti
 import { PondError } from '../errors/index.ts';
 import { columnsFingerprint, type Lake, type LakeArea } from '../lake/index.ts';
 import { checkVersion, describeFailure } from '../quality/index.ts';
-import type { Column, ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, StateStore, VersionFile } from '../state/index.ts';
+import type { Column, VersionFile } from '../model/index.ts';
+import type { ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, LandingStore, VersionStore, SubjectKeyStore } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
 import type { Receipt } from '../event/index.ts';
 import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
@@ -41,7 +42,7 @@ const CONFLICT_ATTEMPTS = 5;
 
 export interface LandContext {
   readonly lake: Lake;
-  readonly state: StateStore;
+  readonly state: LandingStore & VersionStore & SubjectKeyStore;
   readonly engine: Engine;
   /** The data subjects' keys; required to land a stream with personal data (see protect-batch.ts). */
   readonly keyRing?: KeyRingSource;

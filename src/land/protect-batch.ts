@@ -33,7 +33,7 @@ import {
   type ProtectedEvent,
   type SubjectKeyRing,
 } from '../privacy/index.ts';
-import type { StateStore } from '../state/index.ts';
+import type { SubjectKeyStore } from '../state/index.ts';
 import type { DeadLetter, RawRow, StreamBatch } from './land-batch.ts';
 import { protectedLine, type Receipt } from '../event/index.ts';
 
@@ -54,7 +54,7 @@ export interface ProtectedBatches {
 }
 
 /** Where the list of forgotten subjects is read (the state store). */
-export type ForgottenSource = Pick<StateStore, 'forgottenSubjects' | 'forgottenStamp'>;
+export type ForgottenSource = Pick<SubjectKeyStore, 'forgottenSubjects' | 'forgottenStamp'>;
 
 /** The forgotten list as a set, made once per list (`forgottenSubjects` returns the same array while it is unchanged). */
 const forgottenSets = new WeakMap<readonly string[], ReadonlySet<string>>();

@@ -13,7 +13,7 @@
  */
 import { rawLine, type Receipt } from '../event/index.ts';
 import { quoteIdent } from '../compute/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { RawRow } from './land-batch.ts';
 
 /** How DuckDB reads rows' lines (`read_json` columns) and turns them into a partition's columns. */

@@ -6,7 +6,7 @@
  * state store and stays condemned until a later collection.
  */
 import { manifestKey, type Lake } from '../lake/index.ts';
-import type { DeletedVersion, StateStore } from '../state/index.ts';
+import type { DeletedVersion, ForgetStore, GcStore } from '../state/index.ts';
 import { deleteKeys } from './delete-keys.ts';
 
 export interface DeleteCondemnedOptions {
@@ -21,7 +21,7 @@ export interface DeleteCondemnedOptions {
 
 /** What was deleted (a dry run: would be), with the reason logged for each; and the next GC log number. */
 export async function deleteCondemned(
-  state: StateStore,
+  state: ForgetStore & GcStore,
   lake: Lake,
   options: DeleteCondemnedOptions,
 ): Promise<{ deleted: (DeletedVersion & { reason: string })[]; nextN: number }> {

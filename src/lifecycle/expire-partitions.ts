@@ -11,7 +11,7 @@
 import { formatDuration, retentionHorizon, type Partitioning } from '../partition/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';
 import { deleteKeys } from './delete-keys.ts';
-import type { ExpiredPartition, StateStore } from '../state/index.ts';
+import type { ExpiredPartition, GcStore } from '../state/index.ts';
 
 export interface PartitionExpiryTarget {
   readonly dataset: string;
@@ -60,7 +60,7 @@ function deleteFiles(lake: Lake, expired: readonly ExpiredPartition[]): Promise<
  * await expirePartitions(state, lake, { dataset: 'events', partitioning, partitionsMs: 395 * 86_400_000 }, { now: Date.now(), gcId });
  */
 export async function expirePartitions(
-  state: StateStore,
+  state: GcStore,
   lake: Lake,
   target: PartitionExpiryTarget,
   options: ExpirePartitionsOptions,

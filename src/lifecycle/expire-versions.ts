@@ -11,7 +11,7 @@ import { DEAD_LETTER_PARTITIONING } from '../land/index.ts';
 import type { Project, RetentionPolicy } from '../config/index.ts';
 import { manifestKey, type Lake } from '../lake/index.ts';
 import { deleteKeys } from './delete-keys.ts';
-import type { DeletedVersion, ExpiredVersion, StateStore } from '../state/index.ts';
+import type { DeletedVersion, ExpiredVersion, GcStore } from '../state/index.ts';
 
 /** One stream, dead-letter dataset or dataset, by its name in the state store, with its retention. */
 export interface RetentionTarget {
@@ -81,12 +81,7 @@ function deleteFiles(lake: Lake, deleted: readonly DeletedVersion[]): Promise<vo
  * @example
  * const report = await expireVersions(state, lake, { dataset: 'daily', policy }, { now: Date.now(), graceMs: 3_600_000, gcId });
  */
-export async function expireVersions(
-  state: StateStore,
-  lake: Lake,
-  target: RetentionTarget,
-  options: ExpireOptions,
-): Promise<ExpiredReport & { nextN: number }> {
+export async function expireVersions(state: GcStore, lake: Lake, target: RetentionTarget, options: ExpireOptions): Promise<ExpiredReport & { nextN: number }> {
   const { keep, forMs } = target.policy.versions;
   const rule = { dataset: target.dataset, keep, supersededBefore: forMs === null ? null : options.now - forMs, graceBefore: options.now - options.graceMs };
   const batch = options.batch ?? 1000;

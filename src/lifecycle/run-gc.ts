@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Project } from '../config/index.ts';
 import { sweepOrphans, type Lake } from '../lake/index.ts';
-import type { ExpiredPartition, GcLogEntry, StateStore } from '../state/index.ts';
+import type { ExpiredPartition, GcLogEntry, GcStore, VersionStore, ForgetStore } from '../state/index.ts';
 import { deleteCondemned } from './delete-condemned.ts';
 import { expirePartitions, type ExpiredPartitionsReport } from './expire-partitions.ts';
 import { expireVersions, retentionTargets, type ExpiredReport } from './expire-versions.ts';
@@ -21,7 +21,7 @@ import { SinkRemover, type OpenSink, type SinkRemoval } from './sink-remover.ts'
 
 export interface GcDeps {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: GcStore & VersionStore & ForgetStore;
   readonly lake: Lake;
   /** Makes the sink for a model; default `openSink` (tests swap in failing ones). */
   readonly openSink?: OpenSink;

@@ -13,14 +13,14 @@ import { partitionPath, windowBounds } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
-import type { Cause, NewVersion, StateStore } from '../state/index.ts';
+import type { Cause, NewVersion, VersionStore, SubjectKeyStore } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
 import { runTransform, type BuildOutput, type InputBinding } from '../transform/index.ts';
 import { currentInputs } from './partition-inputs.ts';
 
 export interface BuildContext {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: VersionStore & SubjectKeyStore;
   readonly lake: Lake;
   readonly engine: Engine;
   /** The subjects' keys, for datasets that decrypt their inputs (`decrypt`); see partition-inputs.ts. */

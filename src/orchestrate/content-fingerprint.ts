@@ -7,7 +7,7 @@
  * comparison must be fingerprinted by the same DuckDB, as `pond verify` does.
  */
 import { quoteIdent, type Engine } from '../compute/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { inputQuery } from '../transform/index.ts';
 
 export interface ContentFingerprint {

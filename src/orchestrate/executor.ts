@@ -10,7 +10,19 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Project } from '../config/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
-import type { LogLine, NewCheckResult, NewTask, NewVersion, StateStore, Task, Cause } from '../state/index.ts';
+import type {
+  BuildCompletion,
+  Cause,
+  LogLine,
+  NewCheckResult,
+  NewTask,
+  NewVersion,
+  RunLog,
+  SinkStateStore,
+  StreamActivityStore,
+  Task,
+  TaskQueue,
+} from '../state/index.ts';
 import { retryDelay } from './backoff.ts';
 import { sleep } from './sleep.ts';
 import { buildPartition, type BuildContext } from './build-partition.ts';
@@ -59,7 +71,12 @@ export class Executor {
   /** Publishes each committed partition to its dataset's sinks; made when a dataset with sinks first builds. */
   private publisher: Publisher | undefined;
 
-  constructor(private readonly ctx: BuildContext & { state: StateStore; project: Project }) {}
+  constructor(
+    private readonly ctx: BuildContext & {
+      state: BuildContext['state'] & StreamActivityStore & TaskQueue & RunLog & BuildCompletion & SinkStateStore;
+      project: Project;
+    },
+  ) {}
 
   /** Builds until nothing in scope is stale and buildable, or the signal aborts. */
   async build(options: BuildOptions = {}): Promise<BuildSummary> {

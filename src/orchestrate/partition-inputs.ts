@@ -8,7 +8,8 @@
 import { protectsPersonalData, type DatasetModel, type Project, type ResolvedInput, type StreamModel } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
-import type { Column, InputVersion, StateStore, VersionFile } from '../state/index.ts';
+import type { Column, InputVersion, VersionFile } from '../model/index.ts';
+import type { VersionStore, SubjectKeyStore } from '../state/index.ts';
 import { decryptedFields, forgottenRowsOf, forgottenSubjects, type SubjectKeyRing } from '../privacy/index.ts';
 import type { InputBinding } from '../transform/index.ts';
 import { inputRange } from './input-mapping.ts';
@@ -29,7 +30,7 @@ export interface PartitionInputs {
  */
 export interface InputContext {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: VersionStore & SubjectKeyStore;
   readonly lake: Lake;
   readonly keyRing?: () => Promise<SubjectKeyRing>;
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { DatasetModel, Project, ResolvedMapping, StreamModel } from '../config/index.ts';
 import { GRAINS, type GrainName, type Partitioning } from '../partition/index.ts';
-import type { PartitionColumns, StateStore, StreamActivity } from '../state/index.ts';
+import type { PartitionColumns, StreamActivity, StreamActivityStore, VersionStore } from '../state/index.ts';
 import { describeReason, groupRuns, keyOf, plan, type Plan, type PlanOptions } from './plan.ts';
 
 export const MINUTE = 60_000;
@@ -109,14 +109,14 @@ export async function planCase(c: Case): Promise<Plan> {
     datasets: new Map(datasets.map((d) => [d.name, d as DatasetModel])),
     order: datasets.map((d) => d.name),
   };
-  const state: Pick<StateStore, 'partitionColumns' | 'getStreamActivity'> = {
+  const state: Pick<VersionStore, 'partitionColumns'> & Pick<StreamActivityStore, 'getStreamActivity'> = {
     partitionColumns: (name) => Promise.resolve(columns(c.state[name] ?? [])),
     getStreamActivity: (name) => {
       const a = c.activity?.[name];
       return Promise.resolve(a && { stream: name, events: 1, deadLetters: 0, ...a });
     },
   };
-  return plan(project as Project, state as StateStore, c.options);
+  return plan(project as Project, state as VersionStore & StreamActivityStore, c.options);
 }
 
 /** A dataset's plan in words: `first..last` of its windows, and each run of planned windows with its reason (`, waits` when an input is not ready). */

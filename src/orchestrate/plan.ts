@@ -9,7 +9,7 @@
  */
 import type { DatasetModel, Project, ResolvedInput, StreamModel } from '../config/index.ts';
 import { partitionKey, retentionHorizon, type Partitioning } from '../partition/index.ts';
-import type { PartitionColumns, StateStore, StreamActivity } from '../state/index.ts';
+import type { PartitionColumns, StreamActivity, VersionStore, StreamActivityStore } from '../state/index.ts';
 import { inputRange } from './input-mapping.ts';
 
 /** Why a partition is stale. 0 means fresh. */
@@ -84,7 +84,7 @@ export function watermarkOf(stream: StreamModel, activity: StreamActivity | unde
   return newest - stream.latenessMs;
 }
 
-export async function plan(project: Project, state: StateStore, options: PlanOptions): Promise<Plan> {
+export async function plan(project: Project, state: VersionStore & StreamActivityStore, options: PlanOptions): Promise<Plan> {
   const streams = new Map<string, StreamPlan>();
   for (const stream of project.streams.values()) {
     const columns = await state.partitionColumns(stream.name);

@@ -16,7 +16,7 @@
  */
 import type { Project } from '../config/index.ts';
 import { quoteIdent, sqlString, type SqlSession } from '../compute/index.ts';
-import type { StateStore } from '../state/index.ts';
+import type { SubjectKeyStore } from '../state/index.ts';
 import { classifyProject, type NodePrivacy } from './classify-project.ts';
 import { decryptRows } from './decrypt-rows.ts';
 import { duckdbSqlParser } from './duckdb-sql-parser.ts';
@@ -60,7 +60,7 @@ export interface ExportSubjectOptions {
   /** A session with the lake views defined (`createLakeViews`). */
   readonly session: Pick<SqlSession, 'rows' | 'describe'>;
   readonly ring: Pick<SubjectKeyRing, 'pseudonym' | 'existingKeysOf'>;
-  readonly state: Pick<StateStore, 'findSubjectKeys'>;
+  readonly state: Pick<SubjectKeyStore, 'findSubjectKeys'>;
   /** The classes of every stream and dataset (default: `classifyProject` with this session's parser). */
   readonly privacy?: ReadonlyMap<string, NodePrivacy>;
   readonly now?: () => Date;

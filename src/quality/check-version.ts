@@ -8,11 +8,12 @@ import type { DatasetModel, StreamModel } from '../config/index.ts';
 import { windowBounds } from '../partition/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { evaluateChecks, type CheckOutcome } from './evaluate-checks.ts';
-import { ALL_WINDOWS, type NewVersion, type StateStore } from '../state/index.ts';
+import { ALL_WINDOWS } from '../model/index.ts';
+import type { NewVersion, VersionStore } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
 
 export interface CheckVersionContext {
-  readonly state: StateStore;
+  readonly state: VersionStore;
   readonly lake: Lake;
   readonly engine: Engine;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CheckModel } from '../config/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { openEngine, type Engine, type SqlSession } from '../compute/index.ts';
 import { evaluateChecks, type CheckEnvironment, type CheckTarget } from './evaluate-checks.ts';
 import { volumeVerdict } from './volume.ts';

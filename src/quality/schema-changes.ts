@@ -4,7 +4,7 @@
  * dataset's contract (a missing or retyped column quarantines the version).
  * DuckDB type names are compared after folding their aliases.
  */
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 
 const ALIASES: Record<string, string> = {
   INT: 'INTEGER',

@@ -7,12 +7,18 @@ import type { Project } from '../config/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { DEAD_LETTER_COLUMNS } from '../land/index.ts';
 import { quoteIdent, type SqlSession } from '../compute/index.ts';
-import { ALL_WINDOWS, type Column, type StateStore } from '../state/index.ts';
+import { ALL_WINDOWS, type Column } from '../model/index.ts';
+import type { VersionStore, SubjectKeyStore } from '../state/index.ts';
 import { forgottenDeadLetters, forgottenRowsOf, forgottenSubjects } from '../privacy/index.ts';
 import { forgottenTable, inputQuery, type ForgottenRows } from '../transform/index.ts';
 
 /** Creates the views; returns the datasets that have no version yet (their views have no columns). */
-export async function createLakeViews(session: Pick<SqlSession, 'run' | 'rows'>, project: Project, state: StateStore, lake: Lake): Promise<string[]> {
+export async function createLakeViews(
+  session: Pick<SqlSession, 'run' | 'rows'>,
+  project: Project,
+  state: VersionStore & SubjectKeyStore,
+  lake: Lake,
+): Promise<string[]> {
   const unbuilt: string[] = [];
   const filesOf = async (dataset: string) => {
     const versions = await state.currentVersions(dataset, ALL_WINDOWS.from, ALL_WINDOWS.to);

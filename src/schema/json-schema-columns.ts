@@ -5,7 +5,7 @@
  * is kept beside them, unchanged, in `_raw`.
  */
 import { quoteIdent } from '../compute/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -9,7 +9,7 @@
  * (git-schema-history.ts): both are a `SchemaHistory`.
  */
 import { PondError } from '../errors/index.ts';
-import type { SchemaVersion, StateStore } from '../state/index.ts';
+import type { SchemaRegistryStore, SchemaVersion } from '../state/index.ts';
 import { canonicalJson, schemaFingerprint } from './canonical-json.ts';
 import {
   checkCompatibility,
@@ -178,7 +178,7 @@ export function previousOf(version: SchemaVersion): PreviousSchema {
  * @example
  * const reports = await compareProjectSchemas(project.streams.values(), registryHistory(state, 'the registry'));
  */
-export function registryHistory(store: Pick<StateStore, 'schemaVersions'>, source: string): SchemaHistory {
+export function registryHistory(store: Pick<SchemaRegistryStore, 'schemaVersions'>, source: string): SchemaHistory {
   return {
     source,
     previous: async (stream) => (await store.schemaVersions(stream.name)).map(previousOf),
@@ -192,7 +192,7 @@ export async function compareProjectSchemas(streams: Iterable<RegistryStream>, h
   return out;
 }
 
-export type RegistryStore = Pick<StateStore, 'schemaVersions' | 'latestSchemaVersions' | 'registerSchemaVersion'>;
+export type RegistryStore = SchemaRegistryStore;
 
 export interface Registration {
   readonly stream: string;

@@ -9,6 +9,7 @@ import { LocalLog, type Log } from '../buffer/index.ts';
 import { EVENTS_TOPIC } from '../event/index.ts';
 import { Lander, type LandContext, type LandSummary } from '../land/index.ts';
 import type { Project } from '../config/index.ts';
+import type { StateStore } from '../state/index.ts';
 import { PondError } from '../errors/index.ts';
 import { assertApiExposure } from './api/index.ts';
 import { LandingLatency } from './landing-latency.ts';
@@ -16,7 +17,7 @@ import { PondMetrics } from './metrics.ts';
 import { createServer } from './server.ts';
 
 export interface PlatformOptions {
-  readonly ctx: LandContext & { readonly project: Project };
+  readonly ctx: LandContext & { readonly project: Project; readonly state: StateStore };
   /** Overrides the configured port (0 picks a free one). */
   readonly port?: number;
   readonly onLanded?: (summary: LandSummary) => void;

@@ -21,7 +21,7 @@ import { partitionPath, retentionHorizon } from '../partition/index.ts';
 import { asPondError, PondError } from '../errors/index.ts';
 import type { Lake } from '../lake/index.ts';
 import { quoteIdent, sqlString, type Engine } from '../compute/index.ts';
-import type { CurrentVersion, SinkState, StateStore } from '../state/index.ts';
+import type { CurrentVersion, SinkState, SinkStateStore, VersionStore } from '../state/index.ts';
 import { inputQuery } from '../transform/index.ts';
 import { openSink, sinkWhere } from './open-sink.ts';
 import type { PartitionPayload, Sink } from './sink.ts';
@@ -30,7 +30,7 @@ import { currentPartitions, sinkStatus, type CurrentPartition, type SinkStatus }
 
 export interface PublishContext {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: SinkStateStore & VersionStore;
   readonly lake: Lake;
   readonly engine: Engine;
 }

@@ -6,7 +6,7 @@
  * nothing passes through a JavaScript double on the way.
  */
 import { quoteIdent } from '../compute/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 
 /** `postgres` and `sqlite` are tables; `json` is what a webhook sends. */
 export type SinkDialect = 'postgres' | 'sqlite' | 'json';

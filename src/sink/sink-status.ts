@@ -5,7 +5,7 @@
  * and `GET /api/sinks` answers; it only reads the state, it never connects.
  */
 import type { DatasetModel, SinkModel } from '../config/index.ts';
-import type { StateStore } from '../state/index.ts';
+import type { SinkStateStore, VersionStore } from '../state/index.ts';
 import { openSink } from './open-sink.ts';
 
 export interface SinkStatus {
@@ -33,13 +33,13 @@ export interface CurrentPartition {
 }
 
 /** The partitions of a dataset that have a current version, by idx. */
-export async function currentPartitions(state: StateStore, dataset: string): Promise<CurrentPartition[]> {
+export async function currentPartitions(state: SinkStateStore & VersionStore, dataset: string): Promise<CurrentPartition[]> {
   const all = await state.listPartitions(dataset);
   return all.filter((p) => p.versionId !== null).map((p) => ({ idx: p.idx, key: p.key, versionId: p.versionId as string }));
 }
 
 /** The status of every sink of `models`, in their order. */
-export async function sinkStatus(state: StateStore, models: readonly DatasetModel[]): Promise<SinkStatus[]> {
+export async function sinkStatus(state: SinkStateStore & VersionStore, models: readonly DatasetModel[]): Promise<SinkStatus[]> {
   const out: SinkStatus[] = [];
   for (const model of models) {
     if (model.sinks.length === 0) continue;

@@ -7,7 +7,7 @@
  * expires it in the lake.
  */
 import type { Row } from '../define/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { SinkDialect } from './sink-columns.ts';
 
 /** One partition of a dataset, whatever its version. */

@@ -5,7 +5,7 @@
  * stay, NULL in its rows).
  */
 import { PondError } from '../errors/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { PARTITION_COLUMN, sinkColumn, VERSION_COLUMN, type SinkColumn } from './sink-columns.ts';
 
 export function tableColumns(columns: readonly Column[], dialect: 'postgres' | 'sqlite', where: string): SinkColumn[] {

@@ -8,7 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import type { CondemnedVersion } from './state-store.ts';
+import type { CondemnedVersion } from './roles/index.ts';
 
 /** Condemns every version of these partitions but the current one; returns how many versions are condemned now. */
 export async function condemnVersionsIn(

@@ -7,7 +7,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ForgetRequestsTable } from './database.ts';
 import { chunks } from './rows.ts';
-import type { ForgetPartition, ForgetRequest, ForgetStatus, ForgetVerification, NewForgetRequest, StateText } from './state-store.ts';
+import type { ForgetPartition, ForgetRequest, ForgetStatus, ForgetVerification, NewForgetRequest, StateText } from './roles/index.ts';
 import { FORGOTTEN_VERSION, forgetSubjectKeysIn } from './subject-keys.ts';
 
 function toRequest(r: Selectable<ForgetRequestsTable>): ForgetRequest {

@@ -41,7 +41,6 @@ import type {
   SchemaSpan,
   SchemaVersion,
   SinkState,
-  StateStore,
   StatusRun,
   StreamActivity,
   Task,
@@ -68,7 +67,8 @@ import type {
   ForgetVerification,
   StateText,
   NewForgetRequest,
-} from './state-store.ts';
+} from './roles/index.ts';
+import type { StateStore } from './state-store.ts';
 import { landingConflict } from './landing-conflict.ts';
 import { insertMessagesQuery, landedMessagesQuery, recordActivityQuery, upsertOffsetQuery } from './landing-statements.ts';
 import {

@@ -1,5 +1,5 @@
 import { PondError } from '../errors/index.ts';
-import type { NewVersion } from './state-store.ts';
+import type { NewVersion } from './roles/index.ts';
 
 /** Another writer made a new version of the partition after the batch read it; the batch is written again on top of it. */
 export function landingConflict(version: NewVersion, current: string | null, replaces: string | null): PondError {

@@ -1,4 +1,4 @@
-import type { PartitionColumns } from './state-store.ts';
+import type { PartitionColumns } from './roles/index.ts';
 
 /**
  * Collects partition rows into the parallel typed arrays of `PartitionColumns`.

@@ -10,7 +10,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { chunks } from './rows.ts';
-import type { ExpiredPartition, ExpirePartitionsRequest, GcLogEntry, VersionFile } from './state-store.ts';
+import type { ExpiredPartition, ExpirePartitionsRequest, GcLogEntry } from './roles/index.ts';
+import type { VersionFile } from '../model/index.ts';
 import { appendGcLogIn } from './version-retention.ts';
 
 /** Runs inside the caller's write transaction; `takeSeq` gives the transaction's next sequence number. */

@@ -8,7 +8,6 @@ import type {
   Cause,
   CheckResult,
   CheckStatus,
-  Column,
   NewCheckResult,
   CurrentVersion,
   LogLine,
@@ -20,8 +19,8 @@ import type {
   Task,
   TaskState,
   Version,
-  VersionFile,
-} from './state-store.ts';
+} from './roles/index.ts';
+import type { Column, VersionFile } from '../model/index.ts';
 
 export function versionRow(v: NewVersion, seq: number, state: Version['state']): Selectable<VersionsTable> {
   return {

@@ -6,7 +6,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RunLogsTable, RunsTable } from './database.ts';
 import { chunks, toLogLine, toRun } from './rows.ts';
-import type { LogLine, Run, RunFilter, StateStore } from './state-store.ts';
+import type { LogLine, Run, RunFilter } from './roles/index.ts';
+import type { StateStore } from './state-store.ts';
 
 export type NewRun = Parameters<StateStore['startRun']>[0];
 export type RunResult = Parameters<StateStore['finishRun']>[1];

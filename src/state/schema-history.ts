@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import type { Column, SchemaSpan } from './state-store.ts';
+import type { Column } from '../model/index.ts';
+import type { SchemaSpan } from './roles/index.ts';
 
 export async function schemaHistory(db: Kysely<Database>, dataset: string): Promise<SchemaSpan[]> {
   const groups = await db

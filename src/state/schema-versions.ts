@@ -7,7 +7,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { PondError } from '../errors/index.ts';
 import type { Database, SchemaVersionsTable } from './database.ts';
-import type { NewSchemaVersion, SchemaVersion } from './state-store.ts';
+import type { NewSchemaVersion, SchemaVersion } from './roles/index.ts';
 
 function toSchemaVersion(r: Selectable<SchemaVersionsTable>): SchemaVersion {
   return {

@@ -6,7 +6,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SinkStateTable } from './database.ts';
 import { chunks } from './rows.ts';
-import type { SinkState } from './state-store.ts';
+import type { SinkState } from './roles/index.ts';
 
 function toSinkState(r: Selectable<SinkStateTable>): SinkState {
   return {

@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PartitionColumnsBuilder } from './partition-columns-builder.ts';
-import type { NewCheckResult, NewTask, NewVersion, PartitionColumns, StateStore, TaskState } from './state-store.ts';
+import type { NewCheckResult, NewTask, NewVersion, PartitionColumns, TaskState } from './roles/index.ts';
+import type { StateStore } from './state-store.ts';
 
 let counter = 0;
 /** A name no other test (or earlier run against the same database) uses. */

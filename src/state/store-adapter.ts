@@ -3,7 +3,8 @@ import type { PondError } from '../errors/index.ts';
 import type { Database } from './database.ts';
 import type { SnapshotShelf } from './partition-cache/partition-columns-cache.ts';
 import type { Snapshot } from './partition-cache/snapshot-codec.ts';
-import type { CompleteBuildRequest, CurrentVersion, LandingCommit, StateStore, Task } from './state-store.ts';
+import type { CompleteBuildRequest, CurrentVersion, LandingCommit, Task } from './roles/index.ts';
+import type { StateStore } from './state-store.ts';
 
 /**
  * The statements the orchestrator issues for every partition it builds, run

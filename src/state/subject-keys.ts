@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, SubjectKeysTable } from './database.ts';
 import { chunks } from './rows.ts';
-import type { KeyRingStamp, NewSubjectKey, SubjectKey } from './state-store.ts';
+import type { KeyRingStamp, NewSubjectKey, SubjectKey } from './roles/index.ts';
 
 /** The `meta` row that changes whenever a subject is forgotten (see `forgottenStamp`). */
 export const FORGOTTEN_VERSION = 'forgotten_version';

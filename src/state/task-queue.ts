@@ -12,7 +12,8 @@ import type { Kysely, Selectable, SqlBool } from 'kysely';
 import type { Database, TasksTable } from './database.ts';
 import { chunks, toTask } from './rows.ts';
 import type { StoreAdapter } from './store-adapter.ts';
-import type { NewTask, StateStore, Task } from './state-store.ts';
+import type { NewTask, Task } from './roles/index.ts';
+import type { StateStore } from './state-store.ts';
 import { admitCandidates } from './lease-caps.ts';
 
 type LeaseRequest = Parameters<StateStore['leaseTasks']>[0];

@@ -9,7 +9,8 @@ import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, GcLogTable } from './database.ts';
 import { chunks } from './rows.ts';
-import type { DeletedVersion, DeleteVersionsRequest, ExpiredVersion, ExpiryRule, GcLogEntry, VersionFile } from './state-store.ts';
+import type { DeletedVersion, DeleteVersionsRequest, ExpiredVersion, ExpiryRule, GcLogEntry } from './roles/index.ts';
+import type { VersionFile } from '../model/index.ts';
 
 interface ExpiredRow {
   id: string;

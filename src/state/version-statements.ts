@@ -8,7 +8,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { CheckResultsTable, CodeFingerprintsTable, Database, PartitionsTable, VersionsTable } from './database.ts';
-import type { NewVersion } from './state-store.ts';
+import type { NewVersion } from './roles/index.ts';
 
 /** Takes `n` sequence numbers; the returned `value` is the last of them. */
 export function takeSeqsQuery(db: Kysely<Database>, n: number) {

@@ -6,7 +6,7 @@
  * transformation the same types a real build would.
  */
 import type { DatasetModel, Project } from '../config/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import type { Engine } from '../compute/index.ts';
 import { createInputViews, type InputBinding } from '../transform/index.ts';
 

@@ -10,7 +10,7 @@ import type { StreamModel } from '../config/index.ts';
 import type { Row } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
 import { rawRow, rawRowShape } from '../land/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { copyQueryToParquet, sqlString, writeRowsToParquet, type SqlSession } from '../compute/index.ts';
 import type { InputBinding } from '../transform/index.ts';
 

@@ -11,7 +11,7 @@ import type { DatasetDefinition, InputSpec, Row } from '../define/index.ts';
 import { ALL_KEY, describePartitioning, parseInstant, parsePartitionKey, partitionKey, windowBounds } from '../partition/index.ts';
 import { PondError } from '../errors/index.ts';
 import { quoteIdent, sqlString, type Engine } from '../compute/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 import { runTransform, type InputBinding, type PartitionWindow } from '../transform/index.ts';
 import { datasetColumns } from './dataset-columns.ts';
 import { writeDatasetFixture, writeStreamFixture } from './fixture-input.ts';

@@ -1,6 +1,6 @@
 import type { WrittenParquet } from '../compute/index.ts';
 import type { Row } from '../define/index.ts';
-import type { Column } from '../state/index.ts';
+import type { Column } from '../model/index.ts';
 
 export type { Row, Column };
 

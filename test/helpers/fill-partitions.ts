@@ -8,7 +8,7 @@
  */
 import type { Project } from '../../src/config/index.ts';
 import { partitionKey } from '../../src/partition/index.ts';
-import type { NewVersion, StateStore } from '../../src/state/index.ts';
+import type { NewVersion, VersionStore, StreamActivityStore } from '../../src/state/index.ts';
 
 export const HOURLY_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -24,7 +24,7 @@ export const hourly = dataset({ name: 'hourly', inputs: { events }, sql: 'select
 
 const HOUR = 3_600_000;
 
-export async function fillHourly(project: Project, state: StateStore, n: number, batch = 50_000): Promise<void> {
+export async function fillHourly(project: Project, state: VersionStore & StreamActivityStore, n: number, batch = 50_000): Promise<void> {
   const streamModel = project.streams.get('events')!;
   const model = project.datasets.get('hourly')!;
   const now = Date.now();

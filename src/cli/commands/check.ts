@@ -13,7 +13,7 @@ import { CONFIG_FILE, loadProject, type Project } from '../../config/index.ts';
 import { asPondError } from '../../errors/index.ts';
 import { plan } from '../../orchestrate/index.ts';
 import { compareProjectSchemas, gitSchemaHistory, registryHistory, type SchemaHistory } from '../../schema/index.ts';
-import type { StateStore } from '../../state/index.ts';
+import type { VersionStore, StreamActivityStore } from '../../state/index.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson } from '../output.ts';
 import { describePlan } from './build.ts';
@@ -175,7 +175,7 @@ export async function schemasStep(project: Project, history: SchemaHistory, regi
 }
 
 /** (d) The planner runs on the project against the state store, building nothing. */
-export async function planStep(project: Project, state: StateStore): Promise<CheckStep> {
+export async function planStep(project: Project, state: VersionStore & StreamActivityStore): Promise<CheckStep> {
   const title = 'plan is valid';
   try {
     const p = await plan(project, state, { now: Date.now() });

@@ -2,7 +2,7 @@
 import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, plan } from '../../orchestrate/index.ts';
 import { partitionKey } from '../../partition/index.ts';
-import type { CheckResult, StateStore } from '../../state/index.ts';
+import type { CheckResult, CheckStore } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 import { parseTime } from './parse-time.ts';
@@ -90,7 +90,7 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
  * The checks of a stream or dataset at a glance: how many (partition, check)
  * pairs fail in their latest result, among the most recent results.
  */
-async function checkSummary(state: StateStore, name: string): Promise<string> {
+async function checkSummary(state: CheckStore, name: string): Promise<string> {
   const recent = await state.checkResults({ dataset: name, limit: 1000 });
   if (recent.length === 0) return '-';
   const latest = new Map<string, CheckResult>();

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Lake } from '../../lake/index.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
-import type { ForgetPartition, ForgetRequest, StateStore } from '../../state/index.ts';
+import type { ForgetPartition, ForgetRequest, ForgetStore, SubjectKeyStore, VersionStore, GcStore } from '../../state/index.ts';
 import { deleteCondemned } from '../delete-condemned.ts';
 
 export interface ForgetProgress {
@@ -34,7 +34,7 @@ export function forgetProgressJson(p: ForgetProgress) {
     id: r.id,
     pseudonym: r.pseudonym,
     status: r.status,
-    requestedAt: iso(r.requestedAt),
+    requestedAt: new Date(r.requestedAt).toISOString(),
     requestedBy: r.requestedBy,
     reason: r.reason,
     hadKey: r.hadKey,
@@ -52,7 +52,10 @@ export function forgetProgressJson(p: ForgetProgress) {
  * const [p] = await forgetProgress(state, await state.forgetRequests({ status: ['rebuilding'] }));
  * p.rebuilt === p.partitions // every rebuild done
  */
-export async function forgetProgress(state: StateStore, requests: readonly ForgetRequest[]): Promise<ForgetProgress[]> {
+export async function forgetProgress(
+  state: ForgetStore & GcStore & SubjectKeyStore & VersionStore,
+  requests: readonly ForgetRequest[],
+): Promise<ForgetProgress[]> {
   const out: ForgetProgress[] = [];
   for (const request of requests) {
     if (request.status !== 'rebuilding' || request.seq === null) {
@@ -84,7 +87,7 @@ export async function forgetProgress(state: StateStore, requests: readonly Forge
 }
 
 export interface CompleteDeps {
-  readonly state: StateStore;
+  readonly state: ForgetStore & GcStore & SubjectKeyStore & VersionStore;
   readonly lake: Lake;
   /** The key ring whose epoch the completion rotates. */
   readonly keyRing: () => Promise<Pick<SubjectKeyRing, 'rotateEpoch'>>;

@@ -27,10 +27,11 @@
 import { randomBytes } from 'node:crypto';
 import { PondError } from '../../errors/index.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
-import type { ForgetRequest } from '../../state/index.ts';
+import type { ForgetRequest, ForgetStore } from '../../state/index.ts';
 import { subjectPartitions, type FindDeps } from './subject-partitions.ts';
 
 export interface ForgetDeps extends FindDeps {
+  readonly state: FindDeps['state'] & ForgetStore;
   readonly ring: Pick<SubjectKeyRing, 'pseudonym' | 'evict'>;
 }
 
@@ -133,7 +134,7 @@ async function earlierRequests(state: ForgetDeps['state'], pseudonyms: readonly 
  * name their subjects and marks them changed. Returns how many requests it
  * started.
  */
-export async function startRecordedRequests(deps: FindDeps, now = Date.now()): Promise<number> {
+export async function startRecordedRequests(deps: FindDeps & { readonly state: ForgetStore }, now = Date.now()): Promise<number> {
   const recorded = await deps.state.forgetRequests({ status: ['recorded'] });
   if (recorded.length === 0) return 0;
   const { raw, derived } = await subjectPartitions(deps, [...new Set(recorded.map((r) => r.pseudonym))]);

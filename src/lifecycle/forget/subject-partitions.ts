@@ -12,7 +12,8 @@ import { protectsPersonalData, type Project } from '../../config/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { inputRange } from '../../orchestrate/index.ts';
 import { quoteIdent, sqlList, sqlString, type Engine } from '../../compute/index.ts';
-import { ALL_WINDOWS, type ForgetPartition, type StateStore } from '../../state/index.ts';
+import { ALL_WINDOWS } from '../../model/index.ts';
+import type { ForgetPartition, VersionStore, SubjectKeyStore } from '../../state/index.ts';
 
 const FILES_PER_QUERY = 500;
 
@@ -25,7 +26,7 @@ export interface SubjectPartitions {
 
 export interface FindDeps {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: VersionStore & SubjectKeyStore;
   readonly lake: Lake;
   readonly engine: Engine;
 }

@@ -27,7 +27,8 @@ import type { Project } from '../../config/index.ts';
 import { encryptedFields, protectsPersonalData } from '../../config/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { quoteIdent, sqlList, sqlString, type Engine, type SqlSession } from '../../compute/index.ts';
-import { ALL_WINDOWS, type CurrentVersion, type ForgetFinding, type ForgetRequest, type ForgetVerification, type StateStore } from '../../state/index.ts';
+import { ALL_WINDOWS } from '../../model/index.ts';
+import type { CurrentVersion, ForgetFinding, ForgetRequest, ForgetVerification, ForgetStore, VersionStore, SubjectKeyStore } from '../../state/index.ts';
 
 const FILES_PER_QUERY = 300;
 /** Subjects looked for by one query (each adds two conditions per column). */
@@ -40,7 +41,7 @@ const CIPHERTEXT_RE = 'enc:v1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*';
 
 export interface VerifyDeps {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: ForgetStore & VersionStore & SubjectKeyStore;
   readonly lake: Lake;
   readonly engine: Engine;
 }
@@ -260,7 +261,11 @@ function wordPattern(subject: string, letters: string): string {
 }
 
 /** The same search over the state's free text; the clear identifier outside ciphertexts, as a whole word. */
-async function scanState(state: StateStore, targets: readonly VerifyTarget[], add: (i: number, f: ForgetFinding) => void): Promise<void> {
+async function scanState(
+  state: ForgetStore & VersionStore & SubjectKeyStore,
+  targets: readonly VerifyTarget[],
+  add: (i: number, f: ForgetFinding) => void,
+): Promise<void> {
   const needles = targets.flatMap((t) => (t.subject === undefined ? [t.pseudonym] : [t.pseudonym, t.subject]));
   const texts = await state.findStateText(needles);
   for (const [i, t] of targets.entries()) {

@@ -4,9 +4,9 @@
  * `forgottenStamp` changes — one primary-key read per build instead of the
  * whole list. While the list is unchanged, readers get the same array.
  */
-import type { StateStore } from '../../state/index.ts';
+import type { SubjectKeyStore } from '../../state/index.ts';
 
-type Source = Pick<StateStore, 'forgottenSubjects' | 'forgottenStamp'>;
+type Source = Pick<SubjectKeyStore, 'forgottenSubjects' | 'forgottenStamp'>;
 
 const cache = new WeakMap<Source, { stamp: string; pseudonyms: readonly string[] }>();
 

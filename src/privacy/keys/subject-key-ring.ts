@@ -16,14 +16,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PondError } from '../../errors/index.ts';
-import type { StateStore, SubjectKey } from '../../state/index.ts';
+import type { SubjectKey, SubjectKeyStore } from '../../state/index.ts';
 import type { EpochKey, KeyEpochs } from './key-epochs.ts';
 import type { KeyHierarchy } from './key-hierarchy.ts';
 import { LruCache } from './lru-cache.ts';
 
 export const DATA_KEY_BYTES = 32;
 
-export type KeyRingState = Pick<StateStore, 'subjectKeys' | 'findSubjectKeys' | 'keyRingStamp' | 'rotateKeyEpoch'>;
+export type KeyRingState = Pick<SubjectKeyStore, 'subjectKeys' | 'findSubjectKeys' | 'keyRingStamp' | 'rotateKeyEpoch'>;
 
 export interface KeyRingOptions {
   /** Unwrapped keys kept in memory (default 100,000: about 10 MB). */

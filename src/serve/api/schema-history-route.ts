@@ -6,7 +6,7 @@
  * Grouped in the state store, so a million versions answer in one scan.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Column } from '../../state/index.ts';
+import type { Column } from '../../model/index.ts';
 import { findNode, type ApiContext } from './api-context.ts';
 
 export function schemaHistoryRoute(ctx: ApiContext) {

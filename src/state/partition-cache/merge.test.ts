@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PartitionColumnsBuilder } from '../partition-columns-builder.ts';
-import type { PartitionColumns } from '../state-store.ts';
+import type { PartitionColumns } from '../roles/index.ts';
 import { mergeRows } from './merge.ts';
 import type { PartitionRow } from './merge.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.ts';

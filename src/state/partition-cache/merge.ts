@@ -1,4 +1,4 @@
-import type { PartitionColumns } from '../state-store.ts';
+import type { PartitionColumns } from '../roles/index.ts';
 
 /** One partition row as a delta read returns it. */
 export interface PartitionRow {

@@ -1,4 +1,4 @@
-import type { PartitionColumns } from '../state-store.ts';
+import type { PartitionColumns } from '../roles/index.ts';
 import { cloneColumns, mergeRows } from './merge.ts';
 import type { PartitionRow } from './merge.ts';
 import type { Snapshot } from './snapshot-codec.ts';

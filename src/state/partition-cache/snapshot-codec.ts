@@ -1,4 +1,4 @@
-import type { PartitionColumns } from '../state-store.ts';
+import type { PartitionColumns } from '../roles/index.ts';
 
 /**
  * The binary form of a partition-columns snapshot:

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import type { KyselyStateStore } from '../kysely-state-store.ts';
 import { decodeSnapshot } from '../partition-cache/snapshot-codec.ts';
-import type { NewVersion } from '../state-store.ts';
+import type { NewVersion } from '../roles/index.ts';
 import { openSqliteStateStore } from './sqlite-state-store.ts';
 import { snapshotFolder } from './snapshot-files.ts';
 

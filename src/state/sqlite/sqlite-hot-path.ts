@@ -20,7 +20,8 @@ import { insertMessagesQuery, landedMessagesQuery, recordActivityQuery, upsertOf
 import { checkResultRow, toCurrentVersion, versionRow } from '../rows.ts';
 import { finishRunQuery, insertLogLinesQuery, insertRunQuery, lastLogLineQuery, runResultColumns } from '../run-history.ts';
 import type { HotPath } from '../store-adapter.ts';
-import type { CompleteBuildRequest, LandingCommit, LogLine, NewCheckResult, NewVersion, StateStore } from '../state-store.ts';
+import type { CompleteBuildRequest, LandingCommit, LogLine, NewCheckResult, NewVersion } from '../roles/index.ts';
+import type { StateStore } from '../state-store.ts';
 import { finishTaskQuery } from '../task-queue.ts';
 import {
   codeRefsQuery,

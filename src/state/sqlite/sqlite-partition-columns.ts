@@ -1,7 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import { PartitionColumnsBuilder } from '../partition-columns-builder.ts';
 import type { Snapshot } from '../partition-cache/snapshot-codec.ts';
-import type { PartitionColumns } from '../state-store.ts';
+import type { PartitionColumns } from '../roles/index.ts';
 
 /** Rows per page: bounds the size of one page's text (about 30 bytes a row). */
 const PAGE = 262_144;

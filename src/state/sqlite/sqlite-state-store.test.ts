@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { openStateStore } from '../open-state-store.ts';
 import { stateStoreSuite } from '../state-store.suite.ts';
-import type { NewVersion } from '../state-store.ts';
+import type { NewVersion } from '../roles/index.ts';
 import { readPartitionColumns } from './sqlite-partition-columns.ts';
 import { openSqliteStateStore } from './sqlite-state-store.ts';
 
