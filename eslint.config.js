@@ -79,7 +79,32 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/serve/api/answers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: "answers/ is read by the web UI's build: it imports nothing but its own files." }] },
+      ],
+    },
+  },
+  {
     files: ['ui/src/**'],
     ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
+    files: ['ui/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!serve/api/answers/index\\.ts$)',
+              message: "The UI runs in the browser: of the server's code it imports only the API's answer types (src/serve/api/answers/index.ts).",
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -12,53 +12,29 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openContext, type Context } from '../src/cli/context.ts';
 import { Executor } from '../src/orchestrate/index.ts';
+import type {
+  Bucket,
+  DatasetDetail,
+  DatasetList,
+  ErrorAnswer,
+  RetryAnswer,
+  Run,
+  RunDetail,
+  RunList,
+  SchemaHistory,
+  Sink,
+  SinkList,
+  Stream,
+  StreamList,
+  Timeline,
+} from '../src/serve/api/index.ts';
 import { startPlatform, type Platform } from '../src/serve/index.ts';
 import { EVENTS, WRITE_KEY, apiProject } from './helpers/api-project.ts';
 import { EVENTS_SCHEMA, makeProject, ndjson, pondJson } from './helpers/project.ts';
 
 const TOKEN = 'api-ui-test-token-0123456789';
 
-interface Bucket {
-  from: string;
-  to: string;
-  fromTime: string | null;
-  toTime: string | null;
-  partitions: number;
-  fresh: number;
-  stale: number;
-  missing: number;
-  failed: number;
-}
-interface Timeline {
-  name: string;
-  grain: string;
-  count: number;
-  first: string | null;
-  last: string | null;
-  from: string | null;
-  to: string | null;
-  fromTime: string | null;
-  toTime: string | null;
-  partitionsPerBucket: number;
-  buckets: Bucket[];
-}
-interface Summary {
-  name: string;
-  inputs: string[];
-  sinks: Array<{ name: string; kind: string }>;
-  health: string;
-  freshness: { latest: string | null; latestEnd: string | null; lagMs: number | null; expectedLagMs: number; onTime: boolean };
-}
-interface RunJson {
-  id: string;
-  dataset: string;
-  key: string;
-  cause: string;
-  reason: string;
-  status: string;
-}
-
-const sum = (buckets: Bucket[], field: keyof Bucket) => buckets.reduce((n, b) => n + (b[field] as number), 0);
+const sum = (buckets: readonly Bucket[], field: keyof Bucket) => buckets.reduce((n, b) => n + (b[field] as number), 0);
 
 describe('the data API for the web UI', () => {
   let ctx: Context;
@@ -137,7 +113,7 @@ describe('the data API for the web UI', () => {
 
     assert.equal((await getJson('/api/datasets/hourly/partitions?buckets=0')).status, 400);
     assert.equal((await getJson('/api/datasets/hourly/partitions?buckets=2001')).status, 400);
-    const bad = await getJson<{ error: string }>('/api/datasets/hourly/partitions?from=yesterday');
+    const bad = await getJson<ErrorAnswer>('/api/datasets/hourly/partitions?from=yesterday');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /neither a partition key of hourly nor an ISO time/);
     assert.equal((await getJson('/api/datasets/hourly/partitions?from=2026-01-02T00:00Z&to=2026-01-01T00:00Z')).status, 400);
@@ -166,7 +142,7 @@ describe('the data API for the web UI', () => {
   });
 
   it('lists datasets with inputs, sinks, health and freshness', async () => {
-    const { body } = await getJson<{ datasets: Summary[] }>('/api/datasets');
+    const { body } = await getJson<DatasetList>('/api/datasets');
     const hourly = body.datasets.find((d) => d.name === 'hourly');
     const totals = body.datasets.find((d) => d.name === 'totals');
     assert.ok(hourly && totals);
@@ -186,23 +162,15 @@ describe('the data API for the web UI', () => {
   });
 
   it('tells why each version was made, and the schema history', async () => {
-    const hourly = (await getJson<{ versions: Array<{ runId: string | null; reason: string | null }> }>('/api/datasets/hourly')).body;
+    const hourly = (await getJson<DatasetDetail>('/api/datasets/hourly')).body;
     assert.ok(hourly.versions.length > 0);
     for (const v of hourly.versions) assert.ok(v.runId !== null && typeof v.reason === 'string' && v.reason.length > 0, JSON.stringify(v));
-    const run = (await getJson<{ run: RunJson }>(`/api/runs/${hourly.versions[0]?.runId}`)).body.run;
+    const run = (await getJson<RunDetail>(`/api/runs/${hourly.versions[0]?.runId}`)).body.run;
     assert.equal(hourly.versions[0]?.reason, run.reason);
-    const events = (await getJson<{ versions: Array<{ reason: string | null }> }>('/api/datasets/events')).body;
+    const events = (await getJson<DatasetDetail>('/api/datasets/events')).body;
     assert.ok(events.versions.length > 0 && events.versions.every((v) => v.reason === 'landed'));
 
-    const history = await getJson<{
-      name: string;
-      schemas: Array<{
-        columns: Array<{ name: string }>;
-        firstVersion: string;
-        versions: number;
-        changes: { added: unknown[]; removed: unknown[]; retyped: unknown[] };
-      }>;
-    }>('/api/datasets/hourly/schema-history');
+    const history = await getJson<SchemaHistory>('/api/datasets/hourly/schema-history');
     assert.equal(history.status, 200);
     assert.equal(history.body.schemas.length, 1);
     const [only] = history.body.schemas;
@@ -217,31 +185,29 @@ describe('the data API for the web UI', () => {
   });
 
   it('lists every sink with what it published', async () => {
-    const { body } = await getJson<{ sinks: Array<Record<string, unknown>> }>('/api/sinks');
+    const { body } = await getJson<SinkList>('/api/sinks');
     assert.equal(body.sinks.length, 1);
-    const s = body.sinks[0] as Record<string, unknown>;
+    const s = body.sinks[0] as Sink;
     assert.deepEqual([s.dataset, s.sink, s.kind, s.failing, s.lastError, s.nextAttemptAt], ['hourly', 'sqlite', 'sqlite', 0, null, null]);
     assert.equal(s.partitions, s.published);
-    assert.ok((s.published as number) >= 2);
+    assert.ok(s.published >= 2);
     assert.equal(typeof s.lastPublishedAt, 'string');
   });
 
   it('gives each stream its landing latency', async () => {
-    const one = (
-      await getJson<{ landing: { lastLagMs: number | null; p50LagMs: number | null; p95LagMs: number | null; batches: number } }>('/api/streams/events')
-    ).body;
+    const one = (await getJson<Stream>('/api/streams/events')).body;
     assert.ok(one.landing.batches >= 1);
     assert.ok(one.landing.lastLagMs !== null && one.landing.lastLagMs >= 0 && one.landing.lastLagMs < 60_000);
     assert.ok(one.landing.p50LagMs !== null && one.landing.p95LagMs !== null && one.landing.p50LagMs <= one.landing.p95LagMs);
-    const all = (await getJson<{ streams: Array<{ name: string; landing: unknown }> }>('/api/streams')).body;
+    const all = (await getJson<StreamList>('/api/streams')).body;
     assert.deepEqual(all.streams.find((s) => s.name === 'events')?.landing, one.landing);
   });
 
   it('filters runs by partition and cause, and retries a failed partition', async () => {
     const key = '2026-01-01T11:00Z/PT1H';
-    const runs = (await getJson<{ runs: RunJson[] }>(`/api/runs?dataset=hourly&partition=${key}`)).body.runs;
+    const runs = (await getJson<RunList>(`/api/runs?dataset=hourly&partition=${key}`)).body.runs;
     assert.ok(runs.length >= 1 && runs.every((r) => r.key === key && r.dataset === 'hourly'));
-    const missing = (await getJson<{ runs: RunJson[] }>('/api/runs?dataset=hourly&cause=missing')).body.runs;
+    const missing = (await getJson<RunList>('/api/runs?dataset=hourly&cause=missing')).body.runs;
     assert.ok(missing.length >= 2 && missing.every((r) => r.cause === 'missing'));
     assert.equal((await getJson(`/api/runs?partition=${key}`)).status, 400);
     assert.equal((await getJson('/api/runs?dataset=hourly&partition=tomorrow')).status, 400);
@@ -255,14 +221,14 @@ describe('the data API for the web UI', () => {
       timeline.buckets.map((b) => b.failed),
       [1],
     );
-    const health = (await getJson<{ datasets: Summary[] }>('/api/datasets')).body.datasets.find((d) => d.name === 'hourly')?.health;
+    const health = (await getJson<DatasetList>('/api/datasets')).body.datasets.find((d) => d.name === 'hourly')?.health;
     assert.equal(health, 'failed');
 
-    const source = runs[0] as RunJson;
-    const retried = await post<{ task: { id: string; dataset: string; key: string; cause: string; reason: string } }>(`/api/runs/${source.id}/retry`);
+    const source = runs[0] as Run;
+    const retried = await post<RetryAnswer>(`/api/runs/${source.id}/retry`);
     assert.equal(retried.status, 202);
     assert.deepEqual({ ...retried.body.task, id: undefined }, { id: undefined, dataset: 'hourly', key, cause: 'retry', reason: `retry of run ${source.id}` });
-    const again = await post<{ error: string }>(`/api/runs/${source.id}/retry`);
+    const again = await post<ErrorAnswer>(`/api/runs/${source.id}/retry`);
     assert.equal(again.status, 409);
     assert.match(again.body.error, /already has a queued task/);
     assert.equal((await post('/api/runs/no-such-run/retry')).status, 404);
@@ -271,7 +237,7 @@ describe('the data API for the web UI', () => {
     const summary = await new Executor(ctx).build({ retryFailed: false });
     assert.ok(summary.succeeded >= 1, `built ${summary.succeeded}`);
     assert.equal((await ctx.state.getPartition('hourly', idx))?.status, 'ok');
-    const retries = (await getJson<{ runs: RunJson[] }>(`/api/runs?dataset=hourly&partition=${key}&cause=retry`)).body.runs;
+    const retries = (await getJson<RunList>(`/api/runs?dataset=hourly&partition=${key}&cause=retry`)).body.runs;
     assert.deepEqual(
       retries.map((r) => [r.status, r.reason]),
       [['succeeded', `retry of run ${source.id}`]],
@@ -282,9 +248,9 @@ describe('the data API for the web UI', () => {
   });
 
   it('cancels a queued task by its id', async () => {
-    const [run] = (await getJson<{ runs: RunJson[] }>('/api/runs?dataset=hourly&status=succeeded&limit=1')).body.runs;
+    const [run] = (await getJson<RunList>('/api/runs?dataset=hourly&status=succeeded&limit=1')).body.runs;
     assert.ok(run);
-    const { body } = await post<{ task: { id: string } }>(`/api/runs/${run.id}/retry`);
+    const { body } = await post<RetryAnswer>(`/api/runs/${run.id}/retry`);
     assert.deepEqual((await post(`/api/runs/${body.task.id}/cancel`)).body, { cancelled: true });
     assert.equal((await ctx.state.taskStates([body.task.id])).get(body.task.id), 'cancelled');
     assert.equal((await post(`/api/runs/${body.task.id}/cancel`)).status, 409);
@@ -320,10 +286,10 @@ export const slow = dataset({
     const platform = await startPlatform({ ctx, port: 0 });
     try {
       const build = new Executor(ctx).build({ to: Date.parse('2026-11-20T11:00:00Z') });
-      let running: RunJson | undefined;
+      let running: Run | undefined;
       while (!running) {
         const r = await fetch(`${platform.url}/api/runs?dataset=slow&status=running`);
-        running = ((await r.json()) as { runs: RunJson[] }).runs[0];
+        running = ((await r.json()) as RunList).runs[0];
         if (!running) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       assert.equal((await fetch(`${platform.url}/api/runs/${running.id}/retry`, { method: 'POST' })).status, 409);
@@ -333,7 +299,7 @@ export const slow = dataset({
       // The transform never ends and its lease is renewed: the build ends only because the cancel abandoned it.
       const summary = await build;
       assert.equal(summary.succeeded, 0);
-      const after = (await (await fetch(`${platform.url}/api/runs/${running.id}`)).json()) as { run: RunJson };
+      const after = (await (await fetch(`${platform.url}/api/runs/${running.id}`)).json()) as RunDetail;
       assert.equal(after.run.status, 'cancelled');
       assert.equal((await fetch(`${platform.url}/api/runs/${running.id}/cancel`, { method: 'POST' })).status, 409);
     } finally {

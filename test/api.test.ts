@@ -19,23 +19,12 @@ import { openContext, type Context } from '../src/cli/context.ts';
 import { loadProject } from '../src/config/index.ts';
 import { Executor } from '../src/orchestrate/index.ts';
 import { createServer, startPlatform, type Platform } from '../src/serve/index.ts';
-import { OPENAPI_DOCUMENT, apiRoutes, assertApiExposure, isLoopback } from '../src/serve/api/index.ts';
+import { OPENAPI_DOCUMENT, apiRoutes, assertApiExposure, isLoopback, type DatasetDetail } from '../src/serve/api/index.ts';
 import { openEngine } from '../src/compute/index.ts';
 import { EVENTS, WRITE_KEY, apiProject } from './helpers/api-project.ts';
 import { POND, pondJson } from './helpers/project.ts';
 
 const TOKEN = 'api-test-token-0123456789';
-
-/** The parts of `GET /api/datasets/:name` the tests read. */
-interface Detail {
-  kind: string;
-  description: string | null;
-  schema: Array<{ name: string }>;
-  partitions: { count: number; ranges: Array<{ from: string; state: string }> };
-  versions: unknown[];
-  checks: { declared: Array<{ kind: string }>; recent: unknown[] };
-  lineage: { inputs: Array<{ source: string }>; dependants: string[]; sinks: Array<{ name: string; kind: string }> };
-}
 
 describe('the data API', () => {
   let ctx: Context;
@@ -226,7 +215,7 @@ describe('the data API', () => {
       list.body.datasets.map((d) => d.name),
       ['hourly', 'totals'],
     );
-    const hourly = await getJson<Detail>('/api/datasets/hourly');
+    const hourly = await getJson<DatasetDetail>('/api/datasets/hourly');
     assert.equal(hourly.status, 200);
     assert.equal(hourly.body.description, 'Sales per user and hour.');
     assert.deepEqual(
@@ -248,7 +237,7 @@ describe('the data API', () => {
     );
     assert.deepEqual(hourly.body.lineage.dependants, ['totals']);
     assert.deepEqual(hourly.body.lineage.sinks, [{ name: 'sqlite', kind: 'sqlite' }]);
-    const events = await getJson<Detail>('/api/datasets/events');
+    const events = await getJson<DatasetDetail>('/api/datasets/events');
     assert.equal(events.body.kind, 'stream');
     assert.equal(events.body.partitions.count, 3);
     const unknown = await getJson<{ error: string }>('/api/datasets/nope');

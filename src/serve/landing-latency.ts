@@ -6,15 +6,7 @@
  * figures say how late the lake runs behind the collector.
  */
 import type { LandSummary } from '../land/index.ts';
-
-export interface LandingFigures {
-  /** Latency of the stream's newest batch (ms), or null when none landed in the window. */
-  readonly lastLagMs: number | null;
-  readonly p50LagMs: number | null;
-  readonly p95LagMs: number | null;
-  /** Batches of the stream landed in the window. */
-  readonly batches: number;
-}
+import type { LandingFigures } from './api/answers/index.ts';
 
 interface Sample {
   readonly at: number;

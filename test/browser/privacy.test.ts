@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { advanceForgetting } from '../../src/lifecycle/index.ts';
+import type { ErrorAnswer, ForgetAnswer, ForgetRequestDetail, ForgetRequestList, PrivacyReport } from '../../src/serve/api/index.ts';
 import { screenshot, serveUi } from '../helpers/browser.ts';
 import { pond } from '../helpers/project.ts';
 import { shopWithSubjects } from '../helpers/shop-subjects.ts';
@@ -36,22 +37,6 @@ export const loginMethods = dataset({
 });
 `;
 
-interface NodePrivacy {
-  name: string;
-  kind: string;
-  columns: Array<{ column: string; class: 'identifier' | 'personal' }>;
-  unverified: boolean;
-  decrypts: string[];
-}
-interface ForgetRequest {
-  id: string;
-  status: string;
-  hadKey: boolean;
-  waiting: string[];
-  reason: string;
-  requestedBy: string;
-}
-
 describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
   const root = mkdtempSync(path.join(tmpdir(), 'pond-ui-privacy-'));
   let ui: Awaited<ReturnType<typeof serveUi>>;
@@ -61,7 +46,7 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
     return { status: r.status, body: (await r.json()) as T };
   };
   const forget = (subject: string, body: unknown) =>
-    api<{ error?: string; request?: ForgetRequest }>(`subjects/${subject}/forget`, {
+    api<Partial<ErrorAnswer & ForgetAnswer>>(`subjects/${subject}/forget`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -82,7 +67,7 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
   });
 
   it('lists every stream and dataset with personal data, as GET /api/privacy', async () => {
-    const { status, body } = await api<{ personalData: NodePrivacy[]; noPersonalData: string[] }>('privacy');
+    const { status, body } = await api<PrivacyReport>('privacy');
     assert.equal(status, 200);
     assert.ok(
       body.personalData.some((n) => n.name === 'web_events' && n.kind === 'stream'),
@@ -130,11 +115,11 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
     await page.click('form[aria-label="forget a data subject"] button[type="submit"]');
     // The first click only arms the button; nothing is sent yet.
     await page.waitForSelector('button:has-text("Forget user-ada for good")');
-    assert.equal((await api<{ requests: ForgetRequest[] }>('forget-requests')).body.requests.length, 0);
+    assert.equal((await api<ForgetRequestList>('forget-requests')).body.requests.length, 0);
     await page.click('button:has-text("Forget user-ada for good")');
     const error = await page.waitForSelector('[role="alert"]:has-text("The request was refused")');
     assert.ok((await error.textContent())?.includes(refused.body.error ?? '(no error)'), (await error.textContent()) ?? '');
-    assert.equal((await api<{ requests: ForgetRequest[] }>('forget-requests')).body.requests.length, 0, 'nothing recorded');
+    assert.equal((await api<ForgetRequestList>('forget-requests')).body.requests.length, 0, 'nothing recorded');
   });
 
   it('forgets a subject after a second click, and follows the request in the audit log', async () => {
@@ -148,7 +133,7 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
     assert.ok(id, 'the notice names the request');
 
     // Nothing runs the orchestrator here: the request stays recorded, its key already deleted.
-    const recorded = await api<{ request: ForgetRequest }>(`forget-requests/${id}`);
+    const recorded = await api<ForgetRequestDetail>(`forget-requests/${id}`);
     assert.equal(recorded.status, 200);
     assert.equal(recorded.body.request.status, 'recorded');
     assert.equal(recorded.body.request.hadKey, true, 'user-ada had a key, now deleted');
@@ -160,7 +145,7 @@ describe('the privacy page in Chromium', { timeout: 300_000 }, () => {
 
     // What `pond up` does within seconds: find the partitions that hold the subject and mark them for rebuilding.
     await advanceForgetting(ui.ctx);
-    const rebuilding = (await api<{ request: ForgetRequest }>(`forget-requests/${id}`)).body.request;
+    const rebuilding = (await api<ForgetRequestDetail>(`forget-requests/${id}`)).body.request;
     assert.equal(rebuilding.status, 'rebuilding');
     assert.ok(rebuilding.waiting.length > 0, 'derived partitions wait for their rebuild');
     // The page polls while a request is not done.

@@ -4,6 +4,8 @@
  * Errors carry the API's reason, code and hint, as the API sends them.
  */
 
+import type { ErrorAnswer } from './types.ts';
+
 const TOKEN_KEY = 'pond-token';
 
 export class ApiError extends Error {
@@ -33,7 +35,7 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 async function failure(response: Response): Promise<ApiError> {
-  let body: { error?: string; code?: string; hint?: string } = {};
+  let body: Partial<ErrorAnswer> = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {

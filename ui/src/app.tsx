@@ -14,7 +14,7 @@ import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SqlPage } from './pages/sql.tsx';
 import { StreamPage, StreamsPage } from './pages/streams.tsx';
 import { href, useRoute } from './router.ts';
-import type { DatasetSummary, Stream } from './types.ts';
+import type { DatasetList, StreamList } from './types.ts';
 import { useApi } from './use-api.ts';
 
 export function App() {
@@ -30,8 +30,8 @@ export function App() {
 
 function Shell() {
   const route = useRoute();
-  const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets', 10_000);
-  const streams = useApi<{ streams: Stream[] }>('streams', 30_000);
+  const datasets = useApi<DatasetList>('datasets', 10_000);
+  const streams = useApi<StreamList>('streams', 30_000);
   const needsToken = datasets.error instanceof ApiError && datasets.error.status === 401;
   const [section, a] = route.parts;
 

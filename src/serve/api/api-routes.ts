@@ -12,6 +12,7 @@ import type { Lake } from '../../lake/index.ts';
 import type { StateStore } from '../../state/index.ts';
 import type { LandingLatency } from '../landing-latency.ts';
 import type { PondMetrics } from '../metrics.ts';
+import type { ErrorAnswer } from './answers/index.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { checkRoutes } from './check-routes.ts';
 import { datasetRoutes } from './dataset-routes.ts';
@@ -55,11 +56,13 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
     app.setErrorHandler((error: FastifyError | PondError, _request, reply) => {
       if (error instanceof PondError) {
         const status = error.httpStatus;
-        return reply.code(status).send({ error: status >= 500 ? `internal error: ${error.message}` : error.message, code: error.code, hint: error.hint });
+        return reply
+          .code(status)
+          .send({ error: status >= 500 ? `internal error: ${error.message}` : error.message, code: error.code, hint: error.hint } satisfies ErrorAnswer);
       }
       const status = error.statusCode ?? 500;
-      if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}`, code: 'INTERNAL' });
-      return reply.code(status).send({ error: error.message, code: 'BAD_ARGUMENT' });
+      if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}`, code: 'INTERNAL' } satisfies ErrorAnswer);
+      return reply.code(status).send({ error: error.message, code: 'BAD_ARGUMENT' } satisfies ErrorAnswer);
     });
     app.get('/api/openapi.json', async () => OPENAPI_DOCUMENT);
     await app.register(async (secured) => {

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PondError } from '../../errors/index.ts';
+import type { ErrorAnswer } from './answers/index.ts';
 
 /** Whether a listen address is reachable only from this machine. */
 export function isLoopback(host: string): boolean {
@@ -53,7 +54,7 @@ export function bearerAuth(tokens: readonly string[]): (request: FastifyRequest,
             header === undefined
               ? 'this endpoint needs a token: send Authorization: Bearer <token> (a token of api.tokens or POND_API_TOKEN)'
               : 'the Authorization header is not "Bearer <token>"',
-        });
+        } satisfies ErrorAnswer);
       return;
     }
     const given = digest(match[1] as string);
@@ -63,7 +64,7 @@ export function bearerAuth(tokens: readonly string[]): (request: FastifyRequest,
       await reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="pond", error="invalid_token"')
-        .send({ error: 'the bearer token is not one of the API tokens' });
+        .send({ error: 'the bearer token is not one of the API tokens' } satisfies ErrorAnswer);
   };
 }
 

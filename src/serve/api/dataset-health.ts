@@ -10,19 +10,7 @@
 import type { DatasetModel, Project } from '../../config/index.ts';
 import { keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
 import type { StateStore } from '../../state/index.ts';
-
-export type Health = 'ok' | 'stale' | 'failed' | 'warn' | 'empty';
-
-export interface Freshness {
-  /** Key of the newest built partition, or null. */
-  readonly latest: string | null;
-  /** End of its window (ISO); for unpartitioned datasets, when its version became current. */
-  readonly latestEnd: string | null;
-  /** now − latestEnd (ms). */
-  readonly lagMs: number | null;
-  readonly expectedLagMs: number;
-  readonly onTime: boolean;
-}
+import type { Freshness, Health } from './answers/index.ts';
 
 const SLACK_MS = 5 * 60_000;
 

@@ -16,7 +16,9 @@ import { quoteIdent } from '../../compute/index.ts';
 import type { Column } from '../../model/index.ts';
 import type { StateStore, Version } from '../../state/index.ts';
 import { inputQuery } from '../../transform/index.ts';
+import type * as api from './answers/index.ts';
 import { findNode, partitionIdx, type ApiContext } from './api-context.ts';
+import { checkSummaryJson } from './check-routes.ts';
 import { freshnessOf, healthOf } from './dataset-health.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 
@@ -24,11 +26,11 @@ const MAX_RANGES = 10_000;
 
 export function datasetRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/datasets', async () => {
+    app.get('/api/datasets', async (): Promise<api.DatasetList> => {
       const p = await ctx.plans.current();
       const now = p.at;
       const datasets = await Promise.all(
-        [...p.datasets.values()].map(async (d) => ({
+        [...p.datasets.values()].map(async (d): Promise<api.DatasetSummary> => ({
           ...summary(d.model),
           inputs: d.model.inputs.map((i) => i.source),
           sinks: d.model.sinks.map((s) => ({ name: s.name, kind: s.kind })),
@@ -40,32 +42,35 @@ export function datasetRoutes(ctx: ApiContext) {
       return { datasets };
     });
 
-    app.get<{ Params: { name: string }; Querystring: { versions?: string; ranges?: string; partition?: string } }>('/api/datasets/:name', async (request) => {
-      const node = findNode(ctx.project, request.params.name);
-      const versionLimit = rowLimit(request.query.versions, 20, 1000);
-      const rangeLimit = rowLimit(request.query.ranges, 1000, MAX_RANGES);
-      // The latest versions, or those of one partition.
-      const idx = request.query.partition === undefined ? undefined : partitionIdx(node, request.query.partition);
-      const versions = await ctx.state.listVersions(node.name, { idx, limit: versionLimit });
-      const partitions = node.kind === 'dataset' ? await datasetPartitions(ctx, node, rangeLimit) : await streamPartitions(ctx.state, node, rangeLimit);
-      const recent = await ctx.state.checkResults({ dataset: node.name, limit: 50 });
-      return {
-        ...summary(node),
-        schema: schemaOf(node, versions),
-        partitions,
-        versions: await versionsJson(ctx.state, versions),
-        checks: {
-          declared: node.checks.map((c) => ({ name: c.name, kind: c.kind, severity: c.severity, description: c.description ?? null })),
-          recent: recent.map(({ sample: _s, ...r }) => ({ ...r, checkedAt: new Date(r.checkedAt).toISOString() })),
-        },
-        lineage: {
-          inputs: node.kind === 'dataset' ? node.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })) : [],
-          dependants: dependantsOf(ctx.project, node.name).map((d) => d.name),
-          sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
-        },
-        personalData: await ctx.privacy.of(node.name),
-      };
-    });
+    app.get<{ Params: { name: string }; Querystring: { versions?: string; ranges?: string; partition?: string } }>(
+      '/api/datasets/:name',
+      async (request): Promise<api.DatasetDetail> => {
+        const node = findNode(ctx.project, request.params.name);
+        const versionLimit = rowLimit(request.query.versions, 20, 1000);
+        const rangeLimit = rowLimit(request.query.ranges, 1000, MAX_RANGES);
+        // The latest versions, or those of one partition.
+        const idx = request.query.partition === undefined ? undefined : partitionIdx(node, request.query.partition);
+        const versions = await ctx.state.listVersions(node.name, { idx, limit: versionLimit });
+        const partitions = node.kind === 'dataset' ? await datasetPartitions(ctx, node, rangeLimit) : await streamPartitions(ctx.state, node, rangeLimit);
+        const recent = await ctx.state.checkResults({ dataset: node.name, limit: 50 });
+        return {
+          ...summary(node),
+          schema: schemaOf(node, versions),
+          partitions,
+          versions: await versionsJson(ctx.state, versions),
+          checks: {
+            declared: node.checks.map((c) => ({ name: c.name, kind: c.kind, severity: c.severity, description: c.description ?? null })),
+            recent: recent.map(checkSummaryJson),
+          },
+          lineage: {
+            inputs: node.kind === 'dataset' ? node.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })) : [],
+            dependants: dependantsOf(ctx.project, node.name).map((d) => d.name),
+            sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
+          },
+          personalData: await ctx.privacy.of(node.name),
+        };
+      },
+    );
 
     app.get<{ Params: { name: string }; Querystring: { partition?: string; format?: string; limit?: string } }>(
       '/api/datasets/:name/rows',
@@ -92,7 +97,7 @@ export function datasetRoutes(ctx: ApiContext) {
   };
 }
 
-function summary(node: NodeModel) {
+function summary(node: NodeModel): api.NodeSummary {
   return {
     name: node.name,
     kind: node.kind,
@@ -103,7 +108,7 @@ function summary(node: NodeModel) {
   };
 }
 
-function counts(d: DatasetPlan) {
+function counts(d: DatasetPlan): api.PartitionCounts {
   const size = d.span ? d.span.end - d.span.start : 0;
   let fresh = 0;
   let failed = 0;
@@ -122,7 +127,7 @@ function counts(d: DatasetPlan) {
   };
 }
 
-async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: number) {
+async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: number): Promise<api.DatasetPartitions> {
   const p = await ctx.plans.current();
   const d = p.datasets.get(model.name) as DatasetPlan;
   const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
@@ -133,7 +138,7 @@ async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: nu
   };
 }
 
-async function streamPartitions(state: StateStore, stream: StreamModel, limit: number) {
+async function streamPartitions(state: StateStore, stream: StreamModel, limit: number): Promise<api.StreamPartitions> {
   const runs = await state.statusRuns(stream.name);
   const key = (idx: number) => partitionKey(stream.partitioning, idx);
   const count = runs.reduce((n, r) => n + (r.end - r.start), 0);
@@ -156,13 +161,13 @@ function schemaOf(node: NodeModel, versions: readonly Version[]): readonly Colum
 }
 
 /** Versions with the reason of the run that made each (one query for the page), or `landed` for raw data. */
-async function versionsJson(state: StateStore, versions: readonly Version[]) {
+async function versionsJson(state: StateStore, versions: readonly Version[]): Promise<api.Version[]> {
   const ids = [...new Set(versions.map((v) => v.runId).filter((id): id is string => id !== null))];
   const runs = new Map((ids.length > 0 ? await state.listRuns({ ids, limit: ids.length }) : []).map((r) => [r.id, r.reason]));
   return versions.map((v) => ({ ...versionJson(v), reason: v.runId !== null ? (runs.get(v.runId) ?? null) : v.cause === 'new-data' ? 'landed' : v.cause }));
 }
 
-function versionJson(v: Version) {
+function versionJson(v: Version): Omit<api.Version, 'reason'> {
   return {
     id: v.id,
     partition: v.key,

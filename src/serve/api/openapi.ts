@@ -1,23 +1,14 @@
 /**
  * The OpenAPI 3.1 document served at `/api/openapi.json`, written by hand
- * beside the routes; a test fails when a route is registered that it does
- * not describe.
+ * beside the routes: its operations here, the schemas of its answers in
+ * `openapi-schemas.ts`. test/api.test.ts fails when a route is registered
+ * that it does not describe; test/api-contract.test.ts when an answer is not
+ * what it says.
  */
+import { ANSWER_SCHEMAS, ref, str, type Schema } from './openapi-schemas.ts';
 
-type Schema = Record<string, unknown>;
-
-const error: Schema = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string', description: 'What was wrong, and where' }, code: { type: 'string' }, hint: { type: 'string' } },
-};
 const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-    ]),
-  );
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: { 'application/json': { schema: ref('ErrorAnswer') } } }]));
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad request (bad SQL, forbidden statement, bad parameter)',
   401: 'No valid bearer token',
@@ -27,79 +18,6 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'The project is invalid (the error names the file and the field)',
 };
 const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const obj: Schema = { type: 'object' };
-const str: Schema = { type: 'string' };
-const int: Schema = { type: 'integer' };
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const object = (properties: Record<string, Schema>): Schema => ({ type: 'object', required: Object.keys(properties), properties });
-const array = (items: Schema): Schema => ({ type: 'array', items });
-const column = object({ name: str, type: str });
-const bucket = object({
-  from: str,
-  to: str,
-  fromTime: nullable(str),
-  toTime: nullable(str),
-  partitions: int,
-  fresh: int,
-  stale: int,
-  missing: int,
-  failed: int,
-});
-const streamSchema: Schema = {
-  type: 'object',
-  properties: {
-    name: str,
-    landing: {
-      ...object({ lastLagMs: nullable(int), p50LagMs: nullable(int), p95LagMs: nullable(int), batches: int }),
-      description: 'Receipt-to-lake latency of the batches landed in the last 5 minutes (each batch counts once, by its oldest event)',
-    },
-  },
-};
-const forgetRequest = object({
-  id: str,
-  pseudonym: str,
-  status: { type: 'string', enum: ['recorded', 'rebuilding', 'done'] },
-  requestedAt: str,
-  requestedBy: str,
-  reason: str,
-  hadKey: { type: 'boolean' },
-  rawPartitions: nullable(int),
-  partitions: int,
-  rebuilt: int,
-  failed: int,
-  waiting: array(str),
-  completedAt: nullable(str),
-  verification: {
-    ...nullable(
-      object({
-        verifiedAt: str,
-        lookedFor: { type: 'string', enum: ['pseudonym', 'clear identifier and pseudonym'] },
-        nothingLeft: { type: 'boolean' },
-        total: int,
-        findings: array(
-          object({
-            area: { type: 'string', enum: ['dataset', 'stream', 'dead-letter', 'state'] },
-            name: str,
-            dataset: nullable(str),
-            key: nullable(str),
-            versionId: nullable(str),
-            column: str,
-            value: { type: 'string', enum: ['clear identifier', 'pseudonym'] },
-            rows: int,
-          }),
-        ),
-        scanned: object({ versions: int, files: int }),
-        error: nullable(str),
-      }),
-    ),
-    description:
-      'The last scan for what of the subject survives (when the request completed: by pseudonym only; `pond forget --verify SUBJECT`: the clear identifier too), null before the first. Findings name the place, never the value; the first 200 are kept, `total` counts all.',
-  },
-  alreadyForgotten: {
-    type: 'boolean',
-    description: 'In the answer to a forget: the subject had been forgotten by this earlier request, and nothing new was recorded or rebuilt',
-  },
-});
 const accepted = (schema: Schema) => ({ description: 'Accepted', content: { 'application/json': { schema } } });
 const table = (description: string) => ({
   description,
@@ -108,7 +26,7 @@ const table = (description: string) => ({
     'Pond-Truncated': { schema: { type: 'boolean' }, description: 'Whether the row limit cut the answer' },
   },
   content: {
-    'application/json': { schema: { $ref: '#/components/schemas/Table' } },
+    'application/json': { schema: ref('Table') },
     'text/csv': { schema: { type: 'string' } },
     'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
   },
@@ -131,20 +49,7 @@ export const OPENAPI_DOCUMENT = {
   security: [{ bearer: [] }],
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: {
-      Error: error,
-      Table: {
-        type: 'object',
-        required: ['columns', 'rows', 'truncated'],
-        properties: {
-          columns: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, type: { type: 'string', description: 'DuckDB type' } } } },
-          rows: { type: 'array', items: { type: 'object' } },
-          rowCount: { type: 'integer' },
-          truncated: { type: 'boolean', description: 'True when the query had more rows than the limit' },
-          ms: { type: 'integer' },
-        },
-      },
-    },
+    schemas: ANSWER_SCHEMAS,
   },
   paths: {
     '/api/query': {
@@ -171,24 +76,7 @@ export const OPENAPI_DOCUMENT = {
     '/api/datasets': {
       get: {
         summary: 'Every dataset with its partition counts, inputs, sinks, health and freshness',
-        responses: {
-          '200': json(
-            object({
-              datasets: array({
-                type: 'object',
-                properties: {
-                  name: str,
-                  inputs: array(str),
-                  sinks: array(object({ name: str, kind: str })),
-                  partitions: obj,
-                  health: { type: 'string', enum: ['ok', 'stale', 'failed', 'warn', 'empty'] },
-                  freshness: object({ latest: nullable(str), latestEnd: nullable(str), lagMs: nullable(int), expectedLagMs: int, onTime: { type: 'boolean' } }),
-                },
-              }),
-            }),
-          ),
-          ...errors(401),
-        },
+        responses: { '200': json(ref('DatasetList')), ...errors(401) },
       },
     },
     '/api/datasets/{name}/partitions': {
@@ -200,75 +88,20 @@ export const OPENAPI_DOCUMENT = {
           q('to', 'Last partition shown: a partition key (inclusive) or an ISO time (exclusive) (default: the last of the span)'),
           q('buckets', 'Most buckets (default 200, at most 2000)', { type: 'integer', minimum: 1, maximum: 2000 }),
         ],
-        responses: {
-          '200': json(
-            object({
-              name: str,
-              grain: str,
-              count: int,
-              first: nullable(str),
-              last: nullable(str),
-              from: nullable(str),
-              to: nullable(str),
-              fromTime: nullable(str),
-              toTime: nullable(str),
-              partitionsPerBucket: int,
-              buckets: array(bucket),
-            }),
-          ),
-          ...errors(400, 401, 404),
-        },
+        responses: { '200': json(ref('Timeline')), ...errors(400, 401, 404) },
       },
     },
     '/api/datasets/{name}/schema-history': {
       get: {
         summary: 'The distinct schemas of the committed versions of a dataset or stream, oldest first, with what changed from the one before',
         parameters: [p('name', 'Dataset or stream')],
-        responses: {
-          '200': json(
-            object({
-              name: str,
-              schemas: array(
-                object({
-                  columns: array(column),
-                  firstVersion: str,
-                  firstSeen: str,
-                  lastSeen: str,
-                  versions: int,
-                  changes: object({ added: array(column), removed: array(column), retyped: array(object({ name: str, from: str, to: str })) }),
-                }),
-              ),
-            }),
-          ),
-          ...errors(401, 404),
-        },
+        responses: { '200': json(ref('SchemaHistory')), ...errors(401, 404) },
       },
     },
     '/api/sinks': {
       get: {
         summary: 'Every sink of every dataset: partitions published, behind and failing, last publish, first error, next retry',
-        responses: {
-          '200': json(
-            object({
-              sinks: array(
-                object({
-                  dataset: str,
-                  sink: str,
-                  kind: str,
-                  target: str,
-                  partitions: int,
-                  published: int,
-                  behind: int,
-                  failing: int,
-                  lastPublishedAt: nullable(str),
-                  lastError: nullable(object({ partition: str, version: str, error: str, attempts: int })),
-                  nextAttemptAt: nullable(str),
-                }),
-              ),
-            }),
-          ),
-          ...errors(401),
-        },
+        responses: { '200': json(ref('SinkList')), ...errors(401) },
       },
     },
     '/api/subjects/{id}/forget': {
@@ -283,8 +116,8 @@ export const OPENAPI_DOCUMENT = {
           content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: str, requestedBy: str } } } },
         },
         responses: {
-          '202': accepted(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } })),
-          '200': json(object({ request: forgetRequest, alreadyForgotten: { type: 'boolean' } }), 'Already forgotten by the request answered'),
+          '202': accepted(ref('ForgetAnswer')),
+          '200': json(ref('ForgetAnswer'), 'Already forgotten by the request answered'),
           ...errors(400, 401),
         },
       },
@@ -293,14 +126,14 @@ export const OPENAPI_DOCUMENT = {
       get: {
         summary: 'Forget requests (the audit log), newest first, with how many of the partitions that held the subject are rebuilt',
         parameters: [q('status', 'recorded, rebuilding or done', { type: 'string', enum: ['recorded', 'rebuilding', 'done'] }), limit],
-        responses: { '200': json(object({ requests: array(forgetRequest) })), ...errors(400, 401) },
+        responses: { '200': json(ref('ForgetRequestList')), ...errors(400, 401) },
       },
     },
     '/api/forget-requests/{id}': {
       get: {
         summary: 'One forget request and its rebuilds',
         parameters: [p('id', 'Request id (fgt_…)')],
-        responses: { '200': json(object({ request: forgetRequest })), ...errors(401, 404) },
+        responses: { '200': json(ref('ForgetRequestDetail')), ...errors(401, 404) },
       },
     },
     '/api/privacy': {
@@ -310,57 +143,20 @@ export const OPENAPI_DOCUMENT = {
         description:
           'unverified: a TypeScript dataset whose classes are guessed by column name. decrypts: the streams a dataset reads in clear (its `decrypt`); its personal columns hold clear values. ' +
           'Read from the project code only (no state, no lake), once per server.',
-        responses: {
-          '200': json(
-            object({
-              personalData: array(
-                object({
-                  name: str,
-                  kind: { type: 'string', enum: ['stream', 'dataset'] },
-                  file: str,
-                  identifiers: array(str),
-                  personal: array(str),
-                  columns: array(object({ column: str, class: { type: 'string', enum: ['identifier', 'personal'] }, source: str })),
-                  unverified: { type: 'boolean' },
-                  decrypts: array(str),
-                }),
-              ),
-              noPersonalData: array(str),
-            }),
-          ),
-          ...errors(401, 422),
-        },
+        responses: { '200': json(ref('PrivacyReport')), ...errors(401, 422) },
       },
     },
     '/api/datasets/{name}': {
       get: {
         summary: 'A dataset or stream: schema, partitions as ranges of one state, versions, checks, lineage, personal data',
-        description:
-          'personalData is null when it holds no personal data, else { identifiers: string[], personal: string[], source: { column: origin }, unverified: boolean }: ' +
-          'the columns that identify a data subject and those that are personal data about them, each with where its class comes from ' +
-          '("declared", "from users.email", or "by name (unverified)" for a TypeScript dataset that declares no pii).',
+        description: 'Streams are datasets too. personalData is null when it holds no personal data.',
         parameters: [
           p('name', 'Dataset or stream'),
           q('versions', 'Newest versions to list (default 20)', { type: 'integer' }),
           q('ranges', 'Most partition ranges (default 1000)', { type: 'integer' }),
           q('partition', 'Only the versions of this partition (a key)'),
         ],
-        responses: {
-          '200': json({
-            type: 'object',
-            properties: {
-              personalData: nullable(
-                object({
-                  identifiers: array(str),
-                  personal: array(str),
-                  source: { type: 'object', additionalProperties: str },
-                  unverified: { type: 'boolean' },
-                }),
-              ),
-            },
-          }),
-          ...errors(400, 401, 404, 422),
-        },
+        responses: { '200': json(ref('DatasetDetail')), ...errors(400, 401, 404, 422) },
       },
     },
     '/api/datasets/{name}/rows': {
@@ -380,16 +176,18 @@ export const OPENAPI_DOCUMENT = {
           q('cause', 'new-data, missing, input-changed, code-changed, failed-earlier, forced, retry, backfill or manual'),
           limit,
         ],
-        responses: { '200': json(obj), ...errors(400, 401, 404) },
+        responses: { '200': json(ref('RunList')), ...errors(400, 401, 404) },
       },
     },
-    '/api/runs/{id}': { get: { summary: 'One run and its log', parameters: [p('id', 'Run id')], responses: { '200': json(obj), ...errors(401, 404) } } },
+    '/api/runs/{id}': {
+      get: { summary: 'One run and its log', parameters: [p('id', 'Run id')], responses: { '200': json(ref('RunDetail')), ...errors(401, 404) } },
+    },
     '/api/runs/{id}/retry': {
       post: {
         summary: "Queue the run's partition to build again (cause retry); a running `pond up` leases it within seconds",
         parameters: [p('id', 'Run id')],
         responses: {
-          '202': accepted(object({ task: object({ id: str, dataset: str, key: str, cause: { const: 'retry' }, reason: str }) })),
+          '202': accepted(ref('RetryAnswer')),
           ...errors(401, 404, 409),
         },
       },
@@ -398,7 +196,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary: "Cancel a running run (its build stops within about a second and the run ends cancelled), or a queued task by the task's id",
         parameters: [p('id', 'Run id, or the id of a queued task')],
-        responses: { '202': accepted(object({ cancelled: { const: true } })), ...errors(401, 404, 409) },
+        responses: { '202': accepted(ref('CancelAnswer')), ...errors(401, 404, 409) },
       },
     },
     '/api/checks': {
@@ -411,31 +209,35 @@ export const OPENAPI_DOCUMENT = {
           q('failed', 'true: only failures'),
           limit,
         ],
-        responses: { '200': json(obj), ...errors(400, 401, 404) },
+        responses: { '200': json(ref('CheckList')), ...errors(400, 401, 404) },
       },
     },
-    '/api/schemas': { get: { summary: "Every stream's schema in the registry", responses: { '200': json(obj), ...errors(401) } } },
+    '/api/schemas': { get: { summary: "Every stream's schema in the registry", responses: { '200': json(ref('SchemaList')), ...errors(401) } } },
     '/api/schemas/{stream}': {
-      get: { summary: "A stream's registered schema versions", parameters: [p('stream', 'Stream')], responses: { '200': json(obj), ...errors(401, 404) } },
+      get: {
+        summary: "A stream's registered schema versions",
+        parameters: [p('stream', 'Stream')],
+        responses: { '200': json(ref('SchemaVersionList')), ...errors(401, 404) },
+      },
     },
     '/api/schemas/{stream}/{version}': {
       get: {
         summary: 'One registered schema version (or latest)',
         parameters: [p('stream', 'Stream'), p('version', 'Version number or latest')],
-        responses: { '200': json(obj), ...errors(400, 401, 404) },
+        responses: { '200': json(ref('SchemaVersion')), ...errors(400, 401, 404) },
       },
     },
     '/api/streams': {
       get: {
         summary: 'Every stream: counts, watermark, rates, landing latency',
-        responses: { '200': json(object({ streams: array(streamSchema) })), ...errors(401) },
+        responses: { '200': json(ref('StreamList')), ...errors(401) },
       },
     },
     '/api/streams/{name}': {
       get: {
         summary: 'One stream: counts, watermark, rates, landing latency',
         parameters: [p('name', 'Stream')],
-        responses: { '200': json(streamSchema), ...errors(401, 404) },
+        responses: { '200': json(ref('Stream')), ...errors(401, 404) },
       },
     },
     '/api/streams/{name}/dead-letters': {
@@ -445,7 +247,7 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) },
       },
     },
-    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json(obj) } } },
+    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
     '/metrics': {
       get: {
         summary: 'Prometheus metrics (text format)',

@@ -9,17 +9,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Project } from '../../config/index.ts';
 import { classifyProject, duckdbSqlParser, privacyReport, type NodePrivacy, type PrivacyReport } from '../../privacy/index.ts';
+import type * as api from './answers/index.ts';
 import type { ApiContext } from './api-context.ts';
 import type { ReadOnlySql } from './read-only-sql.ts';
-
-export interface PersonalData {
-  readonly identifiers: readonly string[];
-  readonly personal: readonly string[];
-  /** Column → origin of its class: `declared`, `from users.email`, `by name (unverified)`. */
-  readonly source: Readonly<Record<string, string>>;
-  /** A TypeScript dataset whose classes are guessed by name. */
-  readonly unverified: boolean;
-}
 
 /**
  * The project's classes, classified on first use and kept.
@@ -56,7 +48,7 @@ export class ProjectPrivacy {
   }
 
   /** One stream's or dataset's classes, or null when it holds no personal data. */
-  async of(name: string): Promise<PersonalData | null> {
+  async of(name: string): Promise<api.PersonalData | null> {
     const node = (await this.classes()).get(name);
     if (!node || node.columns.length === 0) return null;
     return {
@@ -71,6 +63,6 @@ export class ProjectPrivacy {
 /** `GET /api/privacy`: every stream and dataset with personal data, as `pond privacy --json`. */
 export function privacyRoute(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/privacy', async () => ctx.privacy.report());
+    app.get('/api/privacy', async (): Promise<api.PrivacyReport> => ctx.privacy.report());
   };
 }

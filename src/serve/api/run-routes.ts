@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PondError } from '../../errors/index.ts';
 import type { Cause, LogLine, Run, RunStatus } from '../../state/index.ts';
+import type * as api from './answers/index.ts';
 import { partitionFilter, type ApiContext } from './api-context.ts';
 import { rowLimit } from './send-answer.ts';
 
@@ -21,30 +22,33 @@ export function runRoutes(ctx: ApiContext) {
     return run;
   };
   return async (app: FastifyInstance): Promise<void> => {
-    app.get<{ Querystring: { dataset?: string; partition?: string; status?: string; cause?: string; limit?: string } }>('/api/runs', async (request) => {
-      const { dataset, partition, status, cause } = request.query;
-      const idx = partitionFilter(ctx.project, '/api/runs', dataset, partition);
-      if (status !== undefined && !(STATUSES as string[]).includes(status))
-        throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
-      if (cause !== undefined && !(CAUSES as string[]).includes(cause))
-        throw new PondError('BAD_ARGUMENT', `cause "${cause}" is not one of ${CAUSES.join(', ')}`);
-      const runs = await ctx.state.listRuns({
-        dataset,
-        idx,
-        status: status as RunStatus | undefined,
-        cause: cause as Cause | undefined,
-        limit: rowLimit(request.query.limit, 50, 1000),
-      });
-      return { runs: runs.map(runJson) };
-    });
+    app.get<{ Querystring: { dataset?: string; partition?: string; status?: string; cause?: string; limit?: string } }>(
+      '/api/runs',
+      async (request): Promise<api.RunList> => {
+        const { dataset, partition, status, cause } = request.query;
+        const idx = partitionFilter(ctx.project, '/api/runs', dataset, partition);
+        if (status !== undefined && !(STATUSES as string[]).includes(status))
+          throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
+        if (cause !== undefined && !(CAUSES as string[]).includes(cause))
+          throw new PondError('BAD_ARGUMENT', `cause "${cause}" is not one of ${CAUSES.join(', ')}`);
+        const runs = await ctx.state.listRuns({
+          dataset,
+          idx,
+          status: status as RunStatus | undefined,
+          cause: cause as Cause | undefined,
+          limit: rowLimit(request.query.limit, 50, 1000),
+        });
+        return { runs: runs.map(runJson) };
+      },
+    );
 
-    app.get<{ Params: { id: string } }>('/api/runs/:id', async (request) => {
+    app.get<{ Params: { id: string } }>('/api/runs/:id', async (request): Promise<api.RunDetail> => {
       const run = await runOf(request.params.id);
       const logs = await ctx.state.runLogs(run.id);
       return { run: runJson(run), logs: logs.map(logJson) };
     });
 
-    app.post<{ Params: { id: string } }>('/api/runs/:id/retry', async (request, reply) => {
+    app.post<{ Params: { id: string }; Reply: { 202: api.RetryAnswer } }>('/api/runs/:id/retry', async (request, reply) => {
       const run = await runOf(request.params.id);
       const model = ctx.project.datasets.get(run.dataset);
       if (!model) throw new PondError('NOT_FOUND', `run ${run.id} built "${run.dataset}", which is no longer a dataset of the project`);
@@ -66,7 +70,7 @@ export function runRoutes(ctx: ApiContext) {
       return reply.code(202).send({ task: { id: task.id, dataset: task.dataset, key: task.key, cause: task.cause, reason: task.reason } });
     });
 
-    app.post<{ Params: { id: string } }>('/api/runs/:id/cancel', async (request, reply) => {
+    app.post<{ Params: { id: string }; Reply: { 202: api.CancelAnswer } }>('/api/runs/:id/cancel', async (request, reply) => {
       const id = request.params.id;
       const run = await ctx.state.getRun(id);
       if (!run) {
@@ -84,15 +88,27 @@ export function runRoutes(ctx: ApiContext) {
   };
 }
 
-function runJson(r: Run) {
+function runJson(r: Run): api.Run {
   return {
-    ...r,
+    id: r.id,
+    taskId: r.taskId,
+    dataset: r.dataset,
+    idx: r.idx,
+    key: r.key,
+    cause: r.cause,
+    reason: r.reason,
+    attempt: r.attempt,
+    status: r.status,
+    error: r.error,
+    retryable: r.retryable,
+    versionId: r.versionId,
+    worker: r.worker,
     startedAt: new Date(r.startedAt).toISOString(),
     finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt).toISOString(),
     ms: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
   };
 }
 
-function logJson(l: LogLine) {
+function logJson(l: LogLine): api.LogLine {
   return { at: new Date(l.at).toISOString(), level: l.level, message: l.message };
 }

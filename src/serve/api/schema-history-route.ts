@@ -7,16 +7,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Column } from '../../model/index.ts';
+import type * as api from './answers/index.ts';
 import { findNode, type ApiContext } from './api-context.ts';
 
 export function schemaHistoryRoute(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get<{ Params: { name: string } }>('/api/datasets/:name/schema-history', async (request) => {
+    app.get<{ Params: { name: string } }>('/api/datasets/:name/schema-history', async (request): Promise<api.SchemaHistory> => {
       const node = findNode(ctx.project, request.params.name);
       const spans = await ctx.state.schemaHistory(node.name);
       return {
         name: node.name,
-        schemas: spans.map((s, i) => ({
+        schemas: spans.map((s, i): api.SchemaSpan => ({
           columns: s.schema,
           firstVersion: s.firstVersion,
           firstSeen: new Date(s.firstSeen).toISOString(),
@@ -30,7 +31,7 @@ export function schemaHistoryRoute(ctx: ApiContext) {
 }
 
 /** What changed from one column list to the next, by column name. */
-export function schemaChanges(before: readonly Column[], after: readonly Column[]) {
+export function schemaChanges(before: readonly Column[], after: readonly Column[]): api.SchemaSpan['changes'] {
   const old = new Map(before.map((c) => [c.name, c.type]));
   const now = new Map(after.map((c) => [c.name, c.type]));
   return {

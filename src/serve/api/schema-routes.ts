@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PondError } from '../../errors/index.ts';
 import { schemaFingerprint } from '../../schema/index.ts';
 import type { SchemaVersion } from '../../state/index.ts';
+import type * as api from './answers/index.ts';
 import type { ApiContext } from './api-context.ts';
 
 export function schemaRoutes(ctx: ApiContext) {
@@ -12,10 +13,10 @@ export function schemaRoutes(ctx: ApiContext) {
     return stream;
   };
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/schemas', async () => {
+    app.get('/api/schemas', async (): Promise<api.SchemaList> => {
       const latest = await ctx.state.latestSchemaVersions();
       return {
-        schemas: [...ctx.project.streams.values()].map((s) => {
+        schemas: [...ctx.project.streams.values()].map((s): api.StreamSchema => {
           const v = latest.get(s.name);
           return {
             stream: s.name,
@@ -28,20 +29,17 @@ export function schemaRoutes(ctx: ApiContext) {
       };
     });
 
-    app.get<{ Params: { stream: string } }>('/api/schemas/:stream', async (request) => {
+    app.get<{ Params: { stream: string } }>('/api/schemas/:stream', async (request): Promise<api.SchemaVersionList> => {
       const stream = streamOf(request.params.stream);
       const versions = await ctx.state.schemaVersions(stream.name);
       const current = schemaFingerprint(stream.schema);
       return {
         stream: stream.name,
-        versions: versions.map((v) => {
-          const { schema: _schema, ...rest } = versionJson(v);
-          return { ...rest, current: v.fingerprint === current && v === versions.at(-1) };
-        }),
+        versions: versions.map((v) => ({ ...versionSummaryJson(v), current: v.fingerprint === current && v === versions.at(-1) })),
       };
     });
 
-    app.get<{ Params: { stream: string; version: string } }>('/api/schemas/:stream/:version', async (request) => {
+    app.get<{ Params: { stream: string; version: string } }>('/api/schemas/:stream/:version', async (request): Promise<api.SchemaVersion> => {
       const stream = streamOf(request.params.stream);
       const wanted = request.params.version === 'latest' ? undefined : Number(request.params.version);
       if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1))
@@ -57,12 +55,10 @@ export function schemaRoutes(ctx: ApiContext) {
   };
 }
 
-function versionJson(v: SchemaVersion) {
-  return {
-    version: v.version,
-    registeredAt: new Date(v.registeredAt).toISOString(),
-    compatibility: v.compatibility,
-    fingerprint: v.fingerprint,
-    schema: JSON.parse(v.schema) as unknown,
-  };
+function versionSummaryJson(v: SchemaVersion): api.SchemaVersionSummary {
+  return { version: v.version, registeredAt: new Date(v.registeredAt).toISOString(), compatibility: v.compatibility, fingerprint: v.fingerprint };
+}
+
+function versionJson(v: SchemaVersion): api.SchemaVersion {
+  return { ...versionSummaryJson(v), schema: JSON.parse(v.schema) as unknown };
 }

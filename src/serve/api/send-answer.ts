@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PondError } from '../../errors/index.ts';
+import type { Table } from './answers/index.ts';
 import type { Answer, AnswerFormat } from './read-only-sql.ts';
 
 export const CONTENT_TYPES: Readonly<Record<AnswerFormat, string>> = {
@@ -49,7 +50,7 @@ export async function sendAnswer(reply: FastifyReply, answer: Answer, filename: 
   if (answer.format === 'json') {
     return reply
       .type(CONTENT_TYPES.json)
-      .send({ columns: answer.columns, rows: answer.rows, rowCount: answer.rows.length, truncated: answer.truncated, ms: answer.ms });
+      .send({ columns: answer.columns, rows: answer.rows, rowCount: answer.rows.length, truncated: answer.truncated, ms: answer.ms } satisfies Table);
   }
   const stream = createReadStream(answer.file);
   stream.once('close', () => void rm(answer.file, { force: true }));

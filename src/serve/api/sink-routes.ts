@@ -7,16 +7,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatasetModel } from '../../config/index.ts';
 import { sinkStatus } from '../../sink/index.ts';
+import type * as api from './answers/index.ts';
 import type { ApiContext } from './api-context.ts';
 
 export function sinkRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/sinks', async () => {
+    app.get('/api/sinks', async (): Promise<api.SinkList> => {
       const models = ctx.project.order.map((n) => ctx.project.datasets.get(n)).filter((d): d is DatasetModel => d !== undefined);
       const status = await sinkStatus(ctx.state, models);
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return {
-        sinks: status.map((s) => {
+        sinks: status.map((s): api.Sink => {
           const next = s.errors.reduce<number | null>(
             (min, e) => (e.nextAttemptAt !== null && (min === null || e.nextAttemptAt < min) ? e.nextAttemptAt : min),
             null,

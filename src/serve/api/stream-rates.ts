@@ -5,14 +5,7 @@
  * saw since the server started; `since` says from when.
  */
 import type { StateStore } from '../../state/index.ts';
-
-export interface StreamRate {
-  /** Events per second over the last minute, 15 minutes and hour (or as much of them as was sampled); null before two samples. */
-  readonly eventsPerSecond: { readonly '1m': number | null; readonly '15m': number | null; readonly '1h': number | null };
-  readonly deadLettersPerSecond: { readonly '1m': number | null; readonly '15m': number | null; readonly '1h': number | null };
-  /** ISO time of the oldest sample. */
-  readonly since: string | null;
-}
+import type { StreamRate } from './answers/index.ts';
 
 interface Sample {
   readonly at: number;

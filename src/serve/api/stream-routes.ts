@@ -10,6 +10,7 @@ import { PondError } from '../../errors/index.ts';
 import { watermarkOf } from '../../orchestrate/index.ts';
 import { sqlString } from '../../compute/index.ts';
 import type { LandingLatency } from '../landing-latency.ts';
+import type * as api from './answers/index.ts';
 import type { ApiContext } from './api-context.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 import type { StreamRates } from './stream-rates.ts';
@@ -20,7 +21,7 @@ export function streamRoutes(ctx: ApiContext, rates: StreamRates, landing?: Land
     if (!stream) throw new PondError('NOT_FOUND', `no stream named "${name}"`, { hint: `streams: ${[...ctx.project.streams.keys()].join(', ') || '(none)'}` });
     return stream;
   };
-  const describe = async (stream: StreamModel) => {
+  const describe = async (stream: StreamModel): Promise<api.Stream> => {
     const activity = await ctx.state.getStreamActivity(stream.name);
     const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
     return {
@@ -38,9 +39,9 @@ export function streamRoutes(ctx: ApiContext, rates: StreamRates, landing?: Land
     };
   };
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/streams', async () => ({ streams: await Promise.all([...ctx.project.streams.values()].map(describe)) }));
+    app.get('/api/streams', async (): Promise<api.StreamList> => ({ streams: await Promise.all([...ctx.project.streams.values()].map(describe)) }));
 
-    app.get<{ Params: { name: string } }>('/api/streams/:name', async (request) => describe(streamOf(request.params.name)));
+    app.get<{ Params: { name: string } }>('/api/streams/:name', async (request): Promise<api.Stream> => describe(streamOf(request.params.name)));
 
     app.get<{ Params: { name: string }; Querystring: { format?: string; limit?: string } }>('/api/streams/:name/dead-letters', async (request, reply) => {
       const stream = streamOf(request.params.name);

@@ -15,6 +15,7 @@ import { PondError } from '../../errors/index.ts';
 import { forgetProgress, forgetRequestJson, recordForgetting, type ForgetProgress } from '../../lifecycle/index.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
 import type { ForgetStatus } from '../../state/index.ts';
+import type * as api from './answers/index.ts';
 import type { ApiContext } from './api-context.ts';
 import { rowLimit } from './send-answer.ts';
 
@@ -22,7 +23,11 @@ const STATUSES: readonly ForgetStatus[] = ['recorded', 'rebuilding', 'done'];
 
 export function subjectRoutes(ctx: ApiContext, keyRing: () => Promise<SubjectKeyRing>) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.post<{ Params: { id: string }; Body: { reason?: unknown; requestedBy?: unknown } | undefined }>('/api/subjects/:id/forget', async (request, reply) => {
+    app.post<{
+      Params: { id: string };
+      Body: { reason?: unknown; requestedBy?: unknown } | undefined;
+      Reply: api.ForgetAnswer;
+    }>('/api/subjects/:id/forget', async (request, reply) => {
       const body = request.body ?? {};
       if (typeof body !== 'object' || body === null) throw new PondError('BAD_ARGUMENT', 'the body must be a JSON object { reason, requestedBy? }');
       if (typeof body.reason !== 'string')
@@ -47,7 +52,7 @@ export function subjectRoutes(ctx: ApiContext, keyRing: () => Promise<SubjectKey
 
 export function forgetRequestRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get<{ Querystring: { status?: string; limit?: string } }>('/api/forget-requests', async (request) => {
+    app.get<{ Querystring: { status?: string; limit?: string } }>('/api/forget-requests', async (request): Promise<api.ForgetRequestList> => {
       const { status } = request.query;
       if (status !== undefined && !(STATUSES as string[]).includes(status))
         throw new PondError('BAD_ARGUMENT', `status "${status}" is not one of ${STATUSES.join(', ')}`);
@@ -58,7 +63,7 @@ export function forgetRequestRoutes(ctx: ApiContext) {
       return { requests: (await forgetProgress(ctx.state, requests)).map((p) => forgetRequestJson(p)) };
     });
 
-    app.get<{ Params: { id: string } }>('/api/forget-requests/:id', async (request) => {
+    app.get<{ Params: { id: string } }>('/api/forget-requests/:id', async (request): Promise<api.ForgetRequestDetail> => {
       const [found] = await ctx.state.forgetRequests({ ids: [request.params.id] });
       if (!found) throw new PondError('NOT_FOUND', `no forget request ${request.params.id}`, { hint: 'GET /api/forget-requests lists them' });
       const [progress] = await forgetProgress(ctx.state, [found]);

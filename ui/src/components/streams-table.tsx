@@ -28,9 +28,7 @@ export function StreamsTable({ streams, detailed = false }: { streams: readonly 
             {detailed && <td>{s.grain}</td>}
             <td className="num">{rate(s.rates.eventsPerSecond['1m'])}</td>
             {detailed && <td className="num">{rate(s.rates.eventsPerSecond['15m'])}</td>}
-            {detailed && (
-              <td className="num">{s.landing && s.landing.batches > 0 ? `${duration(s.landing.p50LagMs)} / ${duration(s.landing.p95LagMs)}` : '–'}</td>
-            )}
+            {detailed && <td className="num">{s.landing.batches > 0 ? `${duration(s.landing.p50LagMs)} / ${duration(s.landing.p95LagMs)}` : '–'}</td>}
             <td className="num">{count(s.events)}</td>
             <td className={`num ${s.deadLetters > 0 ? 'warn' : ''}`}>{count(s.deadLetters)}</td>
             {detailed && <td>{time(s.watermark)}</td>}

@@ -11,7 +11,7 @@ import { PartitionTimeline } from '../components/partition-timeline.tsx';
 import { Badge, Empty, ErrorBox, Loading, Panel } from '../components/status.tsx';
 import { ago, bytes, count, duration, time } from '../format.ts';
 import { href, setParams, useRoute } from '../router.ts';
-import type { CheckResult, Column, DatasetDetail, QueryAnswer, SchemaSpan, Sink } from '../types.ts';
+import type { CheckList, CheckResult, Column, DatasetDetail, SchemaHistory, SinkList, Table } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const TABS = ['versions', 'rows', 'checks', 'schema', 'sinks', 'ranges'] as const;
@@ -193,7 +193,7 @@ function Versions({ detail, partition }: { detail: DatasetDetail; partition?: st
 
 function Rows({ name, partition }: { name: string; partition?: string }) {
   const path = partition ? `datasets/${enc(name)}/rows?partition=${enc(partition)}&limit=200` : null;
-  const rows = useApi<QueryAnswer>(path);
+  const rows = useApi<Table>(path);
   if (!partition)
     return (
       <Panel title="Sample rows">
@@ -227,7 +227,7 @@ function Rows({ name, partition }: { name: string; partition?: string }) {
 
 function Checks({ detail, partition }: { detail: DatasetDetail; partition?: string }) {
   const onlyFailed = useRoute().params.get('failed') === 'true';
-  const results = useApi<{ checks: CheckResult[] }>(
+  const results = useApi<CheckList>(
     `checks?dataset=${enc(detail.name)}${partition ? `&partition=${enc(partition)}` : ''}${onlyFailed ? '&failed=true' : ''}&limit=100`,
     REFRESH,
   );
@@ -299,7 +299,7 @@ function Checks({ detail, partition }: { detail: DatasetDetail; partition?: stri
 
 function CheckRow({ result: c }: { result: CheckResult }) {
   const failed = c.status !== 'pass';
-  const sample = c.sample ?? [];
+  const sample = c.sample;
   const columns: Column[] = sample.length > 0 ? Object.keys(sample[0]!).map((name) => ({ name, type: c.keyColumns.includes(name) ? 'KEY' : '' })) : [];
   return (
     <>
@@ -337,7 +337,7 @@ function CheckRow({ result: c }: { result: CheckResult }) {
 }
 
 function Schema({ name, schema }: { name: string; schema: DatasetDetail['schema'] }) {
-  const history = useApi<{ schemas: SchemaSpan[] }>(`datasets/${enc(name)}/schema-history`);
+  const history = useApi<SchemaHistory>(`datasets/${enc(name)}/schema-history`);
   return (
     <>
       <Panel title="Schema">
@@ -405,7 +405,7 @@ function Schema({ name, schema }: { name: string; schema: DatasetDetail['schema'
 }
 
 function Sinks({ name }: { name: string }) {
-  const sinks = useApi<{ sinks: Sink[] }>('sinks', REFRESH);
+  const sinks = useApi<SinkList>('sinks', REFRESH);
   const mine = sinks.data?.sinks.filter((s) => s.dataset === name) ?? [];
   return (
     <Panel title="Sinks">

@@ -4,16 +4,16 @@ import { LineageGraph, type GraphEdge, type GraphNode } from '../components/line
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { ago } from '../format.ts';
 import { href } from '../router.ts';
-import type { DatasetSummary, Sink, Stream } from '../types.ts';
+import type { DatasetList, SinkList, StreamList } from '../types.ts';
 import { useApi, useNow } from '../use-api.ts';
 
 const REFRESH = 10_000;
 const IDLE_MS = 3_600_000;
 
 export function Lineage() {
-  const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets', REFRESH);
-  const streams = useApi<{ streams: Stream[] }>('streams', REFRESH);
-  const sinks = useApi<{ sinks: Sink[] }>('sinks', REFRESH);
+  const datasets = useApi<DatasetList>('datasets', REFRESH);
+  const streams = useApi<StreamList>('streams', REFRESH);
+  const sinks = useApi<SinkList>('sinks', REFRESH);
   const now = useNow(REFRESH);
 
   const graph = useMemo(() => {

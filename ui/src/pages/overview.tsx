@@ -1,7 +1,7 @@
 /** Overview: ingest rate, freshness of each dataset against its grain, recent failures and dead letters. */
 import { ago, count, duration, rate } from '../format.ts';
 import { href } from '../router.ts';
-import type { CheckResult, DatasetSummary, Run, Stream } from '../types.ts';
+import type { CheckList, DatasetList, RunList, StreamList } from '../types.ts';
 import { useApi } from '../use-api.ts';
 import { Badge, Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
 import { StreamsTable } from '../components/streams-table.tsx';
@@ -9,10 +9,10 @@ import { StreamsTable } from '../components/streams-table.tsx';
 const REFRESH = 5000;
 
 export function Overview() {
-  const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets', REFRESH);
-  const streams = useApi<{ streams: Stream[] }>('streams', REFRESH);
-  const failedRuns = useApi<{ runs: Run[] }>('runs?status=failed&limit=10', REFRESH);
-  const failedChecks = useApi<{ checks: CheckResult[] }>('checks?failed=true&limit=10', REFRESH);
+  const datasets = useApi<DatasetList>('datasets', REFRESH);
+  const streams = useApi<StreamList>('streams', REFRESH);
+  const failedRuns = useApi<RunList>('runs?status=failed&limit=10', REFRESH);
+  const failedChecks = useApi<CheckList>('checks?failed=true&limit=10', REFRESH);
 
   const ingest = streams.data?.streams.reduce((s, x) => s + (x.rates.eventsPerSecond['1m'] ?? 0), 0);
   const deadRate = streams.data?.streams.reduce((s, x) => s + (x.rates.deadLettersPerSecond['1m'] ?? 0), 0);

@@ -11,7 +11,7 @@ import { enc, postJson } from '../api.ts';
 import { Badge, Empty, ErrorBox, Loading, Panel } from '../components/status.tsx';
 import { count, time } from '../format.ts';
 import { href } from '../router.ts';
-import type { ColumnClass, ForgetRequest, NodePrivacy, PrivacyReport } from '../types.ts';
+import type { ColumnClass, ForgetAnswer, ForgetRequest, ForgetRequestList, NodePrivacy, PrivacyReport } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 /** While a request is not done its rebuilds move within seconds; otherwise only new requests (from the CLI, say) change the log. */
@@ -21,7 +21,7 @@ const IDLE_REFRESH = 30_000;
 export function PrivacyPage() {
   const report = useApi<PrivacyReport>('privacy');
   const [pending, setPending] = useState(true);
-  const requests = useApi<{ requests: ForgetRequest[] }>('forget-requests?limit=200', pending ? PENDING_REFRESH : IDLE_REFRESH);
+  const requests = useApi<ForgetRequestList>('forget-requests?limit=200', pending ? PENDING_REFRESH : IDLE_REFRESH);
   // The polling follows the answer: adjusted while rendering, as React advises for state derived from the last render.
   const nowPending = requests.data?.requests.some((r) => r.status !== 'done') ?? true;
   if (nowPending !== pending) setPending(nowPending);
@@ -201,7 +201,7 @@ function ForgetForm({ onForgotten }: { onForgotten: () => void }) {
     setBusy(true);
     try {
       const body = { reason: reason.trim(), ...(requestedBy.trim() ? { requestedBy: requestedBy.trim() } : {}) };
-      const answer = await postJson<{ request: ForgetRequest }>(`subjects/${enc(id)}/forget`, body);
+      const answer = await postJson<ForgetAnswer>(`subjects/${enc(id)}/forget`, body);
       setSent({ request: answer.request });
       setSubject('');
       setReason('');

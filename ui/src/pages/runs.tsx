@@ -4,11 +4,11 @@ import { enc, postJson } from '../api.ts';
 import { Badge, Empty, ErrorBox, Loading, Panel } from '../components/status.tsx';
 import { ago, duration, time } from '../format.ts';
 import { href, setParams, useRoute } from '../router.ts';
-import type { DatasetSummary, LogLine, Run } from '../types.ts';
+import type { CancelAnswer, Cause, DatasetList, RetryAnswer, RunDetail, RunList, RunStatus } from '../types.ts';
 import { useApi, useNow } from '../use-api.ts';
 
-const STATUSES = ['running', 'succeeded', 'failed', 'cancelled'];
-const CAUSES = ['new-data', 'missing', 'input-changed', 'code-changed', 'failed-earlier', 'forced', 'retry', 'backfill', 'manual'];
+const STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+const CAUSES: readonly Cause[] = ['new-data', 'missing', 'input-changed', 'code-changed', 'failed-earlier', 'forced', 'retry', 'backfill', 'manual'];
 const REFRESH = 3000;
 
 export function RunsPage() {
@@ -20,8 +20,8 @@ export function RunsPage() {
     partition: params.get('partition') ?? '',
   };
   const query = new URLSearchParams(Object.entries({ ...filters, limit: '200' }).filter(([, v]) => v !== ''));
-  const runs = useApi<{ runs: Run[] }>(`runs?${query.toString()}`, REFRESH);
-  const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets');
+  const runs = useApi<RunList>(`runs?${query.toString()}`, REFRESH);
+  const datasets = useApi<DatasetList>('datasets');
   const now = useNow();
   const longest = Math.max(1, ...(runs.data?.runs.map((r) => r.ms ?? now - Date.parse(r.startedAt)) ?? []));
 
@@ -122,19 +122,19 @@ export function RunsPage() {
 }
 
 export function RunPage({ id }: { id: string }) {
-  const run = useApi<{ run: Run; logs: LogLine[] }>(`runs/${enc(id)}`, REFRESH);
+  const run = useApi<RunDetail>(`runs/${enc(id)}`, REFRESH);
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: Error }>({ busy: false });
   const r = run.data?.run;
 
   const act = async (what: 'retry' | 'cancel') => {
     setAction({ busy: true });
     try {
-      const answer = await postJson<{ task?: { id: string; key: string } }>(`runs/${enc(id)}/${what}`);
+      const answer = await postJson<RetryAnswer | CancelAnswer>(`runs/${enc(id)}/${what}`);
       setAction({
         busy: false,
         message:
           what === 'retry'
-            ? `Queued a new build of ${answer.task?.key ?? r?.key}: it shows in the runs list when it starts.`
+            ? `Queued a new build of ${'task' in answer ? answer.task.key : r?.key}: it shows in the runs list when it starts.`
             : 'Cancelling: the run stops within seconds.',
       });
       run.reload();

@@ -10,7 +10,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { ErrorBox, Panel } from '../components/status.tsx';
 import { count, duration } from '../format.ts';
 import { setParams, useRoute } from '../router.ts';
-import type { DatasetSummary, QueryAnswer, Stream } from '../types.ts';
+import type { DatasetList, StreamList, Table } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const EXAMPLE = 'select * from dead_letters order by _received_at desc limit 20';
@@ -20,15 +20,15 @@ export function SqlPage() {
   const [sql, setSql] = useState(params.get('sql') ?? '');
   // A shared link (`#/sql?sql=…`) runs its query when opened.
   const [request, setRequest] = useState<{ sql: string; n: number } | null>(() => (sql.trim() !== '' ? { sql, n: 0 } : null));
-  const [result, setResult] = useState<{ request: { sql: string; n: number }; answer?: QueryAnswer; error?: Error }>();
-  const datasets = useApi<{ datasets: DatasetSummary[] }>('datasets');
-  const streams = useApi<{ streams: Stream[] }>('streams');
+  const [result, setResult] = useState<{ request: { sql: string; n: number }; answer?: Table; error?: Error }>();
+  const datasets = useApi<DatasetList>('datasets');
+  const streams = useApi<StreamList>('streams');
   const views = [...(streams.data?.streams.map((s) => s.name) ?? []), ...(datasets.data?.datasets.map((d) => d.name) ?? []), 'dead_letters'];
 
   useEffect(() => {
     if (!request) return;
     const abort = new AbortController();
-    postJson<QueryAnswer>('query', { sql: request.sql, limit: 10_000 }, abort.signal)
+    postJson<Table>('query', { sql: request.sql, limit: 10_000 }, abort.signal)
       .then((answer) => setResult({ request, answer }))
       .catch((error: Error) => {
         if (!abort.signal.aborted) setResult({ request, error });

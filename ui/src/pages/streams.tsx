@@ -4,13 +4,13 @@ import { Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx'
 import { StreamsTable } from '../components/streams-table.tsx';
 import { ago, count, duration, rate, time } from '../format.ts';
 import { href } from '../router.ts';
-import type { QueryAnswer, Stream } from '../types.ts';
+import type { Stream, StreamList, Table } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const REFRESH = 5000;
 
 export function StreamsPage() {
-  const streams = useApi<{ streams: Stream[] }>('streams', REFRESH);
+  const streams = useApi<StreamList>('streams', REFRESH);
   return (
     <div className="page">
       <h1>Streams</h1>
@@ -27,7 +27,7 @@ export function StreamsPage() {
 
 export function StreamPage({ name }: { name: string }) {
   const stream = useApi<Stream>(`streams/${enc(name)}`, REFRESH);
-  const dead = useApi<QueryAnswer>(`streams/${enc(name)}/dead-letters?limit=100`, REFRESH);
+  const dead = useApi<Table>(`streams/${enc(name)}/dead-letters?limit=100`, REFRESH);
   const s = stream.data;
   return (
     <div className="page">
@@ -45,9 +45,9 @@ export function StreamPage({ name }: { name: string }) {
             <Stat label="Rate, last minute" value={rate(s.rates.eventsPerSecond['1m'])} note={`${rate(s.rates.eventsPerSecond['1h'])} over the hour`} />
             <Stat
               label="Receipt to lake"
-              value={s.landing && s.landing.batches > 0 ? duration(s.landing.p50LagMs) : '–'}
+              value={s.landing.batches > 0 ? duration(s.landing.p50LagMs) : '–'}
               note={
-                s.landing && s.landing.batches > 0
+                s.landing.batches > 0
                   ? `p95 ${duration(s.landing.p95LagMs)}, last ${duration(s.landing.lastLagMs)} (${count(s.landing.batches)} batches in 5 min)`
                   : 'no batch landed in the last 5 minutes'
               }
