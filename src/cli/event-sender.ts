@@ -4,8 +4,17 @@
  * and every answer a retry can fix (429, 503, other 5xx, a lost connection)
  * retried with backoff — honouring Retry-After — until it is a 200. A batch
  * answered 413 is split until the event that is too large stands alone.
+ *
+ * Each event is numbered (`pond send` numbers them by their line in the
+ * file), and with an idempotency key every request names its events' ids:
+ * `Idempotency-Key: K` and `X-Pond-First-Index: n` give the event numbered
+ * `n + i` the messageId `K:(n + i)` (see collect/message-ids.ts). A batch is
+ * a run of consecutive numbers, so a retry, a split and a second sending of
+ * the same events name each one the same, and it lands once.
  */
+import { FIRST_INDEX_HEADER, IDEMPOTENCY_KEY_HEADER } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
+import { PondError } from '../errors/index.ts';
 
 /** A write key, and whether the stream takes it as Segment calls (`/v1/batch`) rather than through its own endpoint. */
 export interface StreamAccess {
@@ -24,20 +33,63 @@ export function accessFor(project: Project, stream: string, options: { segmentOn
   return viaSegment && { writeKey: viaSegment.writeKey, segment: true };
 }
 
+/** The ids of a request's events: the event at index `i` is `${key}:${first + i}`. */
+export interface RequestIds {
+  readonly key: string;
+  readonly first: number;
+}
+
 /** One request carrying `lines` (events as JSON text) to a collector: NDJSON to the stream's endpoint, or a Segment batch. */
-export function postEvents(url: string, stream: string, access: StreamAccess, lines: readonly string[]): Promise<Response> {
+export function postEvents(url: string, stream: string, access: StreamAccess, lines: readonly string[], ids?: RequestIds): Promise<Response> {
+  const named: Record<string, string> = ids ? { [IDEMPOTENCY_KEY_HEADER]: ids.key, [FIRST_INDEX_HEADER]: String(ids.first) } : {};
   if (access.segment) {
     return fetch(`${url}/v1/batch`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${access.writeKey}:`).toString('base64')}` },
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${access.writeKey}:`).toString('base64')}`, ...named },
       body: `{"batch":[${lines.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`,
     });
   }
   return fetch(`${url}/v1/streams/${encodeURIComponent(stream)}/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': access.writeKey },
+    headers: { 'content-type': 'application/x-ndjson', 'x-pond-write-key': access.writeKey, ...named },
     body: `${lines.join('\n')}\n`,
   });
+}
+
+/** How long `checkCollector` waits for an answer. */
+const PROBE_TIMEOUT_MS = 3_000;
+
+/**
+ * Fails fast, naming the URL, when no Pond collector answers at `url` — rather
+ * than retrying a connection that nobody will take.
+ *
+ * @example
+ * await checkCollector('http://127.0.0.1:8080'); // throws when nothing listens there
+ */
+export async function checkCollector(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs / 1000} s`
+        : cause === 'ECONNREFUSED'
+          ? 'connection refused'
+          : cause === 'ENOTFOUND'
+            ? 'no such host'
+            : (cause ?? (error as Error).message);
+    throw new PondError('BAD_ARGUMENT', `no Pond collector answers at ${url} (${why})`, {
+      hint: 'start one with `pond up` in the project, or pass --url with the address of a running one',
+    });
+  }
+  const body = (await response.json().catch(() => undefined)) as { ok?: unknown } | undefined;
+  if (response.status !== 200 || body?.ok !== true) {
+    throw new PondError('BAD_ARGUMENT', `${url} answers, but not as a Pond collector (GET /healthz: ${response.status})`, {
+      hint: 'pass --url with the address `pond up` printed ("collecting on …")',
+    });
+  }
 }
 
 export interface SendOptions {
@@ -54,6 +106,10 @@ export interface SendOptions {
   readonly concurrency?: number;
   /** Attempts per request before giving up. Default 10. */
   readonly attempts?: number;
+  /** Names the events' ids (see the header); without it the collector makes random ones, and sending twice lands twice. */
+  readonly idempotencyKey?: string;
+  /** What an event's number is, in reasons: `line` (NDJSON, 1-based) or `index` (a JSON array). Default `line`. */
+  readonly numbering?: 'line' | 'index';
 }
 
 export interface SendTotals {
@@ -79,19 +135,31 @@ export class EventSender {
   readonly totals: SendTotals = { events: 0, accepted: 0, deadLettered: 0, refused: 0, requests: 0, retries: 0, reasons: [] };
   private batch: string[] = [];
   private batchBytes = 0;
+  /** The number of the batch's first event. */
+  private batchFirst = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private fatal: Error | undefined;
 
   constructor(private readonly options: SendOptions) {}
 
-  /** Queues one event (its JSON text); resolves when there is room for more. */
-  async add(line: string): Promise<void> {
+  /**
+   * Queues one event (its JSON text) with its number (its line; by default
+   * the one after the last); resolves when there is room for more.
+   */
+  async add(line: string, number = this.batchFirst + this.batch.length): Promise<void> {
     if (this.fatal) throw this.fatal;
     const bytes = Buffer.byteLength(line) + 1;
-    if (this.batch.length > 0 && (this.batch.length >= (this.options.batchEvents ?? 500) || this.batchBytes + bytes > (this.options.batchBytes ?? 450 * 1024)))
-      await this.flush();
+    const full = this.batch.length >= (this.options.batchEvents ?? 500) || this.batchBytes + bytes > (this.options.batchBytes ?? 450 * 1024);
+    // A gap in the numbers (a blank or unreadable line) ends the batch: a request's ids are consecutive.
+    if (this.batch.length > 0 && (full || number !== this.batchFirst + this.batch.length)) await this.flush();
+    if (this.batch.length === 0) this.batchFirst = number;
     this.batch.push(line);
     this.batchBytes += bytes;
+  }
+
+  /** Notes a reason for the summary (the first 20 are kept). */
+  note(reason: string): void {
+    if (this.totals.reasons.length < 20) this.totals.reasons.push(reason);
   }
 
   /** Sends what is queued and waits for every request. */
@@ -105,18 +173,21 @@ export class EventSender {
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const lines = this.batch;
+    const first = this.batchFirst;
     this.batch = [];
     this.batchBytes = 0;
     while (this.inFlight.size >= (this.options.concurrency ?? 4)) await Promise.race(this.inFlight);
-    const request = this.send(lines).catch((error: Error) => {
+    const request = this.send(lines, first).catch((error: Error) => {
       this.fatal ??= error;
     });
     this.inFlight.add(request);
     void request.finally(() => this.inFlight.delete(request));
   }
 
-  private async send(lines: readonly string[]): Promise<void> {
+  private async send(lines: readonly string[], first: number): Promise<void> {
     const attempts = this.options.attempts ?? 10;
+    const key = this.options.idempotencyKey;
+    const at = (index: number) => `${this.options.numbering ?? 'line'} ${first + index}`;
     for (let attempt = 1; ; attempt++) {
       let status: number;
       let answer: Answer = {};
@@ -128,6 +199,7 @@ export class EventSender {
           this.options.stream,
           { writeKey: this.options.writeKey, segment: this.options.segment === true },
           lines,
+          key === undefined ? undefined : { key, first },
         );
         status = response.status;
         answer = (await response.json().catch(() => ({}))) as Answer;
@@ -141,20 +213,20 @@ export class EventSender {
         this.totals.accepted += answer.accepted ?? 0;
         this.totals.deadLettered += answer.deadLettered ?? 0;
         this.totals.refused += answer.refused ?? 0;
-        for (const e of answer.errors ?? []) if (this.totals.reasons.length < 20) this.totals.reasons.push(e.reason);
+        for (const e of answer.errors ?? []) this.note(`${at(e.index)}: ${e.reason}`);
         return;
       }
       if (status === 413 && lines.length > 1) {
         const half = Math.ceil(lines.length / 2);
-        await this.send(lines.slice(0, half));
-        await this.send(lines.slice(half));
+        await this.send(lines.slice(0, half), first);
+        await this.send(lines.slice(half), first + half);
         return;
       }
       if (status === 401 || status === 403 || status === 404) throw new Error(`the collector refused the events (${status}): ${answer.error ?? ''}`);
       if (status === 400 || status === 413) {
         this.totals.events += lines.length;
         this.totals.refused += lines.length;
-        if (this.totals.reasons.length < 20) this.totals.reasons.push(`${status}: ${answer.error ?? ''}`);
+        this.note(`${lines.length === 1 ? at(0) : `${at(0)} to ${first + lines.length - 1}`}: refused (${status}): ${answer.error ?? ''}`);
         return;
       }
       if (attempt >= attempts) throw new Error(`gave up after ${attempts} attempts; last answer ${status || 'none'}: ${answer.error ?? ''}`);

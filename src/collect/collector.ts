@@ -23,12 +23,13 @@ import { randomUUID } from 'node:crypto';
 import type { Log, LogRecord } from '../buffer/index.ts';
 import { BufferFullError } from '../buffer/index.ts';
 import { protectsPersonalData, type Project, type SegmentType, type SourceModel, type StreamModel } from '../config/index.ts';
-import { PondError } from '../errors/index.ts';
-import type { SubjectKeyRing } from '../privacy/index.ts';
+import { didYouMean, PondError, withoutServerPaths } from '../errors/index.ts';
+import { reasonWithoutExcerpts, type SubjectKeyRing } from '../privacy/index.ts';
 import { classifyEvent, messageIdOf, receiptEncoder, type EnvelopeEncoder, type Verdict } from '../event/index.ts';
+import { requestMessageIds } from './message-ids.ts';
 import { protectRequest, type CollectedEvent } from './protect-request.ts';
 import { isSegmentType, normalizeSegmentMessage } from './segment.ts';
-import { BodyError, splitBody, type BodyFormat } from './split-body.ts';
+import { batchItemTexts, BodyError, splitBody, type BodyFormat } from './split-body.ts';
 import { WriteKeys } from './write-keys.ts';
 
 export const MAX_DEPTH = 64;
@@ -102,7 +103,10 @@ export class Collector {
     const key = this.keys.check(request.headers);
     if ('status' in key) return fail(key.status, key.reason);
     const stream = this.options.project.streams.get(streamName);
-    if (!stream) return fail(404, `unknown stream "${streamName}"; streams: ${[...this.options.project.streams.keys()].join(', ')}`);
+    if (!stream) {
+      const names = [...this.options.project.streams.keys()];
+      return fail(404, `unknown stream "${streamName}"${didYouMean(streamName, names)}; streams: ${names.join(', ')}`);
+    }
     if (!key.source.streams.has(streamName))
       return fail(
         403,
@@ -114,6 +118,8 @@ export class Collector {
         400,
         `wrong content type "${header(request.headers, 'content-type') ?? '(none)'}": send application/json (an array or one object) or application/x-ndjson`,
       );
+    const ids = requestMessageIds(request.headers);
+    if ('error' in ids) return fail(400, ids.error);
     let events;
     try {
       events = splitBody(request.body, { format, maxEventBytes: this.options.project.collect.maxEventBytes, maxDepth: MAX_DEPTH }).events;
@@ -127,10 +133,11 @@ export class Collector {
         outcome,
         event.index,
         stream,
-        messageIdOf(event.value) ?? this.newMessageId(),
+        messageIdOf(event.value) ?? ids.messageIdOf(event.index) ?? this.newMessageId(),
         event.raw,
         event.value,
         classifyEvent(stream, event.value, receivedAt, skew),
+        true,
       );
     }
     return this.store(outcome, events.length);
@@ -143,12 +150,16 @@ export class Collector {
     if (contentType !== undefined && !/^(application\/json|text\/plain)\b/i.test(contentType)) {
       return fail(400, `wrong content type "${contentType}": send application/json`);
     }
+    const ids = requestMessageIds(request.headers);
+    if ('error' in ids) return fail(400, ids.error);
     let body: Record<string, unknown>;
+    let bodyText: string;
     try {
       const split = splitBody(request.body, { format: 'object', maxEventBytes: this.options.project.collect.maxRequestBytes, maxDepth: MAX_DEPTH + 2 });
       const first = split.events[0];
       if (!first || first.notObject) return fail(400, 'the body must be one JSON object');
       body = first.value as Record<string, unknown>;
+      bodyText = first.raw;
     } catch (error) {
       return bodyFailure(error);
     }
@@ -158,19 +169,27 @@ export class Collector {
     if (Object.keys(targets).length === 0)
       return fail(403, `source "${key.source.name}" has no stream for Segment calls; set collect.sources.${key.source.name}.segment`);
     let items: unknown[];
+    /** Each message as sent, for those that fail Segment's checks (made only when one does). */
+    let texts: () => readonly (string | undefined)[];
     if (type === undefined) {
       if (!Array.isArray(body.batch)) return fail(400, 'batch: must be an array of messages');
       items = body.batch;
+      let found: readonly (string | undefined)[] | undefined;
+      texts = () => (found ??= batchItemTexts(request.body) ?? []);
     } else {
       items = [body];
+      texts = () => [bodyText];
     }
     const outcome = this.outcome(receivedAt, key.source, request);
     const maxEvent = this.options.project.collect.maxEventBytes;
     const fallbackStream = single(targets);
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
+      // A message that fails Segment's checks keeps the client's messageId and the bytes it sent, as a native event does.
+      const sent = () => texts()[index] ?? JSON.stringify(item) ?? 'null';
+      const idOf = () => messageIdOf(item) ?? ids.messageIdOf(index) ?? this.newMessageId();
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        this.segmentFailure(outcome, index, fallbackStream, key.source, JSON.stringify(item) ?? 'null', item, 'not a JSON object');
+        this.segmentFailure(outcome, index, fallbackStream, key.source, idOf(), sent(), item, 'not a JSON object');
         continue;
       }
       const normalized = normalizeSegmentMessage(item as Record<string, unknown>, {
@@ -179,12 +198,12 @@ export class Collector {
         batchIntegrations: type === undefined ? (body.integrations as object | undefined) : undefined,
         sentAt: body.sentAt,
         receivedAt,
-        newMessageId: this.newMessageId,
+        newMessageId: () => ids.messageIdOf(index) ?? this.newMessageId(),
       });
       if ('error' in normalized) {
         const itemType = type ?? (item as Record<string, unknown>).type;
         const stream = (isSegmentType(itemType) ? targets[itemType] : undefined) ?? fallbackStream;
-        this.segmentFailure(outcome, index, stream, key.source, JSON.stringify(item), item, normalized.error);
+        this.segmentFailure(outcome, index, stream, key.source, idOf(), sent(), item, normalized.error);
         continue;
       }
       const message = normalized.message;
@@ -202,7 +221,7 @@ export class Collector {
         continue;
       }
       const verdict = classifyEvent(stream, message, receivedAt, this.options.project.collect.maxClockSkewMs);
-      this.add(outcome, index, stream, message.messageId as string, raw, message, verdict);
+      this.add(outcome, index, stream, message.messageId as string, raw, message, verdict, true);
     }
     return this.store(outcome, items.length);
   }
@@ -212,17 +231,20 @@ export class Collector {
     index: number,
     streamName: string | undefined,
     source: SourceModel,
+    messageId: string,
     raw: string,
     value: unknown,
     reason: string,
   ): void {
     const stream = streamName === undefined ? undefined : this.options.project.streams.get(streamName);
+    // Segment's checks quote the values they fail on (userId, context …): in a stream with personal data the answer quotes none of them.
+    const told = stream !== undefined && protectsPersonalData(stream.pii) ? reasonWithoutExcerpts(reason, raw) : reason;
     if (stream === undefined) {
       outcome.refused++;
-      outcome.errors.push({ index, reason: `${reason}; nothing was stored (source "${source.name}" has no single Segment stream for its dead letters)` });
+      outcome.errors.push({ index, reason: `${told}; nothing was stored (source "${source.name}" has no single Segment stream for its dead letters)` });
       return;
     }
-    this.add(outcome, index, stream, this.newMessageId(), raw, value, { reason });
+    this.add(outcome, index, stream, messageId, raw, value, { reason: told }, true);
   }
 
   private outcome(receivedAt: number, source: SourceModel, request: CollectRequest): Outcome {
@@ -230,13 +252,32 @@ export class Collector {
     return { records: [], unprotected: [], errors: [], deadLettered: 0, refused: 0, receivedAt, ip: request.ip, encode };
   }
 
-  private add(outcome: Outcome, index: number, stream: StreamModel, messageId: string, raw: string, value: unknown, verdict: Verdict): void {
+  /** `reasonMasked`: the verdict's reason quotes no personal value (see protect-request.ts). */
+  private add(
+    outcome: Outcome,
+    index: number,
+    stream: StreamModel,
+    messageId: string,
+    raw: string,
+    value: unknown,
+    verdict: Verdict,
+    reasonMasked: boolean,
+  ): void {
     if (verdict.time === undefined) {
       outcome.deadLettered++;
       outcome.errors.push({ index, reason: verdict.reason });
     }
     if (protectsPersonalData(stream.pii)) {
-      outcome.unprotected.push({ at: outcome.records.length, stream, messageId, raw, value, eventTime: verdict.time, deadLetter: verdict.reason });
+      outcome.unprotected.push({
+        at: outcome.records.length,
+        stream,
+        messageId,
+        raw,
+        value,
+        eventTime: verdict.time,
+        deadLetter: verdict.reason,
+        reasonMasked,
+      });
       outcome.records.push(undefined);
       return;
     }
@@ -266,7 +307,9 @@ export class Collector {
         return {
           status: 503,
           retryAfterSeconds: 1,
-          body: { error: `cannot protect the personal data of the events: ${(error as Error).message}; nothing was stored, send the same request again later` },
+          body: {
+            error: `cannot protect the personal data of the events: ${withoutServerPaths((error as Error).message)}; nothing was stored, send the same request again later`,
+          },
         };
       }
     }
@@ -284,7 +327,7 @@ export class Collector {
       return {
         status: 503,
         retryAfterSeconds: 1,
-        body: { error: `the buffer is unavailable: ${(error as Error).message}; nothing was stored, send the same request again later` },
+        body: { error: `the buffer is unavailable: ${withoutServerPaths((error as Error).message)}; nothing was stored, send the same request again later` },
       };
     }
     const accepted = total - outcome.deadLettered - outcome.refused;

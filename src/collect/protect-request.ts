@@ -6,7 +6,7 @@
  * identifiers as pseudonyms, personal fields, `_raw` and the IP as
  * ciphertext under the subject's key, or withheld when it names no subject.
  * Dead letters keep only `_raw`, protected the same way, and a reason that
- * quotes nothing of the event.
+ * quotes nothing personal of the event.
  *
  * The keys of all the request's subjects are got (the new ones created) in
  * one call to the key ring, so one state transaction per request at most. A
@@ -49,6 +49,8 @@ export interface CollectedEvent {
   readonly raw: string;
   /** Why it goes to the dead letters; undefined when it belongs in its stream. */
   readonly deadLetter: string | undefined;
+  /** The reason quotes no personal value (it is the verdict of event/classify-event.ts): kept as it is; otherwise what it quotes of the event is cut out. */
+  readonly reasonMasked?: boolean;
 }
 
 /** What goes in the buffer for an event: its protected texts, and the reason as a dead letter keeps it. */
@@ -138,7 +140,7 @@ export async function protectRequest(
   const out: (GuardedEvent | undefined)[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToRequests();
-    const { stream, value, raw, deadLetter } = events[i] as CollectedEvent;
+    const { stream, value, raw, deadLetter, reasonMasked } = events[i] as CollectedEvent;
     const protector = protectorOf(stream);
     const subject = subjects[i];
     const key = subject === undefined ? null : (keys.get(subject) ?? null);
@@ -151,7 +153,7 @@ export async function protectRequest(
       const landed = protector.deadLetterRaw(value, raw, subject, key, forgotten);
       out[i] = {
         text: { event: '', raw: landed.raw, ip: null, subject: forgotten ? null : (subject ?? null) },
-        deadLetter: reasonWithoutExcerpts(deadLetter, raw),
+        deadLetter: reasonMasked ? deadLetter : reasonWithoutExcerpts(deadLetter, raw),
       };
       continue;
     }

@@ -29,7 +29,7 @@ export function collectRoutes(
     app.options('/v1/*', async (_request, reply) => {
       reply
         .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', 'Content-Type, Authorization, X-Pond-Write-Key')
+        .header('access-control-allow-headers', 'Content-Type, Authorization, X-Pond-Write-Key, Idempotency-Key, X-Pond-First-Index')
         .header('access-control-max-age', '86400')
         .code(204)
         .send();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
-import { BodyError, firstInvalidUtf8Byte, splitBody, type SplitBodyOptions } from './split-body.ts';
+import { BodyError, batchItemTexts, firstInvalidUtf8Byte, splitBody, type SplitBodyOptions } from './split-body.ts';
 
 const limits = { maxEventBytes: 1_000, maxDepth: 64 };
 const split = (text: string | Buffer, format: SplitBodyOptions['format'], more: Partial<SplitBodyOptions> = {}) =>
@@ -195,5 +195,15 @@ describe('firstInvalidUtf8Byte', () => {
       const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 8) }, () => (random() < 0.5 ? 0x61 : 0x80 + Math.floor(random() * 0x80)));
       assert.equal(firstInvalidUtf8Byte(bytes) === -1, isUtf8(bytes), `bytes ${Buffer.from(bytes).toString('hex')}`);
     }
+  });
+});
+
+describe('batchItemTexts', () => {
+  it("gives each message of a Segment batch as sent, spacing and escapes included; the last 'batch' wins", () => {
+    const body = '\ufeff { "sentAt": "x", "batch" : [ {"type" :"track", "a":"\\u00e9]"} ,7 , "s,]" ,[1,{"b":[2]}]] }';
+    assert.deepEqual(batchItemTexts(Buffer.from(body)), ['{"type" :"track", "a":"\\u00e9]"}', '7', '"s,]"', '[1,{"b":[2]}]']);
+    assert.deepEqual(batchItemTexts(Buffer.from('{"batch":[{"a":1}],"b\\u0061tch":[]}')), []);
+    assert.equal(batchItemTexts(Buffer.from('{"batch":{"a":1}}')), undefined);
+    assert.equal(batchItemTexts(Buffer.from('{"type":"track"}')), undefined);
   });
 });

@@ -377,3 +377,50 @@ function describeByte(body: Buffer, i: number): string {
   const c = body[i] as number;
   return c > 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
+
+/**
+ * The exact source text of each message of a Segment batch body (`{"batch":
+ * [ … ], …}`), in order — what a message that fails Segment's checks is kept
+ * as; undefined when the body has no `batch` array. Call it only on a body
+ * that `splitBody(…, { format: 'object' })` accepted: its JSON is valid, so
+ * only the boundaries are looked for. As with `JSON.parse`, the last `batch`
+ * key wins.
+ *
+ * @example
+ * batchItemTexts(Buffer.from('{"batch": [ {"type": "track"} ,7], "sentAt": "…"}')) // ['{"type": "track"}', '7']
+ */
+export function batchItemTexts(body: Buffer): string[] | undefined {
+  const end = body.length;
+  const hasBom = end >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  let i = skipWhitespace(body, hasBom ? 3 : 0, end);
+  if (body[i] !== OPEN_BRACE) return undefined;
+  // The body passed the limits once: no depth or size is checked again.
+  const scan: Scan = { body, maxEventBytes: Number.POSITIVE_INFINITY, maxDepth: Number.POSITIVE_INFINITY };
+  let found: string[] | undefined;
+  i = skipWhitespace(body, i + 1, end);
+  while (i < end && body[i] === QUOTE) {
+    const keyEnd = stringEnd(body, i + 1, end);
+    if (keyEnd === -1) return undefined;
+    const key = JSON.parse(body.toString('utf8', i, keyEnd)) as string;
+    i = skipWhitespace(body, skipWhitespace(body, keyEnd, end) + 1, end); // past the ':'
+    const stop = valueEnd(scan, i, end, -1, null);
+    if (stop === -1) return undefined;
+    if (key === 'batch') found = body[i] === OPEN_BRACKET ? elementTexts(body, scan, i, stop) : undefined;
+    i = skipWhitespace(body, stop, end);
+    if (body[i] === COMMA) i = skipWhitespace(body, i + 1, end);
+  }
+  return found;
+}
+
+/** The source text of each element of the array at `start` (its `[`), which ends before `stop`. */
+function elementTexts(body: Buffer, scan: Scan, start: number, stop: number): string[] {
+  const out: string[] = [];
+  let i = skipWhitespace(body, start + 1, stop);
+  while (i < stop && body[i] !== CLOSE_BRACKET) {
+    const e = valueEnd(scan, i, stop, -1, null);
+    out.push(body.toString('utf8', i, e));
+    i = skipWhitespace(body, e, stop);
+    if (body[i] === COMMA) i = skipWhitespace(body, i + 1, stop);
+  }
+  return out;
+}

@@ -1,9 +1,18 @@
 /**
  * The verdict on one event of a stream, given when it is received: it belongs
  * in the stream (at its event time), or in the dead letters (with the reason).
- * The collector tells the client this verdict, and the lander keeps to it.
+ * The collector tells the client this verdict, and the lander keeps to it:
+ * an event accepted here lands. So what the lake cannot store is found here
+ * too — text with a lone surrogate (`"a\ud800b"` is valid JSON, but no
+ * Unicode: DuckDB, Parquet and PostgreSQL refuse it), numbers past what
+ * JavaScript holds exactly.
+ *
+ * A reason quotes the offending value, except in a field that holds personal
+ * data (the stream's identifiers and personal fields): dead letters of such
+ * streams keep nothing of the event in clear.
  */
 import type { StreamModel } from '../config/index.ts';
+import { loneSurrogateAt, MASKED_VALUE, shownValue, wellFormed } from '../schema/index.ts';
 
 export type Verdict = { readonly time: number; readonly reason?: undefined } | { readonly reason: string; readonly time?: undefined };
 
@@ -16,13 +25,19 @@ export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: n
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { reason: `not a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})` };
   }
-  const invalid = stream.validate(value);
+  const personal = personalFieldsOf(stream);
+  // Before the schema: its reasons quote values, and a reason must be text the lake can store.
+  const unstorable = unstorableValue(value, '', personal);
+  if (unstorable !== undefined) return { reason: unstorable };
+  const invalid = stream.validate(value, personal);
   if (invalid !== undefined) return { reason: `does not match schema ${stream.schemaFile}: ${invalid}` };
-  const badNumber = unrepresentableNumber(value, '');
-  if (badNumber !== undefined) return { reason: badNumber };
   const field = stream.timeField.join('.');
   const time = readTime(value, stream.timeField);
-  if (time === undefined) return { reason: `${field}: missing or not a valid time (use ISO 8601, e.g. 2026-11-23T19:04:05Z)` };
+  if (time === undefined) {
+    const sent = readPath(value, stream.timeField);
+    const got = sent === undefined ? 'missing' : personal.has(stream.timeField[0] as string) ? MASKED_VALUE : shownValue(sent);
+    return { reason: `${field}: missing or not a valid time (use ISO 8601, e.g. 2026-11-23T19:04:05Z); got ${got}` };
+  }
   if (stream.startMs !== null && time < stream.startMs) {
     return { reason: `${field}: ${new Date(time).toISOString()} is before the stream's start ${new Date(stream.startMs).toISOString()}` };
   }
@@ -34,46 +49,79 @@ export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: n
   return { time };
 }
 
+/** The top-level fields of a stream whose values a reason must not quote, made once per stream. */
+const personalFields = new WeakMap<StreamModel, ReadonlySet<string>>();
+function personalFieldsOf(stream: StreamModel): ReadonlySet<string> {
+  let set = personalFields.get(stream);
+  if (!set) personalFields.set(stream, (set = new Set([...stream.pii.identifiers, ...stream.pii.personal])));
+  return set;
+}
+
 /**
- * Numbers JavaScript cannot hold exactly (and DuckDB could not store as
- * written): infinities from `1e400`, and whole numbers past 2^53. A path names
- * the first one; such values should be sent as strings.
+ * What no column can store as sent, found in one walk over the event: text
+ * (a value or a key) with a lone surrogate, infinities from `1e400`, and whole
+ * numbers past 2^53 (JavaScript cannot hold them exactly, and DuckDB could not
+ * store them as written). A path names the first one; `top` is the top-level
+ * field the walk is in, whose class decides whether the value is quoted.
  */
-function unrepresentableNumber(value: unknown, path: string): string | undefined {
+function unstorableValue(value: unknown, path: string, personal: ReadonlySet<string>, top?: string): string | undefined {
+  if (typeof value === 'string') return loneSurrogate(value, path, 'text');
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return `${path || 'value'}: number out of range; send it as a string`;
-    if (Number.isInteger(value) && !Number.isSafeInteger(value))
-      return `${path || 'value'}: whole number ${value} is larger than 2^53 and would lose digits; send it as a string`;
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      const shown = top !== undefined && personal.has(top) ? 'a whole number' : `whole number ${value}`;
+      return `${path || 'value'}: ${shown} is larger than 2^53 and would lose digits; send it as a string`;
+    }
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unrepresentableNumber(value[i], `${path}[${i}]`);
+      const found = unstorableValue(value[i], `${path}[${i}]`, personal, top);
       if (found) return found;
     }
     return undefined;
   }
   for (const key in value) {
-    const found = unrepresentableNumber((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    const at = path ? `${path}.${key}` : key;
+    const found = loneSurrogate(key, at, 'the name of a field') ?? unstorableValue((value as Record<string, unknown>)[key], at, personal, top ?? key);
     if (found) return found;
   }
   return undefined;
 }
 
-/** The event's own `messageId` (its identity for dedup), when it is a non-empty string. */
+/** Why `text` cannot be stored, when it holds a lone surrogate; the reason quotes only the surrogate's code and place. */
+function loneSurrogate(text: string, path: string, what: string): string | undefined {
+  const at = loneSurrogateAt(text);
+  if (at < 0) return undefined;
+  const code = `\\u${text.charCodeAt(at).toString(16)}`;
+  return (
+    `${wellFormed(path) || 'value'}: ${what} holds a lone surrogate (${code} at character ${at}), which is not Unicode: no column can store it; ` +
+    'send well-formed text (a character outside the BMP as its surrogate pair, e.g. \\ud83d\\ude00, or as itself)'
+  );
+}
+
+/**
+ * The event's own `messageId` (its identity for dedup), when it is a
+ * non-empty string that the lake can store (no lone surrogate).
+ */
 export function messageIdOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const id = (value as Record<string, unknown>).messageId;
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  return typeof id === 'string' && id !== '' && loneSurrogateAt(id) < 0 ? id : undefined;
 }
 
-function readTime(value: unknown, path: readonly string[]): number | undefined {
+function readPath(value: unknown, path: readonly string[]): unknown {
   let current = value;
   for (const part of path) {
     if (typeof current !== 'object' || current === null) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
+  return current;
+}
+
+function readTime(value: unknown, path: readonly string[]): number | undefined {
+  const current = readPath(value, path);
   if (typeof current === 'number' && Number.isFinite(current)) return current;
   if (typeof current !== 'string') return undefined;
   const ms = Date.parse(current);

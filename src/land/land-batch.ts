@@ -20,6 +20,7 @@ import type { Column, VersionFile } from '../model/index.ts';
 import type { ConsumerOffset, LandingCommit, NewCheckResult, NewVersion, LandingStore, VersionStore, SubjectKeyStore } from '../state/index.ts';
 import type { Engine } from '../compute/index.ts';
 import type { Receipt } from '../event/index.ts';
+import { wellFormed } from '../schema/index.ts';
 import { plainRowShape, rawRowShape, type RowShape } from './raw-row.ts';
 import { writePartitionFile } from './write-partition-file.ts';
 import { protectBatches, type KeyRingSource } from './protect-batch.ts';
@@ -71,6 +72,12 @@ export interface DeadLetter {
   readonly receivedAt: number;
   /** Set when the collector protected it before the buffer (reason and `raw` are as they land); `subject` is the pseudonym of its data subject. */
   readonly protection?: { readonly subject: string | null };
+  /**
+   * The reason was made knowing the stream's personal fields (event/classify-event.ts)
+   * and quotes none of their values: it lands as it is. Otherwise, in a stream
+   * with personal data, whatever it quotes of the event is cut out first.
+   */
+  readonly reasonMasked?: boolean;
 }
 
 /** The events of one stream in a batch, sorted into windows. */
@@ -240,7 +247,15 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function deadLetterRow(d: DeadLetter): Record<string, unknown> {
-  return { stream: d.stream, reason: d.reason, source: d.source, _received_at: new Date(d.receivedAt).toISOString(), _message_id: d.messageId, _raw: d.raw };
+  // A reason is made to be storable text (event/classify-event.ts); were one not, DuckDB would refuse the whole row.
+  return {
+    stream: d.stream,
+    reason: wellFormed(d.reason),
+    source: d.source,
+    _received_at: new Date(d.receivedAt).toISOString(),
+    _message_id: d.messageId,
+    _raw: d.raw,
+  };
 }
 
 interface AppendRequest {

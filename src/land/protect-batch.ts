@@ -206,7 +206,7 @@ export async function protectBatches(keyRing: KeyRingSource | undefined, batches
       const raw = letter.raw as string; // as received: only a protected dead letter's may be null
       const landed = protector.deadLetterRaw(value, raw, subject, keyOf(subject), gone);
       if (landed.withheld) withheld++;
-      deadLetters.push({ ...letter, reason: reasonWithoutExcerpts(letter.reason, raw), raw: landed.raw });
+      deadLetters.push({ ...letter, reason: letter.reasonMasked ? letter.reason : reasonWithoutExcerpts(letter.reason, raw), raw: landed.raw });
     }
     out.push({ ...batch, partitions, deadLetters });
   }

@@ -23,7 +23,17 @@ export function routeEvents(
     const messageId = messageIdOf(event.value) ?? randomUUID();
     const verdict = event.error !== undefined ? { reason: event.error } : classifyEvent(stream, event.value, receivedAt, maxClockSkewMs);
     if (verdict.time === undefined) {
-      batch.deadLetters.push({ stream: stream.name, reason: `${event.position}: ${verdict.reason}`, raw: event.raw, source, messageId, receivedAt });
+      // The verdict's reasons quote no personal value; a parser's message may quote any of the text.
+      const reasonMasked = event.error === undefined;
+      batch.deadLetters.push({
+        stream: stream.name,
+        reason: `${event.position}: ${verdict.reason}`,
+        raw: event.raw,
+        source,
+        messageId,
+        receivedAt,
+        reasonMasked,
+      });
       continue;
     }
     addRow(

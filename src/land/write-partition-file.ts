@@ -5,10 +5,12 @@
  *
  * Rows that DuckDB cannot store as their columns say are found by halving the
  * batch until each bad row stands alone; they come back as `rejected` (the
- * caller sends them to the dead letters) and never stop the rest from landing.
+ * caller sends them to the dead letters, with DuckDB's reason without the
+ * server's paths) and never stop the rest from landing.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { copyQueryToParquet, sqlList, sqlString, type SqlSession } from '../compute/index.ts';
+import { withoutServerPaths } from '../errors/index.ts';
 import type { RawRow } from './land-batch.ts';
 import type { RowShape } from './raw-row.ts';
 
@@ -77,7 +79,8 @@ async function keepWritable(
       out.push(...group);
     } catch (error) {
       if (group.length === 1) {
-        rejected.push({ row: group[0] as RawRow, error: (error as Error).message.split('\n')[0] ?? String(error) });
+        // The reason is a dead letter's, for the sender to read: DuckDB's message names the server's scratch file.
+        rejected.push({ row: group[0] as RawRow, error: withoutServerPaths((error as Error).message.split('\n')[0] ?? String(error)) });
         return;
       }
       const half = Math.ceil(group.length / 2);

@@ -37,3 +37,4 @@ export {
   type StreamSchemaReport,
 } from './registry.ts';
 export { gitSchemaHistory } from './git-schema-history.ts';
+export { shownValue, wellFormed, isWellFormed, loneSurrogateAt, MASKED_VALUE } from './shown-value.ts';
