@@ -13,7 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Project } from '../config/index.ts';
 import type { LandSummary } from '../land/index.ts';
 import type { BuildEvent } from '../orchestrate/index.ts';
-import type { CheckResult, StateStore } from '../state/index.ts';
+import type { CheckResult, CheckStore, SinkStateStore, StreamActivityStore } from '../state/index.ts';
 
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -27,6 +27,8 @@ export class PondMetrics {
   private readonly builds: Counter<'dataset' | 'status'>;
   private readonly buildSeconds: Histogram<'dataset'>;
   private readonly started = new Map<string, number>();
+  /** The project whose streams and sinks are reported: `pond up` switches it when the project is reloaded. */
+  project: Project;
 
   /**
    * @example
@@ -34,7 +36,9 @@ export class PondMetrics {
    * metrics.observeLanding(summary);
    * await metrics.registry.metrics(); // '# HELP pond_landed_events_total …'
    */
-  constructor(project: Project, state: StateStore) {
+  constructor(project: Project, state: StreamActivityStore & CheckStore & SinkStateStore) {
+    this.project = project;
+    const current = () => this.project;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'pond_' });
     this.landedEvents = new Counter({ name: 'pond_landed_events_total', help: 'Events landed in the lake by this process', registers });
@@ -61,8 +65,7 @@ export class PondMetrics {
       registers,
     });
 
-    const streams = [...project.streams.keys()];
-    const activity = async () => Promise.all(streams.map(async (s) => [s, await state.getStreamActivity(s)] as const));
+    const activity = async () => Promise.all([...current().streams.keys()].map(async (s) => [s, await state.getStreamActivity(s)] as const));
     new Gauge({
       name: 'pond_stream_events',
       help: 'Events landed per stream, all time (from the state store)',
@@ -101,8 +104,8 @@ export class PondMetrics {
       },
     });
 
-    const sinks = [...project.datasets.values()].filter((d) => d.sinks.length > 0);
-    const sinkStates = async () => (await Promise.all(sinks.map((d) => state.sinkStates(d.name).catch(() => [])))).flat();
+    const withSinks = () => [...current().datasets.values()].filter((d) => d.sinks.length > 0);
+    const sinkStates = async () => (await Promise.all(withSinks().map((d) => state.sinkStates(d.name).catch(() => [])))).flat();
     new Gauge({
       name: 'pond_sink_partitions',
       help: 'Partitions per sink by state: published (some version is published) or failing (the last attempt failed)',
@@ -110,7 +113,7 @@ export class PondMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const d of sinks)
+        for (const d of withSinks())
           for (const sink of d.sinks) for (const st of ['published', 'failing']) this.set({ dataset: d.name, sink: sink.name, state: st }, 0);
         for (const s of await sinkStates()) {
           if (s.versionId !== null) this.inc({ dataset: s.dataset, sink: s.sink, state: 'published' });
@@ -126,7 +129,7 @@ export class PondMetrics {
       async collect() {
         this.reset();
         const last = new Map<string, number>();
-        for (const d of sinks) for (const sink of d.sinks) last.set(JSON.stringify([d.name, sink.name]), 0);
+        for (const d of withSinks()) for (const sink of d.sinks) last.set(JSON.stringify([d.name, sink.name]), 0);
         for (const s of await sinkStates()) {
           const key = JSON.stringify([s.dataset, s.sink]);
           last.set(key, Math.max(last.get(key) ?? 0, s.publishedAt ?? 0));

@@ -4,14 +4,37 @@ import { nodeOf, type NodeModel } from '../../config/index.ts';
 import { parsePartitionKey, partitionKey } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
-import type { StateStore } from '../../state/index.ts';
+import type {
+  VersionStore,
+  TaskQueue,
+  RunLog,
+  CheckStore,
+  StreamActivityStore,
+  SchemaRegistryStore,
+  SinkStateStore,
+  SubjectKeyStore,
+  ForgetStore,
+  GcStore,
+} from '../../state/index.ts';
 import type { ProjectPrivacy } from './personal-data.ts';
 import type { PlanCache } from './plan-cache.ts';
 import type { ReadOnlySql } from './read-only-sql.ts';
 
+/** The roles of the state store the data API reads and writes. */
+export type ApiState = VersionStore &
+  TaskQueue &
+  RunLog &
+  CheckStore &
+  StreamActivityStore &
+  SchemaRegistryStore &
+  SinkStateStore &
+  SubjectKeyStore &
+  ForgetStore &
+  GcStore;
+
 export interface ApiContext {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: ApiState;
   readonly lake: Lake;
   readonly sql: ReadOnlySql;
   /** The current plan, shared by the requests of a moment. */

@@ -7,9 +7,9 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Project } from '../../config/index.ts';
+import type { ApiState } from './api-context.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
-import type { StateStore } from '../../state/index.ts';
 import type { LandingLatency } from '../landing-latency.ts';
 import type { PondMetrics } from '../metrics.ts';
 import type { ErrorAnswer } from './answers/index.ts';
@@ -33,7 +33,7 @@ import type { SubjectKeyRing } from '../../privacy/index.ts';
 
 export interface ApiRoutesOptions {
   readonly project: Project;
-  readonly state: StateStore;
+  readonly state: ApiState;
   readonly lake: Lake;
   /** Served at `/metrics` when given. */
   readonly metrics?: PondMetrics;

@@ -9,12 +9,12 @@
  */
 import type { DatasetModel, Project } from '../../config/index.ts';
 import { keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
-import type { StateStore } from '../../state/index.ts';
+import type { CheckStore, VersionStore } from '../../state/index.ts';
 import type { Freshness, Health } from './answers/index.ts';
 
 const SLACK_MS = 5 * 60_000;
 
-export async function healthOf(state: StateStore, d: DatasetPlan): Promise<Health> {
+export async function healthOf(state: VersionStore & CheckStore, d: DatasetPlan): Promise<Health> {
   const size = d.span ? d.span.end - d.span.start : 0;
   let failed = 0;
   let fresh = 0;
@@ -30,7 +30,7 @@ export async function healthOf(state: StateStore, d: DatasetPlan): Promise<Healt
   return fresh < size ? 'stale' : 'ok';
 }
 
-export async function freshnessOf(project: Project, state: StateStore, d: DatasetPlan, now: number): Promise<Freshness> {
+export async function freshnessOf(project: Project, state: VersionStore, d: DatasetPlan, now: number): Promise<Freshness> {
   const p = d.partitioning;
   const expectedLagMs = (p.kind === 'none' ? 0 : p.grain.approxMs) + upstreamLateness(project, d.model) + SLACK_MS;
   let latest: string | null = null;

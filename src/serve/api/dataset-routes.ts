@@ -14,7 +14,7 @@ import { PondError } from '../../errors/index.ts';
 import { describeReason, groupRuns, keyOf, type DatasetPlan } from '../../orchestrate/index.ts';
 import { quoteIdent } from '../../compute/index.ts';
 import type { Column } from '../../model/index.ts';
-import type { StateStore, Version } from '../../state/index.ts';
+import type { Version, RunLog, VersionStore } from '../../state/index.ts';
 import { inputQuery } from '../../transform/index.ts';
 import type * as api from './answers/index.ts';
 import { findNode, partitionIdx, type ApiContext } from './api-context.ts';
@@ -138,7 +138,7 @@ async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: nu
   };
 }
 
-async function streamPartitions(state: StateStore, stream: StreamModel, limit: number): Promise<api.StreamPartitions> {
+async function streamPartitions(state: VersionStore, stream: StreamModel, limit: number): Promise<api.StreamPartitions> {
   const runs = await state.statusRuns(stream.name);
   const key = (idx: number) => partitionKey(stream.partitioning, idx);
   const count = runs.reduce((n, r) => n + (r.end - r.start), 0);
@@ -161,7 +161,7 @@ function schemaOf(node: NodeModel, versions: readonly Version[]): readonly Colum
 }
 
 /** Versions with the reason of the run that made each (one query for the page), or `landed` for raw data. */
-async function versionsJson(state: StateStore, versions: readonly Version[]): Promise<api.Version[]> {
+async function versionsJson(state: RunLog, versions: readonly Version[]): Promise<api.Version[]> {
   const ids = [...new Set(versions.map((v) => v.runId).filter((id): id is string => id !== null))];
   const runs = new Map((ids.length > 0 ? await state.listRuns({ ids, limit: ids.length }) : []).map((r) => [r.id, r.reason]));
   return versions.map((v) => ({ ...versionJson(v), reason: v.runId !== null ? (runs.get(v.runId) ?? null) : v.cause === 'new-data' ? 'landed' : v.cause }));

@@ -6,7 +6,7 @@
  */
 import type { Project } from '../../config/index.ts';
 import { plan, type Plan } from '../../orchestrate/index.ts';
-import type { StateStore } from '../../state/index.ts';
+import type { StreamActivityStore, VersionStore } from '../../state/index.ts';
 
 const MAX_AGE_MS = 1000;
 
@@ -15,7 +15,7 @@ export class PlanCache {
 
   constructor(
     private readonly project: Project,
-    private readonly state: StateStore,
+    private readonly state: VersionStore & StreamActivityStore,
   ) {}
 
   async current(): Promise<Plan> {

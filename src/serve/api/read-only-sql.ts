@@ -21,7 +21,7 @@ import type { ApiSettings, Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import type { Lake } from '../../lake/index.ts';
 import { createLakeViews } from '../../query/index.ts';
-import type { StateStore } from '../../state/index.ts';
+import type { SubjectKeyStore, VersionStore } from '../../state/index.ts';
 import { jsonValue, sqlList, sqlString } from '../../compute/index.ts';
 
 export type AnswerFormat = 'json' | 'csv' | 'parquet';
@@ -70,7 +70,7 @@ export class ReadOnlySql {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly project: Project,
-    private readonly state: StateStore,
+    private readonly state: VersionStore & SubjectKeyStore,
     private readonly lake: Lake,
     private readonly settings: ApiSettings,
     /** Where CSV and Parquet answers are written before they are sent. */
@@ -82,7 +82,7 @@ export class ReadOnlySql {
    * const sql = await ReadOnlySql.open(project, state, lake);
    * const answer = await sql.run('select count(*) as n from events', { format: 'json', limit: 100 });
    */
-  static async open(project: Project, state: StateStore, lake: Lake, settings: ApiSettings = project.api): Promise<ReadOnlySql> {
+  static async open(project: Project, state: VersionStore & SubjectKeyStore, lake: Lake, settings: ApiSettings = project.api): Promise<ReadOnlySql> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const outDir = mkdtempSync(path.join(tmpdir(), 'pond-api-'));
     const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { StateStore, StreamActivity } from '../../state/index.ts';
+import type { StreamActivity, StreamActivityStore } from '../../state/index.ts';
 import { StreamRates } from './stream-rates.ts';
 
 it('measures events per second between samples of the running totals', async () => {
   let events = 0;
   const state = {
     getStreamActivity: async (): Promise<StreamActivity> => ({ stream: 's', maxEventTime: null, lastReceivedAt: null, events, deadLetters: 0 }),
-  } as unknown as StateStore;
+  } as unknown as StreamActivityStore;
   const rates = new StreamRates(state, ['s']);
   assert.equal(rates.rate('s').eventsPerSecond['1m'], null);
   await rates.sample(0);

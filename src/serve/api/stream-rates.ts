@@ -4,7 +4,7 @@
  * events reach the lake, whatever their event times. It knows only what it
  * saw since the server started; `since` says from when.
  */
-import type { StateStore } from '../../state/index.ts';
+import type { StreamActivityStore } from '../../state/index.ts';
 import type { StreamRate } from './answers/index.ts';
 
 interface Sample {
@@ -21,7 +21,7 @@ export class StreamRates {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly state: StateStore,
+    private readonly state: StreamActivityStore,
     private readonly streams: readonly string[],
   ) {}
 
