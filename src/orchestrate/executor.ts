@@ -34,7 +34,25 @@ export type BuildEvent =
   | { type: 'planned'; queued: number; plan: Plan }
   | { type: 'started'; task: Task; runId: string }
   | { type: 'succeeded'; task: Task; runId: string; rows: number; ms: number }
-  | { type: 'failed'; task: Task; runId: string; error: PondError; willRetry: boolean };
+  | { type: 'failed'; task: Task; runId: string; error: PondError; willRetry: boolean }
+  /** Queued tasks planned for other code than this process has: left to a process with that code (or planned again by the next plan of this code). */
+  | { type: 'other-code'; dataset: string; tasks: number; theirs: string; mine: string | null };
+
+/** Whether the plan finds a task's partition built and up to date (with the plan's code). */
+function upToDate(p: Plan, t: Task): boolean {
+  const d = p.datasets.get(t.dataset);
+  if (!d?.span) return false;
+  const k = t.idx - d.span.start;
+  return k >= 0 && k < d.span.end - d.span.start && d.built[k] === 1 && !d.planned[k] && reasonOf(d, k) === 'fresh';
+}
+
+/** What a process says of queued tasks it leaves to a process with other code. */
+export function otherCodeMessage(e: Extract<BuildEvent, { type: 'other-code' }>): string {
+  const tasks = `${e.tasks} queued task${e.tasks === 1 ? '' : 's'} of ${e.dataset}`;
+  return e.mine === null
+    ? `leaving ${tasks} to a process that has ${e.dataset} (this one's project has no such dataset): they were planned for its code ${e.theirs}`
+    : `leaving ${tasks} to a process with code ${e.theirs} of it (this one has ${e.mine}): they were planned for that code, and the next plan of this code plans them again if they are still to build`;
+}
 
 export interface BuildOptions extends Omit<PlanOptions, 'now'> {
   /** Plan as of this time (ms) instead of the clock at each plan; leases, retries and timeouts keep the real clock. */
@@ -45,6 +63,12 @@ export interface BuildOptions extends Omit<PlanOptions, 'now'> {
   readonly signal?: AbortSignal;
   /** Lease length; a worker that dies loses its tasks after this long. */
   readonly leaseMs?: number;
+  /**
+   * Stop taking work when this aborts: no more planning or leasing; the
+   * builds under way finish and are committed (unlike `signal`, which cancels
+   * them), then `build` returns. How `pond up` hands over to a reloaded project.
+   */
+  readonly drain?: AbortSignal;
 }
 
 export interface BuildSummary {
@@ -95,6 +119,10 @@ export class Executor {
     const perDataset = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.concurrency]));
     const datasets = options.scope ? [...options.scope] : [...project.datasets.keys()];
     const failedHere = new Set<string>();
+    // Only tasks planned for this code are leased (see TaskQueue.leaseTasks); others are said once per dataset and code.
+    const codes = Object.fromEntries([...project.datasets.values()].map((d) => [d.name, d.codeFingerprint]));
+    const toldOtherCode = new Set<string>();
+    const otherCode = (t: Task) => t.codeFingerprint !== null && t.codeFingerprint !== undefined && t.codeFingerprint !== codes[t.dataset];
     // A plan read before a build committed may still call it stale: partitions
     // finished after a plan started are not queued from that plan.
     const finishedAt = new Map<string, number>();
@@ -126,6 +154,11 @@ export class Executor {
     try {
       for (;;) {
         if (options.signal?.aborted) break;
+        if (options.drain?.aborted) {
+          if (running.size === 0) break;
+          await Promise.race([...running.values(), sleep(250, options.signal)]);
+          continue;
+        }
         // Plan again when builds finished and the queue runs low (or now and then,
         // for what other workers did): a long queue already holds the next work, and
         // dependants wait for their inputs anyway.
@@ -134,7 +167,13 @@ export class Executor {
           const planStart = Date.now();
           lastPlan = planStart;
           const pending = new Map<string, Set<number>>();
+          const ofOtherCode: Task[] = [];
           for (const t of await state.listTasks({ states: ['queued', 'leased'], limit: 1_000_000 })) {
+            // A queued task of other code is not this plan's: the plan decides the partition afresh, and enqueuing plans it again.
+            if (t.state === 'queued' && otherCode(t)) {
+              ofOtherCode.push(t);
+              continue;
+            }
             let set = pending.get(t.dataset);
             if (!set) pending.set(t.dataset, (set = new Set()));
             set.add(t.idx);
@@ -145,6 +184,8 @@ export class Executor {
             (t) => (finishedAt.get(`${t.dataset}\u0000${t.idx}`) ?? -1) < planStart,
           );
           const queued = tasks.length > 0 ? await state.enqueueTasks(tasks) : 0;
+          // Queued for other code, for a partition this code finds up to date: the task is stale.
+          for (const t of ofOtherCode) if (upToDate(p, t) && (options.scope === undefined || options.scope.has(t.dataset))) await state.cancelTask(t.id);
           options.onEvent?.({ type: 'planned', queued, plan: p });
         }
         // Lease a slot's worth of tasks at a time (one query for many builds); start as slots free up.
@@ -158,6 +199,7 @@ export class Executor {
               now: Date.now(),
               perDataset,
               datasets: options.scope ? datasets : undefined,
+              codes,
             })),
           );
           // Fewer than the free slots: the queue (or a dataset's cap) is running dry.
@@ -177,7 +219,15 @@ export class Executor {
           if (replanNeeded) continue;
           // Nothing running here: wait for queued tasks in backoff and for
           // tasks other workers hold, take back those of dead local workers, or finish.
-          const waiting = (await state.listTasks({ states: ['queued', 'leased'], limit: 10_000 })).filter((t) => datasets.includes(t.dataset));
+          const open = (await state.listTasks({ states: ['queued', 'leased'], limit: 10_000 })).filter((t) => datasets.includes(t.dataset));
+          // Queued for other code: not this process's to build, nor to wait for.
+          const waiting = open.filter((t) => !(t.state === 'queued' && otherCode(t)));
+          this.tellOtherCode(
+            open.filter((t) => t.state === 'queued' && otherCode(t)),
+            codes,
+            toldOtherCode,
+            options,
+          );
           let reclaimed = 0;
           for (const t of waiting) {
             if (t.state === 'leased' && t.leaseOwner !== null && isDeadLocalWorker(t.leaseOwner)) {
@@ -209,6 +259,26 @@ export class Executor {
     return { succeeded, failed: failures.length, cancelled: options.signal?.aborted ?? false, failures };
   }
 
+  private tellOtherCode(tasks: readonly Task[], codes: Readonly<Record<string, string>>, told: Set<string>, options: BuildOptions): void {
+    const byCode = new Map<string, Task[]>();
+    for (const t of tasks) {
+      const k = `${t.dataset}\u0000${t.codeFingerprint}`;
+      if (told.has(k)) continue;
+      byCode.set(k, [...(byCode.get(k) ?? []), t]);
+    }
+    for (const [k, ts] of byCode) {
+      told.add(k);
+      const first = ts[0] as Task;
+      options.onEvent?.({
+        type: 'other-code',
+        dataset: first.dataset,
+        tasks: ts.length,
+        theirs: first.codeFingerprint ?? '',
+        mine: codes[first.dataset] ?? null,
+      });
+    }
+  }
+
   private readyTasks(p: Plan, retryFailed: boolean, failedHere: ReadonlySet<string>): NewTask[] {
     const tasks: NewTask[] = [];
     for (const d of p.datasets.values()) {
@@ -228,6 +298,7 @@ export class Executor {
           reason: describeReason(d, k),
           priority: d.model.depth,
           maxAttempts: d.model.retries.attempts,
+          codeFingerprint: d.model.codeFingerprint,
         });
       }
     }

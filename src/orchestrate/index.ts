@@ -13,7 +13,7 @@ export {
   type StreamPlan,
   type Reason,
 } from './plan.ts';
-export { Executor, type BuildOptions, type BuildSummary, type BuildEvent } from './executor.ts';
+export { Executor, otherCodeMessage, type BuildOptions, type BuildSummary, type BuildEvent } from './executor.ts';
 export { buildPartition, type BuildContext } from './build-partition.ts';
 export { verify, type VerifyOptions, type VerifyReport, type PartitionVerification, type Verdict } from './verify.ts';
 export { inputRange } from './input-mapping.ts';

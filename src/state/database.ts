@@ -234,6 +234,7 @@ export interface TasksTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  code_fingerprint: string | null;
 }
 
 export interface RunsTable {

@@ -123,6 +123,7 @@ export function toTask(r: Selectable<TasksTable>): Task {
     leaseExpires: r.lease_expires === null ? null : Number(r.lease_expires),
     lastError: r.last_error,
     createdAt: Number(r.created_at),
+    codeFingerprint: r.code_fingerprint,
   };
 }
 

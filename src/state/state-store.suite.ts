@@ -566,6 +566,56 @@ export function stateStoreSuite(name: string, open: () => Promise<StateStore>): 
         );
       });
 
+      it('plans a queued task of other code again for the new code; leaves leased ones and those of the same code', async () => {
+        const ds = unique('code');
+        await store.enqueueTasks([task(ds, 1, { codeFingerprint: 'old' }), task(ds, 2, { codeFingerprint: 'old' }), task(ds, 3)]);
+        const [leased] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds], codes: { [ds]: 'old' } });
+        assert.equal(leased?.idx, 1);
+        assert.equal(leased.codeFingerprint, 'old');
+        // Partition 2 failed once under the old code: its backoff and attempts go with the new plan.
+        const [two] = await store.leaseTasks({ owner: 'w1', limit: 1, leaseMs: 60_000, now: Date.now(), datasets: [ds], codes: { [ds]: 'old' } });
+        assert.equal(two?.idx, 2);
+        await store.finishTask(two.id, 'w1', { state: 'queued', notBefore: Date.now() + 3_600_000, error: 'boom' });
+        const added = await store.enqueueTasks([
+          task(ds, 1, { codeFingerprint: 'new', reason: 'new code' }),
+          task(ds, 2, { codeFingerprint: 'new', reason: 'new code', cause: 'code-changed' }),
+          task(ds, 3, { codeFingerprint: 'new', reason: 'new code' }),
+        ]);
+        assert.equal(added, 2, 'partition 2 (queued, old code) and 3 (queued, any code) are planned again; 1 is leased');
+        const rows = await store.listTasks({ dataset: ds });
+        assert.deepEqual(
+          rows.map((t) => [t.idx, t.state, t.codeFingerprint, t.reason, t.attempts, t.notBefore, t.lastError]).sort((a, b) => Number(a[0]) - Number(b[0])),
+          [
+            [1, 'leased', 'old', 'partition k1 is missing', 1, 0, null],
+            [2, 'queued', 'new', 'new code', 0, 0, null],
+            [3, 'queued', 'new', 'new code', 0, 0, null],
+          ],
+        );
+        assert.equal((rows.find((t) => t.idx === 2) as { cause: string }).cause, 'code-changed');
+        // The same code again changes nothing.
+        assert.equal(await store.enqueueTasks([task(ds, 2, { codeFingerprint: 'new', reason: 'same code' })]), 0);
+        assert.equal(await store.enqueueTasks([task(ds, 2, { reason: 'any code' })]), 0);
+        assert.equal((await store.listTasks({ dataset: ds, idx: 2 }))[0]?.reason, 'new code');
+      });
+
+      it('leases only tasks of the code a worker has, or of no code in particular', async () => {
+        const ds = unique('lease-code');
+        const other = unique('lease-code-other');
+        await store.enqueueTasks([
+          task(ds, 1, { codeFingerprint: 'a' }),
+          task(ds, 2, { codeFingerprint: 'b' }),
+          task(ds, 3),
+          task(other, 1, { codeFingerprint: 'a' }),
+        ]);
+        const now = Date.now();
+        const mine = await store.leaseTasks({ owner: 'w1', limit: 10, leaseMs: 60_000, now, datasets: [ds, other], codes: { [ds]: 'b', [other]: 'b' } });
+        assert.deepEqual(mine.map((t) => `${t.dataset === ds ? 'ds' : 'other'} ${t.idx}`).sort(), ['ds 2', 'ds 3']);
+        // A worker without a code for a dataset leases only its tasks of no code.
+        assert.deepEqual(await store.leaseTasks({ owner: 'w2', limit: 10, leaseMs: 60_000, now, datasets: [ds, other], codes: {} }), []);
+        const theirs = await store.leaseTasks({ owner: 'w3', limit: 10, leaseMs: 60_000, now, datasets: [ds, other], codes: { [ds]: 'a', [other]: 'a' } });
+        assert.deepEqual(theirs.map((t) => `${t.dataset === ds ? 'ds' : 'other'} ${t.idx}`).sort(), ['ds 1', 'other 1']);
+      });
+
       it('enqueues 30,000 tasks in one call', async () => {
         const ds = unique('bulk');
         const tasks = Array.from({ length: 30_000 }, (_, i) => task(ds, i, { priority: i % 3 }));

@@ -61,15 +61,35 @@ export async function enqueueTasks(db: Kysely<Database>, adapter: StoreAdapter, 
       last_error: null,
       created_at: now,
       updated_at: now,
+      code_fingerprint: t.codeFingerprint ?? null,
     });
   }
   return adapter.writeTransaction(db, async (trx) => {
     let added = 0;
-    for (const chunk of chunks(rows, 16, adapter.maxParams)) {
+    for (const chunk of chunks(rows, 17, adapter.maxParams - 8)) {
       const result = await trx
         .insertInto('tasks')
         .values(chunk)
-        .onConflict((oc) => oc.columns(['dataset', 'idx']).where(OPEN).doNothing())
+        .onConflict((oc) =>
+          oc
+            .columns(['dataset', 'idx'])
+            .where(OPEN)
+            // A queued task of other code is planned again for the new code; a leased one, or one of the same code, is kept.
+            .doUpdateSet((eb) => ({
+              code_fingerprint: eb.ref('excluded.code_fingerprint'),
+              cause: eb.ref('excluded.cause'),
+              reason: eb.ref('excluded.reason'),
+              priority: eb.ref('excluded.priority'),
+              max_attempts: eb.ref('excluded.max_attempts'),
+              attempts: 0,
+              not_before: 0,
+              last_error: null,
+              updated_at: now,
+            }))
+            .where('tasks.state', '=', 'queued')
+            .where((eb) => eb.or([eb('tasks.code_fingerprint', 'is', null), eb('tasks.code_fingerprint', '<>', eb.ref('excluded.code_fingerprint'))]))
+            .where('excluded.code_fingerprint', 'is not', null),
+        )
         .executeTakeFirst();
       added += Number(result.numInsertedOrUpdatedRows ?? 0n);
     }
@@ -101,7 +121,15 @@ export async function leaseTasks(db: Kysely<Database>, adapter: StoreAdapter, re
     const picked: string[] = [];
     while (picked.length < limit) {
       const want = limit - picked.length;
-      const candidates = await leaseCandidatesQuery(trx, { now, want, datasets: request.datasets, full, picked, skipLocked: adapter.skipLocked }).execute();
+      const candidates = await leaseCandidatesQuery(trx, {
+        now,
+        want,
+        datasets: request.datasets,
+        codes: codeList(request.codes),
+        full,
+        picked,
+        skipLocked: adapter.skipLocked,
+      }).execute();
       admitCandidates(candidates, room, full, picked);
       if (candidates.length < want) break;
     }
@@ -129,10 +157,26 @@ export function heldLeasesQuery(db: Kysely<Database>, capped: readonly string[],
     .groupBy('dataset');
 }
 
-/** Up to `want` leasable tasks in lease order, leaving out `full` datasets and tasks already `picked`. */
+/** `dataset:fingerprint` of each dataset's code, as `leaseCandidatesQuery` matches them. */
+export function codeList(codes: Readonly<Record<string, string>> | undefined): string[] | undefined {
+  return codes && Object.entries(codes).map(([dataset, fingerprint]) => `${dataset}:${fingerprint}`);
+}
+
+/**
+ * Up to `want` leasable tasks in lease order, leaving out `full` datasets and tasks already `picked`;
+ * with `codes` (see `codeList`), only tasks planned for one of those codes or for none.
+ */
 export function leaseCandidatesQuery(
   db: Kysely<Database>,
-  c: { now: number; want: number; datasets: readonly string[] | undefined; full: readonly string[]; picked: readonly string[]; skipLocked: boolean },
+  c: {
+    now: number;
+    want: number;
+    datasets: readonly string[] | undefined;
+    codes: readonly string[] | undefined;
+    full: readonly string[];
+    picked: readonly string[];
+    skipLocked: boolean;
+  },
 ) {
   return db
     .selectFrom('tasks')
@@ -142,6 +186,13 @@ export function leaseCandidatesQuery(
       eb.or([eb.and([eb('state', '=', 'queued'), eb('not_before', '<=', c.now)]), eb.and([eb('state', '=', 'leased'), eb('lease_expires', '<', c.now)])]),
     )
     .$if(c.datasets !== undefined, (qb) => qb.where('dataset', 'in', c.datasets ?? []))
+    .$if(c.codes !== undefined, (qb) =>
+      qb.where((eb) =>
+        (c.codes ?? []).length === 0
+          ? eb('code_fingerprint', 'is', null)
+          : eb.or([eb('code_fingerprint', 'is', null), eb(sql<string>`dataset || ':' || code_fingerprint`, 'in', c.codes ?? [])]),
+      ),
+    )
     .$if(c.full.length > 0, (qb) => qb.where('dataset', 'not in', c.full))
     .$if(c.picked.length > 0, (qb) => qb.where('id', 'not in', c.picked))
     .orderBy('priority')

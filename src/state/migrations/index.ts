@@ -18,6 +18,7 @@ import { gcLog } from './007-gc-log.ts';
 import { subjectKeys } from './008-subject-keys.ts';
 import { forgetRequests } from './009-forget-requests.ts';
 import { forensicForgetting } from './010-forensic-forgetting.ts';
+import { taskCode } from './011-task-code.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   subjectKeys,
   forgetRequests,
   forensicForgetting,
+  taskCode,
 ];
 
 async function ensureTable(trx: Kysely<Database>): Promise<void> {

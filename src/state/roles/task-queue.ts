@@ -15,6 +15,11 @@ export interface NewTask {
   /** Lower runs first. The planner gives dependency depth, so inputs build before outputs. */
   readonly priority: number;
   readonly maxAttempts: number;
+  /**
+   * The dataset's code fingerprint the task was planned for: only a worker
+   * with that code leases it (see `leaseTasks`). Null or left out: any worker may.
+   */
+  readonly codeFingerprint?: string | null;
 }
 
 export interface Task extends NewTask {
@@ -33,14 +38,19 @@ export interface Task extends NewTask {
 export interface TaskQueue {
   /**
    * Queues tasks. A partition that already has a queued or leased task is not
-   * queued twice: the existing task is kept (its reason is not replaced).
-   * Returns how many were added.
+   * queued twice: the existing task is kept (its reason is not replaced) —
+   * unless it is queued for other code than the new one: then it is planned
+   * again in place, for the new code (its cause, reason, priority and
+   * attempts those of the new task, its backoff gone). A leased task is never
+   * touched. Returns how many were added or planned again.
    */
   enqueueTasks(tasks: readonly NewTask[]): Promise<number>;
   /**
    * Leases up to `limit` queued tasks whose notBefore has passed (or whose lease
    * expired), lowest priority first, at most `perDataset[d]` leased at once per
-   * dataset `d` (counting leases already held). Increments attempts.
+   * dataset `d` (counting leases already held). Increments attempts. With
+   * `codes` (dataset → the code fingerprint the worker has loaded), only tasks
+   * planned for that code, or for no code in particular, are leased.
    */
   leaseTasks(request: {
     owner: string;
@@ -49,6 +59,7 @@ export interface TaskQueue {
     now: number;
     perDataset?: Readonly<Record<string, number>>;
     datasets?: readonly string[];
+    codes?: Readonly<Record<string, string>>;
   }): Promise<Task[]>;
   /** Extends the leases the owner holds; returns the ids it no longer holds. */
   renewLeases(owner: string, taskIds: readonly string[], leaseMs: number, now: number): Promise<string[]>;

@@ -10,7 +10,7 @@ import { admitCandidates } from '../lease-caps.ts';
 import { toTask } from '../rows.ts';
 import type { StateStore } from '../state-store.ts';
 import type { Task } from '../roles/index.ts';
-import { heldLeasesQuery, leaseCandidatesQuery, leaseQuery } from '../task-queue.ts';
+import { codeList, heldLeasesQuery, leaseCandidatesQuery, leaseQuery } from '../task-queue.ts';
 import { slot, slotList } from './compiled-statements.ts';
 import type { CompiledStatements } from './compiled-statements.ts';
 
@@ -40,20 +40,22 @@ export function leaseTasksSync(statements: CompiledStatements, db: Kysely<Databa
   // its cap, and that dataset is left out of the next round.
   const picked: string[] = [];
   const datasets = request.datasets;
+  const codes = codeList(request.codes);
   while (picked.length < limit) {
     const want = limit - picked.length;
-    const shape = `candidates ${datasets?.length ?? '-'} ${full.length} ${picked.length}`;
+    const shape = `candidates ${datasets?.length ?? '-'} ${codes?.length ?? '-'} ${full.length} ${picked.length}`;
     const candidates = statements.get(shape, () =>
       leaseCandidatesQuery(db, {
         now: slot('now'),
         want: slot('want'),
         datasets: datasets && slotList('datasets', datasets.length),
+        codes: codes && slotList('codes', codes.length),
         full: slotList('full', full.length),
         picked: slotList('picked', picked.length),
         skipLocked: false,
       }),
     );
-    const rows = candidates.all<{ id: string; dataset: string }>({ now, want, datasets, full, picked });
+    const rows = candidates.all<{ id: string; dataset: string }>({ now, want, datasets, codes, full, picked });
     admitCandidates(rows, room, full, picked);
     if (rows.length < want) break;
   }
