@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConfigDefinition, DatasetDefinition, StreamDefinition } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
+import { initOrderError } from './init-order.ts';
 import { registerPondResolver } from './pond-resolver.ts';
 import type { Project } from './project.ts';
 import { resolveProject } from './resolve-project.ts';
@@ -37,7 +38,8 @@ export async function loadProject(dir: string): Promise<Project> {
   const datasets: DatasetDefinition[] = [];
   const foundIn = new Map<object, string>();
   const seen = new Set<object>();
-  for (const file of pipelineFiles(root, config.pipelines ?? ['pipelines'])) {
+  const files = pipelineFiles(root, config.pipelines ?? ['pipelines']);
+  for (const file of files) {
     const module = await importFile(file, root);
     for (const value of Object.values(module)) {
       if (typeof value !== 'object' || value === null || seen.has(value)) continue;
@@ -49,7 +51,7 @@ export async function loadProject(dir: string): Promise<Project> {
       foundIn.set(value, (value as { definedIn?: string }).definedIn ?? file);
     }
   }
-  return resolveProject({ dir: root, configFile, config, streams, datasets, foundIn });
+  return resolveProject({ dir: root, configFile, config, streams, datasets, foundIn, files: [configFile, ...files] });
 }
 
 /**
@@ -109,6 +111,8 @@ async function importFile(file: string, root: string): Promise<Record<string, un
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof PondError) throw error;
+    const order = initOrderError(error, root);
+    if (order) throw order;
     const message = error instanceof Error ? error.message : String(error);
     throw new PondError('INVALID_PROJECT', `cannot load: ${message}`, { where: path.relative(root, file), cause: error });
   }

@@ -131,6 +131,8 @@ export interface Project {
   readonly dir: string;
   readonly name: string;
   readonly configFile: string;
+  /** Absolute paths of the files it was loaded from: pond.config.ts, then the pipeline files (not what they import). */
+  readonly files: readonly string[];
   readonly lakeDir: string;
   /** A `postgres://` URL, or undefined for the embedded SQLite store. */
   readonly stateUrl: string | undefined;

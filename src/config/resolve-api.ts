@@ -6,16 +6,29 @@
 import type { ApiOptions, ConfigDefinition } from '../define/index.ts';
 import { parseDuration } from '../partition/index.ts';
 import type { ApiSettings } from './project.ts';
+import { withLine, type UnsetVariable } from './source-text.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;
 
 const MIN_TOKEN_LENGTH = 16;
 
-export function resolveApi(config: ConfigDefinition, where: (field: string) => string, fail: Fail): ApiSettings {
+export function resolveApi(
+  config: ConfigDefinition,
+  where: (field: string) => string,
+  fail: Fail,
+  variableOf: (field: string) => UnsetVariable | undefined = () => undefined,
+): ApiSettings {
   const options: ApiOptions = config.api ?? {};
   if (options.tokens !== undefined && !Array.isArray(options.tokens))
     fail(where('api.tokens'), 'must be a list of strings', "e.g. [process.env.POND_API_TOKEN ?? '…']");
   const tokens = (options.tokens ?? []).map((token, i) => {
+    const variable = token === undefined || token === '' ? variableOf('api.tokens') : undefined;
+    if (variable !== undefined)
+      fail(
+        withLine(where(`api.tokens[${i}]`), variable.line),
+        `is ${token === undefined ? 'undefined' : 'empty'}: the environment variable ${variable.name} is not set`,
+        `set ${variable.name} (at least ${MIN_TOKEN_LENGTH} characters), give a fallback, or leave the entry out`,
+      );
     if (typeof token !== 'string') {
       fail(
         where(`api.tokens[${i}]`),

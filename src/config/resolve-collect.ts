@@ -6,9 +6,12 @@
 import * as path from 'node:path';
 import type { CollectOptions, ConfigDefinition, SourceOptions } from '../define/index.ts';
 import { parseDuration } from '../partition/index.ts';
+import { withLine, type UnsetVariable } from './source-text.ts';
 import type { BufferSettings, CollectSettings, LandSettings, SegmentType, SourceModel, StreamModel } from './project.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;
+/** The unset environment variable a field (`collect.sources.app.writeKey`) reads, if it reads one. */
+type VariableOf = (field: string) => UnsetVariable | undefined;
 
 export const SEGMENT_TYPES: readonly SegmentType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
 
@@ -32,6 +35,7 @@ export function resolveCollect(
   streams: ReadonlyMap<string, StreamModel>,
   where: (field: string) => string,
   fail: Fail,
+  variableOf: VariableOf = () => undefined,
 ): CollectSettings {
   const options: CollectOptions = config.collect ?? {};
   const size = (field: 'maxEventSize' | 'maxRequestSize', fallback: number) => {
@@ -54,7 +58,7 @@ export function resolveCollect(
   const cors = options.cors ?? '*';
   if (cors !== '*' && !(Array.isArray(cors) && cors.every((o) => typeof o === 'string')))
     fail(where('collect.cors'), "must be '*' or a list of origins", "e.g. ['https://shop.example']");
-  const sources = resolveSources(options.sources ?? {}, streams, where, fail);
+  const sources = resolveSources(options.sources ?? {}, streams, where, fail, variableOf);
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -73,11 +77,26 @@ function resolveSources(
   streams: ReadonlyMap<string, StreamModel>,
   where: (field: string) => string,
   fail: Fail,
+  variableOf: VariableOf,
 ): SourceModel[] {
   const keys = new Map<string, string>();
   const known = () => [...streams.keys()].join(', ') || '(none)';
   return Object.entries(sources).map(([name, source]) => {
     const at = (field: string) => where(`collect.sources.${name}.${field}`);
+    if (source.writeKey === undefined || source.writeKey === '') {
+      const variable = variableOf(`collect.sources.${name}.writeKey`);
+      if (variable !== undefined)
+        fail(
+          withLine(at('writeKey'), variable.line),
+          `is ${source.writeKey === '' ? 'empty' : 'undefined'}: the environment variable ${variable.name} is not set`,
+          `set ${variable.name} to a key of at least 8 characters (e.g. \`openssl rand -hex 16\`) where pond runs, or give a fallback for development: process.env.${variable.name} ?? 'dev-key-…'`,
+        );
+      fail(
+        at('writeKey'),
+        `is ${source.writeKey === '' ? 'empty' : 'undefined'} (when it reads an environment variable, that variable is not set)`,
+        'set the variable, or give a key of at least 8 characters, e.g. from `openssl rand -hex 16`',
+      );
+    }
     if (typeof source.writeKey !== 'string' || source.writeKey.length < 8) {
       fail(at('writeKey'), 'must be a string of at least 8 characters', 'generate one, e.g. `openssl rand -hex 16`, and read it from the environment');
     }

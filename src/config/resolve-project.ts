@@ -19,6 +19,8 @@ import { resolveDatasetPii, resolveStreamPii } from './resolve-pii.ts';
 import { encryptedColumns, protectsPersonalData } from './encrypted-columns.ts';
 import { resolvePrivacy } from './resolve-privacy.ts';
 import { KEEP_ALL, resolveGc, resolveRetention } from './resolve-retention.ts';
+import { CONFIG_FIELDS, DATASET_FIELDS, STREAM_FIELDS, unknownField, type FieldRule } from './known-fields.ts';
+import { keyLine, nameOffset, readText, unsetVariable, type UnsetVariable } from './source-text.ts';
 import {
   DEAD_LETTER_PREFIX,
   type DatasetModel,
@@ -40,6 +42,8 @@ export interface Declarations {
   readonly datasets: readonly DatasetDefinition[];
   /** Where each definition was found, when the stack did not tell. */
   readonly foundIn: ReadonlyMap<object, string>;
+  /** The files the project was loaded from (pond.config.ts and the pipeline files). */
+  readonly files?: readonly string[];
 }
 
 export function resolveProject(decl: Declarations): Project {
@@ -50,6 +54,27 @@ export function resolveProject(decl: Declarations): Project {
   };
   const config = decl.config;
   const configWhere = (field: string) => `${rel(decl.configFile)}: field ${field}`;
+  // Files are read only to say where something is wrong, once it is.
+  const texts = new Map<string, string | undefined>();
+  const textOf = (file: string) => {
+    if (!texts.has(file)) texts.set(file, readText(path.resolve(decl.dir, file)));
+    return texts.get(file);
+  };
+  /** The unset environment variable a field of a file reads (`owner`: the definition's name, to look after it). */
+  const variableOf =
+    (file: string, owner: string | undefined) =>
+    (field: string): UnsetVariable | undefined => {
+      const text = textOf(file);
+      if (text === undefined) return undefined;
+      const keys = field.replace(/\[\d+\]/g, '').split('.');
+      return unsetVariable(text, keys, process.env, owner === undefined ? 0 : (nameOffset(text, owner) ?? 0));
+    };
+
+  // Misspelled keys first: a typo (`shema`, `parition`) would otherwise surface as a missing field, or not at all.
+  rejectUnknownFields(config, CONFIG_FIELDS, rel(decl.configFile), undefined, textOf, fail);
+  for (const def of [...decl.streams, ...decl.datasets]) {
+    rejectUnknownFields(def, def.kind === 'stream' ? STREAM_FIELDS : DATASET_FIELDS, fileOf(def), def, textOf, fail);
+  }
 
   const concurrency = config.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) fail(configWhere('concurrency'), `must be a whole number ≥ 1, got ${String(config.concurrency)}`);
@@ -185,7 +210,7 @@ export function resolveProject(decl: Declarations): Project {
       description: def.description,
       checks,
       key: resolveKey(def.key, firstUnique?.kind === 'unique' ? firstUnique.columns : [], checkScope),
-      sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail),
+      sinks: resolveSinks(def.sinks, `${file}: dataset "${def.name}"`, def.name, decl.dir, fail, variableOf(file, def.name)),
       pii: resolveDatasetPii(
         def.pii,
         `${file}: dataset "${def.name}"`,
@@ -279,6 +304,7 @@ export function resolveProject(decl: Declarations): Project {
     dir: decl.dir,
     name: config.name ?? path.basename(decl.dir),
     configFile: decl.configFile,
+    files: decl.files ?? [decl.configFile],
     lakeDir: path.resolve(decl.dir, config.lake ?? '.pond/lake'),
     stateUrl: process.env.POND_STATE_URL || (config.state && config.state !== 'sqlite' ? config.state : undefined),
     sqlitePath: path.resolve(decl.dir, '.pond/state.db'),
@@ -294,10 +320,10 @@ export function resolveProject(decl: Declarations): Project {
     streams,
     datasets,
     order,
-    collect: resolveCollect(config, streams, configWhere, fail),
+    collect: resolveCollect(config, streams, configWhere, fail, variableOf(rel(decl.configFile), undefined)),
     buffer: resolveBuffer(config, decl.dir, configWhere, fail),
     land: resolveLand(config, configWhere, fail),
-    api: resolveApi(config, configWhere, fail),
+    api: resolveApi(config, configWhere, fail, variableOf(rel(decl.configFile), undefined)),
     retention: defaultRetention,
     gc: resolveGc(config.gc, configWhere, fail),
     privacy,
@@ -305,6 +331,31 @@ export function resolveProject(decl: Declarations): Project {
 }
 
 type Fail = (where: string, message: string, hint?: string) => never;
+
+/**
+ * Fails on the first field of `value` that its kind does not have (see
+ * known-fields.ts), at the line the key is written when it can be found.
+ */
+function rejectUnknownFields(
+  value: object,
+  rule: FieldRule,
+  file: string,
+  def: StreamDefinition | DatasetDefinition | undefined,
+  textOf: (file: string) => string | undefined,
+  fail: Fail,
+): void {
+  const unknown = unknownField(value, rule);
+  if (!unknown) return;
+  const text = textOf(file);
+  const named = typeof def?.name === 'string' ? def.name : undefined;
+  const line = text === undefined ? undefined : keyLine(text, unknown.key, named === undefined ? undefined : nameOffset(text, named));
+  const owner = def === undefined ? '' : ` ${def.kind}${named === undefined ? '' : ` "${named}"`}`;
+  fail(
+    `${file}${line === undefined ? '' : `:${line}`}:${owner} field ${unknown.path}`,
+    'unknown field',
+    unknown.suggestion !== undefined ? `did you mean "${unknown.suggestion}"?` : `known fields: ${unknown.known.join(', ')}`,
+  );
+}
 
 function describe(p: Partitioning): string {
   return p.kind === 'none' ? 'none' : p.grain.iso;

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { SinkDefinition } from '../define/index.ts';
 import type { SinkModel } from './project.ts';
+import { withLine, type UnsetVariable } from './source-text.ts';
 
 type Fail = (where: string, message: string, hint?: string) => never;
 
@@ -14,7 +15,14 @@ const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const UNSET = 'is not set (undefined or empty); if it comes from an environment variable, set the variable, or leave the sink out when it is not';
 
-export function resolveSinks(raw: unknown, owner: string, datasetName: string, projectDir: string, fail: Fail): SinkModel[] {
+export function resolveSinks(
+  raw: unknown,
+  owner: string,
+  datasetName: string,
+  projectDir: string,
+  fail: Fail,
+  variableOf: (field: string) => UnsetVariable | undefined = () => undefined,
+): SinkModel[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw))
     return fail(`${owner} field sinks`, 'must be an array of sinks', "write sinks: [sink.sqlite({ file: '.pond/serve.db' })] with `sink` imported from pond");
@@ -35,7 +43,16 @@ export function resolveSinks(raw: unknown, owner: string, datasetName: string, p
     const earlier = seen.get(name);
     if (earlier !== undefined) fail(where('name'), `the name "${name}" is already used by sinks[${earlier}]`, 'give one of them its own name with { name: … }');
     seen.set(name, i);
-    const text = (value: unknown, field: string): string => (typeof value === 'string' && value !== '' ? value : fail(where(field), UNSET));
+    const text = (value: unknown, field: string): string => {
+      if (typeof value === 'string' && value !== '') return value;
+      const variable = value === undefined || value === '' ? variableOf(`sinks.${field}`) : undefined;
+      if (variable === undefined) return fail(where(field), UNSET);
+      return fail(
+        withLine(where(field), variable.line),
+        `is ${value === undefined ? 'undefined' : 'empty'}: the environment variable ${variable.name} is not set`,
+        `set ${variable.name} where pond runs, or leave the sink out when it is not`,
+      );
+    };
     const table = (value: unknown): string => {
       if (value === undefined) return datasetName;
       if (typeof value !== 'string' || !TABLE.test(value))
