@@ -2,7 +2,8 @@
  * Shows personal data in query results, on explicit request (`pond query
  * --decrypt`): every value that is a Pond ciphertext is replaced by what it
  * holds, under the key its pseudonym names — or by null when the subject was
- * forgotten (its key is gone) or is unknown. Pseudonyms stay pseudonyms: they
+ * forgotten (its key is gone) or is unknown, or when no key reads it (a value
+ * an expression changed: counted apart, so that it is not blamed on a key). Pseudonyms stay pseudonyms: they
  * cannot be reversed, by design; the clear identifiers are inside `_raw`,
  * which decrypts to the event as it was received.
  *
@@ -13,7 +14,7 @@
  */
 import { encryptedFields, protectsPersonalData, type Project } from '../config/index.ts';
 import { clearValueOf } from './decrypt-fields.ts';
-import { ciphertextSubject, decryptText, fieldAad } from './field-cipher.ts';
+import { CIPHERTEXT_PREFIX, ciphertextSubject, decryptText, fieldAad } from './field-cipher.ts';
 import type { SubjectKeyRing } from './keys/index.ts';
 
 export interface DecryptedRows {
@@ -22,6 +23,14 @@ export interface DecryptedRows {
   readonly decrypted: number;
   /** Values of forgotten (or unknown) subjects, shown as null. */
   readonly forgotten: number;
+  /**
+   * Values that look like ciphertext of a subject whose key exists, but that
+   * no key decrypts (shown as null): an expression of the query changed them
+   * (`left(email, 30)`), or they are damaged.
+   */
+  readonly unreadable: number;
+  /** The columns of those values. */
+  readonly unreadableColumns: readonly string[];
 }
 
 /**
@@ -40,8 +49,7 @@ export async function decryptRows(
         const s = ciphertextSubject(value);
         if (s !== undefined) subjects.add(s);
       }
-  if (subjects.size === 0) return { rows: [...rows], decrypted: 0, forgotten: 0 };
-  const keys = await ring.existingKeysOf(subjects);
+  const keys = subjects.size === 0 ? new Map<string, Buffer | null>() : await ring.existingKeysOf(subjects);
   const places: Array<{ column: string; aad: Buffer }> = [];
   for (const stream of project.streams.values()) {
     if (!protectsPersonalData(stream.pii)) continue;
@@ -49,18 +57,30 @@ export async function decryptRows(
   }
   let decrypted = 0;
   let forgotten = 0;
+  let unreadable = 0;
+  const unreadableColumns = new Set<string>();
   const out = rows.map((row) => {
     const shown: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(row)) {
       const subject = typeof value === 'string' ? ciphertextSubject(value) : undefined;
       if (subject === undefined) {
-        shown[column] = value;
+        // The start of a ciphertext without its subject: the query cut it.
+        const cut = typeof value === 'string' && value.startsWith(CIPHERTEXT_PREFIX);
+        if (cut) {
+          unreadable++;
+          unreadableColumns.add(column);
+        }
+        shown[column] = cut ? null : value;
         continue;
       }
       const key = keys.get(subject) ?? null;
       const found = key === null ? undefined : tryPlaces(value as string, key, column, places);
       if (found === undefined) {
-        forgotten++;
+        if (key === null) forgotten++;
+        else {
+          unreadable++;
+          unreadableColumns.add(column);
+        }
         shown[column] = null;
       } else {
         decrypted++;
@@ -69,7 +89,7 @@ export async function decryptRows(
     }
     return shown;
   });
-  return { rows: out, decrypted, forgotten };
+  return { rows: out, decrypted, forgotten, unreadable, unreadableColumns: [...unreadableColumns] };
 }
 
 function tryPlaces(

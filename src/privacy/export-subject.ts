@@ -90,7 +90,7 @@ export async function exportSubject(subject: string, options: ExportSubjectOptio
     const by = order.filter((c) => columns.includes(c));
     const sql = `select * from ${view} where ${subjectCondition(matchedOn, pseudonym, subject)}${by.length > 0 ? ` order by ${by.map(quoteIdent).join(', ')}` : ''}`;
     const shown = await decryptRows(await session.rows(sql), project, ring);
-    unreadable += shown.forgotten;
+    unreadable += shown.forgotten + shown.unreadable;
     return { name, matchedOn, count: shown.rows.length, rows: shown.rows };
   };
 
@@ -105,7 +105,7 @@ export async function exportSubject(subject: string, options: ExportSubjectOptio
     pseudonym,
   );
   const dead = await decryptRows(deadLetters, project, ring);
-  unreadable += dead.forgotten;
+  unreadable += dead.forgotten + dead.unreadable;
   const deadByStream = streams.map((s): SubjectRows => {
     const rows = dead.rows.filter((r) => r.stream === s.name);
     return { name: s.name, matchedOn: ['_raw'], count: rows.length, rows };

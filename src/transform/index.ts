@@ -5,5 +5,6 @@
  */
 export { runTransform, type TransformJob } from './run-transform.ts';
 export { createInputViews, inputQuery, partitionQuery, withoutForgotten } from './input-views.ts';
+export { decryptedInputQuery } from './decrypted-input.ts';
 export { forgottenTable } from './forgotten-table.ts';
 export type { InputBinding, ForgottenRows, DecryptedColumns, PartitionWindow, BuildOutput } from './types.ts';

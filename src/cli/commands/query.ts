@@ -1,7 +1,12 @@
-/** `pond query "SQL"`: SQL over the current versions of every stream and dataset. */
+/**
+ * `pond query "SQL"`: SQL over the current versions of every stream and
+ * dataset. With `--decrypt`, personal data is read in clear wherever the
+ * query reads it (see query/clear-views.ts), and the result's remaining
+ * ciphertext (a dataset's encrypted columns) is decrypted whole.
+ */
 import { PondError } from '../../errors/index.ts';
 import { decryptRows } from '../../privacy/index.ts';
-import { createLakeViews } from '../../query/index.ts';
+import { clearInputsOf, createClearViews, createLakeViews } from '../../query/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatCsv, formatTable, printJson } from '../output.ts';
 
@@ -13,6 +18,12 @@ export async function queryCommand(sql: string, options: GlobalOptions & { forma
     const session = await ctx.engine.connect();
     try {
       const unbuilt = await createLakeViews(session, ctx.project, ctx.state, ctx.lake);
+      let withoutKey = () => 0;
+      if (options.decrypt) {
+        const inputs = await clearInputsOf(session, ctx.project, sql);
+        if (inputs.streams.length > 0 || inputs.deadLetters)
+          ({ withoutKey } = await createClearViews(session, ctx.project, ctx.state, ctx.lake, await ctx.keyRing(), inputs));
+      }
       let rows;
       let columns;
       try {
@@ -25,11 +36,20 @@ export async function queryCommand(sql: string, options: GlobalOptions & { forma
       }
       if (options.decrypt) {
         const shown = await decryptRows(rows, ctx.project, await ctx.keyRing());
-        rows = shown.rows;
-        if (shown.forgotten > 0)
-          console.error(
-            `${shown.forgotten} value${shown.forgotten === 1 ? '' : 's'} of forgotten (or unknown) data subjects shown as null: their keys are gone.`,
+        if (shown.unreadable > 0) {
+          const names = shown.unreadableColumns.map((c) => `"${c}"`).join(', ');
+          throw new PondError(
+            'BAD_ARGUMENT',
+            `column ${names} holds ciphertext that no key reads (${shown.unreadable} value${shown.unreadable === 1 ? '' : 's'}): it was changed by an expression of the query, over an encrypted column of a dataset`,
+            {
+              hint: "--decrypt reads a stream's personal fields in clear before the query, whatever it does with them, but a dataset's encrypted column only whole: select the column itself (and work on the output), or read it from its stream",
+            },
           );
+        }
+        rows = shown.rows;
+        const forgotten = shown.forgotten + withoutKey();
+        if (forgotten > 0)
+          console.error(`${forgotten} value${forgotten === 1 ? '' : 's'} of forgotten (or unknown) data subjects shown as null: their keys are gone.`);
       }
       if (format === 'json') printJson(rows);
       else if (format === 'csv') console.log(formatCsv(rows, columns));
