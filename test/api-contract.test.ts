@@ -84,6 +84,21 @@ describe('the data API and its OpenAPI document', { timeout: 300_000 }, () => {
       await call('GET', '/api/streams/{name}/dead-letters', { name });
     }
     await call('GET', '/api/streams/{name}', { name: 'nope' });
+    // A live tail with an event in it (a dead letter: it lands nowhere it could disturb the other answers), and its errors.
+    const source = ctx.project.collect.sources.find((s) => s.streams.size > 0);
+    const stream = source && [...source.streams][0];
+    assert.ok(source && stream);
+    const sent = await fetch(`${platform.url}/v1/streams/${stream}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pond-write-key': source.writeKey },
+      body: '[{"not": "an event of this stream"}]',
+    });
+    assert.equal(sent.status, 200);
+    const { body: tail } = await call<api.StreamTail>('GET', '/api/streams/{name}/tail', { name: stream });
+    assert.equal(tail.events.length, 1);
+    await call('GET', '/api/streams/{name}/tail', { name: stream }, { query: `after=${tail.cursor}&status=dead-letter` });
+    await call('GET', '/api/streams/{name}/tail', { name: 'nope' });
+    await call('GET', '/api/streams/{name}/tail', { name: stream }, { query: 'wait=300' });
   });
 
   it('answers queries, checks, sinks, the schema registry and privacy as documented', async () => {

@@ -103,6 +103,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--segment', 'send as Segment calls to /v1/batch (each line a Segment message)')
     .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/send.ts').then((m) => m.sendCommand(stream, file, globals(cmd)))));
   program
+    .command('tail <stream>')
+    .description('the last events a running collector received for a stream, accepted and dead-lettered, with their verdicts; --follow: as they arrive')
+    .option('--url <url>', 'Pond URL (default: from pond.config.ts, http://127.0.0.1:8080)')
+    .option('--token <token>', 'API token (default: POND_API_TOKEN, else the first of api.tokens in pond.config.ts)')
+    .option('--limit <n>', 'the most events to show at first (at most 100)')
+    .option('--status <status>', 'only accepted events, or only dead letters (accepted, dead-letter)')
+    .option('-f, --follow', 'keep showing events as they arrive, until Ctrl-C')
+    .action(run((stream: string, _o, cmd: Command) => import('./commands/tail.ts').then((m) => m.tailCommand(stream, globals(cmd)))));
+  program
     .command('load <stream> <file>')
     .description('append the events of an NDJSON or JSON-array file to a stream')
     .action(run((stream: string, file: string, _o, cmd: Command) => import('./commands/load.ts').then((m) => m.loadCommand(stream, file, globals(cmd)))));

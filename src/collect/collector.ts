@@ -28,6 +28,7 @@ import { reasonWithoutExcerpts, type SubjectKeyRing } from '../privacy/index.ts'
 import { classifyEvent, messageIdOf, receiptEncoder, type EnvelopeEncoder, type Verdict } from '../event/index.ts';
 import { requestMessageIds } from './message-ids.ts';
 import { protectRequest, type CollectedEvent } from './protect-request.ts';
+import type { StreamTail } from './stream-tail.ts';
 import { isSegmentType, normalizeSegmentMessage } from './segment.ts';
 import { batchItemTexts, BodyError, splitBody, type BodyFormat } from './split-body.ts';
 import { WriteKeys } from './write-keys.ts';
@@ -58,6 +59,8 @@ export interface CollectorOptions {
    * called for a project without any.
    */
   readonly keyRing?: () => Promise<SubjectKeyRing>;
+  /** Keeps the last events of each stream for live tails (see stream-tail.ts); each durable event is handed to it. */
+  readonly tail?: StreamTail;
 }
 
 /** An event of a stream with personal data, waiting to be protected with the others of its request. */
@@ -71,6 +74,8 @@ interface Unprotected extends CollectedEvent {
 interface Outcome {
   /** In request order; a hole where an event waits in `unprotected`. */
   readonly records: (LogRecord | undefined)[];
+  /** The stream of each of `records`. */
+  readonly streams: string[];
   readonly unprotected: Unprotected[];
   readonly errors: { index: number; reason: string }[];
   deadLettered: number;
@@ -249,7 +254,7 @@ export class Collector {
 
   private outcome(receivedAt: number, source: SourceModel, request: CollectRequest): Outcome {
     const encode = receiptEncoder({ receivedAt, source: source.name, ip: request.ip, userAgent: header(request.headers, 'user-agent') ?? null });
-    return { records: [], unprotected: [], errors: [], deadLettered: 0, refused: 0, receivedAt, ip: request.ip, encode };
+    return { records: [], streams: [], unprotected: [], errors: [], deadLettered: 0, refused: 0, receivedAt, ip: request.ip, encode };
   }
 
   /** `reasonMasked`: the verdict's reason quotes no personal value (see protect-request.ts). */
@@ -267,6 +272,7 @@ export class Collector {
       outcome.deadLettered++;
       outcome.errors.push({ index, reason: verdict.reason });
     }
+    outcome.streams.push(stream.name);
     if (protectsPersonalData(stream.pii)) {
       outcome.unprotected.push({
         at: outcome.records.length,
@@ -330,9 +336,25 @@ export class Collector {
         body: { error: `the buffer is unavailable: ${withoutServerPaths((error as Error).message)}; nothing was stored, send the same request again later` },
       };
     }
+    if (this.options.tail) show(this.options.tail, outcome);
     const accepted = total - outcome.deadLettered - outcome.refused;
     return { status: 200, body: { accepted, deadLettered: outcome.deadLettered, refused: outcome.refused, errors: outcome.errors } };
   }
+}
+
+/** Hands the request's durable events to the live tails, and wakes their readers once per stream. */
+function show(tail: StreamTail, outcome: Outcome): void {
+  let last: string | undefined;
+  const touched: string[] = [];
+  for (let i = 0; i < outcome.records.length; i++) {
+    const record = outcome.records[i];
+    if (!record) continue; // left out by the 'drop' policy
+    const stream = outcome.streams[i] as string;
+    tail.add(stream, record.value);
+    if (stream !== last && !touched.includes(stream)) touched.push(stream);
+    last = stream;
+  }
+  for (const stream of touched) tail.notify(stream);
 }
 
 function fail(status: number, reason: string): CollectAnswer {

@@ -3,3 +3,4 @@ export { Collector, MAX_DEPTH, type CollectAnswer, type CollectRequest, type Col
 export { collectRoutes } from './routes.ts';
 export { IDEMPOTENCY_KEY_HEADER, FIRST_INDEX_HEADER } from './message-ids.ts';
 export { splitBody, BodyError, type BodyFormat, type SplitEvent } from './split-body.ts';
+export { StreamTail, TAIL_CAPACITY, isTailCursor, type TailEntry, type TailRead } from './stream-tail.ts';

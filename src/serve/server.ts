@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
-import { Collector, collectRoutes } from '../collect/index.ts';
+import { Collector, collectRoutes, StreamTail } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
 import { apiRoutes, assertApiExposure } from './api/index.ts';
@@ -20,7 +20,9 @@ export interface ServerOptions {
   /** The data subjects' keys, opened on first use: the collector protects personal data with them before the buffer. */
   readonly keyRing?: () => Promise<SubjectKeyRing>;
   /** The data API and `/metrics`; left out, the server only collects. */
-  readonly api?: Omit<Parameters<typeof apiRoutes>[0], 'project'>;
+  readonly api?: Omit<Parameters<typeof apiRoutes>[0], 'project' | 'tail'>;
+  /** The streams' live tails the collector fills and `/api/streams/:name/tail` reads; left out, the server keeps its own. */
+  readonly tail?: StreamTail;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -53,10 +55,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return reply.code(503).header('retry-after', '1').send({ ready: false, reason: 'the buffer does not take writes now (full or failed)', buffer: stats });
   });
 
-  const collector = new Collector({ project: options.project, log: options.log, topic: options.topic, keyRing: options.keyRing });
+  const tail = options.tail ?? new StreamTail();
+  const collector = new Collector({ project: options.project, log: options.log, topic: options.topic, keyRing: options.keyRing, tail });
   await app.register(collectRoutes(collector, settings));
   if (options.api) {
-    await app.register(await apiRoutes({ project: options.project, ...options.api }));
+    await app.register(await apiRoutes({ project: options.project, ...options.api, tail }));
     await app.register(webUi());
   }
   return app;

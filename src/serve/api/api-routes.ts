@@ -30,6 +30,8 @@ import { StreamRates } from './stream-rates.ts';
 import { streamRoutes } from './stream-routes.ts';
 import { forgetRequestRoutes, subjectRoutes } from './subject-routes.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
+import { StreamTail } from '../../collect/index.ts';
+import { tailRoute } from './tail-route.ts';
 
 export interface ApiRoutesOptions {
   readonly project: Project;
@@ -41,6 +43,8 @@ export interface ApiRoutesOptions {
   readonly landing?: LandingLatency;
   /** The data subjects' keys: forgetting subjects needs them (absent: no `/api/subjects` routes). */
   readonly keyRing?: () => Promise<SubjectKeyRing>;
+  /** The streams' live tails, filled by the collector beside the API (absent: the tails are empty). */
+  readonly tail?: StreamTail;
 }
 
 export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
@@ -78,6 +82,7 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
       await secured.register(sinkRoutes(ctx));
       await secured.register(forgetRequestRoutes(ctx));
       await secured.register(privacyRoute(ctx));
+      await secured.register(tailRoute(ctx, options.tail ?? new StreamTail()));
       if (options.keyRing) await secured.register(subjectRoutes(ctx, options.keyRing));
       const metrics = options.metrics;
       if (metrics) secured.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.registry.metrics()));

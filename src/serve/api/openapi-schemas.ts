@@ -226,6 +226,26 @@ export const ANSWER_SCHEMAS = {
     landing: ref('LandingFigures'),
   }),
   StreamList: object({ streams: array(ref('Stream')) }),
+  TailEvent: object({
+    receivedAt: time,
+    messageId: str,
+    source: str,
+    status: oneOf('accepted', 'dead-letter'),
+    eventTime: described(nullable(time), 'Its event time, when accepted'),
+    reason: described(nullable(str), 'Why it goes to the dead letters'),
+    event: described(
+      {},
+      'The event as it lands, parsed; in a stream with personal data identifiers are pseudonyms, personal values masked (enc:v1:<pseudonym>:…), and a dead letter null',
+    ),
+    masked: described(array(str), 'The top-level fields whose values are masked'),
+  }),
+  StreamTail: object({
+    stream: str,
+    events: array(ref('TailEvent')),
+    cursor: described(str, 'Pass it as `after` to get the events that arrive after these'),
+    missed: described(int, 'Events after `after` no longer held when read'),
+    capacity: described(int, 'Events kept per stream'),
+  }),
   Sink: object({
     dataset: str,
     sink: str,

@@ -247,6 +247,20 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': table('The dead letters'), ...errors(400, 401, 404, 408) },
       },
     },
+    '/api/streams/{name}/tail': {
+      get: {
+        summary:
+          "The last events the stream received, accepted and dead-lettered, oldest first, as they arrive: a long-poll. Pass the answer's `cursor` as `after` to get what comes next, and `wait` to hold the request until an event does. Personal values are masked",
+        parameters: [
+          p('name', 'Stream'),
+          q('after', 'The cursor of the previous answer: only the events after it'),
+          q('limit', 'Most events to answer (default and most: the capacity, 100)', { type: 'integer', minimum: 1 }),
+          q('wait', 'Seconds to wait for an event when there is none yet (0 to 30; default 0)', { type: 'number', minimum: 0, maximum: 30 }),
+          q('status', 'Only accepted events, or only dead letters', { type: 'string', enum: ['accepted', 'dead-letter'] }),
+        ],
+        responses: { '200': json(ref('StreamTail')), ...errors(400, 401, 404) },
+      },
+    },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
     '/metrics': {
       get: {

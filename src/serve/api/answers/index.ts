@@ -24,3 +24,4 @@ export type * from './run-answers.ts';
 export type * from './schema-answers.ts';
 export type * from './stream-answers.ts';
 export type * from './table.ts';
+export type * from './tail-answers.ts';
