@@ -187,13 +187,20 @@ describe('verdicts at receipt', () => {
 
   it("keeps a Segment call that fails Segment's checks with the client's messageId and its exact bytes", async () => {
     const item = '{ "type" : "track",  "messageId":"seg-bad-1", "event": "Clicked" ,"properties":{"price":1.50} }';
-    const body = `{"batch":[${item}, {"type":"track","messageId":"seg-ok-1","userId":"u1","event":"Ok"}], "sentAt":"${new Date().toISOString()}"}`;
+    const lone = '{"type":"track","messageId":"seg-lone-1","userId":"u2","event":"x\\ud800"}';
+    const body = `{"batch":[${item}, {"type":"track","messageId":"seg-ok-1","userId":"u1","event":"Ok"}, ${lone}], "sentAt":"${new Date().toISOString()}"}`;
     const answer = await post('/v1/batch', body, { 'x-pond-write-key': WEB_KEY });
-    assert.equal(answer.deadLettered, 1, JSON.stringify(answer));
+    assert.equal(answer.deadLettered, 2, JSON.stringify(answer));
     assert.match(answer.errors[0]!.reason, /userId or anonymousId is required/);
+    assert.match(answer.errors[1]!.reason, /^event: text holds a lone surrogate/);
     await landed();
-    const dead = pondJson<Array<{ id: string; raw: string }>>(dir, 'query', "select _message_id as id, _raw as raw from dead_letters where stream = 'web'");
-    assert.deepEqual(dead, [{ id: 'seg-bad-1', raw: item }]);
+    const dead = pondJson<Array<{ id: string; raw: string }>>(
+      dir,
+      'query',
+      "select _message_id as id, _raw as raw from dead_letters where stream = 'web' order by id",
+    );
+    assert.deepEqual(dead[0], { id: 'seg-bad-1', raw: item });
+    assert.equal(dead[1]?.id, 'seg-lone-1');
   });
 
   it('tells no path of the server in any reason', async () => {

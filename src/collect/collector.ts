@@ -141,7 +141,7 @@ export class Collector {
         messageIdOf(event.value) ?? ids.messageIdOf(event.index) ?? this.newMessageId(),
         event.raw,
         event.value,
-        classifyEvent(stream, event.value, receivedAt, skew),
+        classifyEvent(stream, event.value, receivedAt, skew, event.raw),
         true,
       );
     }
@@ -225,7 +225,7 @@ export class Collector {
         outcome.errors.push({ index, reason: `source "${key.source.name}" has no stream for "${String(message.type)}" calls; nothing was stored` });
         continue;
       }
-      const verdict = classifyEvent(stream, message, receivedAt, this.options.project.collect.maxClockSkewMs);
+      const verdict = classifyEvent(stream, message, receivedAt, this.options.project.collect.maxClockSkewMs, raw);
       this.add(outcome, index, stream, message.messageId as string, raw, message, verdict, true);
     }
     return this.store(outcome, items.length);

@@ -20,14 +20,18 @@ export type Verdict = { readonly time: number; readonly reason?: undefined } | {
  * @example
  * classifyEvent(stream, { time_utc: '2026-11-23T19:04:05Z', … }, Date.now(), 86_400_000) // { time: 1795460645000 }
  * classifyEvent(stream, { time_utc: 'soon' }, Date.now(), 86_400_000) // { reason: 'time_utc: missing or not a valid time …' }
+ *
+ * `raw`, the event's text when the caller has it, spares the look for lone
+ * surrogates when it holds no `\u` escape.
  */
-export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: number, maxClockSkewMs: number): Verdict {
+export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: number, maxClockSkewMs: number, raw?: string): Verdict {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { reason: `not a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})` };
   }
   const personal = personalFieldsOf(stream);
   // Before the schema: its reasons quote values, and a reason must be text the lake can store.
-  const unstorable = unstorableValue(value, '', personal);
+  // Text as valid UTF-8 cannot hold a lone surrogate: only an escape (`\\ud800`) makes one, so without any, text needs no look.
+  const unstorable = unstorableValue(value, '', personal, raw === undefined || raw.includes('\\u'));
   if (unstorable !== undefined) return { reason: unstorable };
   const invalid = stream.validate(value, personal);
   if (invalid !== undefined) return { reason: `does not match schema ${stream.schemaFile}: ${invalid}` };
@@ -64,8 +68,8 @@ function personalFieldsOf(stream: StreamModel): ReadonlySet<string> {
  * store them as written). A path names the first one; `top` is the top-level
  * field the walk is in, whose class decides whether the value is quoted.
  */
-function unstorableValue(value: unknown, path: string, personal: ReadonlySet<string>, top?: string): string | undefined {
-  if (typeof value === 'string') return loneSurrogate(value, path, 'text');
+function unstorableValue(value: unknown, path: string, personal: ReadonlySet<string>, texts: boolean, top?: string): string | undefined {
+  if (typeof value === 'string') return texts ? loneSurrogate(value, path, 'text') : undefined;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return `${path || 'value'}: number out of range; send it as a string`;
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
@@ -77,14 +81,16 @@ function unstorableValue(value: unknown, path: string, personal: ReadonlySet<str
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unstorableValue(value[i], `${path}[${i}]`, personal, top);
+      const found = unstorableValue(value[i], `${path}[${i}]`, personal, texts, top);
       if (found) return found;
     }
     return undefined;
   }
   for (const key in value) {
     const at = path ? `${path}.${key}` : key;
-    const found = loneSurrogate(key, at, 'the name of a field') ?? unstorableValue((value as Record<string, unknown>)[key], at, personal, top ?? key);
+    const found =
+      (texts ? loneSurrogate(key, at, 'the name of a field') : undefined) ??
+      unstorableValue((value as Record<string, unknown>)[key], at, personal, texts, top ?? key);
     if (found) return found;
   }
   return undefined;

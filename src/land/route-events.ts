@@ -21,7 +21,7 @@ export function routeEvents(
   const batch: StreamBatch = { stream, partitions: new Map(), deadLetters: [], receivedAt };
   for (const event of events) {
     const messageId = messageIdOf(event.value) ?? randomUUID();
-    const verdict = event.error !== undefined ? { reason: event.error } : classifyEvent(stream, event.value, receivedAt, maxClockSkewMs);
+    const verdict = event.error !== undefined ? { reason: event.error } : classifyEvent(stream, event.value, receivedAt, maxClockSkewMs, event.raw);
     if (verdict.time === undefined) {
       // The verdict's reasons quote no personal value; a parser's message may quote any of the text.
       const reasonMasked = event.error === undefined;
