@@ -137,6 +137,8 @@ export class EventSender {
   private batchBytes = 0;
   /** The number of the batch's first event. */
   private batchFirst = 0;
+  /** The number an event added without one gets: the one after the last. */
+  private nextNumber = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private fatal: Error | undefined;
 
@@ -146,13 +148,14 @@ export class EventSender {
    * Queues one event (its JSON text) with its number (its line; by default
    * the one after the last); resolves when there is room for more.
    */
-  async add(line: string, number = this.batchFirst + this.batch.length): Promise<void> {
+  async add(line: string, number = this.nextNumber): Promise<void> {
     if (this.fatal) throw this.fatal;
     const bytes = Buffer.byteLength(line) + 1;
     const full = this.batch.length >= (this.options.batchEvents ?? 500) || this.batchBytes + bytes > (this.options.batchBytes ?? 450 * 1024);
     // A gap in the numbers (a blank or unreadable line) ends the batch: a request's ids are consecutive.
     if (this.batch.length > 0 && (full || number !== this.batchFirst + this.batch.length)) await this.flush();
     if (this.batch.length === 0) this.batchFirst = number;
+    this.nextNumber = number + 1;
     this.batch.push(line);
     this.batchBytes += bytes;
   }

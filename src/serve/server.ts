@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
 import { Collector, collectRoutes, StreamTail } from '../collect/index.ts';
 import type { Project } from '../config/index.ts';
+import { withoutServerPaths } from '../errors/index.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
 import { apiRoutes, assertApiExposure } from './api/index.ts';
 import { webUi } from './web-ui.ts';
@@ -43,7 +44,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         .code(413)
         .send({ error: `the request body is over ${settings.maxRequestBytes} bytes (collect.maxRequestSize); send fewer events per request` });
     }
-    if (status >= 500) return reply.code(500).send({ error: `internal error: ${error.message}` });
+    // A sender is told what failed, not where the server keeps its files.
+    if (status >= 500) return reply.code(500).send({ error: `internal error: ${withoutServerPaths(error.message)}` });
     return reply.code(status).send({ error: error.message });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
