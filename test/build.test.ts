@@ -112,7 +112,7 @@ describe('a failing transformation', () => {
       'pipelines/events.ts': `
 import { dataset, stream } from 'pond';
 export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', lateness: '0s' });
-export const broken = dataset({ name: 'broken', inputs: { events }, sql: 'select no_such_column from events', retries: { attempts: 1 } });
+export const broken = dataset({ name: 'broken', inputs: { events }, sql: 'select cast(user_id as integer) as n from events', retries: { attempts: 1 } });
 `,
       'schemas/events.json': EVENTS_SCHEMA,
       'e.ndjson': ndjson([...events('2026-11-20', [1]), ...events('2026-11-20', [3])]),
@@ -120,8 +120,9 @@ export const broken = dataset({ name: 'broken', inputs: { events }, sql: 'select
     pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
     const r = pond(dir, 'build');
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /pipelines\/events.ts: dataset "broken" partition 2026-11-20T01:00Z\/PT1H: SQL failed: .*no_such_column/);
+    // SQL that binds (a column it lacks would stop the build before it starts, exit 2) but fails on the data.
+    assert.match(r.stderr, /pipelines\/events.ts: dataset "broken" partition 2026-11-20T01:00Z\/PT1H: SQL failed: Conversion Error: .*'u0'/);
     const failed = pondJson<Array<{ error: string }>>(dir, 'runs', '--failed');
-    assert.match(failed[0]?.error ?? '', /no_such_column/);
+    assert.match(failed[0]?.error ?? '', /Conversion Error: .*'u0'/);
   });
 });

@@ -85,6 +85,7 @@ test('a deliberately wrong expectation', async () => {
       [
         ['project', 'passed'],
         ['typecheck', 'passed'],
+        ['sql', 'passed'],
         ['schemas', 'passed'],
         ['plan', 'passed'],
         ['tests', 'failed'],

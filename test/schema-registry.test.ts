@@ -226,6 +226,7 @@ describe('pond check', () => {
       [
         ['project', 'passed'],
         ['typecheck', 'passed'],
+        ['sql', 'passed'],
         ['schemas', 'passed'],
         ['plan', 'passed'],
         ['tests', 'skipped'],

@@ -8,6 +8,7 @@ import { Lake, LocalObjectStore } from '../lake/index.ts';
 import { registerProjectSchemas, type Registration } from '../schema/index.ts';
 import { openStateStore, type StateStore } from '../state/index.ts';
 import { openEngine, type Engine } from '../compute/index.ts';
+import { validateProject } from '../validate/index.ts';
 import { openKeyRing } from './open-key-ring.ts';
 import type { SubjectKeyRing } from '../privacy/index.ts';
 
@@ -36,6 +37,12 @@ export interface OpenContextOptions {
    * compatibility mode does not allow — before anything is written under it.
    */
   readonly readOnly?: boolean;
+  /**
+   * The command runs the project (build, up): before anything else, its
+   * files typecheck and its SQL binds against its inputs' columns, or it
+   * stops with exit code 2 (see validate/).
+   */
+  readonly validate?: boolean;
 }
 
 export function projectDir(options: GlobalOptions): string {
@@ -45,16 +52,6 @@ export function projectDir(options: GlobalOptions): string {
 export async function openContext(options: GlobalOptions, open: OpenContextOptions = {}): Promise<Context> {
   const project = await loadProject(projectDir(options));
   const state = await openStateStore({ url: project.stateUrl, sqlitePath: project.sqlitePath });
-  let registeredSchemas: readonly Registration[] = [];
-  if (!open.readOnly) {
-    try {
-      registeredSchemas = await registerProjectSchemas(project.streams.values(), state);
-    } catch (error) {
-      await state.close();
-      throw error;
-    }
-  }
-  const lake = new Lake(new LocalObjectStore(project.lakeDir));
   let engine: Engine | undefined;
   const lazyEngine: Engine = {
     connect: async () => (engine ??= await openEngine()).connect(),
@@ -62,6 +59,16 @@ export async function openContext(options: GlobalOptions, open: OpenContextOptio
     release: async (session) => engine?.release(session),
     close: () => engine?.close(),
   };
+  let registeredSchemas: readonly Registration[] = [];
+  try {
+    if (open.validate) await validateProject(project, { engine: lazyEngine, versions: state });
+    if (!open.readOnly) registeredSchemas = await registerProjectSchemas(project.streams.values(), state);
+  } catch (error) {
+    lazyEngine.close();
+    await state.close();
+    throw error;
+  }
+  const lake = new Lake(new LocalObjectStore(project.lakeDir));
   return {
     project,
     state,

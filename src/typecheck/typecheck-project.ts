@@ -23,6 +23,15 @@ export interface TypeDiagnostic {
   readonly message: string;
 }
 
+export interface TypecheckOptions {
+  /**
+   * Check these files (absolute paths) and what they import, instead of
+   * every TypeScript file of the project: what a build loads (pond.config.ts
+   * and the pipeline files), leaving out tests and generators.
+   */
+  readonly rootFiles?: readonly string[];
+}
+
 export interface TypecheckResult {
   /** The project's TypeScript files that were checked. */
   readonly files: number;
@@ -57,7 +66,7 @@ const DEFAULTS: ts.CompilerOptions = {
  * const result = typecheckProject('examples/shop');
  * for (const e of result.errors) console.log(`${e.file}:${e.line}:${e.column} ${e.code} ${e.message}`);
  */
-export function typecheckProject(dir: string): TypecheckResult {
+export function typecheckProject(dir: string, check: TypecheckOptions = {}): TypecheckResult {
   const root = path.resolve(dir);
   const configFile = path.join(root, 'tsconfig.json');
   const errors: TypeDiagnostic[] = [];
@@ -77,6 +86,7 @@ export function typecheckProject(dir: string): TypecheckResult {
     options = DEFAULTS;
     fileNames = walk(root);
   }
+  if (check.rootFiles !== undefined) fileNames = check.rootFiles.filter((f) => isProjectFile(f, root));
   options = {
     ...options,
     noEmit: true,

@@ -21,7 +21,7 @@ export interface BuildCommandOptions extends GlobalOptions {
 }
 
 export async function buildCommand(names: string[], options: BuildCommandOptions): Promise<number> {
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { validate: !options.dryRun });
   try {
     const scope = selectScope(ctx.project, names);
     const from = options.from === undefined ? undefined : parseTime(options.from, '--from');

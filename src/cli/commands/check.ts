@@ -1,6 +1,7 @@
 /**
  * `pond check`: the gate a project's CI runs. Steps, each with one line:
- * the project loads; its TypeScript typechecks; each stream's schema change
+ * the project loads; its TypeScript typechecks; its SQL binds against its
+ * inputs' columns; each stream's schema change
  * is allowed by its compatibility mode (against the registry, or against a
  * git ref with `--base`); the plan is valid; the pipeline tests pass.
  * Exit 0 when every step passes, 1 when one fails, 2 when the project cannot
@@ -13,6 +14,7 @@ import { CONFIG_FILE, loadProject, type Project } from '../../config/index.ts';
 import { asPondError } from '../../errors/index.ts';
 import { plan } from '../../orchestrate/index.ts';
 import { compareProjectSchemas, gitSchemaHistory, registryHistory, type SchemaHistory } from '../../schema/index.ts';
+import { checkProject } from '../../validate/index.ts';
 import type { VersionStore, StreamActivityStore } from '../../state/index.ts';
 import { projectDir, type GlobalOptions } from '../context.ts';
 import { printJson } from '../output.ts';
@@ -28,7 +30,7 @@ export type StepStatus = 'passed' | 'failed' | 'skipped';
 
 /** One step of the gate: one line for people, and the details under it. */
 export interface CheckStep {
-  /** `project`, `typecheck`, `schemas`, `plan`, `tests`. */
+  /** `project`, `typecheck`, `sql`, `schemas`, `plan`, `tests`. */
   readonly name: string;
   readonly title: string;
   readonly status: StepStatus;
@@ -69,6 +71,7 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
   if (project !== undefined || existsSync(path.join(dir, CONFIG_FILE))) report(await typecheckStep(dir));
   if (project === undefined) {
     for (const [name, title] of [
+      ['sql', 'SQL binds'],
       ['schemas', 'schemas are compatible'],
       ['plan', 'plan is valid'],
       ['tests', 'pipeline tests pass'],
@@ -86,6 +89,7 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
     unavailable = asPondError(error).describe().split('\n');
   }
   try {
+    report(await sqlStep(project, registry?.state));
     if (base !== undefined) report(await schemasStep(project, base, undefined));
     else if (registry !== undefined) report(await schemasStep(project, registryHistory(registry.state, registry.source), registry));
     else report(step('schemas', 'schemas are compatible', 'failed', 'cannot open the state store', unavailable));
@@ -138,7 +142,30 @@ export async function typecheckStep(dir: string): Promise<CheckStep> {
 }
 
 /**
- * (c) Every stream's schema change is allowed by its mode. `registry` is given
+ * (c) Every SQL transformation binds against its inputs' columns (see
+ * validate/): what `pond build` and `pond up` check before they start.
+ */
+export async function sqlStep(project: Project, versions: (VersionStore & StreamActivityStore) | undefined): Promise<CheckStep> {
+  const title = 'SQL binds';
+  try {
+    const { bound, skipped, errors } = (await checkProject(project, { typecheck: false, versions })).sql;
+    const total = bound.length + skipped.length + errors.length;
+    const parts = [
+      `${bound.length} SQL dataset${bound.length === 1 ? '' : 's'} bound against ${bound.length === 1 ? 'its' : 'their'} inputs' columns`,
+      errors.length > 0 && `${errors.length} do${errors.length === 1 ? 'es' : ''} not bind`,
+      skipped.length > 0 && `${skipped.length} not bound before a build`,
+    ].filter(Boolean);
+    const summary = total === 0 ? 'no SQL datasets' : parts.join(', ');
+    const notes = skipped.map((s) => `${s.dataset}: not bound: ${s.reason}`);
+    if (errors.length === 0) return step('sql', title, 'passed', summary, notes);
+    return step('sql', title, 'failed', summary, [...errors.flatMap((e) => e.describe().split('\n')), ...notes]);
+  } catch (error) {
+    return step('sql', title, 'failed', 'the SQL could not be bound', asPondError(error).describe().split('\n'));
+  }
+}
+
+/**
+ * (d) Every stream's schema change is allowed by its mode. `registry` is given
  * when the history is the registry, to say when it is empty (a fresh clone).
  */
 export async function schemasStep(project: Project, history: SchemaHistory, registry: RegistryState | undefined): Promise<CheckStep> {
@@ -174,7 +201,7 @@ export async function schemasStep(project: Project, history: SchemaHistory, regi
   }
 }
 
-/** (d) The planner runs on the project against the state store, building nothing. */
+/** (e) The planner runs on the project against the state store, building nothing. */
 export async function planStep(project: Project, state: VersionStore & StreamActivityStore): Promise<CheckStep> {
   const title = 'plan is valid';
   try {
@@ -192,7 +219,7 @@ export async function planStep(project: Project, state: VersionStore & StreamAct
 }
 
 /**
- * (e) The project's pipeline tests pass: the runner `pond test` uses, in a
+ * (f) The project's pipeline tests pass: the runner `pond test` uses, in a
  * child process. A project without tests skips the step (it says so); a
  * failing test fails it, with the failing tests named.
  */

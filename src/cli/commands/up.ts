@@ -20,7 +20,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
     throw new PondError('BAD_ARGUMENT', `--port ${options.port} is not a port`, { hint: 'use a whole number from 0 to 65535 (0 picks a free one)' });
   }
-  const ctx = await openContext(options);
+  const ctx = await openContext(options, { validate: true });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
