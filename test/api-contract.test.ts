@@ -117,6 +117,8 @@ describe('the data API and its OpenAPI document', { timeout: 300_000 }, () => {
     await call('GET', '/api/schemas/{stream}/{version}', { stream: 'users', version: 'x' });
     const privacy = await call<api.PrivacyReport>('GET', '/api/privacy');
     assert.ok(privacy.body.personalData.length > 0);
+    const project = await call<api.ProjectStatus>('GET', '/api/project');
+    assert.equal(project.body.error, null);
     await call('GET', '/api/openapi.json');
     await call('GET', '/metrics');
   });

@@ -14,12 +14,22 @@ import { resolveProject } from './resolve-project.ts';
 
 export const CONFIG_FILE = 'pond.config.ts';
 
+export interface LoadOptions {
+  /**
+   * Load the files afresh, as generation N (> 0), although this process
+   * imported them before: what `pond up` does when the project changed. The
+   * modules of earlier generations stay in memory (ES modules cannot be
+   * unloaded); each costs what its code does, a few hundred KB at most.
+   */
+  readonly generation?: number;
+}
+
 /**
  * @example
  * const project = await loadProject('examples/shop');
  * project.datasets.get('hourly_sales')?.partitioning // { kind: 'time', grain: hour }
  */
-export async function loadProject(dir: string): Promise<Project> {
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   const root = path.resolve(dir);
   const configFile = path.join(root, CONFIG_FILE);
   if (!existsSync(configFile)) {
@@ -29,7 +39,8 @@ export async function loadProject(dir: string): Promise<Project> {
   }
   assertEsmProject(root);
   registerPondResolver();
-  const configModule = await importFile(configFile, root);
+  const generation = options.generation ?? 0;
+  const configModule = await importFile(configFile, root, generation);
   const config = (configModule.default ?? { kind: 'config' }) as ConfigDefinition;
   if (typeof config !== 'object' || config === null || config.kind !== 'config') {
     throw new PondError('INVALID_PROJECT', 'the default export must be defineConfig({ … })', { where: CONFIG_FILE });
@@ -40,7 +51,7 @@ export async function loadProject(dir: string): Promise<Project> {
   const seen = new Set<object>();
   const files = pipelineFiles(root, config.pipelines ?? ['pipelines']);
   for (const file of files) {
-    const module = await importFile(file, root);
+    const module = await importFile(file, root, generation);
     for (const value of Object.values(module)) {
       if (typeof value !== 'object' || value === null || seen.has(value)) continue;
       const kind = (value as { kind?: unknown }).kind;
@@ -106,9 +117,10 @@ function walk(dir: string): string[] {
   return out;
 }
 
-async function importFile(file: string, root: string): Promise<Record<string, unknown>> {
+async function importFile(file: string, root: string, generation: number): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href + (generation > 0 ? `?pond-gen=${generation}` : '');
   try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof PondError) throw error;
     const order = initOrderError(error, root);

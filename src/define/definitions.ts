@@ -375,7 +375,8 @@ function callerFile(): string | undefined {
   // [0] "Error", [1] callerFile, [2] stream()/dataset(), [3] the user's file
   const line = stack[3];
   const match = line?.match(/\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?$/);
-  return match?.[1]?.replace(/^file:\/\//, '');
+  // A project loaded again in the same process (`pond up` after an edit) is imported as `file.ts?pond-gen=N`.
+  return match?.[1]?.replace(/^file:\/\//, '').replace(/\?.*$/, '');
 }
 
 /**

@@ -5,6 +5,7 @@
  * the web UI at `/`.
  * Errors are JSON with a reason, never an HTML page or a stack.
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Log } from '../buffer/index.ts';
 import { Collector, collectRoutes, StreamTail } from '../collect/index.ts';
@@ -24,6 +25,12 @@ export interface ServerOptions {
   readonly api?: Omit<Parameters<typeof apiRoutes>[0], 'project' | 'tail'>;
   /** The streams' live tails the collector fills and `/api/streams/:name/tail` reads; left out, the server keeps its own. */
   readonly tail?: StreamTail;
+  /**
+   * Mount the routes on a server of the caller's instead of one of their own
+   * (Fastify's serverFactory): the caller listens, and can switch the server
+   * to another app's handler (a reloaded project).
+   */
+  readonly serverFactory?: (handler: (request: IncomingMessage, response: ServerResponse) => void) => Server;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -36,6 +43,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     keepAliveTimeout: 65_000,
     trustProxy: settings.trustProxy,
     return503OnClosing: true,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;

@@ -7,7 +7,7 @@
 import type { Project } from '../../config/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { advanceForgetting } from '../../lifecycle/index.ts';
-import { describeReason, Executor, groupRuns, keyOf, plan, type Plan } from '../../orchestrate/index.ts';
+import { describeReason, Executor, groupRuns, keyOf, otherCodeMessage, plan, type Plan } from '../../orchestrate/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { printJson, Progress } from '../output.ts';
 import { parseTime } from './parse-time.ts';
@@ -54,6 +54,7 @@ export async function buildCommand(names: string[], options: BuildCommandOptions
       onEvent: (event) => {
         if (event.type === 'planned') queued += event.queued;
         if (event.type === 'succeeded' || (event.type === 'failed' && !event.willRetry)) done++;
+        if (event.type === 'other-code' && !options.json) process.stderr.write(`\n${otherCodeMessage(event)}\n`);
         if (event.type === 'failed' && !options.json) {
           process.stderr.write(`\n${event.willRetry ? 'retrying' : 'failed'}: ${event.task.dataset} ${event.task.key}\n${event.error.describe()}\n`);
         }

@@ -4,15 +4,24 @@
  * and the orchestrator rebuilds what new data makes stale within about a
  * second. With --demo, the project's generator sends live events through the
  * collector too.
+ *
+ * It follows the project's files (live-project.ts): an edit stops planning at
+ * once, the project loads afresh and is validated, and the collector, the
+ * API, the lander, the orchestrator and the GC switch to it; builds under way
+ * finish with the code they were planned for. A change that does not load
+ * leaves the last good project running, and is said in the log and in
+ * `GET /api/project` (the web UI shows it).
  */
 import * as path from 'node:path';
-import { Executor, sleep, type BuildEvent } from '../../orchestrate/index.ts';
+import { Executor, otherCodeMessage, sleep, type BuildEvent } from '../../orchestrate/index.ts';
 import { PondError } from '../../errors/index.ts';
 import { startPlatform, webUiBuilt } from '../../serve/index.ts';
 import { Publisher } from '../../sink/index.ts';
 import type { LandSummary } from '../../land/index.ts';
 import { advanceForgetting, PeriodicGc } from '../../lifecycle/index.ts';
-import { openContext, type GlobalOptions } from '../context.ts';
+import { openContext, type Context, type GlobalOptions } from '../context.ts';
+import { LiveProject } from '../live-project.ts';
+import { describeChange } from '../project-change.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
 export async function upCommand(options: GlobalOptions & { demo?: boolean; eventsPerHour?: string; port?: string }): Promise<number> {
@@ -27,17 +36,41 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   process.once('SIGTERM', stop);
   const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
   const landed = new LandingReport(log);
+  // Swapped when the project is loaded again; see the hooks below.
+  let gc: PeriodicGc | undefined;
+  let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
+  const switches = new ProjectSwitches(ctx);
+  const live = new LiveProject(ctx, {
+    changed: () => switches.pause(),
+    loaded: async (next, generation) => {
+      const before = switches.latest.project;
+      const restart = (await platform?.reload(next))?.restartNeeded ?? [];
+      await gc?.stop();
+      gc = new PeriodicGc(next, log);
+      gc.start();
+      switches.resume(next);
+      log(`project loaded again (generation ${generation}): ${describeChange(before, next.project)}`);
+      if (restart.length > 0) log(`changed settings that take effect at the next start of pond up: ${restart.join(', ')}`);
+      for (const r of next.registeredSchemas) if (r.created) log(`schema registry: stream ${r.stream} is at schema version ${r.version} now`);
+    },
+    failed: (error) => {
+      switches.resume();
+      log(`the project's files hold a change that did not load; still running the last one that did:\n${error.describe()}`);
+    },
+  });
   try {
-    const platform = await startPlatform({
+    platform = await startPlatform({
       ctx,
       port,
       onLanded: (summary) => landed.add(summary),
       onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
       onWarning: (message) => log(`warning: ${message}`),
+      projectStatus: () => live.status(),
     });
     // Retention and the orphan sweep, every gc.interval; never fatal.
-    const gc = new PeriodicGc(ctx, log);
+    gc = new PeriodicGc(ctx, log);
     gc.start();
+    live.start();
     try {
       log(`Pond is up on project ${ctx.project.name} (${ctx.project.streams.size} streams, ${ctx.project.datasets.size} datasets). Ctrl-C stops it.`);
       log(
@@ -73,19 +106,21 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
             await sleep(2000, controller.signal);
             if (controller.signal.aborted) break;
             const now = Date.now();
-            const sent = await sendLive(platform.url, ctx.project, generator, last, now, eventsPerHour).catch((error: Error) => {
+            const sent = await sendLive((platform as { url: string }).url, ctx.project, generator, last, now, eventsPerHour).catch((error: Error) => {
               log(`demo: ${error.message}`);
               return 0;
             });
             last = now;
-            if (sent > 0) log(`demo: sent ${sent} events to ${platform.url}`);
+            if (sent > 0) log(`demo: sent ${sent} events to ${(platform as { url: string }).url}`);
           }
         })();
       }
-      await orchestrate(ctx, controller.signal, log, landed, (event) => platform.metrics.observeBuild(event));
+      const metrics = platform.metrics;
+      await orchestrate(switches, controller.signal, log, landed, (event) => metrics.observeBuild(event));
       await demo;
     } finally {
-      await gc.stop();
+      await live.stop();
+      await gc?.stop();
       await platform.close();
     }
     landed.flush();
@@ -101,23 +136,85 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   }
 }
 
-/** Builds whenever anything landed or was built, and at least every 5 s (watermarks move with the clock). */
+/**
+ * The context the orchestrator works with, and the handover when the project
+ * changes: `pause` as soon as the files change (nothing is planned with code
+ * the files no longer hold), `resume` with the new context once it loaded (or
+ * with none, the last good one staying, when it did not).
+ */
+class ProjectSwitches {
+  latest: Context;
+  paused = false;
+  /** The drain signals of the rounds under way: a pause or a new project ends their planning and leasing. */
+  private readonly rounds = new Set<AbortController>();
+
+  constructor(ctx: Context) {
+    this.latest = ctx;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.drainRounds();
+  }
+
+  resume(next?: Context): void {
+    if (next) this.latest = next;
+    this.paused = false;
+    this.drainRounds();
+  }
+
+  /** A drain signal for a round with the current context, aborted at the next pause or switch. */
+  round(): AbortController {
+    const drain = new AbortController();
+    this.rounds.add(drain);
+    return drain;
+  }
+
+  done(drain: AbortController): void {
+    this.rounds.delete(drain);
+  }
+
+  private drainRounds(): void {
+    for (const r of this.rounds) r.abort();
+    this.rounds.clear();
+  }
+}
+
+/**
+ * Builds whenever anything landed or was built, and at least every 5 s
+ * (watermarks move with the clock). When the project changes, the round under
+ * way drains in the background (its running builds finish with the code they
+ * were planned for) and the next round runs with the new project at once.
+ */
 async function orchestrate(
-  ctx: Awaited<ReturnType<typeof openContext>>,
+  switches: ProjectSwitches,
   signal: AbortSignal,
   log: (message: string) => void,
   landed: LandingReport,
   observe: (event: BuildEvent) => void,
 ): Promise<void> {
-  const executor = new Executor(ctx);
+  const draining: Promise<unknown>[] = [];
+  let ctx = switches.latest;
+  let executor = new Executor(ctx);
   // Builds publish what they commit; this catches up what is behind: failed publishes after their backoff, sinks added later.
-  const publisher = new Publisher(ctx);
-  const hasSinks = [...ctx.project.datasets.values()].some((d) => d.sinks.length > 0);
+  let publisher = new Publisher(ctx);
   let lastPublish = 0;
   let seenSeq = -1;
   let lastPlan = 0;
   try {
     while (!signal.aborted) {
+      if (switches.paused) {
+        await sleep(50, signal);
+        continue;
+      }
+      if (switches.latest !== ctx) {
+        ctx = switches.latest;
+        executor = new Executor(ctx);
+        draining.push(publisher.close());
+        publisher = new Publisher(ctx);
+        seenSeq = -1;
+      }
+      const hasSinks = [...ctx.project.datasets.values()].some((d) => d.sinks.length > 0);
       if (hasSinks && Date.now() - lastPublish > 5000) {
         lastPublish = Date.now();
         const published = await publisher.catchUp({ signal }).catch((error: Error) => {
@@ -134,18 +231,35 @@ async function orchestrate(
         seenSeq = seq;
         lastPlan = Date.now();
         const built = new Map<string, number>();
-        const summary = await executor.build({
-          retryFailed: false,
-          signal,
-          onEvent: (event) => {
-            observe(event);
-            if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
-            if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
-          },
-        });
-        if (summary.succeeded > 0 || summary.failed > 0) {
-          const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
-          log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed` : ''} (${which})`);
+        const drain = switches.round();
+        const switched = new Promise<false>((resolve) => drain.signal.addEventListener('abort', () => resolve(false), { once: true }));
+        const round = executor
+          .build({
+            retryFailed: false,
+            signal,
+            drain: drain.signal,
+            onEvent: (event) => {
+              observe(event);
+              if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
+              if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
+              if (event.type === 'other-code') log(otherCodeMessage(event));
+            },
+          })
+          .then((summary) => {
+            if (summary.succeeded > 0 || summary.failed > 0) {
+              const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
+              const failures = summary.failures.map((f) => `${f.dataset} ${f.key}: ${f.error.message}`).join('; ');
+              log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed (${failures})` : ''} (${which})`);
+            }
+          });
+        // A change of the project does not wait for the round's builds: they finish in the background.
+        const done = await Promise.race([round.then(() => true), switched]);
+        switches.done(drain);
+        if (!done) {
+          // The drained round keeps its executor until its builds finish; the next round gets its own.
+          executor = new Executor(ctx);
+          draining.push(round.catch((error: Error) => log(`a build of the earlier project failed: ${error.message}`)));
+          continue;
         }
         const forgetting = await advanceForgetting(ctx).catch((error: Error) => {
           log(`forgetting: ${error.message} (tried again shortly)`);
@@ -162,6 +276,7 @@ async function orchestrate(
       await sleep(200, signal);
     }
   } finally {
+    await Promise.allSettled(draining);
     await publisher.close();
   }
 }

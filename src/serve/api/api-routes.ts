@@ -32,6 +32,7 @@ import { forgetRequestRoutes, subjectRoutes } from './subject-routes.ts';
 import type { SubjectKeyRing } from '../../privacy/index.ts';
 import { StreamTail } from '../../collect/index.ts';
 import { tailRoute } from './tail-route.ts';
+import type { ProjectStatus } from './answers/index.ts';
 
 export interface ApiRoutesOptions {
   readonly project: Project;
@@ -45,6 +46,8 @@ export interface ApiRoutesOptions {
   readonly keyRing?: () => Promise<SubjectKeyRing>;
   /** The streams' live tails, filled by the collector beside the API (absent: the tails are empty). */
   readonly tail?: StreamTail;
+  /** Which load of the project this is (`pond up` reloads it when its files change); absent: the one loaded at start, for good. */
+  readonly projectStatus?: () => ProjectStatus;
 }
 
 export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: FastifyInstance) => Promise<void>> {
@@ -52,6 +55,8 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
   const sql = await ReadOnlySql.open(project, state, lake);
   const ctx = { project, state, lake, sql, plans: new PlanCache(project, state), privacy: new ProjectPrivacy(project, sql) };
   const rates = new StreamRates(state, [...project.streams.keys()]);
+  const loadedAt = new Date().toISOString();
+  const projectStatus = options.projectStatus ?? ((): ProjectStatus => ({ name: project.name, generation: 0, loadedAt, error: null }));
   return async (app) => {
     app.addHook('onClose', async () => {
       rates.stop();
@@ -82,6 +87,7 @@ export async function apiRoutes(options: ApiRoutesOptions): Promise<(app: Fastif
       await secured.register(sinkRoutes(ctx));
       await secured.register(forgetRequestRoutes(ctx));
       await secured.register(privacyRoute(ctx));
+      secured.get('/api/project', async (): Promise<ProjectStatus> => projectStatus());
       await secured.register(tailRoute(ctx, options.tail ?? new StreamTail()));
       if (options.keyRing) await secured.register(subjectRoutes(ctx, options.keyRing));
       const metrics = options.metrics;

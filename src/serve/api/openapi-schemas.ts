@@ -176,6 +176,13 @@ export const ANSWER_SCHEMAS = {
     changes: object({ added: array(ref('Column')), removed: array(ref('Column')), retyped: array(object({ name: str, from: str, to: str })) }),
   }),
   SchemaHistory: object({ name: str, schemas: array(ref('SchemaSpan')) }),
+  ProjectLoadError: object({ message: str, where: nullable(str), hint: nullable(str), at: time }),
+  ProjectStatus: object({
+    name: str,
+    generation: described(int, 'Loads since the server started: 0 is the project it started with'),
+    loadedAt: time,
+    error: described(nullable(ref('ProjectLoadError')), 'A change of the files that did not load; the project in use is the last one that did'),
+  }),
   StreamSchema: object({ stream: str, schemaFile: str, compatibility: str, latestVersion: nullable(int), projectMatchesLatest: bool }),
   SchemaList: object({ schemas: array(ref('StreamSchema')) }),
   SchemaVersionList: object({ stream: str, versions: array(object({ ...schemaVersionSummary, current: bool })) }),

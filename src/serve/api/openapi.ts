@@ -136,6 +136,13 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('ForgetRequestDetail')), ...errors(401, 404) },
       },
     },
+    '/api/project': {
+      get: {
+        summary:
+          'Which load of the project the server runs: `pond up` loads the project again when its files change, and keeps the last one that loaded when a change does not',
+        responses: { '200': json(ref('ProjectStatus')), ...errors(401) },
+      },
+    },
     '/api/privacy': {
       get: {
         summary:

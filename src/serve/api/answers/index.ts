@@ -20,6 +20,7 @@
 export type * from './check-answers.ts';
 export type * from './dataset-answers.ts';
 export type * from './privacy-answers.ts';
+export type * from './project-answers.ts';
 export type * from './run-answers.ts';
 export type * from './schema-answers.ts';
 export type * from './stream-answers.ts';
