@@ -45,4 +45,38 @@ export const big = dataset({
       { user_id: 'c', total: 30, hour: '2026-11-20 10:00:00+00', t: 'DOUBLE' },
     ]);
   });
+
+  it('reading a column the input row does not have fails the build, naming the column, the input and the dataset', () => {
+    const dir = makeProject({
+      'schemas/events.json': EVENTS_SCHEMA,
+      'pipelines/p.ts': `
+import { dataset, stream } from 'pond';
+export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', lateness: '0s' });
+export const totals = dataset({
+  name: 'totals',
+  inputs: { events },
+  columns: { user_id: 'VARCHAR', total: 'DOUBLE' },
+  async *transform({ inputs }) {
+    for await (const batch of inputs.events.batches()) for (const r of batch) yield { user_id: r.user_id, total: Number(r.spentt) };
+  },
+});
+`,
+    });
+    writeFileSync(
+      path.join(dir, 'e.ndjson'),
+      ndjson([
+        { user_id: 'a', time_utc: '2026-11-20T10:01:00Z', amount: 4 },
+        { user_id: 'a', time_utc: '2026-11-20T12:00:00Z', amount: 1 },
+      ]),
+    );
+    pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
+    const build = pond(dir, 'build', '--to', '2026-11-20T12:00Z');
+    assert.equal(build.status, 1, build.stdout + build.stderr);
+    assert.match(
+      build.stderr,
+      /pipelines\/p\.ts: dataset "totals" partition 2026-11-20T10:00Z\/PT1H: reads column "spentt", which input "events" does not have/,
+    );
+    assert.match(build.stderr, /its columns: user_id, time_utc, amount, _event_time/);
+    assert.deepEqual(pondJson(dir, 'query', 'select count(*) as n from totals'), [{ n: 0 }], 'no NULLs written');
+  });
 });

@@ -7,6 +7,7 @@ import type { DuckDBConnection, DuckDBValueConverter, JS } from '@duckdb/node-ap
 import type { Row } from '../define/index.ts';
 import type { Column } from '../model/index.ts';
 import { quoteIdent } from './sql-quoting.ts';
+import { strictRows } from './strict-rows.ts';
 
 export interface Engine {
   /** A session of its own; `close()` it when done. */
@@ -18,6 +19,15 @@ export interface Engine {
   acquire(): Promise<SqlSession>;
   release(session: SqlSession): Promise<void>;
   close(): void;
+}
+
+/** How rows are made from a query's result. */
+export interface RowOptions {
+  /**
+   * Rows refuse to read a column they do not have: such a read calls this,
+   * which throws (see strict-rows.ts). What TypeScript transformations read.
+   */
+  readonly onMissingColumn?: (column: string, columns: readonly string[]) => never;
 }
 
 /** The narrow shape Pond needs of a DuckDB connection. */
@@ -32,11 +42,11 @@ export interface SqlSession {
    */
   createTempTable(name: string, query: string): Promise<void>;
   /** All rows of a query as plain objects (BIGINTs that fit become numbers). */
-  rows(sql: string): Promise<Row[]>;
+  rows(sql: string, options?: RowOptions): Promise<Row[]>;
   /** Column names and DuckDB types of a query, without running it. */
   describe(sql: string): Promise<Column[]>;
   /** The rows of a query in batches as DuckDB produces them (about 2,048 rows each). */
-  batches(sql: string): AsyncIterable<Row[]>;
+  batches(sql: string, options?: RowOptions): AsyncIterable<Row[]>;
   /** Stops the query running on this session (it fails with an "interrupted" error). */
   interrupt(): void;
   close(): void;
@@ -122,9 +132,9 @@ class DuckDBSession implements SqlSession {
     await this.connection.run(sql);
   }
 
-  async rows(sql: string): Promise<Row[]> {
+  async rows(sql: string, options: RowOptions = {}): Promise<Row[]> {
     const out: Row[] = [];
-    for await (const batch of this.batches(sql)) out.push(...batch);
+    for await (const batch of this.batches(sql, options)) out.push(...batch);
     return out;
   }
 
@@ -136,11 +146,13 @@ class DuckDBSession implements SqlSession {
     return columns;
   }
 
-  async *batches(sql: string): AsyncIterable<Row[]> {
+  async *batches(sql: string, options: RowOptions = {}): AsyncIterable<Row[]> {
     const result = await this.connection.stream(sql);
     const names = result.columnNames();
+    const strict = options.onMissingColumn && strictRows(names, options.onMissingColumn);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      yield chunk.convertRows(converter).map((values) => toRow(names, values));
+      const rows = chunk.convertRows(converter);
+      yield strict ? rows.map((values) => strict(values.map(plain))) : rows.map((values) => toRow(names, values));
     }
   }
 

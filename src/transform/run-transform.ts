@@ -5,7 +5,7 @@
  */
 import type { InputReader, TransformFunction } from '../define/index.ts';
 import { PondError } from '../errors/index.ts';
-import { copyQueryToParquet, quoteIdent, writeRowsToParquet, type Engine, type SqlSession } from '../compute/index.ts';
+import { copyQueryToParquet, quoteIdent, writeRowsToParquet, type Engine, type RowOptions, type SqlSession } from '../compute/index.ts';
 import { createInputViews, inputQuery } from './input-views.ts';
 import type { BuildOutput, Column, InputBinding, PartitionWindow, Row } from './types.ts';
 
@@ -69,7 +69,7 @@ async function runSql(session: SqlSession, job: TransformJob, sql: string): Prom
 
 async function runTs(session: SqlSession, job: TransformJob, transform: TransformFunction): Promise<BuildOutput> {
   const readers: Record<string, InputReader> = {};
-  for (const input of job.inputs) readers[input.alias] = reader(session, input);
+  for (const input of job.inputs) readers[input.alias] = reader(session, input, job);
   const ctx = {
     partition: {
       key: job.window.key,
@@ -94,12 +94,25 @@ async function runTs(session: SqlSession, job: TransformJob, transform: Transfor
   }
 }
 
-function reader(session: SqlSession, input: InputBinding): InputReader {
+/**
+ * Reads an input's rows. A read of a column the rows do not have (`r.spentt`
+ * for `r.spent`) fails the build, naming it, rather than reading undefined
+ * and writing NULLs; `'column' in row` tests for a column that may be absent.
+ */
+function reader(session: SqlSession, input: InputBinding, job: TransformJob): InputReader {
   const query = `select * from ${quoteIdent(input.alias)}`;
+  const strict: RowOptions = {
+    onMissingColumn: (column, columns) => {
+      throw new PondError('TRANSFORM_FAILED', `reads column "${column}", which input "${input.alias}" does not have`, {
+        where: `${job.file}: dataset "${job.dataset}" partition ${job.window.key}`,
+        hint: `its columns: ${columns.join(', ')}; test a column that may be absent with \`'${column}' in row\``,
+      });
+    },
+  };
   return {
     async *batches(size = 10_000) {
       let pending: Row[] = [];
-      for await (const batch of session.batches(query)) {
+      for await (const batch of session.batches(query, strict)) {
         pending.push(...batch);
         if (pending.length >= size) {
           yield pending;
@@ -108,7 +121,7 @@ function reader(session: SqlSession, input: InputBinding): InputReader {
       }
       if (pending.length > 0) yield pending;
     },
-    all: () => session.rows(query),
+    all: () => session.rows(query, strict),
   };
 }
 
