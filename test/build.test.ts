@@ -103,6 +103,11 @@ describe('pond build', () => {
     assert.equal(runs.length, 5);
     const log = pondJson<{ logs: Array<{ message: string }> }>(dir, 'runs', runs[0]?.id ?? '');
     assert.ok(log.logs.some((l) => /committing version v/.test(l.message)));
+    // The short id the table prints names the run too.
+    const short = (runs[0]?.id ?? '').slice(0, 8);
+    assert.match(pond(dir, 'runs', '--limit', '5').stdout, new RegExp(`^${short} `, 'm'));
+    assert.equal(pondJson<{ run: { id: string } }>(dir, 'runs', short).run.id, runs[0]?.id);
+    assert.equal(pond(dir, 'runs', 'zzzzzzzz').status, 2);
   });
 });
 
@@ -124,5 +129,35 @@ export const broken = dataset({ name: 'broken', inputs: { events }, sql: 'select
     assert.match(r.stderr, /pipelines\/events.ts: dataset "broken" partition 2026-11-20T01:00Z\/PT1H: SQL failed: Conversion Error: .*'u0'/);
     const failed = pondJson<Array<{ error: string }>>(dir, 'runs', '--failed');
     assert.match(failed[0]?.error ?? '', /Conversion Error: .*'u0'/);
+  });
+});
+
+describe('pond status of a dataset with failed partitions', () => {
+  it('never says its checks are passing: the failed partitions had no version to check', () => {
+    const dir = makeProject({
+      'pipelines/events.ts': `
+import { check, dataset, stream } from 'pond';
+export const events = stream({ name: 'events', schema: 'schemas/events.json', time: 'time_utc', lateness: '0s' });
+export const picky = dataset({
+  name: 'picky',
+  inputs: { events },
+  retries: { attempts: 1 },
+  checks: [check.notNull('amount')],
+  sql: "select user_id, case when amount > 100 then error('amount over 100') else amount end as amount from events",
+});
+`,
+      'schemas/events.json': EVENTS_SCHEMA,
+      'e.ndjson': ndjson([
+        { user_id: 'a', time_utc: '2026-11-20T01:15:00Z', amount: 1 },
+        { user_id: 'b', time_utc: '2026-11-20T02:15:00Z', amount: 500 },
+        { user_id: 'c', time_utc: '2026-11-20T03:15:00Z', amount: 2 },
+      ]),
+    });
+    pondJson(dir, 'load', 'events', path.join(dir, 'e.ndjson'));
+    assert.equal(pond(dir, 'build').status, 1);
+    const status = pondJson<{ datasets: Array<{ dataset: string; failed: number; checks: string }> }>(dir, 'status');
+    const picky = status.datasets.find((d) => d.dataset === 'picky');
+    assert.equal(picky?.failed, 1);
+    assert.equal(picky?.checks, 'not run on 1 failed partition');
   });
 });

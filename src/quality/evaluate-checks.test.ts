@@ -103,8 +103,12 @@ describe('evaluateChecks', () => {
   it('range: bounds are inclusive and the observed extremes are reported', async () => {
     const { result } = await run({ ...base, name: 'r', kind: 'range', column: 'amount', min: 0, max: undefined });
     assert.equal(result.failingRows, 1);
-    assert.match(result.observed ?? '', /min -3/);
-    assert.equal((await run({ ...base, name: 'r', kind: 'range', column: 'amount', min: -3, max: 10.5 })).result.status, 'pass');
+    assert.match(result.observed ?? '', /^1 row outside \(min -3(\.0)?, max 10\.5\)$/);
+    // A pass shows what was observed too, not a count of failing rows beside the bounds.
+    const pass = (await run({ ...base, name: 'r', kind: 'range', column: 'amount', min: -3, max: 10.5 })).result;
+    assert.equal(pass.status, 'pass');
+    assert.match(pass.observed ?? '', /^min -3(\.0)?, max 10\.5$/);
+    assert.equal(pass.threshold, '≥ -3 and ≤ 10.5');
   });
 
   it('row count: between min and max', async () => {

@@ -206,24 +206,32 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
   if (values instanceof Error) throw values;
   const num = (field: string) => Number(values?.[field] ?? 0);
   const sample = (query: string, first: readonly string[]) => sampleRows(env.session, scope.with, query, target.keyColumns, first);
-  // Checks of single rows: the rows matching the check's filter fail.
-  const rowsVerdict = async (threshold: string, first: readonly string[]): Promise<Verdict> => {
+  // Checks of single rows: the rows matching the check's filter fail. The observed value says
+  // what was seen in the check's own terms (`no nulls`, `3 rows with a null`), never a bare
+  // `0 rows` that reads like a count against the threshold beside it.
+  const rowsVerdict = async (threshold: string, first: readonly string[], seen: { none: string; some: string }): Promise<Verdict> => {
     const failing = num('failing');
-    if (failing === 0) return { status: 'pass', observed: '0 rows', threshold, failingRows: 0, message: null };
+    if (failing === 0) return { status: 'pass', observed: seen.none, threshold, failingRows: 0, message: null };
     const sampled = await sample(`select * from ${view} where ${failingRowFilter(check, scope)}`, first);
-    return { status: 'fail', observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`, threshold, failingRows: failing, message: null, sample: sampled };
+    const observed = `${failing} ${failing === 1 ? 'row' : 'rows'} ${seen.some}`;
+    return { status: 'fail', observed, threshold, failingRows: failing, message: null, sample: sampled };
   };
   const bounds = (min: CheckValue | undefined, max: CheckValue | undefined) =>
     [min === undefined ? '' : `≥ ${min}`, max === undefined ? '' : `≤ ${max}`].filter(Boolean).join(' and ');
 
   switch (check.kind) {
     case 'not_null':
-      return rowsVerdict('no nulls', check.columns);
+      return rowsVerdict('no nulls', check.columns, { none: 'no nulls', some: 'with a null' });
     case 'accepted_values':
-      return rowsVerdict(`one of ${check.values.map((v) => JSON.stringify(v)).join(', ')}`, [check.column]);
+      return rowsVerdict(`one of ${check.values.map((v) => JSON.stringify(v)).join(', ')}`, [check.column], {
+        none: 'no other value',
+        some: 'with another value',
+      });
     case 'range': {
-      const verdict = await rowsVerdict(bounds(check.min, check.max), [check.column]);
-      return verdict.status === 'pass' ? verdict : { ...verdict, observed: `${verdict.observed} (min ${String(values?.low)}, max ${String(values?.high)})` };
+      // The observed extremes, pass or fail: `min 1, max 12 (expected ≥ 1 and ≤ 24)`.
+      const extremes = values?.low === null || values?.low === undefined ? 'no values' : `min ${String(values.low)}, max ${String(values.high)}`;
+      const verdict = await rowsVerdict(bounds(check.min, check.max), [check.column], { none: extremes, some: 'outside' });
+      return verdict.status === 'pass' ? verdict : { ...verdict, observed: `${verdict.observed} (${extremes})` };
     }
     case 'row_count': {
       const rows = num('rows');
@@ -262,10 +270,13 @@ async function verdictOf(env: CheckEnvironment, target: CheckTarget, scope: Quer
       };
     }
     case 'relationships':
-      return rowsVerdict(`every ${check.column} in ${check.to}.${check.field}`, [check.column]);
+      return rowsVerdict(`every ${check.column} in ${check.to}.${check.field}`, [check.column], {
+        none: `every ${check.column} found`,
+        some: `with a ${check.column} not in ${check.to}`,
+      });
     case 'sql': {
       const failing = num('failing');
-      if (failing === 0) return { status: 'pass', observed: '0 rows', threshold: 'no rows returned', failingRows: 0, message: null };
+      if (failing === 0) return { status: 'pass', observed: 'no rows returned', threshold: 'no rows returned', failingRows: 0, message: null };
       return {
         status: 'fail',
         observed: `${failing} ${failing === 1 ? 'row' : 'rows'}`,

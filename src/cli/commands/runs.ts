@@ -1,5 +1,6 @@
-/** `pond runs [RUN_ID]`: recent runs with their outcome; one run's log. */
+/** `pond runs [RUN_ID]`: recent runs with their outcome; one run's log, by its id or the short id the list prints. */
 import { PondError } from '../../errors/index.ts';
+import type { Run, RunLog } from '../../state/index.ts';
 import { openContext, type GlobalOptions } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -7,9 +8,8 @@ export async function runsCommand(runId: string | undefined, options: GlobalOpti
   const ctx = await openContext(options, { readOnly: true });
   try {
     if (runId) {
-      const run = await ctx.state.getRun(runId);
-      if (!run) throw new PondError('NOT_FOUND', `no run ${runId}`);
-      const logs = await ctx.state.runLogs(runId);
+      const run = await findRun(ctx.state, runId);
+      const logs = await ctx.state.runLogs(run.id);
       if (options.json) printJson({ run, logs });
       else {
         console.log(formatTable([{ ...run }]));
@@ -47,9 +47,34 @@ export async function runsCommand(runId: string | undefined, options: GlobalOpti
     if (options.failed) {
       for (const r of runs) console.log(`\n${r.dataset} ${r.key} (run ${r.id}):\n  ${r.error?.replaceAll('\n', '\n  ')}`);
     }
-    console.log("\nShow a run's log with `pond runs RUN_ID` (the full id is in --json).");
+    console.log("\nShow a run's log with `pond runs RUN_ID` (the short id above will do).");
     return 0;
   } finally {
     await ctx.close();
   }
+}
+
+/** How many of the newest runs a short id is looked for among. */
+const SHORT_ID_SEARCH = 100_000;
+
+/**
+ * The run `id` names: a whole run id, or the start of one (the 8 characters
+ * `pond runs` prints) when exactly one of the newest runs starts with it.
+ */
+export async function findRun(state: RunLog, id: string): Promise<Run> {
+  const exact = await state.getRun(id);
+  if (exact) return exact;
+  const prefix = id.trim().toLowerCase();
+  const matches = prefix.length >= 4 ? (await state.listRuns({ limit: SHORT_ID_SEARCH })).filter((r) => r.id.startsWith(prefix)) : [];
+  if (matches.length === 1) return matches[0] as Run;
+  if (matches.length > 1)
+    throw new PondError('BAD_ARGUMENT', `run id ${id} is the start of ${matches.length} runs' ids`, {
+      hint: `give more of it: ${matches
+        .slice(0, 5)
+        .map((r) => `${r.id} (${r.dataset} ${r.key})`)
+        .join(', ')}`,
+    });
+  throw new PondError('NOT_FOUND', `no run ${id}`, {
+    hint: prefix.length < 4 ? 'give at least the 8 characters `pond runs` prints' : '`pond runs` lists recent runs with their short ids',
+  });
 }

@@ -39,12 +39,13 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
       const size = d.span ? d.span.end - d.span.start : 0;
       let fresh = 0;
       let stale = 0;
-      let failed = 0;
+      const failedIdx: number[] = [];
       for (let k = 0; k < size; k++) {
-        if (d.failed[k]) failed++;
+        if (d.failed[k]) failedIdx.push((d.span?.start ?? 0) + k);
         if (d.reason[k] === 0) fresh++;
         else stale++;
       }
+      const failed = failedIdx.length;
       const runs = groupRuns(d, (k) => (d.reason[k] === 0 ? 'fresh' : d.failed[k] ? 'failed' : describeReason(d, k)));
       datasets.push({
         dataset: d.name,
@@ -53,7 +54,7 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
         fresh,
         stale,
         failed,
-        checks: await checkSummary(state, d.name),
+        checks: await checkSummary(state, d.name, failedIdx),
         first: d.span ? keyOf(d, d.span.start) : null,
         last: d.span ? keyOf(d, d.span.end - 1) : null,
         waiting_for: d.waitingFor,
@@ -88,20 +89,28 @@ export async function statusCommand(name: string | undefined, options: GlobalOpt
 
 /**
  * The checks of a stream or dataset at a glance: how many (partition, check)
- * pairs fail in their latest result, among the most recent results.
+ * pairs fail in their latest result, among the most recent results. Never
+ * "passing" while partitions have failed: a partition whose build failed has
+ * no version its checks could pass, so that is said instead.
  */
-async function checkSummary(state: CheckStore, name: string): Promise<string> {
+async function checkSummary(state: CheckStore, name: string, failedIdx: readonly number[] = []): Promise<string> {
   const recent = await state.checkResults({ dataset: name, limit: 1000 });
-  if (recent.length === 0) return '-';
   const latest = new Map<string, CheckResult>();
   for (const r of recent) if (!latest.has(`${r.idx}\u0000${r.check}`)) latest.set(`${r.idx}\u0000${r.check}`, r);
   let errors = 0;
   let warnings = 0;
+  // Failed partitions that an `error` check explains: the rest failed before their checks could run.
+  const explained = new Set<number>();
   for (const r of latest.values()) {
     if (r.status === 'pass') continue;
-    if (r.severity === 'error') errors++;
-    else warnings++;
+    if (r.severity === 'error') {
+      errors++;
+      explained.add(r.idx);
+    } else warnings++;
   }
-  if (errors === 0 && warnings === 0) return 'passing';
-  return [errors ? `${errors} failing` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const uncheckedCount = failedIdx.filter((idx) => !explained.has(idx)).length;
+  const unchecked = uncheckedCount > 0 ? `not run on ${uncheckedCount} failed partition${uncheckedCount === 1 ? '' : 's'}` : '';
+  if (recent.length === 0) return unchecked || '-';
+  if (errors === 0 && warnings === 0) return unchecked || 'passing';
+  return [errors ? `${errors} failing` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '', unchecked].filter(Boolean).join(', ');
 }
