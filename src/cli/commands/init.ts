@@ -1,4 +1,8 @@
-/** `pond init DIR`: a runnable project with a stream, two checked datasets, a pipeline test and sample events, loaded. */
+/**
+ * `pond init DIR`: the project a newcomer copies from — a stream with a write
+ * key to send to, two checked datasets (money as DECIMAL, a day column), a
+ * pipeline test, sample events already loaded, and a README of its own.
+ */
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +15,12 @@ const CONFIG = `import { defineConfig } from 'pond';
 export default defineConfig({
   name: '__NAME__',
   concurrency: 4,
+  collect: {
+    sources: {
+      // Who may send to which stream. A real key comes from the environment; the fallback is for trying Pond out.
+      app: { writeKey: process.env.APP_WRITE_KEY ?? 'app-dev-write-key', streams: ['events'] },
+    },
+  },
 });
 `;
 
@@ -25,7 +35,7 @@ export const events = stream({
   lateness: '10m',
 });
 
-/** Events per type and hour, with the amount spent. */
+/** Events per type and hour, with the amount spent (money as DECIMAL: sums of floats print 2419.7000000000003). */
 export const hourly_counts = dataset({
   name: 'hourly_counts',
   inputs: { events },
@@ -36,21 +46,26 @@ export const hourly_counts = dataset({
     check.range('amount', { min: 0 }),
   ],
   sql: \`
-    select event_type, count(*) as events, count(distinct user_id) as users, coalesce(sum(amount), 0) as amount
+    select
+      event_type,
+      count(*) as events,
+      count(distinct user_id) as users,
+      cast(coalesce(sum(amount), 0) as decimal(12, 2)) as amount
     from events
     group by event_type
   \`,
 });
 
-/** The same per day, from its 24 hours. */
+/** The same per day, from its 24 hours; \`pond_partition\` is the partition being built (its key, start and end). */
 export const daily_counts = dataset({
   name: 'daily_counts',
   partition: 'day',
   inputs: { hourly: hourly_counts },
   sql: \`
-    select event_type, sum(events) as events, sum(amount) as amount
+    select cast(p.start as date) as day, event_type, sum(events) as events, sum(amount) as amount
     from hourly
-    group by event_type
+    cross join pond_partition p
+    group by p.start, event_type
   \`,
 });
 `;
@@ -93,6 +108,38 @@ const SCHEMA = {
   additionalProperties: false,
 };
 
+const README = [
+  '# __NAME__',
+  '',
+  'A Pond project: events come in over HTTP, land unchanged in the lake (`.pond/`), and two',
+  'datasets are kept up to date from them.',
+  '',
+  "- `pond.config.ts`: the project's settings, and who may send events (`collect.sources`).",
+  '- `schemas/events.schema.json`: what an event must look like; others go to the dead letters with the reason.',
+  '- `pipelines/events.ts`: the `events` stream (hourly partitions) and the datasets `hourly_counts` and `daily_counts`.',
+  '- `tests/`: a test of `hourly_counts` on rows written in the test (`npx pond test`).',
+  '',
+  '```sh',
+  'npx pond build       # builds what is stale; --dry-run says what and why',
+  'npx pond query "select * from daily_counts order by day, event_type"',
+  'npx pond up          # collector, web UI and data API on http://127.0.0.1:8080; builds as events arrive',
+  'npx pond check       # what CI runs: typecheck, schemas, plan, the tests',
+  '```',
+  '',
+  'With `pond up` running, send events from another terminal:',
+  '',
+  '```sh',
+  "npx pond send events data/live.ndjson        # the last hour's events (not loaded yet); the same file twice lands once",
+  'curl -X POST http://127.0.0.1:8080/v1/streams/events/events \\',
+  "  -H 'x-pond-write-key: app-dev-write-key' -H 'content-type: application/json' \\",
+  '  -d \'[{"event_type":"purchase","user_id":"u1","amount":12.5,"time_utc":"\'$(date -u +%FT%TZ)\'"}]\'',
+  'npx pond query "select * from events order by time_utc desc limit 3"   # landed within about a second',
+  '```',
+  '',
+  'Edit a pipeline file while `pond up` runs: it loads the change and rebuilds what the new code changes.',
+  'A change that does not load keeps the last good one running, and says why.',
+].join('\n');
+
 export async function initCommand(dir: string, options: GlobalOptions): Promise<number> {
   const root = path.resolve(dir);
   if (existsSync(root) && readdirSync(root).length > 0) {
@@ -108,6 +155,7 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
   writeFileSync(path.join(root, 'schemas', 'events.schema.json'), `${JSON.stringify(SCHEMA, null, 2)}\n`);
   writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: path.basename(root), private: true, type: 'module' }, null, 2)}\n`);
   writeFileSync(path.join(root, '.gitignore'), '.pond/\nnode_modules/\n');
+  writeFileSync(path.join(root, 'README.md'), `${README.replaceAll('__NAME__', path.basename(root))}\n`);
   writeFileSync(
     path.join(root, 'tsconfig.json'),
     `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowImportingTsExtensions: true, noEmit: true } }, null, 2)}\n`,
@@ -119,7 +167,10 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
   // …and `npx pond` inside the project finds this Pond.
   symlinkSync(path.join('..', 'pond', 'bin', 'pond'), path.join(root, 'node_modules', '.bin', 'pond'));
   const sample = path.join(root, 'data', 'events.ndjson');
-  writeFileSync(sample, sampleEvents(Date.now()));
+  const now = Date.now();
+  writeFileSync(sample, sampleEvents(now));
+  // Not loaded: what `pond send` sends to a running `pond up` (the README says so).
+  writeFileSync(path.join(root, 'data', 'live.ndjson'), liveEvents(now));
 
   const ctx = await openContext({ ...options, project: root });
   try {
@@ -131,13 +182,31 @@ export async function initCommand(dir: string, options: GlobalOptions): Promise<
     } else {
       console.log(`Created ${root} and loaded ${summary.accepted} sample events (${summary.deadLetters} invalid ones went to the dead letters).`);
       console.log(
-        `\nNext:\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by event_type"\n  npx pond check     # what CI runs: typecheck, schemas, plan, the tests in tests/`,
+        `\nNext (README.md in the project says more):\n  cd ${dir}\n  npx pond build\n  npx pond query "select * from daily_counts order by day, event_type"\n  npx pond up        # the collector, the web UI on http://127.0.0.1:8080, builds as events arrive\n  npx pond send events data/live.ndjson   # in another terminal, with pond up running: the last hour's events\n  npx pond check     # what CI runs: typecheck, schemas, plan, the tests in tests/`,
       );
     }
     return 0;
   } finally {
     await ctx.close();
   }
+}
+
+/** The last hour's events, up to now: new to the project, for `pond send`. */
+function liveEvents(now: number): string {
+  const start = Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000;
+  const lines: string[] = [];
+  for (let t = start, i = 0; t < now; t += 30_000, i++) {
+    const type = i % 7 === 0 ? 'purchase' : i % 5 === 0 ? 'login' : 'view';
+    lines.push(
+      JSON.stringify({
+        event_type: type,
+        user_id: `u${1 + (i % 40)}`,
+        time_utc: new Date(t).toISOString(),
+        ...(type === 'purchase' ? { amount: 4.99 + (i % 9) } : {}),
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** 48 hours of events ending an hour ago, with a few invalid ones. */
