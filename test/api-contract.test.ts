@@ -10,6 +10,7 @@
  * an operation that no call checks.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -130,9 +131,15 @@ describe('the data API and its OpenAPI document', { timeout: 300_000 }, () => {
     await call('GET', '/api/runs/{id}', { id: run.id });
     await call('GET', '/api/runs/{id}', { id: 'no-such-run' });
     await call('GET', '/api/runs', {}, { query: 'status=sleeping' });
-    const retried = await call<api.RetryAnswer>('POST', '/api/runs/{id}/retry', { id: run.id });
-    assert.equal(retried.status, 202);
+    // A succeeded run is not retried; a failed one is.
     assert.equal((await call('POST', '/api/runs/{id}/retry', { id: run.id })).status, 409);
+    const failedId = randomUUID();
+    const { dataset, idx, key, cause, reason } = run;
+    await ctx.state.startRun({ id: failedId, taskId: null, dataset, idx, key, cause, reason, attempt: 1, worker: 'test', startedAt: Date.now() });
+    await ctx.state.finishRun(failedId, { status: 'failed', error: 'boom', retryable: false, finishedAt: Date.now() });
+    const retried = await call<api.RetryAnswer>('POST', '/api/runs/{id}/retry', { id: failedId });
+    assert.equal(retried.status, 202);
+    assert.equal((await call('POST', '/api/runs/{id}/retry', { id: failedId })).status, 409);
     assert.equal((await call('POST', '/api/runs/{id}/cancel', { id: retried.body.task.id })).status, 202);
     assert.equal((await call('POST', '/api/runs/{id}/cancel', { id: retried.body.task.id })).status, 409);
     await call('POST', '/api/runs/{id}/cancel', { id: 'no-such-run' });
@@ -154,6 +161,33 @@ describe('the data API and its OpenAPI document', { timeout: 300_000 }, () => {
     await call('GET', '/api/forget-requests', {}, { query: 'status=done' });
     await call('GET', '/api/forget-requests', {}, { query: 'status=forgotten' });
     await call('GET', '/api/forget-requests/{id}', { id: 'fgt_nope' });
+  });
+
+  it('answers the backlog, the grid, run groups, backfills and readable dead letters as documented', async () => {
+    const backlog = await call<api.Backlog>('GET', '/api/backlog');
+    assert.ok(backlog.body.datasets.length > 0);
+    const grid = await call<api.Grid>('GET', '/api/grid');
+    assert.ok(grid.body.rows.length > 0);
+    await call('GET', '/api/grid', {}, { query: 'from=2026-11-24&to=2026-11-25T06:00Z&columns=10' });
+    await call('GET', '/api/grid', {}, { query: 'columns=0' });
+    const groups = await call<api.RunGroupList>('GET', '/api/run-groups', {}, { query: 'pageSize=2&runs=3' });
+    assert.ok(groups.body.groups.length > 0);
+    await call('GET', '/api/run-groups', {}, { query: 'dataset=nope' });
+    await call('GET', '/api/run-groups', {}, { query: 'status=sleeping' });
+    const backfill = (body: unknown, name = 'purchase_items') => call<api.BackfillAnswer>('POST', '/api/datasets/{name}/backfill', { name }, { body });
+    const { body: detail } = await call<api.DatasetDetail>('GET', '/api/datasets/{name}', { name: 'purchase_items' });
+    const range = { from: detail.partitions.first, to: detail.partitions.first };
+    assert.equal((await backfill({ ...range, dryRun: true })).status, 200);
+    const queued = await backfill(range);
+    assert.equal(queued.status, 202);
+    assert.equal(queued.body.partitions, 1);
+    await backfill({ from: 'yesterday', to: 'today' });
+    await backfill(range, 'users');
+    await backfill(range, 'nope');
+    await ctx.state.cancelTasks(['purchase_items']);
+    const { body: streams } = await call<api.StreamList>('GET', '/api/streams');
+    for (const { name } of streams.streams) await call('GET', '/api/streams/{name}/dead-letters/readable', { name });
+    await call('GET', '/api/streams/{name}/dead-letters/readable', { name: 'nope' });
   });
 
   it('has checked every operation of the document', () => {

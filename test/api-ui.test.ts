@@ -7,6 +7,7 @@
  * seconds through the API.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -224,10 +225,20 @@ describe('the data API for the web UI', () => {
     const health = (await getJson<DatasetList>('/api/datasets')).body.datasets.find((d) => d.name === 'hourly')?.health;
     assert.equal(health, 'failed');
 
-    const source = runs[0] as Run;
+    // A succeeded run is not retried: there is nothing to retry (a backfill builds a partition again).
+    const succeeded = runs.find((r) => r.status === 'succeeded') as Run;
+    const refused = await post<ErrorAnswer>(`/api/runs/${succeeded.id}/retry`);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error, /succeeded: there is nothing to retry/);
+    assert.match(refused.body.hint ?? '', /backfill/);
+
+    const source = await failedRun(ctx, 'hourly', idx, key);
     const retried = await post<RetryAnswer>(`/api/runs/${source.id}/retry`);
     assert.equal(retried.status, 202);
     assert.deepEqual({ ...retried.body.task, id: undefined }, { id: undefined, dataset: 'hourly', key, cause: 'retry', reason: `retry of run ${source.id}` });
+    // The retry is planned for the code loaded now: after a fix, it builds with the fix.
+    const [task] = await ctx.state.listTasks({ dataset: 'hourly', idx, states: ['queued'] });
+    assert.equal(task?.codeFingerprint, ctx.project.datasets.get('hourly')?.codeFingerprint);
     const again = await post<ErrorAnswer>(`/api/runs/${source.id}/retry`);
     assert.equal(again.status, 409);
     assert.match(again.body.error, /already has a queued task/);
@@ -248,8 +259,9 @@ describe('the data API for the web UI', () => {
   });
 
   it('cancels a queued task by its id', async () => {
-    const [run] = (await getJson<RunList>('/api/runs?dataset=hourly&status=succeeded&limit=1')).body.runs;
-    assert.ok(run);
+    const [built] = (await getJson<RunList>('/api/runs?dataset=hourly&status=succeeded&limit=1')).body.runs;
+    assert.ok(built);
+    const run = await failedRun(ctx, 'hourly', built.idx, built.key);
     const { body } = await post<RetryAnswer>(`/api/runs/${run.id}/retry`);
     assert.deepEqual((await post(`/api/runs/${body.task.id}/cancel`)).body, { cancelled: true });
     assert.equal((await ctx.state.taskStates([body.task.id])).get(body.task.id), 'cancelled');
@@ -308,3 +320,12 @@ export const slow = dataset({
     }
   });
 });
+
+/** A failed run of a partition, as a build that gave up records it. */
+async function failedRun(ctx: Context, dataset: string, idx: number, key: string): Promise<Run> {
+  const id = randomUUID();
+  const startedAt = Date.now();
+  await ctx.state.startRun({ id, taskId: null, dataset, idx, key, cause: 'missing', reason: 'missing', attempt: 1, worker: 'test', startedAt });
+  await ctx.state.finishRun(id, { status: 'failed', error: 'boom', retryable: false, finishedAt: startedAt + 1 });
+  return { id } as Run;
+}

@@ -3,7 +3,8 @@
  * of hours), in Chromium: the timeline is drawn from bucket counts (a few
  * hundred columns on one canvas, never an element per partition), zooms
  * down to single partitions, and opens one. A stretch whose input changed
- * shows as stale. How long the page takes is measured by `npm run bench --
+ * shows as stale. The grid of every stream and dataset × time sums them
+ * into columns too. How long the page takes is measured by `npm run bench --
  * ui`, not asserted here; the time is reported as a diagnostic.
  */
 import assert from 'node:assert/strict';
@@ -100,6 +101,24 @@ describe('the dataset page at 1,000,000 partitions', { timeout: 600_000 }, () =>
     await page.waitForFunction('window.location.hash.includes("partition=")');
     const key = new URLSearchParams(page.url().split('?')[1]).get('partition')!;
     await page.waitForSelector(`table[aria-label="versions"] tbody tr td:first-child >> text=${key}`);
+  });
+
+  it('the grid of streams and datasets × time sums them into a few hundred columns', async (t) => {
+    const started = Date.now();
+    await page.goto(`${ui.platform.url}/#/grid`);
+    await page.waitForSelector('[data-testid="partition-grid"][data-rows="2"]');
+    t.diagnostic(`grid of ${N} partitions ready in ${Date.now() - started} ms`);
+    const columns = Number(await page.getAttribute('[data-testid="partition-grid"]', 'data-columns'));
+    assert.ok(columns > 20 && columns <= 400, `${columns} columns`);
+    assert.ok((await page.$$('[data-testid="partition-grid"] *')).length < 100, 'a canvas, not an element per partition');
+    const grid = (await (await fetch(`${ui.platform.url}/api/grid?columns=${columns}`)).json()) as {
+      rows: Array<{ name: string; stale: number[]; fresh: number[] }>;
+    };
+    const hourly = grid.rows.find((r) => r.name === 'hourly');
+    const sum = (values: number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
+    assert.equal(sum(hourly?.stale), STALE.to - STALE.from);
+    assert.equal(sum(hourly?.fresh), N - (STALE.to - STALE.from));
+    await screenshot(page, 'million-partitions-grid');
   });
 
   it('said nothing on the console', () => assert.deepEqual(ui.errors, []));

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, setToken, token } from './api.ts';
 import { Badge } from './components/status.tsx';
 import { DatasetPage } from './pages/dataset.tsx';
+import { GridPage } from './pages/grid.tsx';
 import { Lineage } from './pages/lineage.tsx';
 import { Overview } from './pages/overview.tsx';
 import { PrivacyPage } from './pages/privacy.tsx';
@@ -14,7 +15,8 @@ import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SqlPage } from './pages/sql.tsx';
 import { StreamPage, StreamsPage } from './pages/streams.tsx';
 import { href, useRoute } from './router.ts';
-import type { DatasetList, StreamList } from './types.ts';
+import type { DatasetList, ProjectStatus, StreamList } from './types.ts';
+import { time } from './format.ts';
 import { useApi } from './use-api.ts';
 
 export function App() {
@@ -32,6 +34,7 @@ function Shell() {
   const route = useRoute();
   const datasets = useApi<DatasetList>('datasets', 10_000);
   const streams = useApi<StreamList>('streams', 30_000);
+  const project = useApi<ProjectStatus>('project', 5000);
   const needsToken = datasets.error instanceof ApiError && datasets.error.status === 401;
   const [section, a] = route.parts;
 
@@ -39,6 +42,7 @@ function Shell() {
   if (needsToken) page = <TokenForm />;
   else if (!section) page = <Overview />;
   else if (section === 'lineage') page = <Lineage />;
+  else if (section === 'grid') page = <GridPage />;
   else if (section === 'datasets' && a) page = <DatasetPage key={a} name={a} />;
   else if (section === 'runs' && a) page = <RunPage key={a} id={a} />;
   else if (section === 'runs') page = <RunsPage />;
@@ -65,6 +69,7 @@ function Shell() {
         </a>
         {link('#/', 'Overview', !section)}
         {link('#/lineage', 'Lineage', section === 'lineage')}
+        {link('#/grid', 'Grid', section === 'grid')}
         {link('#/runs', 'Runs', section === 'runs')}
         {link('#/streams', 'Streams', section === 'streams')}
         {link('#/sql', 'SQL', section === 'sql')}
@@ -88,7 +93,36 @@ function Shell() {
           </button>
         )}
       </nav>
-      <main>{page}</main>
+      <main>
+        {!needsToken && project.data?.error && <ProjectBanner status={project.data} />}
+        {page}
+      </main>
+    </div>
+  );
+}
+
+/**
+ * On every page while the project's files hold a change that does not load
+ * (`pond up` keeps running the last project that did): what is wrong, where,
+ * and what to do. `GET /api/project` is read every few seconds, so the banner
+ * goes as soon as a fix loads.
+ */
+function ProjectBanner({ status }: { status: ProjectStatus }) {
+  const error = status.error;
+  if (!error) return null;
+  return (
+    <div className="project-banner" role="alert" aria-label="project error">
+      <strong>A change to the project does not load: Pond keeps running the last project that did.</strong>
+      <pre className="error-message">{error.message}</pre>
+      {error.where && (
+        <div>
+          in <code>{error.where}</code>
+        </div>
+      )}
+      {error.hint && <div className="hint">{error.hint}</div>}
+      <div className="muted">
+        Tried at {time(error.at)}; running {status.name} as loaded at {time(status.loadedAt)}. Fix the file and save it: this goes away once the change loads.
+      </div>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 /** How numbers, sizes, durations and times read across the UI. */
+import type { InputMapping } from './types.ts';
 
 const integer = new Intl.NumberFormat('en');
 
@@ -54,4 +55,45 @@ export function cell(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+const GRAIN_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+  month: 2_629_746_000,
+  year: 31_556_952_000,
+};
+
+/** A grain's window in ms (`every 10s` too), or undefined for `none`. */
+function grainMs(grain: string): number | undefined {
+  const every = /^every (\d+)(ms|s|m|h|d)$/.exec(grain);
+  if (every) return Number(every[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[every[2] as 'ms' | 's' | 'm' | 'h' | 'd'] ?? 1);
+  return GRAIN_MS[grain];
+}
+
+/** A span such as 7 days as `7 d`, 36 hours as `36 h`. */
+export function span(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+/**
+ * How a dataset reads an input, in words: `same hour`, `hours of the day`, `last 7 d`,
+ * `all, as of its end`. `input` and `output` are the grains (`hour`, `day`, `none` …).
+ */
+export function mappingLabel(mapping: InputMapping, input: string, output: string): string {
+  if (mapping.kind === 'last') return `last ${span(mapping.ms)}`;
+  if (mapping.kind === 'all') return output === 'none' ? 'all' : 'all, as of its end';
+  const i = grainMs(input);
+  const o = grainMs(output);
+  if (i === undefined || o === undefined) return 'all';
+  const name = (g: string) => g.replace(/^every /, '');
+  if (i === o) return `same ${name(output)}`;
+  if (i < o) return `${name(input)}s of the ${name(output)}`;
+  return `the ${name(input)} it falls in`;
 }

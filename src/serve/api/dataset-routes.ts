@@ -19,12 +19,14 @@ import { inputQuery } from '../../transform/index.ts';
 import type * as api from './answers/index.ts';
 import { findNode, partitionIdx, type ApiContext } from './api-context.ts';
 import { checkSummaryJson } from './check-routes.ts';
+import { ColumnNotes } from './column-notes.ts';
 import { freshnessOf, healthOf } from './dataset-health.ts';
 import { answerFormat, rowLimit, sendAnswer } from './send-answer.ts';
 
 const MAX_RANGES = 10_000;
 
 export function datasetRoutes(ctx: ApiContext) {
+  const notes = new ColumnNotes(ctx.project, ctx.sql);
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/datasets', async (): Promise<api.DatasetList> => {
       const p = await ctx.plans.current();
@@ -33,6 +35,7 @@ export function datasetRoutes(ctx: ApiContext) {
         [...p.datasets.values()].map(async (d): Promise<api.DatasetSummary> => ({
           ...summary(d.model),
           inputs: d.model.inputs.map((i) => i.source),
+          inputMappings: d.model.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })),
           sinks: d.model.sinks.map((s) => ({ name: s.name, kind: s.kind })),
           partitions: counts(d),
           health: await healthOf(ctx.state, d),
@@ -68,6 +71,8 @@ export function datasetRoutes(ctx: ApiContext) {
             sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
           },
           personalData: await ctx.privacy.of(node.name),
+          code: codeOf(node),
+          columnNotes: await notes.of(node.name),
         };
       },
     );
@@ -135,7 +140,54 @@ async function datasetPartitions(ctx: ApiContext, model: DatasetModel, limit: nu
     ...counts(d),
     ranges: runs.slice(0, limit).map((r) => ({ from: keyOf(d, r.start), to: keyOf(d, r.end - 1), partitions: r.end - r.start, state: r.value })),
     rangesTruncated: runs.length > limit,
+    reasons: staleReasons(d),
   };
+}
+
+/** Why the partitions that are not fresh are to build, one entry per reason (and input), most partitions first: one sweep of the plan. */
+function staleReasons(d: DatasetPlan): api.StaleReason[] {
+  const size = d.span ? d.span.end - d.span.start : 0;
+  // Keyed by reason and input: each reason's sentence is written once, not once per partition.
+  const found = new Map<number, { k: number; partitions: number; waiting: number; first: number; last: number }>();
+  for (let k = 0; k < size; k++) {
+    if (d.reason[k] === 0) continue;
+    const code = d.failed[k] ? -1 : d.reason[k]! * 256 + d.reasonInput[k]! + 1;
+    const entry = found.get(code);
+    const waiting = !d.failed[k] && d.planned[k] && !d.ready[k] ? 1 : 0;
+    if (entry) {
+      entry.partitions++;
+      entry.waiting += waiting;
+      entry.last = k;
+    } else found.set(code, { k, partitions: 1, waiting, first: k, last: k });
+  }
+  const start = d.span?.start ?? 0;
+  return [...found]
+    .map(([code, e]) => ({
+      reason: code === -1 ? 'failed' : describeReason(d, e.k),
+      partitions: e.partitions,
+      waiting: e.waiting,
+      first: keyOf(d, start + e.first),
+      last: keyOf(d, start + e.last),
+    }))
+    .sort((a, b) => b.partitions - a.partitions || a.reason.localeCompare(b.reason));
+}
+
+/** The transformation as the project holds it: its SQL, or its function as loaded. */
+function codeOf(node: NodeModel): api.TransformationCode | null {
+  if (node.kind !== 'dataset') return null;
+  if (node.sql !== undefined) return { language: 'sql', text: dedent(node.sql) };
+  if (node.transform !== undefined) return { language: 'typescript', text: dedent(String(node.transform)) };
+  return null;
+}
+
+/** SQL written inside a template string: its common indentation and blank first and last lines gone. */
+function dedent(text: string): string {
+  const lines = text
+    .replace(/^\s*\n/, '')
+    .replace(/\n\s*$/, '')
+    .split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0));
+  return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
 async function streamPartitions(state: VersionStore, stream: StreamModel, limit: number): Promise<api.StreamPartitions> {

@@ -91,6 +91,54 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('Timeline')), ...errors(400, 401, 404) },
       },
     },
+    '/api/datasets/{name}/backfill': {
+      post: {
+        summary:
+          "Build a range of a dataset's partitions again, fresh or not (a backfill): queues them with cause backfill and the code loaded now; a running `pond up` builds them within seconds, and what reads them after",
+        description:
+          'from and to are partition keys (inclusive) or ISO times; the range is cut to the partitions its inputs allow. dryRun answers what would be queued, and queues nothing (200).',
+        parameters: [p('name', 'Dataset')],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', properties: { from: str, to: str, dryRun: { type: 'boolean' } } } } },
+        },
+        responses: { '202': accepted(ref('BackfillAnswer')), '200': json(ref('BackfillAnswer'), 'What a dry run would queue'), ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/api/grid': {
+      get: {
+        summary: 'Every stream and dataset × time: columns of a round width, and per row and column its partitions by state (never one entry per partition)',
+        parameters: [
+          q('from', 'Start: an ISO time or date (default: the earliest partition of anything)'),
+          q('to', 'End: an ISO time or date (default: the end of the latest partition)'),
+          q('columns', 'Most columns (default 120, at most 1000)', { type: 'integer', minimum: 1, maximum: 1000 }),
+        ],
+        responses: { '200': json(ref('Grid')), ...errors(400, 401) },
+      },
+    },
+    '/api/backlog': {
+      get: {
+        summary:
+          'What is left to build per dataset (stale, waiting for inputs, queued, running, failed), what builds now and next, and when the backlog should clear at the recent build rate',
+        responses: { '200': json(ref('Backlog')), ...errors(401) },
+      },
+    },
+    '/api/run-groups': {
+      get: {
+        summary: 'Runs grouped by the build, backfill or retry that caused them, newest first, a page of groups at a time',
+        parameters: [
+          q('dataset', 'Only this dataset'),
+          q('partition', 'Only this partition (needs dataset)'),
+          q('status', 'running, succeeded, failed or cancelled'),
+          q('cause', 'new-data, missing, input-changed, code-changed, failed-earlier, forced, retry, backfill or manual'),
+          q('group', 'Only this group (its id)'),
+          q('page', 'Page (1: the newest groups)', { type: 'integer', minimum: 1 }),
+          q('pageSize', 'Groups a page (default 20, at most 100)', { type: 'integer', minimum: 1, maximum: 100 }),
+          q('runs', 'Runs shown of each group (default 10, at most 500)', { type: 'integer', minimum: 1, maximum: 500 }),
+        ],
+        responses: { '200': json(ref('RunGroupList')), ...errors(400, 401, 404) },
+      },
+    },
     '/api/datasets/{name}/schema-history': {
       get: {
         summary: 'The distinct schemas of the committed versions of a dataset or stream, oldest first, with what changed from the one before',
@@ -266,6 +314,14 @@ export const OPENAPI_DOCUMENT = {
           q('status', 'Only accepted events, or only dead letters', { type: 'string', enum: ['accepted', 'dead-letter'] }),
         ],
         responses: { '200': json(ref('StreamTail')), ...errors(400, 401, 404) },
+      },
+    },
+    '/api/streams/{name}/dead-letters/readable': {
+      get: {
+        summary:
+          "A stream's dead letters, newest first, as a person reads them: the reason and the event as sent, pretty-printed; in a stream with personal data decrypted and masked (personal fields hidden, identifiers as pseudonyms)",
+        parameters: [p('name', 'Stream'), q('limit', 'Most dead letters (default 100, at most 1000)', { type: 'integer', minimum: 1, maximum: 1000 })],
+        responses: { '200': json(ref('DeadLetterList')), ...errors(400, 401, 404) },
       },
     },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },

@@ -96,7 +96,7 @@ function bucketCount(value: string | undefined): number {
  * the window after the last. Either is a partition key (inclusive) or an ISO
  * time (`to` exclusive: windows that start before it).
  */
-function bound(p: Partitioning, name: string, which: 'from' | 'to', text: string | undefined): number | undefined {
+export function bound(p: Partitioning, name: string, which: 'from' | 'to', text: string | undefined): number | undefined {
   if (text === undefined || text === '' || p.kind === 'none') return undefined;
   const idx = parsePartitionKey(p, text);
   if (idx !== undefined) return which === 'from' ? idx : idx + 1;

@@ -1,7 +1,9 @@
 /**
  * `GET /api/runs` and `/api/runs/:id`: recent runs with their outcome, and one
  * run with its log (as `pond runs`). `POST /api/runs/:id/retry` queues the
- * run's partition again (a running `pond up` leases it within seconds);
+ * partition of a failed or cancelled run again, for the code loaded now (a
+ * running `pond up` leases it within seconds; a succeeded run is not retried:
+ * 409, backfill the partition to build it again);
  * `POST /api/runs/:id/cancel` cancels a running run's task (or a queued task
  * by its id), and the worker stops its build within about a second.
  */
@@ -54,9 +56,23 @@ export function runRoutes(ctx: ApiContext) {
       if (!model) throw new PondError('NOT_FOUND', `run ${run.id} built "${run.dataset}", which is no longer a dataset of the project`);
       if (run.status === 'running')
         throw new PondError('CONFLICT', `run ${run.id} is still running`, { hint: `cancel it first: POST /api/runs/${run.id}/cancel` });
+      if (run.status === 'succeeded')
+        throw new PondError('CONFLICT', `run ${run.id} succeeded: there is nothing to retry`, {
+          hint: `to build ${run.dataset} ${run.key} again, backfill it: POST /api/datasets/${run.dataset}/backfill {"from": "${run.key}", "to": "${run.key}"}`,
+        });
       const reason = `retry of run ${run.id}`;
+      // Planned for the code loaded now: a retry after a fix builds with the fix.
       const added = await ctx.state.enqueueTasks([
-        { dataset: run.dataset, idx: run.idx, key: run.key, cause: 'retry', reason, priority: model.depth, maxAttempts: model.retries.attempts },
+        {
+          dataset: run.dataset,
+          idx: run.idx,
+          key: run.key,
+          cause: 'retry',
+          reason,
+          priority: model.depth,
+          maxAttempts: model.retries.attempts,
+          codeFingerprint: model.codeFingerprint,
+        },
       ]);
       const [task] = await ctx.state.listTasks({ dataset: run.dataset, idx: run.idx, states: ['queued', 'leased'], limit: 1 });
       if (added === 0) {
@@ -88,7 +104,7 @@ export function runRoutes(ctx: ApiContext) {
   };
 }
 
-function runJson(r: Run): api.Run {
+export function runJson(r: Run): api.Run {
   return {
     id: r.id,
     taskId: r.taskId,

@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { Column } from '../types.ts';
+import { timeTicks } from '../time-ticks.ts';
 import { isNumeric } from './data-table.tsx';
 
 export type ChartKind = 'line' | 'bar';
@@ -52,13 +53,6 @@ function categoryLabel(value: unknown): string {
   const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.exec(text);
   if (iso) return iso[2] === '00:00' ? (iso[1] as string) : `${iso[1]} ${iso[2]}`;
   return text.length > 16 ? `${text.slice(0, 15)}…` : text;
-}
-
-function timeLabel(ms: number, span: number): string {
-  const iso = new Date(ms).toISOString();
-  if (span > 3 * 86_400_000) return iso.slice(0, 10);
-  if (span > 86_400_000) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
-  return iso.slice(11, 16);
 }
 
 export interface ChartProps {
@@ -120,9 +114,11 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
     points.forEach((p, i) => {
       if (i % every === 0) xLabels.push({ at: sx(0, i), text: categoryLabel(p.x) });
     });
+  } else if (axis === 'time') {
+    // Round times (the quarter hour, midnight, the 1st of a month), not round numbers of milliseconds.
+    for (const t of timeTicks(xMin, xMax, 6)) xLabels.push({ at: sx(t.at, 0), text: t.label });
   } else if (points.length > 0) {
-    const values = axis === 'time' ? ticks(xMin, xMax, 6) : ticks(xMin, xMax, 6);
-    for (const v of values) xLabels.push({ at: sx(v, 0), text: axis === 'time' ? timeLabel(v, xMax - xMin) : short(v) });
+    for (const v of ticks(xMin, xMax, 6)) xLabels.push({ at: sx(v, 0), text: short(v) });
   }
 
   if (points.length === 0) return <div className="empty">No rows to chart.</div>;
@@ -138,7 +134,7 @@ export function Chart({ rows, x, ys, kind }: ChartProps) {
           </g>
         ))}
         {xLabels.map((l, i) => (
-          <text key={i} x={l.at} y={H - M.bottom + 18} className="tick" textAnchor="middle">
+          <text key={i} x={l.at} y={H - M.bottom + 18} className="tick x-tick" textAnchor="middle">
             {l.text}
           </text>
         ))}

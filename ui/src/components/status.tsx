@@ -33,6 +33,10 @@ const TONE: Record<string, string> = {
   done: 'good',
   unverified: 'warn',
   'reads in clear': 'bad',
+  // The live tail and dead letters.
+  accepted: 'good',
+  'dead letter': 'warn',
+  masked: 'muted',
 };
 
 export function Badge({ value, title }: { value: string; title?: string }) {
@@ -48,7 +52,8 @@ export function ErrorBox({ error, title }: { error: Error; title?: string }) {
   return (
     <div className="error-box" role="alert">
       <strong>{title ?? 'The API answered with an error'}</strong>
-      <div>{error.message}</div>
+      {/* A message of several lines (DuckDB's, with its `LINE 1: …` and a caret under the column) keeps its spacing in a monospace font. */}
+      {error.message.includes('\n') ? <pre className="error-message">{error.message}</pre> : <div>{error.message}</div>}
       {api?.hint && <div className="hint">{api.hint}</div>}
     </div>
   );

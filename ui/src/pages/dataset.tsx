@@ -1,17 +1,34 @@
 /**
- * A dataset (or stream) page: its partitions over time at any scale, and in
- * tabs the versions with why each was built, the schema and its history,
- * check results with failing rows, sinks, and a sample of rows with a chart.
- * A partition picked on the timeline narrows the tabs to it.
+ * A dataset (or stream) page: its inputs and how it reads each, its
+ * transformation's code, its partitions over time at any scale with why the
+ * stale ones are stale and a backfill of a range (after a confirmation), and
+ * in tabs the versions with why each was built, the schema with what each
+ * column means and its history, check results with failing rows, sinks, and a
+ * sample of rows with a chart. A partition picked on the timeline narrows the
+ * tabs to it.
  */
-import { enc } from '../api.ts';
+import { useState } from 'react';
+import { enc, postJson } from '../api.ts';
 import { ChartBuilder } from '../components/chart.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { PartitionTimeline } from '../components/partition-timeline.tsx';
 import { Badge, Empty, ErrorBox, Loading, Panel } from '../components/status.tsx';
-import { ago, bytes, count, duration, time } from '../format.ts';
+import { ago, bytes, count, duration, mappingLabel, time } from '../format.ts';
 import { href, setParams, useRoute } from '../router.ts';
-import type { CheckList, CheckResult, Column, DatasetDetail, SchemaHistory, SinkList, Table } from '../types.ts';
+import type {
+  BackfillAnswer,
+  CheckList,
+  CheckResult,
+  Column,
+  ColumnNote,
+  DatasetDetail,
+  DatasetList,
+  DatasetPartitions,
+  SchemaHistory,
+  SinkList,
+  StreamList,
+  Table,
+} from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const TABS = ['versions', 'rows', 'checks', 'schema', 'sinks', 'ranges'] as const;
@@ -24,6 +41,11 @@ export function DatasetPage({ name }: { name: string }) {
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'versions';
   const detail = useApi<DatasetDetail>(`datasets/${enc(name)}${partition ? `?partition=${enc(partition)}` : ''}`, REFRESH);
   const d = detail.data;
+  // The grains of what it reads, to say how it reads each (`hours of the day`).
+  const datasets = useApi<DatasetList>(d && d.lineage.inputs.length > 0 ? 'datasets' : null);
+  const streams = useApi<StreamList>(d && d.lineage.inputs.length > 0 ? 'streams' : null);
+  const grainOf = new Map([...(streams.data?.streams ?? []), ...(datasets.data?.datasets ?? [])].map((n) => [n.name, n.grain]));
+  const stale = d?.kind === 'dataset' && 'reasons' in d.partitions ? d.partitions : undefined;
 
   return (
     <div className="page">
@@ -51,12 +73,14 @@ export function DatasetPage({ name }: { name: string }) {
               </>
             )}
             <dt>Inputs</dt>
-            <dd>
+            <dd aria-label="inputs">
               {d.lineage.inputs.length === 0
                 ? '–'
                 : d.lineage.inputs.map((i) => (
-                    <a key={i.alias} className="chip" href={href('datasets', i.source)}>
+                    <a key={i.alias} className="chip" href={href('datasets', i.source)} data-input={i.source}>
                       {i.source}
+                      {i.alias !== i.source ? ` as ${i.alias}` : ''}
+                      {grainOf.has(i.source) && <span className="mapping"> · {mappingLabel(i.mapping, grainOf.get(i.source) ?? 'none', d.grain)}</span>}
                     </a>
                   ))}
             </dd>
@@ -86,7 +110,7 @@ export function DatasetPage({ name }: { name: string }) {
         </>
       )}
 
-      <Panel title="Partitions">
+      <Panel title="Partitions" actions={d?.kind === 'dataset' && <Backfill detail={d} />}>
         <PartitionTimeline
           name={name}
           window={{ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined }}
@@ -104,6 +128,16 @@ export function DatasetPage({ name }: { name: string }) {
           </div>
         )}
       </Panel>
+
+      {stale && stale.reasons.length > 0 && <WhyStale name={name} partitions={stale} />}
+
+      {d?.code && (
+        <Panel title={d.code.language === 'sql' ? 'Transformation (SQL)' : 'Transformation (TypeScript, as loaded)'}>
+          <pre className="code" aria-label="transformation">
+            {d.code.text}
+          </pre>
+        </Panel>
+      )}
 
       {d && (
         <>
@@ -123,7 +157,7 @@ export function DatasetPage({ name }: { name: string }) {
           {tab === 'versions' && <Versions detail={d} partition={partition} />}
           {tab === 'rows' && <Rows name={name} partition={partition ?? d.versions.find((v) => v.state === 'committed')?.partition} />}
           {tab === 'checks' && <Checks detail={d} partition={partition} />}
-          {tab === 'schema' && <Schema name={name} schema={d.schema} />}
+          {tab === 'schema' && <Schema name={name} schema={d.schema} notes={d.columnNotes} />}
           {tab === 'sinks' && <Sinks name={name} />}
           {tab === 'ranges' && <Ranges detail={d} />}
         </>
@@ -336,8 +370,9 @@ function CheckRow({ result: c }: { result: CheckResult }) {
   );
 }
 
-function Schema({ name, schema }: { name: string; schema: DatasetDetail['schema'] }) {
+function Schema({ name, schema, notes }: { name: string; schema: DatasetDetail['schema']; notes: readonly ColumnNote[] }) {
   const history = useApi<SchemaHistory>(`datasets/${enc(name)}/schema-history`);
+  const noteOf = new Map(notes.map((n) => [n.column, n]));
   return (
     <>
       <Panel title="Schema">
@@ -346,17 +381,25 @@ function Schema({ name, schema }: { name: string; schema: DatasetDetail['schema'
             <tr>
               <th>Column</th>
               <th>Type</th>
+              <th>Description</th>
             </tr>
           </thead>
           <tbody>
-            {schema.map((c) => (
-              <tr key={c.name}>
-                <td>
-                  <code>{c.name}</code>
-                </td>
-                <td>{c.type}</td>
-              </tr>
-            ))}
+            {schema.map((c) => {
+              const note = noteOf.get(c.name);
+              return (
+                <tr key={c.name}>
+                  <td>
+                    <code>{c.name}</code>
+                  </td>
+                  <td>{c.type}</td>
+                  <td className="description">
+                    {note?.description}
+                    {note?.from && <span className="muted"> (from {note.from})</span>}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </Panel>
@@ -486,5 +529,117 @@ function Ranges({ detail }: { detail: DatasetDetail }) {
         </tbody>
       </table>
     </Panel>
+  );
+}
+
+/** Why the partitions that are not fresh are to build: a row per reason, its partitions, and the stretch they lie in (a click zooms to it). */
+function WhyStale({ name, partitions: p }: { name: string; partitions: DatasetPartitions }) {
+  return (
+    <Panel title={`Why ${count(p.stale)} partition${p.stale === 1 ? ' is' : 's are'} not fresh`}>
+      <table className="list" aria-label="why stale">
+        <thead>
+          <tr>
+            <th>Why</th>
+            <th className="num">Partitions</th>
+            <th className="num" title="of them, waiting for their inputs to be built or fixed first">
+              Waiting for inputs
+            </th>
+            <th>From</th>
+            <th>To</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.reasons.map((r) => (
+            <tr key={r.reason} data-reason={r.reason}>
+              <td>
+                <Badge value={r.reason === 'failed' ? 'failed' : r.reason === 'missing' ? 'missing' : 'stale'} /> {r.reason}
+              </td>
+              <td className="num">{count(r.partitions)}</td>
+              <td className="num">{count(r.waiting)}</td>
+              <td>
+                <a href={href('datasets', name, { from: r.first, to: r.last })}>{r.first}</a>
+              </td>
+              <td>{r.last}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
+
+/**
+ * Builds a range of partitions again (a backfill): the range defaults to the
+ * partition picked, else the window shown, else the whole span. A first click
+ * asks the API what it would queue (a dry run) and shows it; only the second
+ * click queues it.
+ */
+function Backfill({ detail }: { detail: DatasetDetail }) {
+  const { params } = useRoute();
+  const picked = params.get('partition');
+  const first = detail.partitions.first ?? '';
+  const last = detail.partitions.last ?? '';
+  const initial = { from: picked ?? params.get('from') ?? first, to: picked ?? params.get('to') ?? last };
+  const [range, setRange] = useState<{ from: string; to: string } | null>(null);
+  const [state, setState] = useState<{ busy?: boolean; plan?: BackfillAnswer; done?: BackfillAnswer; error?: Error }>({});
+  if (!first) return null;
+  const shown = range ?? initial;
+  const ask = async (dryRun: boolean) => {
+    setState({ ...state, busy: true, error: undefined });
+    try {
+      const answer = await postJson<BackfillAnswer>(`datasets/${enc(detail.name)}/backfill`, { ...shown, dryRun });
+      setState(dryRun ? { plan: answer } : { done: answer });
+    } catch (error) {
+      setState({ error: error as Error });
+    }
+  };
+  if (!range)
+    return (
+      <button type="button" onClick={() => (setRange(initial), setState({}))}>
+        Build a range…
+      </button>
+    );
+  const change = (field: 'from' | 'to', value: string) => (setRange({ ...shown, [field]: value }), setState({}));
+  return (
+    <div className="backfill" role="dialog" aria-label="backfill">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void ask(true);
+        }}
+      >
+        <label>
+          From <input aria-label="backfill from" value={shown.from} onChange={(e) => change('from', e.target.value)} />
+        </label>
+        <label>
+          to <input aria-label="backfill to" value={shown.to} onChange={(e) => change('to', e.target.value)} />
+        </label>
+        {!state.plan && !state.done && (
+          <button type="submit" className="primary" disabled={state.busy}>
+            Build…
+          </button>
+        )}
+        <button type="button" onClick={() => (setRange(null), setState({}))}>
+          {state.done ? 'Close' : 'Cancel'}
+        </button>
+      </form>
+      {state.plan && (
+        <div className="confirm" role="alert">
+          Build {count(state.plan.partitions)} partition{state.plan.partitions === 1 ? '' : 's'} of {detail.name}, {state.plan.from}
+          {state.plan.partitions > 1 ? ` to ${state.plan.to}` : ''}, again? Fresh ones are rebuilt too, and what reads them after.{' '}
+          <button type="button" className="primary" disabled={state.busy} onClick={() => void ask(false)}>
+            Build {count(state.plan.partitions)} partition{state.plan.partitions === 1 ? '' : 's'}
+          </button>
+        </div>
+      )}
+      {state.done && (
+        <div className="notice" role="status">
+          Queued {count(state.done.queued)} partition{state.done.queued === 1 ? '' : 's'}
+          {state.done.alreadyQueued > 0 ? ` (${count(state.done.alreadyQueued)} already were)` : ''} as backfill <code>{state.done.id}</code>:{' '}
+          <a href={href('runs', { cause: 'backfill', dataset: detail.name })}>its runs</a> show as they build.
+        </div>
+      )}
+      {state.error && <ErrorBox error={state.error} title="The backfill was refused" />}
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { LineageGraph, type GraphEdge, type GraphNode } from '../components/lineage-graph.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { ago } from '../format.ts';
+import { ago, mappingLabel } from '../format.ts';
 import { href } from '../router.ts';
 import type { DatasetList, SinkList, StreamList } from '../types.ts';
 import { useApi, useNow } from '../use-api.ts';
@@ -32,9 +32,11 @@ export function Lineage() {
       });
     }
     const sinkState = new Map((sinks.data?.sinks ?? []).map((s) => [`${s.dataset}/${s.sink}`, s]));
+    const grainOf = new Map([...streams.data.streams, ...datasets.data.datasets].map((n) => [n.name, n.grain]));
     for (const d of datasets.data.datasets) {
       nodes.push({ id: d.name, label: d.name, kind: 'dataset', health: d.health, detail: `${d.grain} · ${d.health}`, href: href('datasets', d.name) });
-      for (const input of d.inputs) edges.push({ from: input, to: d.name });
+      for (const input of d.inputMappings)
+        edges.push({ from: input.source, to: d.name, label: mappingLabel(input.mapping, grainOf.get(input.source) ?? 'none', d.grain) });
       for (const sink of d.sinks) {
         const id = `sink:${d.name}/${sink.name}`;
         const state = sinkState.get(`${d.name}/${sink.name}`);
@@ -58,7 +60,8 @@ export function Lineage() {
     <div className="page">
       <h1>Lineage</h1>
       <p className="muted">
-        Streams on the left, sinks on the right. Colours show health: green ok, amber stale, red failed, grey idle. Click a node to open it.
+        Streams on the left, sinks on the right; each edge says how its dataset reads the input. Colours show health: green ok, amber stale, red failed, grey
+        idle. Click a node to open it.
       </p>
       {error && <ErrorBox error={error} />}
       {!graph && !error && <Loading what="lineage" />}

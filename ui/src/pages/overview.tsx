@@ -1,8 +1,12 @@
-/** Overview: ingest rate, freshness of each dataset against its grain, recent failures and dead letters. */
+/**
+ * Overview: ingest rate; each dataset on time or not, and why; the backlog
+ * (stale, waiting, queued, running) with when it should clear; what builds
+ * now and next; recent failures and dead letters.
+ */
 import { ago, count, duration, rate } from '../format.ts';
 import { href } from '../router.ts';
-import type { CheckList, DatasetList, RunList, StreamList } from '../types.ts';
-import { useApi } from '../use-api.ts';
+import type { Backlog, BacklogFigures, CheckList, DatasetList, RunList, StreamList } from '../types.ts';
+import { useApi, useNow } from '../use-api.ts';
 import { Badge, Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
 import { StreamsTable } from '../components/streams-table.tsx';
 
@@ -13,6 +17,8 @@ export function Overview() {
   const streams = useApi<StreamList>('streams', REFRESH);
   const failedRuns = useApi<RunList>('runs?status=failed&limit=10', REFRESH);
   const failedChecks = useApi<CheckList>('checks?failed=true&limit=10', REFRESH);
+  const backlog = useApi<Backlog>('backlog', REFRESH);
+  const now = useNow();
 
   const ingest = streams.data?.streams.reduce((s, x) => s + (x.rates.eventsPerSecond['1m'] ?? 0), 0);
   const deadRate = streams.data?.streams.reduce((s, x) => s + (x.rates.deadLettersPerSecond['1m'] ?? 0), 0);
@@ -38,6 +44,12 @@ export function Overview() {
           tone={datasets.data ? (onTime === all.length ? 'good' : 'warn') : undefined}
         />
         <Stat label="Datasets failing" value={datasets.data ? count(failing) : '…'} tone={failing > 0 ? 'bad' : datasets.data ? 'good' : undefined} />
+        <Stat
+          label="Backlog"
+          value={backlog.data ? `${count(backlog.data.total.toBuild)} to build` : '…'}
+          note={backlog.data ? clears(backlog.data.total) : undefined}
+          tone={backlog.data ? (backlog.data.total.toBuild === 0 ? 'good' : 'warn') : undefined}
+        />
       </div>
 
       <Panel title="Freshness">
@@ -67,7 +79,10 @@ export function Overview() {
                   <td>{d.freshness.latest ?? '–'}</td>
                   <td className="num">{duration(d.freshness.lagMs)}</td>
                   <td className="num">{duration(d.freshness.expectedLagMs)}</td>
-                  <td>{d.freshness.latest === null ? <Badge value="empty" /> : <Badge value={d.freshness.onTime ? 'on time' : 'late'} />}</td>
+                  <td className="freshness">
+                    {d.freshness.onTime ? <Badge value="on time" /> : <Badge value={d.freshness.latest === null ? 'empty' : 'late'} />}
+                    {d.freshness.lateBecause && <div className="muted why-late">{d.freshness.lateBecause}</div>}
+                  </td>
                   <td>
                     <Badge value={d.health} />
                   </td>
@@ -82,7 +97,54 @@ export function Overview() {
         )}
       </Panel>
 
+      <Panel title="Backlog" actions={backlog.data && <span className="muted">throughput over the last {duration(backlog.data.windowMs)}</span>}>
+        {backlog.error && <ErrorBox error={backlog.error} />}
+        {!backlog.data && !backlog.error && <Loading what="the backlog" />}
+        {backlog.data && <BacklogTable backlog={backlog.data} />}
+      </Panel>
+
       <div className="columns">
+        <Panel title="Running now" actions={<a href={href('runs', { status: 'running' })}>Running runs</a>}>
+          {backlog.data && backlog.data.running.length === 0 && backlog.data.next.length === 0 && <Empty>Nothing is building or queued.</Empty>}
+          <ul className="events" aria-label="running now">
+            {backlog.data?.running.map((r) => (
+              <li key={r.id} data-run={r.id}>
+                <Badge value="running" />{' '}
+                <a href={href('runs', r.id)}>
+                  {r.dataset} {r.key}
+                </a>{' '}
+                <span className="muted">
+                  for {duration(now - Date.parse(r.startedAt))} · {r.reason}
+                  {r.attempt > 1 ? ` · attempt ${r.attempt}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {backlog.data && backlog.data.next.length > 0 && (
+            <>
+              <div className="muted next-heading">
+                Next
+                {backlog.data.total.queued > backlog.data.next.length
+                  ? ` (${count(backlog.data.next.length)} of ${count(backlog.data.total.queued)} queued)`
+                  : ''}
+              </div>
+              <ul className="events" aria-label="queued next">
+                {backlog.data.next.map((t) => (
+                  <li key={t.id}>
+                    <Badge value="queued" />{' '}
+                    <a href={href('datasets', t.dataset, { partition: t.key })}>
+                      {t.dataset} {t.key}
+                    </a>{' '}
+                    <span className="muted">
+                      {t.reason}
+                      {t.notBefore ? ` · not before ${ago(t.notBefore, now)}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Panel>
         <Panel title="Recent failures" actions={<a href={href('runs', { status: 'failed' })}>All failed runs</a>}>
           {failedRuns.error && <ErrorBox error={failedRuns.error} />}
           {failedRuns.data && failedRuns.data.runs.length === 0 && failedChecks.data?.checks.length === 0 && <Empty>No failed runs or checks.</Empty>}
@@ -109,12 +171,67 @@ export function Overview() {
             ))}
           </ul>
         </Panel>
-
-        <Panel title="Streams" actions={<a href={href('streams')}>Streams</a>}>
-          {streams.error && <ErrorBox error={streams.error} />}
-          {streams.data && <StreamsTable streams={streams.data.streams} />}
-        </Panel>
       </div>
+
+      <Panel title="Streams" actions={<a href={href('streams')}>Streams</a>}>
+        {streams.error && <ErrorBox error={streams.error} />}
+        {streams.data && <StreamsTable streams={streams.data.streams} />}
+      </Panel>
     </div>
+  );
+}
+
+/** When a backlog should clear, in words. */
+function clears(f: BacklogFigures): string {
+  if (f.toBuild === 0) return f.failed > 0 ? `nothing to build; ${count(f.failed)} failed` : 'nothing to build';
+  const rate = f.perMinute > 0 ? ` at ${f.perMinute} builds a minute` : '';
+  return f.clearsInMs === null ? 'no builds lately to estimate by' : `clears in about ${duration(f.clearsInMs)}${rate}`;
+}
+
+/** Datasets with something to build, failed or building, and the total. */
+function BacklogTable({ backlog }: { backlog: Backlog }) {
+  const shown = backlog.datasets.filter((d) => d.toBuild > 0 || d.failed > 0 || d.running > 0 || d.queued > 0);
+  if (shown.length === 0) return <Empty>Every dataset is built up to date.</Empty>;
+  const row = (name: string, f: BacklogFigures, total = false) => (
+    <tr key={name} data-dataset={total ? undefined : name} className={total ? 'total' : undefined}>
+      <td>{total ? name : <a href={href('datasets', name)}>{name}</a>}</td>
+      <td className="num">{count(f.toBuild)}</td>
+      <td className="num">{count(f.stale)}</td>
+      <td className="num">{count(f.waiting)}</td>
+      <td className="num">{count(f.queued)}</td>
+      <td className="num">{count(f.running)}</td>
+      <td className={`num ${f.failed > 0 ? 'bad' : ''}`}>{count(f.failed)}</td>
+      <td className="num">{f.perMinute}</td>
+      <td className="num" title={clears(f)}>
+        {f.toBuild === 0 ? '–' : f.clearsInMs === null ? 'unknown' : `~${duration(f.clearsInMs)}`}
+      </td>
+    </tr>
+  );
+  return (
+    <table className="list" aria-label="backlog">
+      <thead>
+        <tr>
+          <th>Dataset</th>
+          <th className="num" title="stale and not failed, plus what a retry or backfill queued">
+            To build
+          </th>
+          <th className="num">Stale</th>
+          <th className="num" title="stale partitions whose inputs are not ready yet">
+            Waiting
+          </th>
+          <th className="num">Queued</th>
+          <th className="num">Running</th>
+          <th className="num">Failed</th>
+          <th className="num" title="builds a minute, recently">
+            Per min
+          </th>
+          <th className="num">Clears in</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((d) => row(d.name, d))}
+        {row('All datasets', backlog.total, true)}
+      </tbody>
+    </table>
   );
 }

@@ -1,10 +1,15 @@
-/** Streams: rates, latency from receipt to lake, and dead letters with their reasons and payloads. */
+/**
+ * Streams: rates, latency from receipt to lake, a live tail of the events as
+ * they arrive (accepted and dead-lettered), and the dead letters with their
+ * reasons and readable payloads (masked where they hold personal data).
+ */
 import { enc } from '../api.ts';
-import { Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
+import { Badge, Empty, ErrorBox, Loading, Panel, Stat } from '../components/status.tsx';
 import { StreamsTable } from '../components/streams-table.tsx';
+import { LiveTail } from '../components/live-tail.tsx';
 import { ago, count, duration, rate, time } from '../format.ts';
 import { href } from '../router.ts';
-import type { Stream, StreamList, Table } from '../types.ts';
+import type { DeadLetter, DeadLetterList, Stream, StreamList } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const REFRESH = 5000;
@@ -27,7 +32,7 @@ export function StreamsPage() {
 
 export function StreamPage({ name }: { name: string }) {
   const stream = useApi<Stream>(`streams/${enc(name)}`, REFRESH);
-  const dead = useApi<Table>(`streams/${enc(name)}/dead-letters?limit=100`, REFRESH);
+  const dead = useApi<DeadLetterList>(`streams/${enc(name)}/dead-letters/readable?limit=100`, REFRESH);
   const s = stream.data;
   return (
     <div className="page">
@@ -76,20 +81,28 @@ export function StreamPage({ name }: { name: string }) {
           </dl>
         </>
       )}
+      <LiveTail stream={name} />
       <Panel
         title="Dead letters, newest first"
         actions={
           dead.data && (
             <span className="muted">
-              {count(dead.data.rowCount)} shown{dead.data.truncated ? ' (the newest 100)' : ''}
+              {count(dead.data.deadLetters.length)} shown{dead.data.truncated ? ' (the newest 100)' : ''}
             </span>
           )
         }
       >
         {dead.error && <ErrorBox error={dead.error} />}
         {!dead.data && !dead.error && <Loading what="dead letters" />}
-        {dead.data && dead.data.rows.length === 0 && <Empty>No dead letters: every event {name} received passed its schema.</Empty>}
-        {dead.data && dead.data.rows.length > 0 && (
+        {dead.data?.personalData && dead.data.deadLetters.length > 0 && (
+          <p className="muted">
+            {name} holds personal data: payloads are shown masked (personal fields hidden, identifiers as their pseudonyms), as every reader of the data API
+            sees them. Whoever holds the master key reads one in clear with{' '}
+            <code>pond query --decrypt "select _raw from dead_letters where _message_id = '…'"</code>.
+          </p>
+        )}
+        {dead.data && dead.data.deadLetters.length === 0 && <Empty>No dead letters: every event {name} received passed its schema.</Empty>}
+        {dead.data && dead.data.deadLetters.length > 0 && (
           <table className="list" aria-label="dead letters">
             <thead>
               <tr>
@@ -100,13 +113,13 @@ export function StreamPage({ name }: { name: string }) {
               </tr>
             </thead>
             <tbody>
-              {dead.data.rows.map((row, i) => (
-                <tr key={String(row._message_id ?? i)}>
-                  <td title={time(String(row._received_at))}>{ago(String(row._received_at).replace(' ', 'T'))}</td>
-                  <td className="error-text">{String(row.reason)}</td>
-                  <td>{String(row.source ?? '')}</td>
+              {dead.data.deadLetters.map((d) => (
+                <tr key={d.messageId} data-message-id={d.messageId}>
+                  <td title={time(d.receivedAt)}>{ago(d.receivedAt)}</td>
+                  <td className="error-text">{d.reason}</td>
+                  <td>{d.source ?? ''}</td>
                   <td>
-                    <Payload raw={String(row._raw ?? '')} />
+                    <Payload letter={d} />
                   </td>
                 </tr>
               ))}
@@ -118,19 +131,25 @@ export function StreamPage({ name }: { name: string }) {
   );
 }
 
-function Payload({ raw }: { raw: string }) {
-  let pretty = raw;
-  try {
-    pretty = JSON.stringify(JSON.parse(raw), null, 2);
-  } catch {
-    // Not JSON: shown as it came.
-  }
+/** What is shown of a payload that cannot be shown, and why. */
+const NOT_SHOWN: Record<DeadLetter['shown'], string> = {
+  'as sent': '',
+  masked: '',
+  withheld: 'not kept: it was not a JSON object, and this stream holds personal data',
+  forgotten: 'not readable: its data subject was forgotten',
+  encrypted: 'encrypted: this server cannot read it',
+};
+
+function Payload({ letter }: { letter: DeadLetter }) {
+  if (letter.payload === null) return <span className="muted">{NOT_SHOWN[letter.shown]}</span>;
+  const flat = letter.payload.replace(/\s*\n\s*/g, ' ');
   return (
     <details className="payload">
       <summary>
-        <code>{raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}</code>
+        <code>{flat.length > 80 ? `${flat.slice(0, 80)}…` : flat}</code>
+        {letter.shown === 'masked' && letter.masked.length > 0 && <Badge value="masked" title={`hidden: ${letter.masked.join(', ')}`} />}
       </summary>
-      <pre>{pretty}</pre>
+      <pre>{letter.payload}</pre>
     </details>
   );
 }

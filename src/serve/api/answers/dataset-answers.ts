@@ -17,7 +17,14 @@ export interface Freshness {
   readonly lagMs: number | null;
   /** One window, plus the lateness of the streams it reads (directly or not), plus five minutes. */
   readonly expectedLagMs: number;
+  /**
+   * Built up to the expected point (now − expectedLagMs) with nothing failed: no failed partition,
+   * no stale partition whose window ended before that point, and the newest built within it.
+   * An unpartitioned dataset: up to date and not failed.
+   */
   readonly onTime: boolean;
+  /** Why it is not on time (`3 partitions failed`, `279 partitions stale for longer than expected …`); null when it is. */
+  readonly lateBecause: string | null;
 }
 
 /** What every stream and dataset answer starts with. */
@@ -54,6 +61,8 @@ export interface SinkRef {
 /** One entry of `GET /api/datasets`. */
 export interface DatasetSummary extends NodeSummary {
   readonly inputs: readonly string[];
+  /** Each input with how an output partition maps to its partitions (the lineage graph labels its edges with them). */
+  readonly inputMappings: readonly LineageInput[];
   readonly sinks: readonly SinkRef[];
   readonly partitions: PartitionCounts;
   readonly health: Health;
@@ -73,10 +82,23 @@ export interface PartitionRange {
   readonly state: string;
 }
 
+/** Why partitions are to build, one entry per reason (`missing`, `code changed`, `input purchases changed` …, and `failed`), most partitions first. */
+export interface StaleReason {
+  readonly reason: string;
+  readonly partitions: number;
+  /** Of them, how many wait for their inputs to be built or fixed first. */
+  readonly waiting: number;
+  /** The first and last partition with this reason. */
+  readonly first: string;
+  readonly last: string;
+}
+
 /** A dataset's partitions: its counts, and the span as ranges of one state each (never one entry per partition). */
 export interface DatasetPartitions extends PartitionCounts {
   readonly ranges: readonly PartitionRange[];
   readonly rangesTruncated: boolean;
+  /** Why the partitions that are not fresh are to build, counted over the whole span. */
+  readonly reasons: readonly StaleReason[];
 }
 
 /** A stream's raw partitions, as ranges of one status each. */
@@ -133,6 +155,20 @@ export interface LineageInput {
   readonly mapping: InputMapping;
 }
 
+/** A dataset's transformation as the project holds it: its SQL, or its TypeScript function as loaded (types stripped). */
+export interface TransformationCode {
+  readonly language: 'sql' | 'typescript';
+  readonly text: string;
+}
+
+/** What a column means: said where it is defined (a JSON Schema's `description`, a `-- comment` in the SQL), or inherited from the input column it comes from. */
+export interface ColumnNote {
+  readonly column: string;
+  readonly description: string;
+  /** `user_events.user_id` when inherited from an input column; null when said here. */
+  readonly from: string | null;
+}
+
 /** `GET /api/datasets/:name`: a dataset or stream. */
 export interface DatasetDetail extends NodeSummary {
   /** The columns of its newest committed version, else as declared. */
@@ -143,6 +179,10 @@ export interface DatasetDetail extends NodeSummary {
   readonly checks: { readonly declared: readonly DeclaredCheck[]; readonly recent: readonly CheckSummary[] };
   readonly lineage: { readonly inputs: readonly LineageInput[]; readonly dependants: readonly string[]; readonly sinks: readonly SinkRef[] };
   readonly personalData: PersonalData | null;
+  /** Null for a stream. */
+  readonly code: TransformationCode | null;
+  /** The columns whose meaning the project says, in column order. */
+  readonly columnNotes: readonly ColumnNote[];
 }
 
 /** A bucket of the partition timeline: its partitions counted by state. */

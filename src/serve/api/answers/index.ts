@@ -17,11 +17,16 @@
  * // The UI asks for it by the same name (ui/src/types.ts re-exports these types).
  * const sinks = useApi<SinkList>('sinks');
  */
+export type * from './backfill-answers.ts';
+export type * from './backlog-answers.ts';
 export type * from './check-answers.ts';
 export type * from './dataset-answers.ts';
+export type * from './dead-letter-answers.ts';
+export type * from './grid-answers.ts';
 export type * from './privacy-answers.ts';
 export type * from './project-answers.ts';
 export type * from './run-answers.ts';
+export type * from './run-group-answers.ts';
 export type * from './schema-answers.ts';
 export type * from './stream-answers.ts';
 export type * from './table.ts';
