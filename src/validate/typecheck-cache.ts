@@ -7,13 +7,18 @@
  * version with the sources of its authoring API (what `pond` resolves to),
  * and the compiler's version. The result, errors included, is kept in
  * `.pond/typecheck.json`, written atomically.
+ *
+ * The compiler runs in a worker thread: the caller's event loop goes on (a
+ * `pond up` that loads a changed project keeps collecting meanwhile).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TypeDiagnostic } from '../typecheck/index.ts';
+import { Worker } from 'node:worker_threads';
+import { PondError } from '../errors/index.ts';
+import type { TypecheckResult, TypeDiagnostic } from '../typecheck/index.ts';
 
 /** What the typecheck found, and whether it was read from the cache. */
 export interface CachedTypecheck {
@@ -51,8 +56,7 @@ export async function cachedTypecheck(dir: string, options: TypecheckCacheOption
   const cached = read(file);
   if (cached && cached.key === key) return { files: cached.files, settings: cached.settings, errors: cached.errors, cached: true };
   // The compiler is loaded only now: a build whose files did not change never pays for it.
-  const { typecheckProject } = await import('../typecheck/index.ts');
-  const result = typecheckProject(root, { rootFiles: options.rootFiles });
+  const result = await typecheckInWorker(root, options.rootFiles);
   if (options.write === 'always' || existsSync(path.dirname(file))) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -64,6 +68,33 @@ export async function cachedTypecheck(dir: string, options: TypecheckCacheOption
     }
   }
   return { files: result.files, settings: result.settings, errors: result.errors, cached: false };
+}
+
+/** `typecheckProject` in a worker thread (tsx registered first: its hooks do not reach workers on Node 20). */
+function typecheckInWorker(root: string, rootFiles: readonly string[]): Promise<TypecheckResult> {
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const script = JSON.stringify(new URL('./typecheck-worker.ts', import.meta.url).href);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${script}); });`, {
+      eval: true,
+      name: 'pond-typecheck',
+      workerData: { root, rootFiles: [...rootFiles] },
+    });
+    let settled = false;
+    worker.once('message', (message: { result?: TypecheckResult; error?: string }) => {
+      settled = true;
+      if (message.result) resolve(message.result);
+      else reject(new PondError('INTERNAL', `the typecheck failed: ${message.error ?? 'no result'}`));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(new PondError('INTERNAL', `the typecheck failed: ${error.message}`, { cause: error }));
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new PondError('INTERNAL', `the typecheck's worker thread stopped (exit code ${code}) without a result`));
+    });
+  });
 }
 
 interface CacheEntry {
