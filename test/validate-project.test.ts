@@ -163,6 +163,12 @@ describe('type errors stop pond build before anything runs', () => {
     assert.equal(fixed.status, 0, fixed.stderr);
   });
 
+  it('leaves JavaScript pipeline files to load as they are', () => {
+    const dir = makeProject({ 'pipelines/p.js': PIPELINE, 'pipelines/more.ts': 'export const n: number = 1;\n', 'schemas/events.json': EVENTS_SCHEMA });
+    const r = run(dir, 'build');
+    assert.equal(r.status, 0, r.stderr);
+  });
+
   it('the result is cached by the content of the files: a second build reads it instead of typechecking again', () => {
     const dir = makeProject({ 'pipelines/p.ts': PIPELINE, 'schemas/events.json': EVENTS_SCHEMA });
     assert.equal(run(dir, 'build').status, 0);

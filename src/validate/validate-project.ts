@@ -45,8 +45,10 @@ export interface ValidationReport {
  * report.sql.skipped // [{ dataset: 'best', reason: 'input "scored" is a TypeScript dataset without `columns` …' }]
  */
 export async function checkProject(project: Project, options: ValidateOptions = {}): Promise<ValidationReport> {
+  // JavaScript pipeline files load as they are; the compiler checks the TypeScript ones (and what they import).
+  const rootFiles = project.files.filter((f) => /\.(ts|mts|cts|tsx)$/.test(f));
   const typecheck =
-    options.typecheck === false ? undefined : await cachedTypecheck(project.dir, { rootFiles: project.files, write: options.cache ?? 'always' });
+    options.typecheck === false || rootFiles.length === 0 ? undefined : await cachedTypecheck(project.dir, { rootFiles, write: options.cache ?? 'always' });
   const engine = options.engine ?? (await openEngine({ threads: 1 }));
   let sql: SqlBindReport;
   try {
