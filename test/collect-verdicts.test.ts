@@ -139,6 +139,18 @@ describe('verdicts at receipt', () => {
     for (const d of dead) assert.match(d.reason, /lone surrogate/);
   });
 
+  it('answers a date-time the schema allows but a timestamp column does not (a lowercase t or z) as a dead letter', async () => {
+    const lower = hourAgo.replace('T', 't').replace('Z', 'z');
+    const answer = await post('/v1/streams/orders/events', JSON.stringify([{ order_id: 'lower-tz', time_utc: lower }]));
+    assert.equal(answer.deadLettered, 1, JSON.stringify(answer));
+    assert.equal(
+      answer.errors[0]!.reason,
+      `time_utc: "${lower}" is a date-time the lake cannot store as a timestamp; write it as 2026-11-23T19:04:05Z (T and Z in capitals, seconds 00 to 59)`,
+    );
+    await landed();
+    assert.deepEqual(pondJson(dir, 'query', "select order_id from orders where order_id = 'lower-tz'"), []);
+  });
+
   it('names the offending value and what was allowed, for each kind of schema rule', async () => {
     const base = { time_utc: hourAgo };
     const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -188,9 +200,11 @@ describe('verdicts at receipt', () => {
   it("keeps a Segment call that fails Segment's checks with the client's messageId and its exact bytes", async () => {
     const item = '{ "type" : "track",  "messageId":"seg-bad-1", "event": "Clicked" ,"properties":{"price":1.50} }';
     const lone = '{"type":"track","messageId":"seg-lone-1","userId":"u2","event":"x\\ud800"}';
-    const body = `{"batch":[${item}, {"type":"track","messageId":"seg-ok-1","userId":"u1","event":"Ok"}, ${lone}], "sentAt":"${new Date().toISOString()}"}`;
+    // And a messageId of its own with a lone surrogate: the dead letter keeps it, escaped.
+    const loneId = '{"type":"track","messageId":"seg-lone-2\\udc00","userId":"u3","event":"E"}';
+    const body = `{"batch":[${item}, {"type":"track","messageId":"seg-ok-1","userId":"u1","event":"Ok"}, ${lone}, ${loneId}], "sentAt":"${new Date().toISOString()}"}`;
     const answer = await post('/v1/batch', body, { 'x-pond-write-key': WEB_KEY });
-    assert.equal(answer.deadLettered, 2, JSON.stringify(answer));
+    assert.equal(answer.deadLettered, 3, JSON.stringify(answer));
     assert.match(answer.errors[0]!.reason, /userId or anonymousId is required/);
     assert.match(answer.errors[1]!.reason, /^event: text holds a lone surrogate/);
     await landed();
@@ -201,6 +215,7 @@ describe('verdicts at receipt', () => {
     );
     assert.deepEqual(dead[0], { id: 'seg-bad-1', raw: item });
     assert.equal(dead[1]?.id, 'seg-lone-1');
+    assert.equal(dead[2]?.id, 'seg-lone-2\\udc00');
   });
 
   it('tells no path of the server in any reason', async () => {

@@ -5,14 +5,14 @@
  * an event accepted here lands. So what the lake cannot store is found here
  * too — text with a lone surrogate (`"a\ud800b"` is valid JSON, but no
  * Unicode: DuckDB, Parquet and PostgreSQL refuse it), numbers past what
- * JavaScript holds exactly.
+ * JavaScript holds exactly, a date-time its timestamp columns refuse.
  *
  * A reason quotes the offending value, except in a field that holds personal
  * data (the stream's identifiers and personal fields): dead letters of such
  * streams keep nothing of the event in clear.
  */
 import type { StreamModel } from '../config/index.ts';
-import { loneSurrogateAt, MASKED_VALUE, shownValue, wellFormed } from '../schema/index.ts';
+import { isStorableTimestamp, loneSurrogateAt, MASKED_VALUE, shownValue, timestampPaths, wellFormed } from '../schema/index.ts';
 
 export type Verdict = { readonly time: number; readonly reason?: undefined } | { readonly reason: string; readonly time?: undefined };
 
@@ -35,6 +35,8 @@ export function classifyEvent(stream: StreamModel, value: unknown, receivedAt: n
   if (unstorable !== undefined) return { reason: unstorable };
   const invalid = stream.validate(value, personal);
   if (invalid !== undefined) return { reason: `does not match schema ${stream.schemaFile}: ${invalid}` };
+  const badTimestamp = unstorableTimestamp(value, timestampPathsOf(stream), personal);
+  if (badTimestamp !== undefined) return { reason: badTimestamp };
   const field = stream.timeField.join('.');
   const time = readTime(value, stream.timeField);
   if (time === undefined) {
@@ -59,6 +61,44 @@ function personalFieldsOf(stream: StreamModel): ReadonlySet<string> {
   let set = personalFields.get(stream);
   if (!set) personalFields.set(stream, (set = new Set([...stream.pii.identifiers, ...stream.pii.personal])));
   return set;
+}
+
+/** Where a stream's columns hold timestamps, found once per stream. */
+const timestampFields = new WeakMap<StreamModel, readonly (readonly string[])[]>();
+function timestampPathsOf(stream: StreamModel): readonly (readonly string[])[] {
+  let paths = timestampFields.get(stream);
+  if (!paths) timestampFields.set(stream, (paths = timestampPaths(stream.schema)));
+  return paths;
+}
+
+/**
+ * A `date-time` the schema allows but the lake's timestamp columns do not
+ * (a lowercase `t` or `z`, a leap second): the first one found, with its path.
+ */
+function unstorableTimestamp(value: unknown, paths: readonly (readonly string[])[], personal: ReadonlySet<string>): string | undefined {
+  for (const path of paths) {
+    const found = firstAt(value, path, 0, '', (text) => typeof text === 'string' && !isStorableTimestamp(text));
+    if (found === undefined) continue;
+    const shown = personal.has(path[0] as string) ? MASKED_VALUE : shownValue(found.value);
+    return `${wellFormed(found.at)}: ${shown} is a date-time the lake cannot store as a timestamp; write it as 2026-11-23T19:04:05Z (T and Z in capitals, seconds 00 to 59)`;
+  }
+  return undefined;
+}
+
+/** The first value at `path` (`[]`: every item of a list) that `bad` holds for, with where it is. */
+function firstAt(value: unknown, path: readonly string[], i: number, at: string, bad: (v: unknown) => boolean): { value: unknown; at: string } | undefined {
+  if (i === path.length) return bad(value) ? { value, at } : undefined;
+  const part = path[i] as string;
+  if (part === '[]') {
+    if (!Array.isArray(value)) return undefined;
+    for (let k = 0; k < value.length; k++) {
+      const found = firstAt(value[k], path, i + 1, `${at}[${k}]`, bad);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, part)) return undefined;
+  return firstAt((value as Record<string, unknown>)[part], path, i + 1, at ? `${at}.${part}` : part, bad);
 }
 
 /**

@@ -247,13 +247,14 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function deadLetterRow(d: DeadLetter): Record<string, unknown> {
-  // A reason is made to be storable text (event/classify-event.ts); were one not, DuckDB would refuse the whole row.
+  // A reason is made to be storable text (event/classify-event.ts), but a messageId is the sender's (a Segment
+  // message's may hold a lone surrogate, which is why it is a dead letter): DuckDB would refuse the whole row.
   return {
     stream: d.stream,
     reason: wellFormed(d.reason),
     source: d.source,
     _received_at: new Date(d.receivedAt).toISOString(),
-    _message_id: d.messageId,
+    _message_id: wellFormed(d.messageId),
     _raw: d.raw,
   };
 }

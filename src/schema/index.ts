@@ -3,7 +3,7 @@
  * compatibility between versions, and the registry of versions.
  */
 export { compileEventSchema, type EventValidator } from './event-validator.ts';
-export { projectColumns, RAW_META_COLUMNS } from './json-schema-columns.ts';
+export { projectColumns, RAW_META_COLUMNS, timestampPaths, isStorableTimestamp } from './json-schema-columns.ts';
 export { piiAnnotations, PII_CLASSES, PII_KEYWORD, type PiiAnnotation, type PiiClass } from './pii-annotations.ts';
 export {
   COMPATIBILITY_MODES,

@@ -43,6 +43,62 @@ export function projectColumns(schema: Schema): Column[] {
   return [...properties].filter(([name]) => !name.startsWith('_')).map(([name, type]) => ({ name, type }));
 }
 
+const TIMESTAMP = 'TIMESTAMP WITH TIME ZONE';
+
+/**
+ * Where the columns of `schema` hold timestamps (strings of `format:
+ * date-time`, TIMESTAMP WITH TIME ZONE in the lake), top-level and nested, as
+ * paths: property names, and `[]` for the items of a list.
+ *
+ * @example
+ * timestampPaths({ type: 'object', properties: { at: { type: 'string', format: 'date-time' },
+ *   visits: { type: 'array', items: { type: 'object', properties: { start: { type: 'string', format: 'date-time' } } } } } })
+ * // [['at'], ['visits', '[]', 'start']]
+ */
+export function timestampPaths(schema: Schema): string[][] {
+  const columns = new Map(projectColumns(schema).map((c) => [c.name, c.type]));
+  const out: string[][] = [];
+  const done = new Set<string>();
+  for (const branch of [schema, ...branches(schema)]) {
+    const props = branch.properties;
+    if (!isObject(props)) continue;
+    for (const [name, sub] of Object.entries(props)) {
+      // The branch whose type the column has (branches that disagree make it JSON, which holds any text).
+      if (done.has(name) || !isObject(sub) || columns.get(name) !== duckType(sub)) continue;
+      done.add(name);
+      collectTimestamps(sub, [name], out);
+    }
+  }
+  return out;
+}
+
+function collectTimestamps(schema: Schema, path: readonly string[], out: string[][]): void {
+  const type = duckType(schema);
+  if (type === TIMESTAMP) {
+    out.push([...path]);
+  } else if (type.startsWith('STRUCT(') && isObject(schema.properties)) {
+    for (const [name, sub] of Object.entries(schema.properties)) if (isObject(sub)) collectTimestamps(sub, [...path, name], out);
+  } else if (type.endsWith('[]') && isObject(schema.items)) {
+    collectTimestamps(schema.items, [...path, '[]'], out);
+  }
+}
+
+/**
+ * Whether DuckDB reads `text` as a TIMESTAMP WITH TIME ZONE. JSON Schema's
+ * `date-time` (RFC 3339) also allows a lowercase `t` or `z` and a leap second
+ * (`23:59:60`), which DuckDB refuses: an event holding one is told so on
+ * receipt, rather than accepted and then refused by the lake.
+ *
+ * @example
+ * isStorableTimestamp('2026-11-23T19:04:05Z') // true
+ * isStorableTimestamp('2026-11-23t19:04:05z') // false
+ */
+export function isStorableTimestamp(text: string): boolean {
+  return STORABLE_TIMESTAMP.test(text);
+}
+
+const STORABLE_TIMESTAMP = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:[0-5]\d(?:\.\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?$/;
+
 function branches(schema: Schema): Schema[] {
   const out: Schema[] = [];
   for (const keyword of ['oneOf', 'anyOf', 'allOf']) {
@@ -63,7 +119,7 @@ function duckType(schema: Schema): string {
   if (type === undefined && Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) type = 'string';
   switch (type) {
     case 'string':
-      return schema.format === 'date-time' ? 'TIMESTAMP WITH TIME ZONE' : 'VARCHAR';
+      return schema.format === 'date-time' ? TIMESTAMP : 'VARCHAR';
     case 'integer':
       return 'BIGINT';
     case 'number':
