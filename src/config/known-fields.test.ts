@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closest, editDistance } from './closest.ts';
+import { closestName as closest, editDistance } from '../errors/index.ts';
 import { CONFIG_FIELDS, DATASET_FIELDS, STREAM_FIELDS, unknownField } from './known-fields.ts';
 
 describe('closest', () => {

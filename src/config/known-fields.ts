@@ -29,7 +29,7 @@ import type {
   VersionRetention,
   WebhookSinkOptions,
 } from '../define/index.ts';
-import { closest } from './closest.ts';
+import { closestName } from '../errors/index.ts';
 
 /** How far the fields of a value are checked. */
 export type FieldRule =
@@ -230,7 +230,7 @@ export function unknownField(value: unknown, rule: FieldRule, at = ''): UnknownF
     if (sub === undefined) {
       if (hidden.includes(key)) continue;
       const known = Object.keys(rule.fields).sort();
-      return { path: join(at, key), key, suggestion: closest(key, known), known };
+      return { path: join(at, key), key, suggestion: closestName(key, known), known };
     }
     const found = unknownField(item, sub, join(at, key));
     if (found) return found;

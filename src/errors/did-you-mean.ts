@@ -4,19 +4,25 @@
  */
 
 /**
- * The known name nearest to `name` (Damerau–Levenshtein distance, case
- * ignored), when it is close enough to be a slip of the fingers: at most a
- * third of its length, and at least one edit; undefined otherwise.
+ * The known name nearest to `name`, when it is close enough to be a slip of
+ * the fingers: the same name in another case, or at most one edit for names
+ * of up to 4 letters, two below 9 letters, three from 9 (an edit is an
+ * insertion, a deletion, a substitution or a swap of neighbours:
+ * `parition` → `partition`, `concurency` → `concurrency`); undefined otherwise.
  *
  * @example
  * closestName('user_evnets', ['users', 'user_events', 'purchases']) // 'user_events'
+ * closestName('maxbatch', ['interval', 'maxBatch']) // 'maxBatch'
  * closestName('orders', ['users', 'user_events']) // undefined
  */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
   const wanted = name.toLowerCase();
+  const candidates = [...known];
+  const sameCase = candidates.find((k) => k.toLowerCase() === wanted);
+  if (sameCase !== undefined) return sameCase;
   let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
+  let bestDistance = (name.length <= 4 ? 1 : name.length < 9 ? 2 : 3) + 1;
+  for (const candidate of candidates) {
     const d = editDistance(wanted, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
@@ -39,7 +45,7 @@ export function didYouMean(name: string, known: Iterable<string>): string {
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[] = new Array(rows * cols).fill(0);
