@@ -19,19 +19,28 @@ interface Acknowledged {
   readonly value: string;
 }
 
-/** Runs crash-writer.fixture.ts on `dir`, kills it with SIGKILL `killAfterMs` after it is ready, and returns the records it acknowledged. */
-async function writeAndKill(dir: string, killAfterMs: number, args: readonly string[] = []): Promise<Acknowledged[]> {
+/**
+ * Runs crash-writer.fixture.ts on `dir`, kills it with SIGKILL once it has
+ * acknowledged `killAfter` records (whatever the machine's speed: the moment
+ * is counted in records, not in milliseconds), and returns the records it
+ * acknowledged, those written between the count and the kill included.
+ */
+async function writeAndKill(dir: string, killAfter: number, args: readonly string[] = []): Promise<Acknowledged[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'crash-writer.fixture.ts'), dir, ...args], {
     cwd: path.resolve(here, '../../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
+  let killed = false;
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      if (output === '' && chunk.startsWith('ready\n')) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       output += chunk;
+      if (!killed && output.startsWith('ready\n') && output.split('\n').length - 2 >= killAfter) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
     });
     child.on('exit', () => resolve());
     child.on('error', reject);
@@ -45,7 +54,7 @@ async function writeAndKill(dir: string, killAfterMs: number, args: readonly str
       const [partition, offset, value] = line.split(' ');
       return { partition: Number(partition), offset: Number(offset), value: value! };
     });
-  assert.ok(acknowledged.length > 100, `the writer acknowledged ${acknowledged.length} records before the kill`);
+  assert.ok(acknowledged.length >= killAfter, `the writer acknowledged ${acknowledged.length} records before the kill`);
   return acknowledged;
 }
 
@@ -102,15 +111,15 @@ describe('LocalLog under kill -9', () => {
   it('keeps every record it acknowledged, intact, with contiguous offsets and no duplicates', async () => {
     const dir = await fs.mkdtemp(path.join(tmpdir(), 'pond-buffer-crash-'));
     dirs.push(dir);
-    await checkAfterKill(dir, await writeAndKill(dir, 300));
+    await checkAfterKill(dir, await writeAndKill(dir, 400));
   });
 
   it('opens and keeps every unread record when killed among segment rolls and deletions by retention', async () => {
     const dir = await fs.mkdtemp(path.join(tmpdir(), 'pond-buffer-crash-'));
     dirs.push(dir);
     // Three kills on one folder, each at a different moment, each reopening what the one before left.
-    for (const killAfterMs of [250, 330, 410]) {
-      const starts = await checkAfterKill(dir, await writeAndKill(dir, killAfterMs, ['consume']), 'g');
+    for (const killAfter of [300, 430, 570]) {
+      const starts = await checkAfterKill(dir, await writeAndKill(dir, killAfter, ['consume']), 'g');
       assert.ok(
         starts.some((s) => s > 0),
         `retention deleted segments before the kill (partitions start at ${starts.join(', ')})`,
