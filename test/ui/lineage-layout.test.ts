@@ -60,12 +60,16 @@ describe('the lineage layout', () => {
     assert.ok(through.y1 < clean.y || through.y1 > clean.y + NODE_H, 'above or below clean_purchases, not through it');
   });
 
-  it('puts each label in the gap before its target, outside every node', () => {
+  it('puts each label where its edge enters its target, outside every node, a line apart from the other inputs', () => {
     const { placed, routes } = layout(SHOP.nodes, SHOP.edges);
     for (const r of routes) {
       const target = placed.find((p) => p.node.id === r.edge.to)!;
       assert.ok(r.labelAt.x < target.x && r.labelAt.x > target.x - 120, `${r.edge.from} → ${r.edge.to}`);
       for (const p of placed) assert.ok(!(r.labelAt.x > p.x && r.labelAt.x < p.x + NODE_W && r.labelAt.y > p.y && r.labelAt.y < p.y + NODE_H));
     }
+    // The labels of one node's inputs stand a line apart.
+    const into = routes.filter((r) => r.edge.to === 'purchase_items').map((r) => r.labelAt.y);
+    assert.equal(into.length, 2);
+    assert.ok(Math.abs((into[0] as number) - (into[1] as number)) >= 12, `labels at ${into.join(' and ')}`);
   });
 });

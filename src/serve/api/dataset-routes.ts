@@ -7,7 +7,7 @@
  * one plan); versions carry the reason of the run that built them.
  */
 import type { FastifyInstance } from 'fastify';
-import type { DatasetModel, NodeModel, StreamModel } from '../../config/index.ts';
+import type { DatasetModel, NodeModel, ResolvedInput, StreamModel } from '../../config/index.ts';
 import { dependantsOf } from '../../config/index.ts';
 import { partitionKey } from '../../partition/index.ts';
 import { PondError } from '../../errors/index.ts';
@@ -35,7 +35,7 @@ export function datasetRoutes(ctx: ApiContext) {
         [...p.datasets.values()].map(async (d): Promise<api.DatasetSummary> => ({
           ...summary(d.model),
           inputs: d.model.inputs.map((i) => i.source),
-          inputMappings: d.model.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })),
+          inputMappings: d.model.inputs.map((i) => lineageInput(ctx, i)),
           sinks: d.model.sinks.map((s) => ({ name: s.name, kind: s.kind })),
           partitions: counts(d),
           health: await healthOf(ctx.state, d),
@@ -66,7 +66,7 @@ export function datasetRoutes(ctx: ApiContext) {
             recent: recent.map(checkSummaryJson),
           },
           lineage: {
-            inputs: node.kind === 'dataset' ? node.inputs.map((i) => ({ alias: i.alias, source: i.source, mapping: i.mapping })) : [],
+            inputs: node.kind === 'dataset' ? node.inputs.map((i) => lineageInput(ctx, i)) : [],
             dependants: dependantsOf(ctx.project, node.name).map((d) => d.name),
             sinks: node.kind === 'dataset' ? node.sinks.map((s) => ({ name: s.name, kind: s.kind })) : [],
           },
@@ -100,6 +100,13 @@ export function datasetRoutes(ctx: ApiContext) {
       },
     );
   };
+}
+
+/** An input as the lineage shows it: its name, its mapping, and its grain (with the dataset's own, what says how it is read). */
+function lineageInput(ctx: ApiContext, input: ResolvedInput): api.LineageInput {
+  const source = ctx.project.streams.get(input.source) ?? ctx.project.datasets.get(input.source);
+  const p = source?.partitioning;
+  return { alias: input.alias, source: input.source, mapping: input.mapping, grain: !p || p.kind === 'none' ? 'none' : p.grain.name };
 }
 
 function summary(node: NodeModel): api.NodeSummary {

@@ -160,7 +160,7 @@ export const ANSWER_SCHEMAS = {
   InputMapping: {
     anyOf: [object({ kind: { const: 'window' } }), object({ kind: { const: 'all' } }), object({ kind: { const: 'last' }, ms: int })],
   },
-  LineageInput: object({ alias: str, source: str, mapping: ref('InputMapping') }),
+  LineageInput: object({ alias: str, source: str, mapping: ref('InputMapping'), grain: described(str, "The input's grain: hour, day …, or none") }),
   PersonalData: described(
     object({ identifiers: array(str), personal: array(str), source: { type: 'object', additionalProperties: str }, unverified: bool }),
     'The columns that identify a data subject and those that are personal data about them, each with where its class comes from ' +

@@ -57,8 +57,8 @@ export function LineageGraph({ nodes, edges }: { nodes: readonly GraphNode[]; ed
               data-from={r.edge.from}
               data-to={r.edge.to}
               x={r.labelAt.x}
-              y={r.labelAt.y - 4}
-              textAnchor="middle"
+              y={r.labelAt.y}
+              textAnchor="end"
             >
               {r.edge.label}
             </text>

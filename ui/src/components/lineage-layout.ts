@@ -16,7 +16,7 @@ export interface LayoutNode {
 export interface LayoutEdge {
   readonly from: string;
   readonly to: string;
-  /** Drawn beside the edge, in the gap before its target. */
+  /** Drawn above the edge where it enters its target. */
   readonly label?: string;
 }
 
@@ -46,7 +46,7 @@ export interface Segment {
 export interface Route<E> {
   readonly edge: E;
   readonly segments: readonly Segment[];
-  /** Where the label goes: the middle of the curve into the target. */
+  /** Where the label ends (it is right-aligned there): just above the edge where it enters its target. */
   readonly labelAt: { readonly x: number; readonly y: number };
 }
 
@@ -164,7 +164,8 @@ export function layout<N extends LayoutNode, E extends LayoutEdge>(nodes: readon
     const target = at.get(edge.to)!;
     const ty = inPorts.get(edge.to)!.get(edge)!;
     segments.push({ kind: 'curve', x1: x, y1: y, x2: target.x, y2: ty });
-    return { edge, segments, labelAt: { x: (x + target.x) / 2, y: (y + ty) / 2 } };
+    // Just above where the edge enters its target, right-aligned to it: inputs of one node are told apart by their ports.
+    return { edge, segments, labelAt: { x: target.x - 8, y: ty - 4 } };
   });
   return { placed, routes, width: PAD * 2 + columns.length * NODE_W + Math.max(0, columns.length - 1) * COL_GAP, height };
 }

@@ -15,20 +15,7 @@ import { PartitionTimeline } from '../components/partition-timeline.tsx';
 import { Badge, Empty, ErrorBox, Loading, Panel } from '../components/status.tsx';
 import { ago, bytes, count, duration, mappingLabel, time } from '../format.ts';
 import { href, setParams, useRoute } from '../router.ts';
-import type {
-  BackfillAnswer,
-  CheckList,
-  CheckResult,
-  Column,
-  ColumnNote,
-  DatasetDetail,
-  DatasetList,
-  DatasetPartitions,
-  SchemaHistory,
-  SinkList,
-  StreamList,
-  Table,
-} from '../types.ts';
+import type { BackfillAnswer, CheckList, CheckResult, Column, ColumnNote, DatasetDetail, DatasetPartitions, SchemaHistory, SinkList, Table } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
 const TABS = ['versions', 'rows', 'checks', 'schema', 'sinks', 'ranges'] as const;
@@ -41,10 +28,6 @@ export function DatasetPage({ name }: { name: string }) {
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'versions';
   const detail = useApi<DatasetDetail>(`datasets/${enc(name)}${partition ? `?partition=${enc(partition)}` : ''}`, REFRESH);
   const d = detail.data;
-  // The grains of what it reads, to say how it reads each (`hours of the day`).
-  const datasets = useApi<DatasetList>(d && d.lineage.inputs.length > 0 ? 'datasets' : null);
-  const streams = useApi<StreamList>(d && d.lineage.inputs.length > 0 ? 'streams' : null);
-  const grainOf = new Map([...(streams.data?.streams ?? []), ...(datasets.data?.datasets ?? [])].map((n) => [n.name, n.grain]));
   const stale = d?.kind === 'dataset' && 'reasons' in d.partitions ? d.partitions : undefined;
 
   return (
@@ -80,7 +63,7 @@ export function DatasetPage({ name }: { name: string }) {
                     <a key={i.alias} className="chip" href={href('datasets', i.source)} data-input={i.source}>
                       {i.source}
                       {i.alias !== i.source ? ` as ${i.alias}` : ''}
-                      {grainOf.has(i.source) && <span className="mapping"> · {mappingLabel(i.mapping, grainOf.get(i.source) ?? 'none', d.grain)}</span>}
+                      <span className="mapping"> · {mappingLabel(i.mapping, i.grain, d.grain)}</span>
                     </a>
                   ))}
             </dd>

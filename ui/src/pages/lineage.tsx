@@ -32,11 +32,9 @@ export function Lineage() {
       });
     }
     const sinkState = new Map((sinks.data?.sinks ?? []).map((s) => [`${s.dataset}/${s.sink}`, s]));
-    const grainOf = new Map([...streams.data.streams, ...datasets.data.datasets].map((n) => [n.name, n.grain]));
     for (const d of datasets.data.datasets) {
       nodes.push({ id: d.name, label: d.name, kind: 'dataset', health: d.health, detail: `${d.grain} · ${d.health}`, href: href('datasets', d.name) });
-      for (const input of d.inputMappings)
-        edges.push({ from: input.source, to: d.name, label: mappingLabel(input.mapping, grainOf.get(input.source) ?? 'none', d.grain) });
+      for (const input of d.inputMappings) edges.push({ from: input.source, to: d.name, label: mappingLabel(input.mapping, input.grain, d.grain) });
       for (const sink of d.sinks) {
         const id = `sink:${d.name}/${sink.name}`;
         const state = sinkState.get(`${d.name}/${sink.name}`);

@@ -153,6 +153,8 @@ export interface LineageInput {
   readonly alias: string;
   readonly source: string;
   readonly mapping: InputMapping;
+  /** The input's grain (`hour`, `day` …, or `none`): with the dataset's, it says how the mapping reads (`hours of the day`). */
+  readonly grain: string;
 }
 
 /** A dataset's transformation as the project holds it: its SQL, or its TypeScript function as loaded (types stripped). */
