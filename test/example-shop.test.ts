@@ -70,8 +70,10 @@ describe('npm start (pond up --demo on examples/shop)', () => {
     up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const deadline = Date.now() + 90_000;
-      while (!/built \d+ partitions/.test(output) && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      while (!/ready: /.test(output) && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 200));
       assert.match(output, /the lake is empty; landing the last 24 hours/);
+      // Once the backfill has landed and been built, and in a summary, not a line per build round.
+      assert.match(output, /ready: the demo's last 24 hours are landed and built \(\d+ partitions\)/, output);
       assert.match(output, /built \d+ partitions/, output);
     } finally {
       up.kill('SIGINT');
@@ -80,5 +82,6 @@ describe('npm start (pond up --demo on examples/shop)', () => {
     }
     assert.match(output, /stopped/);
     assert.doesNotMatch(output, /failed/);
+    assert.doesNotMatch(output, /demo: sent/, 'the demo is summed, not logged per request');
   });
 });

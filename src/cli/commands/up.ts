@@ -17,10 +17,10 @@ import { Executor, otherCodeMessage, sleep, type BuildEvent } from '../../orches
 import { PondError } from '../../errors/index.ts';
 import { startPlatform, webUiBuilt } from '../../serve/index.ts';
 import { Publisher } from '../../sink/index.ts';
-import type { LandSummary } from '../../land/index.ts';
 import { advanceForgetting, PeriodicGc } from '../../lifecycle/index.ts';
 import { openContext, type Context, type GlobalOptions } from '../context.ts';
 import { LiveProject } from '../live-project.ts';
+import { readyLine, UpReport } from '../up-report.ts';
 import { describeChange } from '../project-change.ts';
 import { backfill, loadGenerator, sendLive } from './demo.ts';
 
@@ -35,7 +35,8 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
-  const landed = new LandingReport(log);
+  // One summary line every few seconds (demo, landing, builds); failures and readiness at once.
+  const report = new UpReport(log);
   // Swapped when the project is loaded again; see the hooks below.
   let gc: PeriodicGc | undefined;
   let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
@@ -62,7 +63,7 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
     platform = await startPlatform({
       ctx,
       port,
-      onLanded: (summary) => landed.add(summary),
+      onLanded: (summary) => report.landed(summary),
       onLandFailed: (error, retryInMs) => log(`landing failed, retrying in ${retryInMs} ms: ${error.message}`),
       onWarning: (message) => log(`warning: ${message}`),
       projectStatus: () => live.status(),
@@ -111,19 +112,22 @@ export async function upCommand(options: GlobalOptions & { demo?: boolean; event
               return 0;
             });
             last = now;
-            if (sent > 0) log(`demo: sent ${sent} events to ${(platform as { url: string }).url}`);
+            if (sent > 0) report.sent(sent);
           }
         })();
       }
       const metrics = platform.metrics;
-      await orchestrate(switches, controller.signal, log, landed, (event) => metrics.observeBuild(event));
+      const url = platform.url;
+      // Said once, after the first round of builds: with --demo, the backfill has landed and been built by then.
+      const ready = options.demo ? (built: number) => log(readyLine(url, built)) : undefined;
+      await orchestrate(switches, controller.signal, log, report, (event) => metrics.observeBuild(event), ready);
       await demo;
     } finally {
       await live.stop();
       await gc?.stop();
       await platform.close();
     }
-    landed.flush();
+    report.flush();
     log('stopped');
     return 0;
   } finally {
@@ -190,9 +194,11 @@ async function orchestrate(
   switches: ProjectSwitches,
   signal: AbortSignal,
   log: (message: string) => void,
-  landed: LandingReport,
+  report: UpReport,
   observe: (event: BuildEvent) => void,
+  ready?: (built: number) => void,
 ): Promise<void> {
+  let firstRound = ready !== undefined;
   const draining: Promise<unknown>[] = [];
   let ctx = switches.latest;
   let executor = new Executor(ctx);
@@ -225,12 +231,11 @@ async function orchestrate(
           if (r.error) log(`sink ${r.dataset}/${r.sink} ${r.key}: ${r.error.message} (retried later; pond sinks shows it)`);
         if (published && published.published > 0) log(`published ${published.published} partition${published.published === 1 ? '' : 's'} to sinks`);
       }
-      landed.maybeFlush();
+      report.maybeFlush();
       const seq = await ctx.state.currentSeq();
       if (seq !== seenSeq || Date.now() - lastPlan > 5000) {
         seenSeq = seq;
         lastPlan = Date.now();
-        const built = new Map<string, number>();
         const drain = switches.round();
         const switched = new Promise<false>((resolve) => drain.signal.addEventListener('abort', () => resolve(false), { once: true }));
         const round = executor
@@ -240,16 +245,15 @@ async function orchestrate(
             drain: drain.signal,
             onEvent: (event) => {
               observe(event);
-              if (event.type === 'succeeded') built.set(event.task.dataset, (built.get(event.task.dataset) ?? 0) + 1);
-              if (event.type === 'failed') log(`${event.willRetry ? 'retrying' : 'failed'} ${event.task.dataset} ${event.task.key}: ${event.error.message}`);
+              report.built(event);
               if (event.type === 'other-code') log(otherCodeMessage(event));
             },
           })
           .then((summary) => {
-            if (summary.succeeded > 0 || summary.failed > 0) {
-              const which = [...built].map(([dataset, n]) => `${dataset} ${n}`).join(', ');
-              const failures = summary.failures.map((f) => `${f.dataset} ${f.key}: ${f.error.message}`).join('; ');
-              log(`built ${summary.succeeded} partitions${summary.failed ? `, ${summary.failed} failed (${failures})` : ''} (${which})`);
+            if (firstRound && !summary.cancelled) {
+              firstRound = false;
+              report.flush();
+              ready?.(summary.succeeded);
             }
           });
         // A change of the project does not wait for the round's builds: they finish in the background.
@@ -278,39 +282,5 @@ async function orchestrate(
   } finally {
     await Promise.allSettled(draining);
     await publisher.close();
-  }
-}
-
-/** Landing summed over a few seconds, so a busy collector prints one line, not one a second. */
-class LandingReport {
-  private events = 0;
-  private dead = 0;
-  private duplicates = 0;
-  private batches = 0;
-  private lagMs = 0;
-  private last = Date.now();
-
-  constructor(private readonly log: (message: string) => void) {}
-
-  add(s: LandSummary): void {
-    this.events += s.accepted;
-    this.dead += s.deadLetters;
-    this.duplicates += s.duplicates;
-    this.batches++;
-    // Rare and important: said at once, not in the next summary.
-    for (const q of s.quarantined) this.log(`stream ${q.stream} ${q.key}: ${q.error}`);
-    if (s.oldestReceivedAt !== null) this.lagMs = Math.max(this.lagMs, Date.now() - s.oldestReceivedAt);
-  }
-
-  maybeFlush(): void {
-    if (Date.now() - this.last >= 5000) this.flush();
-  }
-
-  flush(): void {
-    this.last = Date.now();
-    if (this.batches === 0) return;
-    const extra = [this.dead ? `${this.dead} dead letters` : '', this.duplicates ? `${this.duplicates} duplicates dropped` : ''].filter(Boolean).join(', ');
-    this.log(`landed ${this.events} events in ${this.batches} batches${extra ? ` (${extra})` : ''}, at most ${(this.lagMs / 1000).toFixed(1)} s after receipt`);
-    this.events = this.dead = this.duplicates = this.batches = this.lagMs = 0;
   }
 }
