@@ -12,17 +12,11 @@
 import { loadProject } from '../config/index.ts';
 import { PondError } from '../errors/index.ts';
 import { registerProjectSchemas } from '../schema/index.ts';
+import type { ProjectStatus } from '../serve/index.ts';
 import { validateProject } from '../validate/index.ts';
 import type { Context } from './context.ts';
 import { openKeyRing } from './open-key-ring.ts';
 import { dataFolders, projectStamp } from './project-stamp.ts';
-
-export interface ProjectLoadStatus {
-  readonly name: string;
-  readonly generation: number;
-  readonly loadedAt: string;
-  readonly error: { readonly message: string; readonly where: string | null; readonly hint: string | null; readonly at: string } | null;
-}
 
 export interface LiveProjectHooks {
   /** The files changed: a load is under way. Stop planning with the project in use. */
@@ -56,7 +50,8 @@ export class LiveProject {
     return this.ctx;
   }
 
-  status(): ProjectLoadStatus {
+  /** What `GET /api/project` answers. */
+  status(): ProjectStatus {
     const f = this.failure;
     return {
       name: this.ctx.project.name,

@@ -204,6 +204,8 @@ async function orchestrate(
   let executor = new Executor(ctx);
   // Builds publish what they commit; this catches up what is behind: failed publishes after their backoff, sinks added later.
   let publisher = new Publisher(ctx);
+  const sinksIn = (c: Context) => [...c.project.datasets.values()].some((d) => d.sinks.length > 0);
+  let hasSinks = sinksIn(ctx);
   let lastPublish = 0;
   let seenSeq = -1;
   let lastPlan = 0;
@@ -218,9 +220,9 @@ async function orchestrate(
         executor = new Executor(ctx);
         draining.push(publisher.close());
         publisher = new Publisher(ctx);
+        hasSinks = sinksIn(ctx);
         seenSeq = -1;
       }
-      const hasSinks = [...ctx.project.datasets.values()].some((d) => d.sinks.length > 0);
       if (hasSinks && Date.now() - lastPublish > 5000) {
         lastPublish = Date.now();
         const published = await publisher.catchUp({ signal }).catch((error: Error) => {
